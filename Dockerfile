@@ -1,0 +1,23 @@
+# Pantau server image: Debian's ffmpeg, the compiled server and the built dashboard.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production PANTAU_DATA_DIR=/data
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
+COPY --from=build /app/config ./config
+RUN mkdir -p /data && chown node:node /data
+VOLUME /data
+EXPOSE 8080
+USER node
+CMD ["node", "dist/main.js"]

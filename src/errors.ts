@@ -1,0 +1,37 @@
+/**
+ * Errors that reach a caller: a status, a stable `error` code, a human message and, for invalid
+ * input, each bad field's path and reason. Services throw them; the HTTP layer renders them.
+ */
+import type { ZodError } from 'zod';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: FieldIssue[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
+export const forbidden = (why = 'your role does not allow this') => new HttpError(403, 'forbidden', why);
+export const invalid = (issues: FieldIssue[], message = 'The request is invalid') =>
+  new HttpError(400, 'validation_failed', message, issues);
+
+export function issuesFromZod(err: ZodError, prefix: string[] = []): FieldIssue[] {
+  return err.issues.map((i) => {
+    const parts = [...prefix, ...i.path.map(String)];
+    const keys = i.code === 'unrecognized_keys' ? ` (${i.keys.join(', ')})` : '';
+    return { path: parts.join('.') || '(root)', message: i.message + keys };
+  });
+}
+

@@ -1,0 +1,78 @@
+/**
+ * Builds the express app: parsers, authentication, the API routes, health, metrics and the
+ * dashboard's static files. It never listens: main.ts and tests decide where it runs.
+ */
+import express, { type Express } from 'express';
+import cookieParser from 'cookie-parser';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Registry } from 'prom-client';
+import { Api } from './api.js';
+import { authenticate } from './authenticate.js';
+import { errorHandler } from './errors.js';
+import { authRoutes } from './routes/auth.js';
+import { userRoutes } from './routes/users.js';
+import { cameraRoutes, csvBody } from './routes/cameras.js';
+import { healthRoutes, type HealthCheck } from './routes/health.js';
+import { onvifRoutes } from './routes/onvif.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import type { AuthService } from '../services/auth.js';
+import type { CameraRegistry } from '../services/registry.js';
+import type { Onboarding } from '../services/onboarding.js';
+
+export interface AppDeps {
+  store: Store;
+  auth: AuthService;
+  registry: CameraRegistry;
+  onboarding: Onboarding;
+  log: Logger;
+  metrics: { registry: Registry; httpMetrics: express.RequestHandler };
+  healthChecks: HealthCheck[];
+  version: string;
+  cookieSecure: 'auto' | 'always' | 'never';
+  trustProxy: number;
+  /** Built dashboard (web/dist); served when present. */
+  webRoot?: string;
+}
+
+export function createApp(deps: AppDeps): { app: Express; api: Api } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy);
+  app.use(deps.metrics.httpMetrics);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader('X-Frame-Options', 'DENY');
+    next();
+  });
+  app.use(cookieParser());
+  app.use('/api', express.json({ limit: '256kb' }), csvBody);
+  app.use(authenticate(deps.auth));
+
+  const router = express.Router();
+  const api = new Api(router);
+  authRoutes(api, { auth: deps.auth, store: deps.store, cookieSecure: deps.cookieSecure });
+  userRoutes(api, { store: deps.store });
+  cameraRoutes(api, { registry: deps.registry, store: deps.store });
+  onvifRoutes(api, { onboarding: deps.onboarding });
+  healthRoutes(router, api, { checks: deps.healthChecks, metrics: deps.metrics.registry, version: deps.version });
+  app.use(router);
+
+  app.use('/api', (req, res) => {
+    res.status(404).json({ error: 'not_found', message: `No API route ${req.method} ${req.originalUrl}` });
+  });
+  if (deps.webRoot && existsSync(path.join(deps.webRoot, 'index.html'))) {
+    const root = deps.webRoot;
+    app.use(express.static(root, { index: 'index.html', maxAge: '1h' }));
+    // The dashboard routes on the client: unknown paths get its shell.
+    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(root, 'index.html'), { maxAge: 0 }));
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('Pantau is running. The dashboard is not built: run `npm run build`. API: /api/openapi.json');
+    });
+  }
+  app.use(errorHandler(deps.log));
+  return { app, api };
+}

@@ -1,0 +1,114 @@
+/** The camera registry over REST, and CSV import. Ownership and grants are enforced by the registry. */
+import express from 'express';
+import { z } from '../../schemas/zod.js';
+import type { Api } from '../api.js';
+import type { CameraRegistry } from '../../services/registry.js';
+import { importCameras } from '../../services/camera-import.js';
+import type { Store } from '../../store/index.js';
+import { IdParams } from '../../schemas/common.js';
+import { CameraInput, CameraOut, CameraPatch } from '../../schemas/camera.js';
+
+const ImportQuery = z.object({
+  partial: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
+
+const ImportReport = z
+  .object({
+    imported: z.number(),
+    failed: z.number(),
+    dryRun: z.boolean(),
+    rows: z.array(
+      z.object({
+        row: z.number().describe('line number in the file (the header is line 1)'),
+        ok: z.boolean(),
+        id: z.string().nullable().optional(),
+        name: z.string().optional(),
+        issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      }),
+    ),
+  })
+  .openapi('ImportReport');
+
+export const csvBody = express.text({ type: ['text/csv', 'text/plain'], limit: '5mb' });
+
+export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: Store }) {
+  const { registry } = deps;
+  const anyone = 'signed-in' as const;
+
+  api.route({
+    method: 'get',
+    path: '/api/cameras',
+    summary: 'Cameras you may see',
+    tag: 'cameras',
+    access: anyone,
+    responses: { 200: { description: 'Cameras', schema: z.array(CameraOut) } },
+    handler: ({ principal }) => registry.list(principal!),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/cameras',
+    summary: 'Register a camera',
+    tag: 'cameras',
+    access: ['admin'],
+    body: CameraInput,
+    status: 201,
+    responses: { 201: { description: 'Registered', schema: CameraOut } },
+    // Validated again inside the registry (with owners and parent checks); the schema here documents it.
+    handler: ({ principal, req }) => registry.create(principal!, req.body),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/cameras/import',
+    summary: 'Import cameras from CSV (header row). Nothing is written unless every row is good, unless partial=true.',
+    tag: 'cameras',
+    access: ['admin'],
+    query: ImportQuery,
+    body: z.string().openapi({ example: 'name,site,agency,rtsp_url\nCCTV Masjid,Masjid Agung,Diskominfo,rtsp://10.0.0.21/stream' }),
+    bodyType: 'text/csv',
+    responses: {
+      200: { description: 'Imported (or dry run)', schema: ImportReport },
+      422: { description: 'Some rows are invalid; nothing was written', schema: ImportReport },
+    },
+    handler: ({ principal, res, body, query }) => {
+      const { status, report } = importCameras(deps, principal!, body, query);
+      res.status(status).json(report);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/cameras/:id',
+    summary: 'One camera',
+    tag: 'cameras',
+    access: anyone,
+    params: IdParams,
+    responses: { 200: { description: 'The camera', schema: CameraOut }, 404: { description: 'No such camera, or not yours to see' } },
+    handler: ({ principal, params }) => registry.get(principal!, params.id),
+  });
+
+  api.route({
+    method: 'patch',
+    path: '/api/cameras/:id',
+    summary: 'Change a camera (admins; owners for their own cameras)',
+    tag: 'cameras',
+    access: ['admin', 'owner'],
+    params: IdParams,
+    body: CameraPatch,
+    responses: { 200: { description: 'Updated', schema: CameraOut }, 404: { description: 'No such camera' } },
+    handler: ({ principal, params, body }) => registry.update(principal!, params.id, body),
+  });
+
+  api.route({
+    method: 'delete',
+    path: '/api/cameras/:id',
+    summary: 'Delete a camera',
+    tag: 'cameras',
+    access: ['admin'],
+    params: IdParams,
+    responses: { 204: { description: 'Deleted' }, 404: { description: 'No such camera' } },
+    handler: ({ principal, params }) => registry.delete(principal!, params.id),
+  });
+}

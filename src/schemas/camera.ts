@@ -1,0 +1,123 @@
+/**
+ * The camera as the API speaks it. Input accepts credentials (in `onvif.password`, in a
+ * `*Auth` object, or inside a URL); output never carries them, only `hasPassword`.
+ */
+import { z } from './zod.js';
+import { isoTime } from './common.js';
+
+const RTSP = ['rtsp:', 'rtsps:'];
+const HTTP = ['http:', 'https:'];
+
+function cameraUrl(protocols: string[], label: string) {
+  return z
+    .string()
+    .trim()
+    .max(2048)
+    .superRefine((value, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `not a valid URL; expected ${label}` });
+        return;
+      }
+      if (!protocols.includes(url.protocol)) {
+        ctx.addIssue({ code: 'custom', message: `scheme "${url.protocol}" is not allowed; expected ${label}` });
+      } else if (!url.hostname) {
+        ctx.addIssue({ code: 'custom', message: 'the URL has no host' });
+      }
+    });
+}
+
+const text = (max = 200) => z.string().trim().min(1).max(max);
+const host = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.\-:[\]]+$/, 'a host name or IP address, without scheme or path');
+
+const Credentials = z
+  .object({ username: z.string().max(200), password: z.string().max(500).optional() })
+  .strict();
+
+export const CameraInput = z
+  .object({
+    name: text(),
+    site: text(),
+    location: z
+      .object({
+        lat: z.number().min(-90).max(90).nullable().optional(),
+        lng: z.number().min(-180).max(180).nullable().optional(),
+        address: z.string().trim().max(500).nullable().optional(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
+    innovation: z
+      .object({ name: text(), launchedOn: z.iso.date().nullable().optional() })
+      .strict()
+      .nullable()
+      .optional(),
+    agency: text(),
+    owners: z.array(z.string().min(1).max(100)).max(50).default([]),
+    onvif: z
+      .object({
+        host,
+        port: z.number().int().min(1).max(65535).default(80),
+        username: z.string().max(200).nullable().optional(),
+        password: z.string().max(500).nullable().optional(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
+    rtspUrl: cameraUrl(RTSP, 'rtsp:// or rtsps://').nullable().optional(),
+    rtspAuth: Credentials.nullable().optional().openapi({ description: 'Overrides credentials given inside rtspUrl.' }),
+    snapshotUrl: cameraUrl(HTTP, 'http:// or https://').nullable().optional(),
+    snapshotAuth: Credentials.nullable().optional(),
+    checkIntervalSec: z.number().int().min(5).max(3600).default(30),
+    imageCheckIntervalSec: z.number().int().min(30).max(86_400).default(300),
+    enabled: z.boolean().default(true),
+    tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
+    parentId: z.string().min(1).max(100).nullable().default(null),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (!c.onvif && !c.rtspUrl && !c.snapshotUrl) {
+      ctx.addIssue({ code: 'custom', path: ['onvif'], message: 'a camera needs at least one of onvif, rtspUrl or snapshotUrl' });
+    }
+  })
+  .openapi('CameraInput');
+
+export type CameraInput = z.infer<typeof CameraInput>;
+
+/** PATCH: any subset of the fields; omitted passwords are kept. */
+export const CameraPatch = z
+  .record(z.string(), z.unknown())
+  .openapi('CameraPatch', { description: 'Any subset of CameraInput fields. Omitted passwords are kept; null clears.' });
+
+const AuthOut = z.object({ username: z.string().nullable(), hasPassword: z.boolean() });
+
+export const CameraOut = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    site: z.string(),
+    location: z.object({ lat: z.number().nullable(), lng: z.number().nullable(), address: z.string().nullable() }).nullable(),
+    innovation: z.object({ name: z.string(), launchedOn: z.string().nullable() }).nullable(),
+    agency: z.string(),
+    owners: z.array(z.string()),
+    onvif: z.object({ host: z.string(), port: z.number(), username: z.string().nullable(), hasPassword: z.boolean() }).nullable(),
+    rtspUrl: z.string().nullable(),
+    rtspAuth: AuthOut.nullable(),
+    snapshotUrl: z.string().nullable(),
+    snapshotAuth: AuthOut.nullable(),
+    checkIntervalSec: z.number(),
+    imageCheckIntervalSec: z.number(),
+    enabled: z.boolean(),
+    tags: z.array(z.string()),
+    parentId: z.string().nullable(),
+    createdAt: isoTime(),
+    updatedAt: isoTime(),
+  })
+  .openapi('Camera');

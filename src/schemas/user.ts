@@ -1,0 +1,93 @@
+/** Users, grants, sessions and tokens as the API speaks them. */
+import { z } from './zod.js';
+import { isoTime } from './common.js';
+
+export const Role = z.enum(['admin', 'owner', 'viewer']);
+export const Language = z.enum(['id', 'en']);
+const timeZone = z
+  .string()
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not a known IANA time zone, e.g. Asia/Makassar');
+const password = z.string().min(8, 'at least 8 characters').max(200);
+
+export const GrantInput = z.object({ scope: z.enum(['agency', 'site', 'camera']), value: z.string().trim().min(1).max(200) }).strict();
+
+export const UserInput = z
+  .object({
+    username: z.string().trim().min(2).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
+    displayName: z.string().trim().min(1).max(200).optional(),
+    role: Role,
+    password,
+    language: Language.default('id'),
+    timeZone: timeZone.default('Asia/Makassar'),
+    grants: z.array(GrantInput).max(500).default([]),
+  })
+  .strict()
+  .openapi('UserInput');
+
+export const UserPatch = z
+  .object({
+    displayName: z.string().trim().min(1).max(200).optional(),
+    role: Role.optional(),
+    password: password.optional(),
+    language: Language.optional(),
+    timeZone: timeZone.optional(),
+    disabled: z.boolean().optional(),
+    grants: z.array(GrantInput).max(500).optional(),
+  })
+  .strict()
+  .openapi('UserPatch');
+
+export const MePatch = z
+  .object({
+    displayName: z.string().trim().min(1).max(200).optional(),
+    language: Language.optional(),
+    timeZone: timeZone.optional(),
+    password: password.optional(),
+    currentPassword: z.string().max(200).optional(),
+  })
+  .strict()
+  .refine((b) => b.password === undefined || b.currentPassword !== undefined, {
+    path: ['currentPassword'],
+    message: 'required to change the password',
+  })
+  .openapi('MePatch');
+
+export const UserOut = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    role: Role,
+    language: Language,
+    timeZone: z.string(),
+    disabled: z.boolean(),
+    grants: z.array(z.object({ id: z.string(), scope: z.enum(['agency', 'site', 'camera']), value: z.string() })),
+    createdAt: isoTime(),
+    updatedAt: isoTime(),
+  })
+  .openapi('User');
+
+export const LoginInput = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }).strict().openapi('Login');
+
+export const TokenInput = z
+  .object({ name: z.string().trim().min(1).max(100), expiresInDays: z.number().int().min(1).max(3650).nullable().default(null) })
+  .strict()
+  .openapi('TokenInput');
+
+export const TokenOut = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    createdAt: isoTime(),
+    expiresAt: isoTime().nullable(),
+    lastUsedAt: isoTime().nullable(),
+  })
+  .openapi('Token');

@@ -1,0 +1,117 @@
+/**
+ * Starts one Pantau server from a validated config: store, services, HTTP. Used by main.ts,
+ * the demo and the tests, so all three run the same wiring.
+ */
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/schema.js';
+import { PACKAGE_ROOT } from './config/load.js';
+import type { Logger } from './log.js';
+import { openStore, type Store } from './store/index.js';
+import { SecretBox } from './security/secret-box.js';
+import { AuthService } from './services/auth.js';
+import { CameraRegistry } from './services/registry.js';
+import { createOnboarding } from './services/onboarding.js';
+import { createApp } from './http/app.js';
+import { createMetrics } from './http/metrics.js';
+import { locateFfmpeg, type FfmpegLookup } from './protocols/ffmpeg-locate.js';
+import { connectRedis, pingRedis } from './jobs/redis.js';
+import type { HealthCheck } from './http/routes/health.js';
+
+export interface RunningPantau {
+  url: string;
+  port: number;
+  store: Store;
+  auth: AuthService;
+  registry: CameraRegistry;
+  ffmpeg: FfmpegLookup;
+  close(): Promise<void>;
+}
+
+export const VERSION = '0.1.0';
+
+export async function startPantau(config: Config, log: Logger): Promise<RunningPantau> {
+  // 1. Store and secrets
+  const store = openStore(path.resolve(config.dataDir, 'pantau.db'));
+  const box = config.secret ? SecretBox.fromSecret(config.secret) : SecretBox.fromKeyFile(path.resolve(config.dataDir, 'secret.key'));
+
+  // 2. Tools the probes need
+  const ffmpeg = await locateFfmpeg(config.ffmpeg.path);
+  if (ffmpeg.found) log.info({ ffmpeg: ffmpeg.ffmpeg }, 'ffmpeg found');
+  else {
+    log.warn(
+      { tried: ffmpeg.tried, reason: ffmpeg.reason },
+      'ffmpeg not found: frame checks over RTSP (black or frozen picture) are disabled; HTTP snapshots, ONVIF and RTSP liveness still work. Install it (Debian: apt-get install ffmpeg) or set ffmpeg.path / FFMPEG_PATH.',
+    );
+  }
+
+  const healthChecks: HealthCheck[] = [{ name: 'store', check: () => store.ping() }];
+  const redis = config.redis.url ? await connectRedis(config.redis.url, log) : undefined;
+  if (redis) healthChecks.push({ name: 'redis', check: () => pingRedis(redis) });
+
+  // 3. Services
+  const auth = new AuthService(store, config.auth);
+  const firstAdmin = await auth.ensureFirstAdmin(config.admin.password);
+  if (firstAdmin === 'created') log.info('created the admin user from PANTAU_ADMIN_PASSWORD');
+  if (firstAdmin === 'no-password') {
+    log.warn('no admin user yet: set PANTAU_ADMIN_PASSWORD or run `npm run pantau -- user add --name admin --role admin`');
+  }
+  const registry = new CameraRegistry(store, box);
+  const onboarding = createOnboarding({ timeoutMs: config.onvif.timeoutMs, discoveryTimeoutMs: config.onvif.discoveryTimeoutMs, log });
+
+  // 4. HTTP
+  const metrics = createMetrics();
+  const { app } = createApp({
+    store,
+    auth,
+    registry,
+    onboarding,
+    log,
+    metrics,
+    healthChecks,
+    version: VERSION,
+    cookieSecure: config.auth.cookieSecure,
+    trustProxy: config.server.trustProxy,
+    webRoot: path.join(PACKAGE_ROOT, 'web', 'dist'),
+  });
+  const server = createServer(app);
+  await listen(server, config.server.port, config.server.host);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.server.host === '0.0.0.0' ? 'localhost' : config.server.host}:${port}`;
+  log.info({ url }, 'Pantau is listening');
+
+  const pruner = setInterval(() => store.sessions.pruneExpired(Date.now()), 3_600_000).unref();
+  let closed = false;
+  return {
+    url,
+    port,
+    store,
+    auth,
+    registry,
+    ffmpeg,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(pruner);
+      // Stop taking work, let answers in flight finish, then close the store.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 5000).unref();
+      });
+      redis?.disconnect();
+      store.close();
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,257 @@
+/**
+ * The camera registry use cases: create, read, update, delete with role and ownership rules,
+ * credentials sealed on the way in and never shown on the way out. Listeners hear every change
+ * so schedulers pick up edits without a restart.
+ */
+import { EventEmitter } from 'node:events';
+import type { z } from 'zod';
+import { CameraInput } from '../schemas/camera.js';
+import { forbidden, invalid, issuesFromZod, notFound, type FieldIssue } from '../errors.js';
+import type { Principal } from './auth.js';
+import { forbiddenUnlessAdmin } from './access.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { Store } from '../store/index.js';
+import type { Camera, CameraDraft, Credentials, UrlEndpoint, Viewer } from '../store/cameras.js';
+
+export interface PublicCamera {
+  id: string;
+  name: string;
+  site: string;
+  location: Camera['location'];
+  innovation: Camera['innovation'];
+  agency: string;
+  owners: string[];
+  onvif: { host: string; port: number; username: string | null; hasPassword: boolean } | null;
+  rtspUrl: string | null;
+  rtspAuth: { username: string | null; hasPassword: boolean } | null;
+  snapshotUrl: string | null;
+  snapshotAuth: { username: string | null; hasPassword: boolean } | null;
+  checkIntervalSec: number;
+  imageCheckIntervalSec: number;
+  enabled: boolean;
+  tags: string[];
+  parentId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RegistryEvent = { type: 'created' | 'updated'; camera: Camera } | { type: 'deleted'; id: string };
+
+export function viewerOf(principal: Principal): Viewer {
+  const { user } = principal;
+  return user.role === 'admin' ? { role: 'admin' } : { role: user.role, userId: user.id };
+}
+
+export class CameraRegistry {
+  private readonly events = new EventEmitter();
+
+  constructor(
+    private readonly store: Store,
+    private readonly box: SecretBox,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  onChange(listener: (event: RegistryEvent) => void): () => void {
+    this.events.on('change', listener);
+    return () => this.events.off('change', listener);
+  }
+
+  list(principal: Principal): PublicCamera[] {
+    return this.store.cameras.list(viewerOf(principal)).map(toPublic);
+  }
+
+  get(principal: Principal, id: string): PublicCamera {
+    return toPublic(this.visible(principal, id));
+  }
+
+  create(principal: Principal, body: unknown): PublicCamera {
+    forbiddenUnlessAdmin(principal, 'only admins register cameras');
+    return toPublic(this.store.cameras.get(this.insertPrepared(this.prepare(body)))!);
+  }
+
+  /** Stores a draft that `prepare` accepted; returns its id. */
+  insertPrepared(draft: CameraDraft): string {
+    const camera = this.store.cameras.insert(draft, this.now());
+    this.emit({ type: 'created', camera });
+    return camera.id;
+  }
+
+  update(principal: Principal, id: string, patch: unknown): PublicCamera {
+    const existing = this.visible(principal, id);
+    const role = principal.user.role;
+    if (role === 'viewer') throw forbidden('viewers cannot change cameras');
+    if (role === 'owner' && !this.store.cameras.isOwner(id, principal.user.id)) throw forbidden('you do not own this camera');
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw invalid([{ path: '(root)', message: 'expected a JSON object' }]);
+    }
+    if (role === 'owner' && 'owners' in patch && !sameSet((patch as { owners?: unknown }).owners, existing.owners)) {
+      throw forbidden('only admins change the owners of a camera');
+    }
+    const draft = this.prepare({ ...toEditable(existing), ...patch }, existing);
+    const camera = this.store.cameras.update(id, draft, this.now());
+    this.emit({ type: 'updated', camera });
+    return toPublic(camera);
+  }
+
+  delete(principal: Principal, id: string): void {
+    forbiddenUnlessAdmin(principal, 'only admins delete cameras');
+    if (!this.store.cameras.delete(id)) throw notFound('camera');
+    this.emit({ type: 'deleted', id });
+  }
+
+  /**
+   * Validates input into a storable draft, or throws a 400 listing every problem.
+   * `pending` lets an import check parents that are earlier rows of the same file.
+   */
+  prepare(body: unknown, existing?: Camera, pendingIds: ReadonlySet<string> = new Set()): CameraDraft {
+    const parsed = CameraInput.safeParse(body);
+    // Report every problem at once: owners and parent are checked even when other fields are bad.
+    const raw = (typeof body === 'object' && body !== null ? body : {}) as { owners?: unknown; parentId?: unknown };
+    const owners = parsed.success ? parsed.data.owners : stringsOr(raw.owners);
+    const parentId = parsed.success ? parsed.data.parentId : typeof raw.parentId === 'string' ? raw.parentId : null;
+    const issues = [
+      ...(parsed.success ? [] : issuesFromZod(parsed.error)),
+      ...this.checkOwners(owners),
+      ...this.checkParent(parentId, existing?.id, pendingIds),
+    ];
+    if (!parsed.success || issues.length) throw invalid(issues);
+    const input = parsed.data;
+    return {
+      name: input.name,
+      site: input.site,
+      location: input.location
+        ? { lat: input.location.lat ?? null, lng: input.location.lng ?? null, address: input.location.address ?? null }
+        : null,
+      innovation: input.innovation ? { name: input.innovation.name, launchedOn: input.innovation.launchedOn ?? null } : null,
+      agency: input.agency,
+      owners: [...new Set(input.owners)],
+      onvif: input.onvif
+        ? {
+            host: input.onvif.host,
+            port: input.onvif.port,
+            username: input.onvif.username ?? null,
+            passwordEnc: this.sealOrKeep(input.onvif.password, existing?.onvif?.passwordEnc ?? null),
+          }
+        : null,
+      rtsp: this.endpoint(input.rtspUrl, input.rtspAuth, existing?.rtsp ?? null),
+      snapshot: this.endpoint(input.snapshotUrl, input.snapshotAuth, existing?.snapshot ?? null),
+      checkIntervalSec: input.checkIntervalSec,
+      imageCheckIntervalSec: input.imageCheckIntervalSec,
+      enabled: input.enabled,
+      tags: [...new Set(input.tags)],
+      parentId: input.parentId,
+    };
+  }
+
+  private visible(principal: Principal, id: string): Camera {
+    const camera = this.store.cameras.get(id, viewerOf(principal));
+    if (!camera) throw notFound('camera');
+    return camera;
+  }
+
+  /** Credentials come from `auth` when given, else from the URL, else (on edit) stay as they were. */
+  private endpoint(
+    rawUrl: string | null | undefined,
+    auth: { username: string; password?: string | undefined } | null | undefined,
+    existing: UrlEndpoint | null,
+  ): UrlEndpoint | null {
+    if (!rawUrl) return null;
+    const url = new URL(rawUrl);
+    const fromUrl: Credentials | null = url.username
+      ? { username: decodeURIComponent(url.username), passwordEnc: url.password ? this.box.seal(decodeURIComponent(url.password)) : null }
+      : null;
+    url.username = '';
+    url.password = '';
+    let creds: Credentials;
+    if (auth === null) creds = { username: null, passwordEnc: null };
+    else if (auth) creds = { username: auth.username || null, passwordEnc: this.sealOrKeep(auth.password, existing?.passwordEnc ?? null) };
+    else creds = fromUrl ?? { username: existing?.username ?? null, passwordEnc: existing?.passwordEnc ?? null };
+    return { url: url.toString(), ...creds };
+  }
+
+  private sealOrKeep(password: string | null | undefined, kept: string | null): string | null {
+    if (password === undefined) return kept;
+    return password ? this.box.seal(password) : null;
+  }
+
+  private checkOwners(owners: string[]): FieldIssue[] {
+    const users = new Map(this.store.users.list().map((u) => [u.id, u]));
+    return owners.flatMap((id, i) => {
+      const user = users.get(id);
+      if (!user) return [{ path: `owners.${i}`, message: `no user with id "${id}"` }];
+      if (user.role === 'viewer') return [{ path: `owners.${i}`, message: `user "${user.username}" is a viewer; owners must be owners or admins` }];
+      return [];
+    });
+  }
+
+  private checkParent(parentId: string | null, selfId: string | undefined, pendingIds: ReadonlySet<string>): FieldIssue[] {
+    if (parentId === null) return [];
+    if (parentId === selfId) return [{ path: 'parentId', message: 'a camera cannot be its own parent' }];
+    if (pendingIds.has(parentId)) return [];
+    if (!this.store.cameras.exists(parentId)) return [{ path: 'parentId', message: `no camera or device with id "${parentId}"` }];
+    // Walk up: a loop would make every camera in it wait for the others forever.
+    const seen = new Set<string>(selfId ? [selfId] : []);
+    for (let id: string | null = parentId; id; id = this.store.cameras.get(id)?.parentId ?? null) {
+      if (seen.has(id)) return [{ path: 'parentId', message: 'this parent would make a loop of parents' }];
+      seen.add(id);
+    }
+    return [];
+  }
+
+  private emit(event: RegistryEvent): void {
+    this.events.emit('change', event);
+  }
+}
+
+export function toPublic(c: Camera): PublicCamera {
+  const auth = (e: UrlEndpoint | null) => (e && (e.username || e.passwordEnc) ? { username: e.username, hasPassword: e.passwordEnc !== null } : null);
+  return {
+    id: c.id,
+    name: c.name,
+    site: c.site,
+    location: c.location,
+    innovation: c.innovation,
+    agency: c.agency,
+    owners: c.owners,
+    onvif: c.onvif && { host: c.onvif.host, port: c.onvif.port, username: c.onvif.username, hasPassword: c.onvif.passwordEnc !== null },
+    rtspUrl: c.rtsp?.url ?? null,
+    rtspAuth: auth(c.rtsp),
+    snapshotUrl: c.snapshot?.url ?? null,
+    snapshotAuth: auth(c.snapshot),
+    checkIntervalSec: c.checkIntervalSec,
+    imageCheckIntervalSec: c.imageCheckIntervalSec,
+    enabled: c.enabled,
+    tags: c.tags,
+    parentId: c.parentId,
+    createdAt: new Date(c.createdAt).toISOString(),
+    updatedAt: new Date(c.updatedAt).toISOString(),
+  };
+}
+
+/** The stored camera as input again, without secrets, so a PATCH can be merged and revalidated. */
+function toEditable(c: Camera): z.input<typeof CameraInput> {
+  return {
+    name: c.name,
+    site: c.site,
+    location: c.location,
+    innovation: c.innovation,
+    agency: c.agency,
+    owners: c.owners,
+    onvif: c.onvif && { host: c.onvif.host, port: c.onvif.port, username: c.onvif.username },
+    rtspUrl: c.rtsp?.url ?? null,
+    snapshotUrl: c.snapshot?.url ?? null,
+    checkIntervalSec: c.checkIntervalSec,
+    imageCheckIntervalSec: c.imageCheckIntervalSec,
+    enabled: c.enabled,
+    tags: c.tags,
+    parentId: c.parentId,
+  };
+}
+
+function stringsOr(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function sameSet(value: unknown, current: string[]): boolean {
+  return Array.isArray(value) && value.length === new Set(value).size && value.every((v) => current.includes(v as string)) && new Set(value).size === current.length;
+}

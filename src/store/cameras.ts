@@ -1,0 +1,230 @@
+/**
+ * The camera registry table group: cameras and their owners. Credentials arrive and leave
+ * encrypted (`*Enc`); this file never sees a plaintext password. Visibility rules for
+ * non-admins (owned, or granted by agency, site or camera) are applied here in SQL so every
+ * list and lookup honours them the same way.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from './db.js';
+
+export interface Credentials {
+  username: string | null;
+  passwordEnc: string | null;
+}
+export interface OnvifEndpoint extends Credentials {
+  host: string;
+  port: number;
+}
+export interface UrlEndpoint extends Credentials {
+  url: string;
+}
+
+export interface Camera {
+  id: string;
+  name: string;
+  site: string;
+  location: { lat: number | null; lng: number | null; address: string | null } | null;
+  innovation: { name: string; launchedOn: string | null } | null;
+  agency: string;
+  owners: string[];
+  onvif: OnvifEndpoint | null;
+  rtsp: UrlEndpoint | null;
+  snapshot: UrlEndpoint | null;
+  checkIntervalSec: number;
+  imageCheckIntervalSec: number;
+  enabled: boolean;
+  tags: string[];
+  parentId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type CameraDraft = Omit<Camera, 'id' | 'createdAt' | 'updatedAt'>;
+
+/** Who is asking: admins see everything, others what they own or were granted. */
+export type Viewer = { role: 'admin' } | { role: 'owner' | 'viewer'; userId: string };
+
+interface Row {
+  id: string;
+  name: string;
+  site: string;
+  lat: number | null;
+  lng: number | null;
+  address: string | null;
+  innovation_name: string | null;
+  innovation_launched_on: string | null;
+  agency: string;
+  onvif_host: string | null;
+  onvif_port: number | null;
+  onvif_username: string | null;
+  onvif_password_enc: string | null;
+  rtsp_url: string | null;
+  rtsp_username: string | null;
+  rtsp_password_enc: string | null;
+  snapshot_url: string | null;
+  snapshot_username: string | null;
+  snapshot_password_enc: string | null;
+  check_interval_sec: number;
+  image_check_interval_sec: number;
+  enabled: number;
+  tags: string;
+  parent_id: string | null;
+  created_at: number;
+  updated_at: number;
+  owners: string | null;
+}
+
+const VISIBLE = `(
+  c.id IN (SELECT camera_id FROM camera_owners WHERE user_id = @userId)
+  OR c.id IN (SELECT value FROM access_grants WHERE user_id = @userId AND scope = 'camera')
+  OR c.site IN (SELECT value FROM access_grants WHERE user_id = @userId AND scope = 'site')
+  OR c.agency IN (SELECT value FROM access_grants WHERE user_id = @userId AND scope = 'agency')
+)`;
+
+const SELECT = `SELECT c.*, (SELECT json_group_array(user_id) FROM camera_owners o WHERE o.camera_id = c.id) AS owners
+  FROM cameras c`;
+
+export class CameraStore {
+  constructor(private readonly db: Db) {}
+
+  list(viewer: Viewer): Camera[] {
+    const rows =
+      viewer.role === 'admin'
+        ? (this.db.prepare(`${SELECT} ORDER BY c.agency, c.site, c.name`).all() as Row[])
+        : (this.db.prepare(`${SELECT} WHERE ${VISIBLE} ORDER BY c.agency, c.site, c.name`).all({ userId: viewer.userId }) as Row[]);
+    return rows.map(fromRow);
+  }
+
+  /** All cameras, for the scheduler. */
+  all(): Camera[] {
+    return (this.db.prepare(SELECT).all() as Row[]).map(fromRow);
+  }
+
+  get(id: string, viewer?: Viewer): Camera | undefined {
+    const row =
+      !viewer || viewer.role === 'admin'
+        ? (this.db.prepare(`${SELECT} WHERE c.id = @id`).get({ id }) as Row | undefined)
+        : (this.db.prepare(`${SELECT} WHERE c.id = @id AND ${VISIBLE}`).get({ id, userId: viewer.userId }) as Row | undefined);
+    return row && fromRow(row);
+  }
+
+  isOwner(cameraId: string, userId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM camera_owners WHERE camera_id = ? AND user_id = ?').get(cameraId, userId) !== undefined;
+  }
+
+  exists(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM cameras WHERE id = ?').get(id) !== undefined;
+  }
+
+  insert(draft: CameraDraft, now: number): Camera {
+    const id = randomUUID();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO cameras (id, name, site, lat, lng, address, innovation_name, innovation_launched_on, agency,
+             onvif_host, onvif_port, onvif_username, onvif_password_enc, rtsp_url, rtsp_username, rtsp_password_enc,
+             snapshot_url, snapshot_username, snapshot_password_enc, check_interval_sec, image_check_interval_sec,
+             enabled, tags, parent_id, created_at, updated_at)
+           VALUES (@id, @name, @site, @lat, @lng, @address, @innovation_name, @innovation_launched_on, @agency,
+             @onvif_host, @onvif_port, @onvif_username, @onvif_password_enc, @rtsp_url, @rtsp_username, @rtsp_password_enc,
+             @snapshot_url, @snapshot_username, @snapshot_password_enc, @check_interval_sec, @image_check_interval_sec,
+             @enabled, @tags, @parent_id, @now, @now)`,
+        )
+        .run({ ...toColumns(draft), id, now });
+      this.setOwners(id, draft.owners);
+    })();
+    return this.get(id)!;
+  }
+
+  update(id: string, draft: CameraDraft, now: number): Camera {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE cameras SET name = @name, site = @site, lat = @lat, lng = @lng, address = @address,
+             innovation_name = @innovation_name, innovation_launched_on = @innovation_launched_on, agency = @agency,
+             onvif_host = @onvif_host, onvif_port = @onvif_port, onvif_username = @onvif_username,
+             onvif_password_enc = @onvif_password_enc, rtsp_url = @rtsp_url, rtsp_username = @rtsp_username,
+             rtsp_password_enc = @rtsp_password_enc, snapshot_url = @snapshot_url, snapshot_username = @snapshot_username,
+             snapshot_password_enc = @snapshot_password_enc, check_interval_sec = @check_interval_sec,
+             image_check_interval_sec = @image_check_interval_sec, enabled = @enabled, tags = @tags,
+             parent_id = @parent_id, updated_at = @now
+           WHERE id = @id`,
+        )
+        .run({ ...toColumns(draft), id, now });
+      this.setOwners(id, draft.owners);
+    })();
+    return this.get(id)!;
+  }
+
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM cameras WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** Runs several writes as one: all land or none do. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  private setOwners(cameraId: string, owners: readonly string[]): void {
+    this.db.prepare('DELETE FROM camera_owners WHERE camera_id = ?').run(cameraId);
+    const add = this.db.prepare('INSERT OR IGNORE INTO camera_owners (camera_id, user_id) VALUES (?, ?)');
+    for (const userId of owners) add.run(cameraId, userId);
+  }
+}
+
+function toColumns(d: CameraDraft) {
+  return {
+    name: d.name,
+    site: d.site,
+    lat: d.location?.lat ?? null,
+    lng: d.location?.lng ?? null,
+    address: d.location?.address ?? null,
+    innovation_name: d.innovation?.name ?? null,
+    innovation_launched_on: d.innovation?.launchedOn ?? null,
+    agency: d.agency,
+    onvif_host: d.onvif?.host ?? null,
+    onvif_port: d.onvif?.port ?? null,
+    onvif_username: d.onvif?.username ?? null,
+    onvif_password_enc: d.onvif?.passwordEnc ?? null,
+    rtsp_url: d.rtsp?.url ?? null,
+    rtsp_username: d.rtsp?.username ?? null,
+    rtsp_password_enc: d.rtsp?.passwordEnc ?? null,
+    snapshot_url: d.snapshot?.url ?? null,
+    snapshot_username: d.snapshot?.username ?? null,
+    snapshot_password_enc: d.snapshot?.passwordEnc ?? null,
+    check_interval_sec: d.checkIntervalSec,
+    image_check_interval_sec: d.imageCheckIntervalSec,
+    enabled: d.enabled ? 1 : 0,
+    tags: JSON.stringify(d.tags),
+    parent_id: d.parentId,
+  };
+}
+
+function fromRow(r: Row): Camera {
+  const hasLocation = r.lat !== null || r.lng !== null || r.address !== null;
+  return {
+    id: r.id,
+    name: r.name,
+    site: r.site,
+    location: hasLocation ? { lat: r.lat, lng: r.lng, address: r.address } : null,
+    innovation: r.innovation_name ? { name: r.innovation_name, launchedOn: r.innovation_launched_on } : null,
+    agency: r.agency,
+    owners: r.owners ? (JSON.parse(r.owners) as string[]) : [],
+    onvif:
+      r.onvif_host !== null
+        ? { host: r.onvif_host, port: r.onvif_port ?? 80, username: r.onvif_username, passwordEnc: r.onvif_password_enc }
+        : null,
+    rtsp: r.rtsp_url !== null ? { url: r.rtsp_url, username: r.rtsp_username, passwordEnc: r.rtsp_password_enc } : null,
+    snapshot:
+      r.snapshot_url !== null
+        ? { url: r.snapshot_url, username: r.snapshot_username, passwordEnc: r.snapshot_password_enc }
+        : null,
+    checkIntervalSec: r.check_interval_sec,
+    imageCheckIntervalSec: r.image_check_interval_sec,
+    enabled: r.enabled === 1,
+    tags: JSON.parse(r.tags) as string[],
+    parentId: r.parent_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}

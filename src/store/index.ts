@@ -1,0 +1,26 @@
+/** The store: one object holding each table group over one database connection. */
+import { openDatabase, type Db } from './db.js';
+import { CameraStore } from './cameras.js';
+import { UserStore } from './users.js';
+import { SessionStore } from './sessions.js';
+
+export interface Store {
+  db: Db;
+  cameras: CameraStore;
+  users: UserStore;
+  sessions: SessionStore;
+  ping(): boolean;
+  close(): void;
+}
+
+export function openStore(file: string): Store {
+  const db = openDatabase(file);
+  return {
+    db,
+    cameras: new CameraStore(db),
+    users: new UserStore(db),
+    sessions: new SessionStore(db),
+    ping: () => db.prepare('SELECT 1').pluck().get() === 1,
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,12 @@
+/**
+ * The ordered list of migrations. Append only: a shipped migration is never edited or removed,
+ * because databases in the field have already run it.
+ */
+import { sql as registry } from './2026-11-29-0001-registry.js';
+
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ id: '2026-11-29-0001-registry', sql: registry }];
