@@ -1,0 +1,207 @@
+/**
+ * Camera statuses, probe results and the classifier that turns one round of layer results
+ * into a status with a machine-readable reason.
+ *
+ * Pure: no I/O, no clock. Must not debounce or remember anything by itself — confirmation over
+ * several rounds belongs to status-machine.ts, which also owns the remembered image verdict
+ * that it passes back in here.
+ */
+
+export const CAMERA_STATUSES = ['up', 'degraded', 'down', 'unknown', 'paused'] as const;
+export type CameraStatus = (typeof CAMERA_STATUSES)[number];
+/** What one probe round can say; `paused` is an admin decision, never an observation. */
+export type ObservedStatus = Exclude<CameraStatus, 'paused'>;
+/** Statuses that mean something is wrong: they open or continue an outage. */
+export type BadStatus = 'degraded' | 'down';
+
+export const LAYERS = ['tcp', 'onvif', 'rtsp', 'image'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+export type ImageVerdict = 'ok' | 'black' | 'covered' | 'frozen' | 'corrupt';
+
+export interface TcpDetail {
+  host?: string;
+  port?: number;
+}
+export interface OnvifDetail {
+  /** Device clock minus ours, from GetSystemDateAndTime. */
+  clockOffsetMs?: number;
+  model?: string;
+  firmware?: string;
+}
+export interface RtspDetail {
+  /** False when DESCRIBE answered but the SDP carries no video track. */
+  hasVideo?: boolean;
+  videoCodec?: string;
+  /** RTSP status code of the last reply, when there was one. */
+  statusCode?: number;
+}
+export interface ImageDetail {
+  verdict: ImageVerdict;
+  brightness?: number;
+  variance?: number;
+  /** Mean absolute difference from the previous frame, 0..255. */
+  diffFromLast?: number;
+}
+export interface LayerDetails {
+  tcp: TcpDetail;
+  onvif: OnvifDetail;
+  rtsp: RtspDetail;
+  image: ImageDetail;
+}
+
+/** A layer's `reason` when the device answered but refused our credentials. */
+export const AUTH_FAILED = 'auth_failed';
+
+export interface LayerResult<D = LayerDetails[Layer]> {
+  ok: boolean;
+  latencyMs?: number;
+  /** Free-form code from the probe ('timeout', 'refused', 'auth_failed', 'no_video', …). */
+  reason?: string;
+  /**
+   * The device answered, even if the answer was a failure (401, 404, a broken SDP).
+   * Reachability is what separates `down` from `degraded`, so a probe that got any reply sets
+   * this; `ok: true` and an auth failure imply it.
+   */
+  reached?: boolean;
+  detail?: D;
+}
+export type LayerResults = { [L in Layer]?: LayerResult<LayerDetails[L]> };
+
+export interface ProbeResult {
+  cameraId: string;
+  /** Epoch ms when the round started. */
+  at: number;
+  layers: LayerResults;
+}
+
+/**
+ * What the classifier can name. Layer failures map onto a fixed vocabulary so alerts and the
+ * dashboard can translate them, whatever free text the probes used.
+ */
+export type StatusReason =
+  | 'ok'
+  | 'not_checked'
+  | 'unreachable'
+  | 'no_stream'
+  | 'rtsp_auth_failed'
+  | Exclude<ImageVerdict, 'ok'>
+  | 'no_frame'
+  | 'onvif_auth_failed'
+  | 'onvif_failed'
+  | 'port_closed';
+
+export interface Classification {
+  status: ObservedStatus;
+  reason: StatusReason;
+}
+
+/**
+ * The picture verdict of the last image round. Image health runs on a slower cadence than
+ * liveness, so liveness rounds without an image layer reuse this instead of calling the camera
+ * healthy (which would make a black camera flap between degraded and up every round).
+ */
+export interface ImageMemory {
+  verdict: ImageVerdict | 'no_frame';
+  /** `at` of the probe round that produced it. */
+  at: number;
+}
+
+export function wasReached(result: LayerResult<unknown>): boolean {
+  return result.ok || result.reached === true || result.reason === AUTH_FAILED;
+}
+
+/**
+ * What an image layer says about the picture, or null when it learnt nothing (the fetch never
+ * reached the device, so the previous verdict still stands). A verdict in the detail wins over
+ * `ok`: the probe may have fetched a frame fine and still judged it black.
+ */
+export function imageVerdictOf(result: LayerResult<ImageDetail>): ImageMemory['verdict'] | null {
+  if (result.detail) return result.detail.verdict;
+  if (result.ok) return 'ok';
+  return wasReached(result) ? 'no_frame' : null;
+}
+
+function rtspProblem(rtsp: LayerResult<RtspDetail> | undefined): StatusReason | null {
+  if (!rtsp) return null;
+  if (rtsp.ok && rtsp.detail?.hasVideo !== false) return null;
+  return rtsp.reason === AUTH_FAILED ? 'rtsp_auth_failed' : 'no_stream';
+}
+
+function onvifProblem(onvif: LayerResult<OnvifDetail> | undefined): StatusReason | null {
+  if (!onvif || onvif.ok) return null;
+  return onvif.reason === AUTH_FAILED ? 'onvif_auth_failed' : 'onvif_failed';
+}
+
+function imageProblem(verdict: ImageMemory['verdict'] | null): StatusReason | null {
+  return verdict === null || verdict === 'ok' ? null : verdict;
+}
+
+/**
+ * Classify one probe round.
+ *
+ * - No layer attempted → `unknown` / `not_checked`.
+ * - No attempted layer reached the device → `down` / `unreachable`. This covers a failed TCP
+ *   connect (the probes skip the rest), ONVIF-only cameras whose ONVIF call timed out and
+ *   snapshot-only cameras whose snapshot fetch got no reply.
+ * - Reached, but something failed → `degraded`, naming the failure users care most about:
+ *   the stream (RTSP) first, then the picture, then ONVIF, then a closed port. A TCP failure
+ *   next to another layer that answered means a different port is closed, not that the
+ *   camera is gone.
+ * - Everything attempted was fine → `up`. Layers that were not attempted (an ONVIF-only
+ *   camera has no RTSP) neither help nor hurt.
+ *
+ * `memory` is the last image verdict; it is used only when this round has no image layer.
+ * Callers decide how old a memory may be.
+ */
+export function classify(layers: LayerResults, memory: ImageMemory | null = null): Classification {
+  const attempted = LAYERS.filter((layer) => layers[layer] !== undefined);
+  if (attempted.length === 0) return { status: 'unknown', reason: 'not_checked' };
+  // A decoded frame is proof of contact even when its verdict makes the layer fail.
+  const reached = (layer: Layer): boolean => {
+    const result: LayerResult<unknown> | undefined = layers[layer];
+    return result !== undefined && (wasReached(result) || (layer === 'image' && result.detail !== undefined));
+  };
+  if (!attempted.some(reached)) return { status: 'down', reason: 'unreachable' };
+
+  // Past the reachability check, an image layer that got nothing is itself a picture problem.
+  const fresh = layers.image ? (imageVerdictOf(layers.image) ?? 'no_frame') : null;
+  const verdict = fresh ?? memory?.verdict ?? null;
+  const tcpProblem: StatusReason | null = layers.tcp && !layers.tcp.ok ? 'port_closed' : null;
+  const problem =
+    rtspProblem(layers.rtsp) ?? imageProblem(verdict) ?? onvifProblem(layers.onvif) ?? tcpProblem;
+  return problem === null ? { status: 'up', reason: 'ok' } : { status: 'degraded', reason: problem };
+}
+
+export function isBad(status: CameraStatus): status is BadStatus {
+  return status === 'degraded' || status === 'down';
+}
+
+/**
+ * The image memory after a round: replaced when the round had an image layer and reached the
+ * camera; kept otherwise. An unreachable round says nothing about the picture, so a camera that
+ * was black before an outage is still assumed black until an image round says otherwise.
+ */
+export function nextImageMemory(
+  probe: ProbeResult,
+  classification: Classification,
+  previous: ImageMemory | null,
+): ImageMemory | null {
+  const image = probe.layers.image;
+  if (!image || classification.status === 'down' || classification.status === 'unknown') {
+    return previous;
+  }
+  return { verdict: imageVerdictOf(image) ?? 'no_frame', at: probe.at };
+}
+
+/** Why a flip happened: what the probes saw, or what Pantau or an admin did. */
+export type FlipReason = StatusReason | 'disabled' | 'enabled' | 'monitor_offline' | 'monitor_resumed';
+
+/** A stored change of status. Uptime, outages and alerts are all derived from these. */
+export interface Flip {
+  cameraId: string;
+  at: number;
+  from: CameraStatus;
+  to: CameraStatus;
+  reason: FlipReason;
+}
