@@ -1,0 +1,19 @@
+/** ONVIF wire helpers: device inspection, clock reading and WS-Discovery. No app imports. */
+export { readOnvifClock, type OnvifClockReading } from './clock.js';
+export {
+  buildProbe,
+  discoverOnvifDevices,
+  parseProbeMatches,
+  WS_DISCOVERY_GROUP,
+  type DiscoveredDevice,
+  type DiscoveryOptions,
+} from './discovery.js';
+export { OnvifError, type OnvifErrorCode } from './errors.js';
+export {
+  CLOCK_SKEW_TOLERANCE_MS,
+  inspectOnvifDevice,
+  type OnvifDeviceReport,
+  type OnvifProfile,
+} from './inspect.js';
+export type { OnvifCallOptions, OnvifTarget } from './session.js';
+export { rewriteMediaUri } from './uri.js';

@@ -1,0 +1,187 @@
+/**
+ * An RTSP camera that only talks: answers OPTIONS and DESCRIBE (an SDP with an
+ * H.264 track) like a real camera, with optional Digest/Basic auth, and no media.
+ * Pure Node and a few kilobytes per instance, so a test (or a fleet simulator)
+ * can run thousands of them in one process where GStreamer and ffmpeg are absent.
+ */
+import net from 'node:net';
+import { AuthGate, type AuthScheme, type DigestAlgorithm } from './auth-gate.js';
+import { closeServer, listen, LOOPBACK, trackSockets } from './net.js';
+
+/**
+ * - `ok`: a camera with a 1080p H.264 stream
+ * - `no-video`: DESCRIBE works but the SDP has only audio (encoder disabled)
+ * - `bad-sdp`: DESCRIBE says application/sdp but the body is not an SDP
+ * - `silent`: accepts TCP but never answers (hung firmware)
+ * - `refuse`: not listening (camera or its RTSP service down)
+ */
+export type RtspResponderMode = 'ok' | 'no-video' | 'bad-sdp' | 'silent' | 'refuse';
+
+export interface RtspResponderOptions {
+  /** @defaultValue 0 (a free port, kept across mode switches) */
+  port?: number;
+  /** @defaultValue '/Streaming/Channels/101' */
+  path?: string;
+  /** @defaultValue 'ok' */
+  mode?: RtspResponderMode;
+  username?: string;
+  password?: string;
+  /** @defaultValue 'digest' */
+  auth?: AuthScheme;
+  /** @defaultValue 'MD5' */
+  algorithm?: DigestAlgorithm;
+  /** Server header, for vendor-flavoured answers. @defaultValue 'Hikvision-Webs' */
+  server?: string;
+}
+
+const MAX_REQUEST_BYTES = 16 * 1024;
+// SPS/PPS of a real 1920x1080 baseline x264 stream, so probes that read sprop get true dimensions.
+const SPROP = 'Z0LAKNoB4AiflwFqAgICgAAAAwCAAAAZR4wZUA==,aM48gA==';
+
+export class RtspResponderSimulator {
+  private readonly server: net.Server;
+  private readonly sockets: Set<net.Socket>;
+  private readonly gate: AuthGate | undefined;
+  private currentMode: RtspResponderMode;
+  private boundPort: number;
+  private started = false;
+  /** Requests answered, by method: lets tests see what a probe actually sent. */
+  readonly requests: Record<string, number> = {};
+
+  constructor(private readonly opts: RtspResponderOptions = {}) {
+    this.currentMode = opts.mode ?? 'ok';
+    this.boundPort = opts.port ?? 0;
+    if (opts.username !== undefined) {
+      this.gate = new AuthGate({
+        username: opts.username,
+        password: opts.password ?? '',
+        scheme: opts.auth ?? 'digest',
+        algorithm: opts.algorithm ?? 'MD5',
+        qop: false, // RTSP cameras almost never send qop
+      });
+    }
+    this.server = net.createServer((s) => this.onConnection(s));
+    this.sockets = trackSockets(this.server);
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+  get path(): string {
+    return this.opts.path ?? '/Streaming/Channels/101';
+  }
+  get mode(): RtspResponderMode {
+    return this.currentMode;
+  }
+  get url(): string {
+    return `rtsp://${LOOPBACK}:${this.boundPort}${this.path}`;
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+    await this.sync();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await closeServer(this.server, this.sockets);
+  }
+
+  /** Switches behaviour at once; `refuse` closes the port and any other mode reopens it. */
+  async setMode(mode: RtspResponderMode): Promise<void> {
+    this.currentMode = mode;
+    if (mode !== 'refuse') for (const s of this.sockets) s.destroy(); // a restarted camera drops sessions
+    await this.sync();
+  }
+
+  private async sync(): Promise<void> {
+    const wantOpen = this.started && this.currentMode !== 'refuse';
+    if (wantOpen && !this.server.listening) this.boundPort = await listen(this.server, this.boundPort);
+    if (!wantOpen && this.server.listening) await closeServer(this.server, this.sockets);
+  }
+
+  private onConnection(socket: net.Socket): void {
+    let buf = Buffer.alloc(0);
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => {
+      if (this.currentMode === 'silent') return;
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length > MAX_REQUEST_BYTES) {
+        socket.destroy();
+        return;
+      }
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buf.subarray(0, end).toString('latin1');
+        const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+        if (buf.length < end + 4 + length) return;
+        buf = buf.subarray(end + 4 + length);
+        if (!/^[A-Z_]+ \S+ RTSP\/1\.0$/.test(head.split('\r\n')[0] ?? '')) {
+          // Not RTSP (an HTTP client on the wrong port): say so and hang up, as camera RTSP servers do.
+          socket.end('RTSP/1.0 400 Bad Request\r\nCSeq: 0\r\n\r\n');
+          return;
+        }
+        socket.write(this.answer(head));
+      }
+    });
+  }
+
+  private answer(head: string): string {
+    const lines = head.split('\r\n');
+    const [method = '', uri = ''] = (lines[0] ?? '').split(' ');
+    const header = (name: string): string | undefined =>
+      lines.find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.replace(/^[^:]*:\s*/, '');
+    const cseq = header('CSeq') ?? '0';
+    this.requests[method] = (this.requests[method] ?? 0) + 1;
+    const base = [`CSeq: ${cseq}`, `Server: ${this.opts.server ?? 'Hikvision-Webs'}`, `Date: ${new Date().toUTCString()}`];
+    const reply = (status: string, extra: string[] = [], body = ''): string =>
+      [`RTSP/1.0 ${status}`, ...base, ...extra, ...(body ? [`Content-Length: ${Buffer.byteLength(body)}`] : []), '', body].join('\r\n');
+
+    if (method === 'OPTIONS') {
+      return reply('200 OK', ['Public: OPTIONS, DESCRIBE, PLAY, PAUSE, SETUP, TEARDOWN, SET_PARAMETER, GET_PARAMETER']);
+    }
+    if (method !== 'DESCRIBE') return reply('405 Method Not Allowed', ['Allow: OPTIONS, DESCRIBE']);
+    if (this.gate && !this.gate.check('DESCRIBE', header('Authorization'))) {
+      return reply('401 Unauthorized', this.gate.challenges().map((c) => `WWW-Authenticate: ${c}`));
+    }
+    if (pathOf(uri) !== this.path.replace(/\/$/, '')) {
+      return reply('404 Not Found');
+    }
+    return reply('200 OK', [`Content-Base: ${uri}/`, 'Content-Type: application/sdp'], this.sdp(uri));
+  }
+
+  private sdp(uri: string): string {
+    if (this.currentMode === 'bad-sdp') return '<html><body>500 Internal Error</body></html>\r\nm=vid';
+    const session = [
+      'v=0',
+      `o=- ${Date.now()} 1 IN IP4 ${LOOPBACK}`,
+      's=Media Presentation',
+      'e=NONE',
+      't=0 0',
+      `a=control:${uri}/`,
+    ];
+    const video = [
+      'm=video 0 RTP/AVP 96',
+      'c=IN IP4 0.0.0.0',
+      'b=AS:4096',
+      'a=recvonly',
+      'a=x-dimensions:1920,1080',
+      `a=control:${uri}/trackID=1`,
+      'a=rtpmap:96 H264/90000',
+      `a=fmtp:96 profile-level-id=42C028;packetization-mode=1;sprop-parameter-sets=${SPROP}`,
+    ];
+    const audio = ['m=audio 0 RTP/AVP 0', 'c=IN IP4 0.0.0.0', 'a=recvonly', `a=control:${uri}/trackID=2`, 'a=rtpmap:0 PCMU/8000'];
+    const media = this.currentMode === 'no-video' ? audio : [...video, ...audio];
+    return [...session, ...media, ''].join('\r\n');
+  }
+}
+
+function pathOf(uri: string): string | undefined {
+  if (!uri.startsWith('rtsp://')) return undefined;
+  try {
+    return new URL(uri).pathname.replace(/\/$/, '');
+  } catch {
+    return undefined;
+  }
+}
