@@ -27,7 +27,7 @@ export function createOnboarding(options: { timeoutMs: number; discoveryTimeoutM
       try {
         return await inspectOnvifDevice(target, { timeoutMs: options.timeoutMs, ...(signal ? { signal } : {}) });
       } catch (err) {
-        throw toHttp(err, options.log, target.host);
+        throw toHttp(err, options.log, target.host, signal);
       }
     },
     async discover(timeoutMs, signal) {
@@ -35,14 +35,16 @@ export function createOnboarding(options: { timeoutMs: number; discoveryTimeoutM
         const found = await discoverOnvifDevices({ timeoutMs: timeoutMs ?? options.discoveryTimeoutMs, ...(signal ? { signal } : {}) });
         return found.map((d) => ({ address: d.address, xaddrs: d.xaddrs, name: d.name ?? null, hardware: d.hardware ?? null, scopes: d.scopes }));
       } catch (err) {
-        throw toHttp(err, options.log, 'discovery');
+        throw toHttp(err, options.log, 'discovery', signal);
       }
     },
   };
 }
 
-function toHttp(err: unknown, log: Logger, where: string): Error {
+function toHttp(err: unknown, log: Logger, where: string, signal?: AbortSignal): Error {
   if (err instanceof OnvifError) return new HttpError(STATUS[err.code], `onvif_${err.code}`, err.message);
+  // The admin closed the request: nobody is waiting for an answer, and nothing went wrong.
+  if (signal?.aborted) return new HttpError(499, 'client_closed', 'The request was cancelled');
   log.warn({ err, where }, 'ONVIF call failed unexpectedly');
   return new HttpError(502, 'onvif_bad_response', 'The device gave an answer Pantau could not use');
 }
