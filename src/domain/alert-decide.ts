@@ -1,0 +1,253 @@
+/**
+ * The timed decisions of the alert policy, run after every flip and on every tick: recoveries
+ * ready to go, flapping notices, alerts whose grace and group window have passed, then
+ * reminders and escalations that have come due — in that order, so a router's recovery
+ * releases the cameras still dark behind it and they are alerted in the same step.
+ *
+ * Pure. Mutates only the private copy of the state that alert-policy.ts hands it. Every key is
+ * built from a message's first member — its outage id (`${cameraId}:${start}`), or for a
+ * flapping notice the camera and when the flapping began — and each outage or flapping spell
+ * is a member of at most one message of each sort (one per number for reminders), so keys never
+ * repeat and a replay of the same flips and ticks rebuilds the same keys.
+ */
+import {
+  coveredBy,
+  describe,
+  durationSec,
+  graceMs,
+  inhibitor,
+  isMuted,
+  outageIdsOf,
+  siteOf,
+  sortOutages,
+} from './alert-outages.js';
+import type { ActionCamera, AlertAction, AlertPolicy, AlertState, CameraTrack, OutageTrack } from './alert-types.js';
+
+function bySite<T>(items: T[], site: (item: T) => string): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) push(groups, site(item), item);
+  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function push<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const group = groups.get(key);
+  if (group) group.push(item);
+  else groups.set(key, [item]);
+}
+
+function first<T>(items: readonly T[]): T {
+  const item = items[0];
+  if (item === undefined) throw new Error('a message needs at least one member');
+  return item;
+}
+
+const openOutages = (state: AlertState): OutageTrack[] =>
+  sortOutages(Object.values(state.outages).filter((o) => o.end === null));
+
+/** A child whose parent stopped speaking for it is judged on its own again, without a group wait. */
+function release(outage: OutageTrack, now: number): void {
+  outage.coveredBy = null;
+  outage.heldSince = now;
+  outage.waitUntil = null;
+}
+
+function withBehind(state: AlertState, outage: OutageTrack, now: number): ActionCamera {
+  const behind = coveredBy(state, outage.id).filter((b) => b.end === null);
+  return describe(state, outage, now, behind.map((b) => describe(state, b, now)));
+}
+
+/**
+ * Recoveries of alerted outages, gathered by site like alerts: the first waits up to the group
+ * window for others, and goes out at once when nothing else at the site could still join (no
+ * other alerted outage there is open, and nothing behind it is still dark). Devices behind a
+ * recovered parent that came back are listed in its recovery; those still dark are released
+ * and alerted on their own. Mute does not hold a recovery: whoever was told of the outage
+ * should hear it is over, and the end also stops the reminders.
+ */
+function sendRecoveries(state: AlertState, now: number, policy: AlertPolicy): AlertAction[] {
+  const windowMs = policy.groupWindowSec * 1000;
+  const ended = Object.values(state.outages).filter((o) => o.end !== null && o.alertedAt !== null);
+  const open = openOutages(state);
+  const actions: AlertAction[] = [];
+  for (const [site, outages] of bySite(ended, (o) => siteOf(state, o))) {
+    const pending = outages.sort((a, b) => (a.end ?? 0) - (b.end ?? 0) || (a.id < b.id ? -1 : 1));
+    const ids = new Set(pending.map((o) => o.id));
+    const mayJoin = open.some(
+      (o) => (o.alertedAt !== null && siteOf(state, o) === site) || (o.coveredBy !== null && ids.has(o.coveredBy)),
+    );
+    if (mayJoin && now < (first(pending).end ?? now) + windowMs) continue;
+    const cameras = pending.map((outage) => {
+      const behind = coveredBy(state, outage.id);
+      for (const b of behind) {
+        if (b.end === null) release(b, now);
+        else delete state.outages[b.id];
+      }
+      delete state.outages[outage.id];
+      const back = behind.filter((b) => b.end !== null).map((b) => describe(state, b, now));
+      return describe(state, outage, now, back);
+    });
+    const key = `${first(pending).id}:recovery`;
+    actions.push({ key, kind: 'recovery', site, at: now, cameras, outageIds: outageIdsOf(cameras) });
+  }
+  return actions;
+}
+
+/** One notice per flapping spell, gathered by site; held while muted. */
+function announceFlapping(state: AlertState, now: number): AlertAction[] {
+  const fresh = Object.entries(state.cameras)
+    .filter(([, t]) => t.flappingSince !== null && t.flapAnnounced !== t.flappingSince && !isMuted(t, now))
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return bySite(fresh, ([, t]) => t.site).map(([site, members]) => {
+    const cameras = members.map(([cameraId, track]) => {
+      const since = track.flappingSince ?? now;
+      track.flapAnnounced = since;
+      const outage = track.outageId === null ? undefined : state.outages[track.outageId];
+      if (outage) return describe(state, outage, now);
+      return {
+        cameraId,
+        outageId: null,
+        status: track.status,
+        cause: null,
+        reason: null,
+        worst: null,
+        since,
+        end: null,
+        durationSec: durationSec(since, now),
+        acknowledged: null,
+        behind: [],
+      } satisfies ActionCamera;
+    });
+    const [leadId, lead] = first(members);
+    const key = `${leadId}:flapping:${lead.flappingSince ?? now}`;
+    return { key, kind: 'flapping', site, at: now, cameras, outageIds: outageIdsOf(cameras) } satisfies AlertAction;
+  });
+}
+
+/**
+ * Why an outage past its grace is not alerted yet: Pantau does not know the camera's status,
+ * it is muted, it is flapping (its notice speaks for it), or a device it depends on is down
+ * (that device's alert will speak for it).
+ */
+function isHeld(state: AlertState, outage: OutageTrack, track: CameraTrack, now: number): boolean {
+  return (
+    outage.status === 'unknown' ||
+    isMuted(track, now) ||
+    track.flappingSince !== null ||
+    inhibitor(state, outage.cameraId) !== null
+  );
+}
+
+/**
+ * Alerts, Alertmanager-style. An outage past its grace becomes ready and waits for the group
+ * window, measured from its grace end, so a replay of late flips waits exactly as long as live
+ * ticks did. When the first ready outage of a site has waited enough, one message goes out
+ * with every outage of the site ready by then; a camera ready later starts a new message
+ * (a group once sent is never amended). An outage that was held after its grace (mute ended,
+ * parent back, flapping over, Pantau back) does not wait again: everything released at once
+ * is ready at once.
+ */
+function raiseAlerts(state: AlertState, now: number, policy: AlertPolicy): AlertAction[] {
+  const windowMs = policy.groupWindowSec * 1000;
+  const ready: OutageTrack[] = [];
+  for (const outage of openOutages(state)) {
+    const track = state.cameras[outage.cameraId];
+    if (!track || outage.alertedAt !== null || outage.coveredBy !== null) continue;
+    const graceEnd = outage.start + graceMs(track, policy);
+    if (now < graceEnd) continue;
+    if (isHeld(state, outage, track, now)) {
+      outage.heldSince ??= now;
+      outage.waitUntil = null;
+      continue;
+    }
+    if (outage.waitUntil === null) {
+      outage.waitUntil = outage.heldSince === null ? graceEnd + windowMs : now;
+      outage.heldSince = null;
+    }
+    ready.push(outage);
+  }
+
+  const sent: { site: string; key: string; members: OutageTrack[] }[] = [];
+  for (const [site, members] of bySite(ready, (o) => siteOf(state, o))) {
+    if (!members.some((o) => (o.waitUntil ?? Infinity) <= now)) continue;
+    const key = `${first(members).id}:alert`;
+    for (const o of members) {
+      o.alertedAt = now;
+      o.alertKey = key;
+      o.waitUntil = null;
+    }
+    sent.push({ site, key, members });
+  }
+  coverBehindAlerted(state);
+
+  return sent.map(({ site, key, members }) => {
+    const cameras = members.map((o) => withBehind(state, o, now));
+    const kind = cameras.length > 1 ? 'group' : 'alert';
+    return { key, kind, site, at: now, cameras, outageIds: outageIdsOf(cameras) } satisfies AlertAction;
+  });
+}
+
+/**
+ * A dark device whose top-most down parent has been alerted is spoken for by that parent from
+ * now until the parent's recovery — also when it went dark after the parent's message.
+ */
+function coverBehindAlerted(state: AlertState): void {
+  for (const outage of openOutages(state)) {
+    if (outage.alertedAt !== null || outage.coveredBy !== null) continue;
+    const parent = inhibitor(state, outage.cameraId);
+    if (parent?.alertedAt == null) continue;
+    outage.coveredBy = parent.id;
+    outage.heldSince = null;
+    outage.waitUntil = null;
+  }
+}
+
+/**
+ * Reminders every `reminderEverySec` after the alert, at most `maxReminders`, and one
+ * escalation after `escalateAfterSec`; none once acknowledged. While muted, flapping or
+ * unknown they wait; then only the latest reminder due goes out (its number says which), so a
+ * long mute or a crash never releases a burst. Outages alerted by one message are reminded and
+ * escalated together in one message.
+ */
+function followUp(state: AlertState, now: number, policy: AlertPolicy): AlertAction[] {
+  const everyMs = policy.reminderEverySec * 1000;
+  const escalateMs = policy.escalateAfterSec === null ? null : policy.escalateAfterSec * 1000;
+  const reminders = new Map<string, OutageTrack[]>();
+  const escalations = new Map<string, OutageTrack[]>();
+  for (const outage of openOutages(state)) {
+    const track = state.cameras[outage.cameraId];
+    if (!track || outage.alertedAt === null || outage.ack !== null) continue;
+    if (outage.status === 'unknown' || isMuted(track, now) || track.flappingSince !== null) continue;
+    const elapsed = now - outage.alertedAt;
+    const n = Math.min(policy.maxReminders, Math.floor(elapsed / everyMs));
+    if (n > outage.reminders) {
+      outage.reminders = n;
+      push(reminders, `${outage.alertKey ?? outage.id}:${n}`, outage);
+    }
+    if (escalateMs !== null && outage.escalatedAt === null && elapsed >= escalateMs) {
+      outage.escalatedAt = now;
+      push(escalations, outage.alertKey ?? outage.id, outage);
+    }
+  }
+  const message = (kind: 'reminder' | 'escalation', members: OutageTrack[], suffix: string): AlertAction => {
+    const lead = first(members);
+    const cameras = members.map((o) => withBehind(state, o, now));
+    const key = `${lead.id}:${suffix}`;
+    return { key, kind, site: siteOf(state, lead), at: now, cameras, outageIds: outageIdsOf(cameras) };
+  };
+  return [
+    ...[...reminders.values()].map((members) => {
+      const n = first(members).reminders;
+      return { ...message('reminder', members, `reminder:${n}`), reminder: n };
+    }),
+    ...[...escalations.values()].map((members) => message('escalation', members, 'escalation')),
+  ];
+}
+
+export function decide(state: AlertState, now: number, policy: AlertPolicy): AlertAction[] {
+  return [
+    ...sendRecoveries(state, now, policy),
+    ...announceFlapping(state, now),
+    ...raiseAlerts(state, now, policy),
+    ...followUp(state, now, policy),
+  ];
+}

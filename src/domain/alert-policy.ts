@@ -1,0 +1,140 @@
+/**
+ * The alert policy: turns stored flips, camera facts, acknowledgements and the clock into the
+ * messages to send — alerts after a grace period, grouped by site, held back behind a dead
+ * parent, recoveries with their duration, capped reminders, one escalation — and the state to
+ * keep for next time. Modelled on Healthchecks' flip outbox and Alertmanager's grouping and
+ * inhibition rather than a per-check resend counter.
+ *
+ * Pure and replayable: no I/O, no timers, the clock is a parameter, and the state is plain
+ * JSON. The caller writes the actions to its outbox (each `key` at most once) in the same
+ * transaction as the new state; after a crash it restores the state and goes on, and whatever
+ * it replays produces the same keys, so nothing is lost or sent twice. Must not decide who
+ * receives a message or how it is worded: that is the notifiers' business.
+ *
+ * Decisions worth knowing (the details are next to the code in alert-decide.ts):
+ * - An outage is `${cameraId}:${start}` and lives from a flip into down/degraded to a flip to
+ *   up or paused. Degraded↔down inside it changes its status, sends nothing; restart flips
+ *   (`monitor_offline`/`monitor_resumed`) keep it open, send nothing.
+ * - A camera ready after its site's message went out gets a message of its own, not a follow-up.
+ * - A recovery is sent even while muted or flapping, for an outage that was alerted; an outage
+ *   that was never alerted (within grace, muted throughout, held behind its parent) ends
+ *   silently, or listed in its parent's recovery.
+ * - A flapping camera gets one notice per spell and no alerts or reminders while it flaps; if
+ *   still dark when it settles, its outage is alerted then.
+ * - Escalation and reminders count from the alert, not the outage start: nobody could
+ *   acknowledge before being told.
+ */
+import { decide } from './alert-decide.js';
+import { applyFlip, coveredBy, describe, isMuted, rememberFacts } from './alert-outages.js';
+import {
+  DEFAULT_ALERT_POLICY,
+  type ActionCamera,
+  type AlertPolicy,
+  type AlertState,
+  type AlertStep,
+  type CameraFacts,
+  type OutageTrack,
+} from './alert-types.js';
+import type { Flip } from './status.js';
+
+export * from './alert-types.js';
+
+/**
+ * Apply one stored flip. The flip's own `at` is the clock: what was due before it is decided
+ * first (as if a tick had run just then), then the flip is folded in and what it causes is
+ * decided. So a backlog of flips read late — after a crash — gives the messages live handling
+ * would have given: a camera down for ten minutes and back is alerted and recovered, one back
+ * within grace sends nothing. Apply stored flips before ticking past them.
+ */
+export function onFlip(
+  state: AlertState,
+  flip: Flip,
+  camera: CameraFacts,
+  policy: AlertPolicy = DEFAULT_ALERT_POLICY,
+): AlertStep {
+  if (flip.cameraId !== camera.id) {
+    throw new Error(`flip of camera ${flip.cameraId} given with the facts of camera ${camera.id}`);
+  }
+  const next = structuredClone(state);
+  const track = rememberFacts(next, camera);
+  const due = decide(next, flip.at, policy);
+  applyFlip(next, track, flip);
+  return { state: next, actions: [...due, ...decide(next, flip.at, policy)] };
+}
+
+/**
+ * Advance the clock: grace and group windows that ran out, mutes that ended, reminders and
+ * escalations due. `cameras` must hold every camera, router and recorder; one missing is taken
+ * as deleted: its outages are dropped without a message and devices behind it are judged on
+ * their own.
+ */
+export function tick(
+  state: AlertState,
+  cameras: ReadonlyMap<string, CameraFacts>,
+  now: number,
+  policy: AlertPolicy = DEFAULT_ALERT_POLICY,
+): AlertStep {
+  const next = structuredClone(state);
+  const present = new Set([...cameras.values()].map((c) => c.id));
+  for (const id of Object.keys(next.cameras)) if (!present.has(id)) forget(next, id, now);
+  for (const facts of cameras.values()) rememberFacts(next, facts);
+  return { state: next, actions: decide(next, now, policy) };
+}
+
+function forget(state: AlertState, cameraId: string, now: number): void {
+  const gone = Object.values(state.outages).filter((o) => o.cameraId === cameraId);
+  for (const outage of gone) {
+    for (const child of coveredBy(state, outage.id)) {
+      if (child.end !== null) delete state.outages[child.id];
+      else Object.assign(child, { coveredBy: null, heldSince: now, waitUntil: null });
+    }
+    delete state.outages[outage.id];
+  }
+  delete state.cameras[cameraId];
+}
+
+/**
+ * Record that someone took an outage on: its reminders and escalation stop; its recovery is
+ * still sent. The first acknowledgement stands. Returns the same state object when the outage
+ * is unknown (already over and sent) or already acknowledged.
+ */
+export function acknowledge(state: AlertState, outageId: string, by: string, now: number): AlertState {
+  const outage = state.outages[outageId];
+  if (!outage || outage.ack !== null) return state;
+  const next = structuredClone(state);
+  const target = next.outages[outageId];
+  if (target) target.ack = { by, at: now };
+  return next;
+}
+
+/** The open outage of a camera, to acknowledge it or show it; null when the camera is fine. */
+export function openOutageOf(state: AlertState, cameraId: string): OutageTrack | null {
+  const id = state.cameras[cameraId]?.outageId;
+  return id == null ? null : (state.outages[id] ?? null);
+}
+
+export interface DigestLine extends ActionCamera {
+  site: string;
+}
+
+/**
+ * Outages that need a line in the daily digest: alerted, still open, and no longer reminded
+ * about — the reminders ran out, or someone acknowledged it. Muted cameras are left out
+ * (maintenance is expected to be dark). Sorted by site, then start.
+ */
+export function digestLines(state: AlertState, now: number, policy: AlertPolicy = DEFAULT_ALERT_POLICY): DigestLine[] {
+  const remindedUntil = (o: OutageTrack): number =>
+    (o.alertedAt ?? 0) + policy.reminderEverySec * 1000 * policy.maxReminders;
+  return Object.values(state.outages)
+    .filter((o) => {
+      const track = state.cameras[o.cameraId];
+      if (!track || o.end !== null || o.alertedAt === null || isMuted(track, now)) return false;
+      return o.ack !== null || now >= remindedUntil(o);
+    })
+    .map((o) => {
+      const behind = coveredBy(state, o.id).filter((b) => b.end === null);
+      const camera = describe(state, o, now, behind.map((b) => describe(state, b, now)));
+      return { ...camera, site: state.cameras[o.cameraId]?.site ?? '' };
+    })
+    .sort((a, b) => (a.site < b.site ? -1 : a.site > b.site ? 1 : a.since - b.since));
+}
