@@ -13,6 +13,15 @@ import { SecretBox } from './security/secret-box.js';
 import { AuthService } from './services/auth.js';
 import { CameraRegistry } from './services/registry.js';
 import { createOnboarding } from './services/onboarding.js';
+import { Monitor } from './services/monitor.js';
+import { History } from './services/history.js';
+import { Reports } from './services/reports.js';
+import { Roller } from './services/rollups.js';
+import { Prober } from './services/prober.js';
+import { Scheduler } from './services/scheduler.js';
+import { monitoringMetrics } from './http/metrics.js';
+import { machinePolicy } from './domain/status-machine.js';
+import { zoneOffsetMinutes } from './config/time-zone.js';
 import { createApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { locateFfmpeg, type FfmpegLookup } from './protocols/ffmpeg-locate.js';
@@ -25,6 +34,7 @@ export interface RunningPantau {
   store: Store;
   auth: AuthService;
   registry: CameraRegistry;
+  monitor: Monitor;
   ffmpeg: FfmpegLookup;
   close(): Promise<void>;
 }
@@ -58,15 +68,76 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     log.warn('no admin user yet: set PANTAU_ADMIN_PASSWORD or run `npm run pantau -- user add --name admin --role admin`');
   }
   const registry = new CameraRegistry(store, box);
+  const tzOffsetMinutes = zoneOffsetMinutes(config.history.timeZone);
+  const monitor = new Monitor(
+    store,
+    machinePolicy({
+      failuresToConfirm: config.probes.failuresToConfirm,
+      recoveriesToConfirm: config.probes.recoveriesToConfirm,
+      flapThreshold: config.probes.flapThreshold,
+    }),
+    log,
+  );
+  monitor.start();
+  const history = new History(store, tzOffsetMinutes);
+  const reports = new Reports(store, monitor, history, config.reports);
+  const roller = new Roller(store, {
+    tzOffsetMinutes,
+    timeZone: config.history.timeZone,
+    nightly: config.history.nightly,
+    retention: {
+      rawHours: config.history.rawRetentionHours,
+      minuteHours: config.history.minuteRetentionHours,
+      hourDays: config.history.hourRetentionDays,
+      dayDays: config.history.dayRetentionDays,
+    },
+    log,
+  });
+  roller.start();
+
+  // 4. Probing (embedded mode): scheduler → prober → monitor
+  const metrics = createMetrics();
+  const probeMetrics = monitoringMetrics(metrics.registry, () => monitor.counts());
+  const shutdown = new AbortController();
+  const prober = new Prober({
+    box,
+    log,
+    livenessTimeoutMs: config.probes.livenessTimeoutMs,
+    imageTimeoutMs: config.probes.imageTimeoutMs,
+    ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
+    imageThresholds: config.probes.image,
+  });
+  const scheduler = new Scheduler({
+    concurrency: config.probes.concurrency,
+    onLag: probeMetrics.lag,
+    onMissed: probeMetrics.missed,
+    run: async (camera, kind) => {
+      const result = kind === 'liveness' ? await prober.liveness(camera, shutdown.signal) : await prober.image(camera, shutdown.signal);
+      // A round cut short by shutdown says nothing about the camera.
+      if (!shutdown.signal.aborted) monitor.record(result, kind);
+    },
+  });
+  for (const camera of store.cameras.all()) scheduler.upsert(camera);
+  // Registry edits take effect at once, without a restart.
+  registry.onChange((event) => {
+    if (event.type === 'deleted') {
+      scheduler.remove(event.id);
+      prober.forget(event.id);
+      monitor.forget(event.id);
+    } else {
+      monitor.syncEnabled(event.camera.id, event.camera.enabled);
+      scheduler.upsert(event.camera);
+    }
+  });
   const onboarding = createOnboarding({ timeoutMs: config.onvif.timeoutMs, discoveryTimeoutMs: config.onvif.discoveryTimeoutMs, log });
 
-  // 4. HTTP
-  const metrics = createMetrics();
+  // 5. HTTP
   const { app } = createApp({
     store,
     auth,
     registry,
     onboarding,
+    reports,
     log,
     metrics,
     healthChecks,
@@ -89,6 +160,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     store,
     auth,
     registry,
+    monitor,
     ffmpeg,
     async close() {
       if (closed) return;
@@ -100,6 +172,10 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 5000).unref();
       });
+      shutdown.abort();
+      await scheduler.stop();
+      roller.stop();
+      monitor.stop();
       redis?.disconnect();
       store.close();
     },

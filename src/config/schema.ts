@@ -3,10 +3,21 @@
  * Every key has a default here or in config/default.yaml; config/example.yaml documents them all.
  * Must not read files or the environment: that is load.ts's job.
  */
+import cron from 'node-cron';
 import { z } from 'zod';
 
 // 0 asks the OS for a free port (tests, side-by-side demos).
 const port = z.number().int().min(0).max(65535);
+
+/** A zone without DST changes: Indonesian zones qualify; rollup days must all be 24 h long. */
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a known IANA time zone, e.g. Asia/Makassar');
 
 export const configSchema = z
   .object({
@@ -81,6 +92,70 @@ export const configSchema = z
         discoveryTimeoutMs: z.number().int().min(100).max(30_000).default(3000),
       })
       .strict()
+      .prefault({}),
+    probes: z
+      .object({
+        /** Checks in flight at once across all cameras (embedded mode). @defaultValue 64 */
+        concurrency: z.number().int().min(1).max(10_000).default(64),
+        /** Deadline of one liveness layer (tcp, onvif, rtsp). @defaultValue 5000 */
+        livenessTimeoutMs: z.number().int().min(200).max(60_000).default(5000),
+        /** Deadline of one image check (snapshot download or ffmpeg frame grab). @defaultValue 15000 */
+        imageTimeoutMs: z.number().int().min(1000).max(120_000).default(15_000),
+        /** Failing rounds in a row before a camera leaves `up`. @defaultValue 2 */
+        failuresToConfirm: z.number().int().min(1).max(20).default(2),
+        /** Healthy rounds in a row before it returns to `up`. @defaultValue 2 */
+        recoveriesToConfirm: z.number().int().min(1).max(20).default(2),
+        /** More flips than this in an hour is reported as flapping (once). @defaultValue 6 */
+        flapThreshold: z.number().int().min(2).max(100).default(6),
+        /** Picture verdicts; defaults measured on real frames (see src/protocols/image/stats.ts). */
+        image: z
+          .object({
+            /** A picture whose brightest channel averages at or below this is dark. @defaultValue 40 */
+            darkMaxMean: z.number().min(0).max(255).default(40),
+            /** A picture whose p10–p90 luma spread is at or below this is flat. @defaultValue 12 */
+            flatMaxSpread: z.number().min(0).max(255).default(12),
+            /** Frozen: mean difference from the last frame at or below this… @defaultValue 0.15 */
+            frozenMaxDiff: z.number().min(0).max(255).default(0.15),
+            /** …and no thumbnail pixel changed by more than this. @defaultValue 16 */
+            frozenMaxPixelDiff: z.number().min(0).max(255).default(16),
+            /** Frames closer together than this are never called frozen. @defaultValue 1500 */
+            frozenMinGapMs: z.number().int().min(0).default(1500),
+            /** A grey slab covering this fraction of the picture from the bottom is corrupt. @defaultValue 0.3 */
+            smearMinFraction: z.number().min(0).max(1).default(0.3),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    history: z
+      .object({
+        /** Days and rollups follow this zone (Kolaka Utara: WITA). @defaultValue 'Asia/Makassar' */
+        timeZone: timeZone.default('Asia/Makassar'),
+        /** Raw probe results kept this long. @defaultValue 24 */
+        rawRetentionHours: z.number().min(1).max(24 * 30).default(24),
+        /** @defaultValue 24 */
+        minuteRetentionHours: z.number().min(1).max(24 * 30).default(24),
+        /** @defaultValue 90 */
+        hourRetentionDays: z.number().min(1).max(3650).default(90),
+        /** Null keeps day rollups forever. @defaultValue null */
+        dayRetentionDays: z.number().min(1).nullable().default(null),
+        /** node-cron schedule (in timeZone) of the nightly roll-up and prune. @defaultValue '15 0 * * *' */
+        nightly: z.string().refine((v) => cron.validate(v), 'not a valid cron expression').default('15 0 * * *'),
+      })
+      .strict()
+      .prefault({}),
+    reports: z
+      .object({
+        /** Uptime at or above this is green. @defaultValue 0.99 */
+        green: z.number().min(0).max(1).default(0.99),
+        /** At or above this (and below green) is yellow; below is red. @defaultValue 0.95 */
+        yellow: z.number().min(0).max(1).default(0.95),
+        /** Cameras dark longer than this are listed as dying quietly. @defaultValue 7 */
+        darkAfterDays: z.number().min(1).max(365).default(7),
+      })
+      .strict()
+      .refine((r) => r.yellow <= r.green, { message: 'yellow must not be above green', path: ['yellow'] })
       .prefault({}),
     log: z
       .object({

@@ -116,7 +116,11 @@ export function agencyReport(cameras: readonly CameraHealth[], options: ReportOp
   const darkAfterMs = options.darkAfterMs ?? DEFAULT_DARK_AFTER_MS;
 
   const groups = new Map<string, CameraHealth[]>();
-  for (const c of cameras) groups.set(c.agency, [...(groups.get(c.agency) ?? []), c]);
+  for (const c of cameras) {
+    const members = groups.get(c.agency);
+    if (members) members.push(c);
+    else groups.set(c.agency, [c]);
+  }
 
   const dark: DarkCamera[] = [];
   const agencies: AgencyReport[] = [];

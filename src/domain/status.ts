@@ -38,7 +38,9 @@ export interface RtspDetail {
 }
 export interface ImageDetail {
   verdict: ImageVerdict;
+  /** Mean luma, 0..255. */
   brightness?: number;
+  /** How much the picture varies: the standard deviation of luma, 0..~128. */
   variance?: number;
   /** Mean absolute difference from the previous frame, 0..255. */
   diffFromLast?: number;
@@ -64,6 +66,8 @@ export interface LayerResult<D = LayerDetails[Layer]> {
    * this; `ok: true` and an auth failure imply it.
    */
   reached?: boolean;
+  /** What happened, for people (never contains credentials). `reason` is for code. */
+  message?: string;
   detail?: D;
 }
 export type LayerResults = { [L in Layer]?: LayerResult<LayerDetails[L]> };

@@ -15,17 +15,20 @@ import { userRoutes } from './routes/users.js';
 import { cameraRoutes, csvBody } from './routes/cameras.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { onvifRoutes } from './routes/onvif.js';
+import { statusRoutes } from './routes/status.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { AuthService } from '../services/auth.js';
 import type { CameraRegistry } from '../services/registry.js';
 import type { Onboarding } from '../services/onboarding.js';
+import type { Reports } from '../services/reports.js';
 
 export interface AppDeps {
   store: Store;
   auth: AuthService;
   registry: CameraRegistry;
   onboarding: Onboarding;
+  reports: Reports;
   log: Logger;
   metrics: { registry: Registry; httpMetrics: express.RequestHandler };
   healthChecks: HealthCheck[];
@@ -55,7 +58,8 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   const api = new Api(router);
   authRoutes(api, { auth: deps.auth, store: deps.store, cookieSecure: deps.cookieSecure });
   userRoutes(api, { store: deps.store });
-  cameraRoutes(api, { registry: deps.registry, store: deps.store });
+  cameraRoutes(api, { registry: deps.registry, store: deps.store, reports: deps.reports });
+  statusRoutes(api, { registry: deps.registry, reports: deps.reports });
   onvifRoutes(api, { onboarding: deps.onboarding });
   healthRoutes(router, api, { checks: deps.healthChecks, metrics: deps.metrics.registry, version: deps.version });
   app.use(router);

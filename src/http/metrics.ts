@@ -1,6 +1,6 @@
 /** The Prometheus registry of one Pantau process, with HTTP request metrics. */
 import type { RequestHandler } from 'express';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export function createMetrics(): { registry: Registry; httpMetrics: RequestHandler } {
   const registry = new Registry();
@@ -29,4 +29,35 @@ export function createMetrics(): { registry: Registry; httpMetrics: RequestHandl
     next();
   };
   return { registry, httpMetrics };
+}
+
+/** Probe scheduling and camera status metrics. */
+export function monitoringMetrics(registry: Registry, counts: () => Record<string, number>) {
+  const lag = new Histogram({
+    name: 'pantau_probe_lag_seconds',
+    help: 'Time from a check being due to it starting, by kind',
+    labelNames: ['kind'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30],
+    registers: [registry],
+  });
+  const missed = new Counter({
+    name: 'pantau_probe_missed_total',
+    help: 'Checks skipped because the previous check of that camera was still running',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'pantau_cameras',
+    help: 'Cameras by current status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [status, n] of Object.entries(counts())) this.set({ status }, n);
+    },
+  });
+  return {
+    lag: (kind: string, ms: number) => lag.observe({ kind }, ms / 1000),
+    missed: (kind: string) => missed.inc({ kind }),
+  };
 }

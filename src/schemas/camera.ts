@@ -76,7 +76,7 @@ export const CameraInput = z
     snapshotUrl: cameraUrl(HTTP, 'http:// or https://').nullable().optional(),
     snapshotAuth: Credentials.nullable().optional(),
     checkIntervalSec: z.number().int().min(5).max(3600).default(30),
-    imageCheckIntervalSec: z.number().int().min(30).max(86_400).default(300),
+    imageCheckIntervalSec: z.number().int().min(5).max(86_400).default(300),
     enabled: z.boolean().default(true),
     tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
     parentId: z.string().min(1).max(100).nullable().default(null),

@@ -57,11 +57,16 @@ export class CameraRegistry {
   }
 
   list(principal: Principal): PublicCamera[] {
-    return this.store.cameras.list(viewerOf(principal)).map(toPublic);
+    return this.visibleCameras(principal).map(toPublic);
   }
 
   get(principal: Principal, id: string): PublicCamera {
     return toPublic(this.visible(principal, id));
+  }
+
+  /** Stored cameras this user may see (with sealed credentials: never hand them to a client). */
+  visibleCameras(principal: Principal): Camera[] {
+    return this.store.cameras.list(viewerOf(principal));
   }
 
   create(principal: Principal, body: unknown): PublicCamera {
@@ -143,7 +148,8 @@ export class CameraRegistry {
     };
   }
 
-  private visible(principal: Principal, id: string): Camera {
+  /** The stored camera, or 404 when it does not exist or is not this user's to see. */
+  visible(principal: Principal, id: string): Camera {
     const camera = this.store.cameras.get(id, viewerOf(principal));
     if (!camera) throw notFound('camera');
     return camera;

@@ -3,12 +3,18 @@ import { openDatabase, type Db } from './db.js';
 import { CameraStore } from './cameras.js';
 import { UserStore } from './users.js';
 import { SessionStore } from './sessions.js';
+import { FlipStore } from './flips.js';
+import { ProbeResultStore } from './probe-results.js';
+import { RollupStore } from './rollups.js';
 
 export interface Store {
   db: Db;
   cameras: CameraStore;
   users: UserStore;
   sessions: SessionStore;
+  flips: FlipStore;
+  probeResults: ProbeResultStore;
+  rollups: RollupStore;
   ping(): boolean;
   close(): void;
 }
@@ -20,6 +26,9 @@ export function openStore(file: string): Store {
     cameras: new CameraStore(db),
     users: new UserStore(db),
     sessions: new SessionStore(db),
+    flips: new FlipStore(db),
+    probeResults: new ProbeResultStore(db),
+    rollups: new RollupStore(db),
     ping: () => db.prepare('SELECT 1').pluck().get() === 1,
     close: () => db.close(),
   };

@@ -135,10 +135,9 @@ export class HttpSnapshotSimulator {
       this.sendHuge(res);
       return;
     }
-    const jpeg =
-      mode === 'frozen' && this.frozenJpeg
-        ? this.frozenJpeg
-        : await renderFrame(new Date(), { black: mode === 'black' });
+    // A camera created frozen freezes on its first picture.
+    if (mode === 'frozen') this.frozenJpeg ??= await renderFrame(new Date());
+    const jpeg = mode === 'frozen' && this.frozenJpeg ? this.frozenJpeg : await renderFrame(new Date(), { black: mode === 'black' });
     if (mode === 'slow') {
       this.drip(res, jpeg);
       return;

@@ -13,13 +13,14 @@ import { startPantau, type RunningPantau } from '../../src/server.js';
 export interface TestPantau extends RunningPantau {
   dataDir: string;
   logText(): string;
-  stop(): Promise<void>;
+  /** Stops the server; the data dir is deleted unless `keepData` (to start again on it). */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export const ADMIN_PASSWORD = 'admin-test-password';
 
-export async function startTestPantau(overrides: Record<string, unknown> = {}): Promise<TestPantau> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'pantau-test-'));
+export async function startTestPantau(overrides: Record<string, unknown> = {}, reuseDataDir?: string): Promise<TestPantau> {
+  const dataDir = reuseDataDir ?? mkdtempSync(path.join(tmpdir(), 'pantau-test-'));
   const config: Config = configSchema.parse({
     server: { port: 0, host: '127.0.0.1' },
     dataDir,
@@ -40,9 +41,9 @@ export async function startTestPantau(overrides: Record<string, unknown> = {}): 
     ...pantau,
     dataDir,
     logText: () => lines.join(''),
-    async stop() {
+    async stop(options = {}) {
       await pantau.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -113,4 +114,20 @@ export async function signedInClients(pantau: { url: string }) {
     return { id: res.body.id as string, client: await new Client(pantau.url).login(username, `${username}-password`) };
   };
   return { admin, make };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs` with the last seen state. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }

@@ -2,11 +2,18 @@
 import express from 'express';
 import { z } from '../../schemas/zod.js';
 import type { Api } from '../api.js';
-import type { CameraRegistry } from '../../services/registry.js';
+import { toPublic, type CameraRegistry } from '../../services/registry.js';
+import type { Reports } from '../../services/reports.js';
+import type { Camera } from '../../store/cameras.js';
 import { importCameras } from '../../services/camera-import.js';
 import type { Store } from '../../store/index.js';
 import { IdParams } from '../../schemas/common.js';
 import { CameraInput, CameraOut, CameraPatch } from '../../schemas/camera.js';
+import { StatusName } from '../../schemas/status.js';
+
+const CameraWithStatus = CameraOut.extend({
+  status: z.object({ status: StatusName, since: z.string(), reason: z.string(), flapping: z.boolean() }),
+}).openapi('CameraWithStatus');
 
 const ImportQuery = z.object({
   partial: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
@@ -32,8 +39,13 @@ const ImportReport = z
 
 export const csvBody = express.text({ type: ['text/csv', 'text/plain'], limit: '5mb' });
 
-export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: Store }) {
-  const { registry } = deps;
+export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: Store; reports: Reports }) {
+  const { registry, reports } = deps;
+  // The list carries each camera's status; the single camera too, so one request fills a tile.
+  const withStatus = (c: Camera) => {
+    const s = reports.status(c);
+    return { ...toPublic(c), status: { status: s.status, since: s.since, reason: s.reason, flapping: s.flapping } };
+  };
   const anyone = 'signed-in' as const;
 
   api.route({
@@ -42,8 +54,8 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     summary: 'Cameras you may see',
     tag: 'cameras',
     access: anyone,
-    responses: { 200: { description: 'Cameras', schema: z.array(CameraOut) } },
-    handler: ({ principal }) => registry.list(principal!),
+    responses: { 200: { description: 'Cameras', schema: z.array(CameraWithStatus) } },
+    handler: ({ principal }) => registry.visibleCameras(principal!).map(withStatus),
   });
 
   api.route({
@@ -85,8 +97,8 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     tag: 'cameras',
     access: anyone,
     params: IdParams,
-    responses: { 200: { description: 'The camera', schema: CameraOut }, 404: { description: 'No such camera, or not yours to see' } },
-    handler: ({ principal, params }) => registry.get(principal!, params.id),
+    responses: { 200: { description: 'The camera', schema: CameraWithStatus }, 404: { description: 'No such camera, or not yours to see' } },
+    handler: ({ principal, params }) => withStatus(registry.visible(principal!, params.id)),
   });
 
   api.route({

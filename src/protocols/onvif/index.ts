@@ -12,8 +12,10 @@ export { OnvifError, type OnvifErrorCode } from './errors.js';
 export {
   CLOCK_SKEW_TOLERANCE_MS,
   inspectOnvifDevice,
+  login as signInOnvif,
+  readOffset as readOnvifOffset,
   type OnvifDeviceReport,
   type OnvifProfile,
 } from './inspect.js';
-export type { OnvifCallOptions, OnvifTarget } from './session.js';
+export { OnvifSession, type OnvifCallOptions, type OnvifTarget } from './session.js';
 export { rewriteMediaUri } from './uri.js';

@@ -53,7 +53,8 @@ export async function inspectOnvifDevice(target: OnvifTarget, opts: OnvifCallOpt
   }
 }
 
-async function readOffset(session: OnvifSession): Promise<number | null> {
+/** The device's clock offset, or null when it will not tell without a login. */
+export async function readOffset(session: OnvifSession): Promise<number | null> {
   try {
     return (await readClockIn(session)).clockOffsetMs;
   } catch (err) {
@@ -70,7 +71,7 @@ async function readOffset(session: OnvifSession): Promise<number | null> {
  * time as UTC, so the clock they show is not the one they check). Each refusal
  * counts towards the lock-out many cameras apply, hence at most two tries.
  */
-async function login(session: OnvifSession, offsetMs: number | null): Promise<Omit<OnvifDeviceReport, 'clockOffsetMs' | 'profiles'>> {
+export async function login(session: OnvifSession, offsetMs: number | null): Promise<Omit<OnvifDeviceReport, 'clockOffsetMs' | 'profiles'>> {
   const where = `${session.target.host}:${session.target.port}`;
   const skewed = offsetMs !== null && Math.abs(offsetMs) > CLOCK_SKEW_TOLERANCE_MS;
   const attempt = async (): Promise<string> =>

@@ -3,10 +3,14 @@
  * because databases in the field have already run it.
  */
 import { sql as registry } from './2026-11-29-0001-registry.js';
+import { sql as history } from './2026-11-29-0002-history.js';
 
 export interface Migration {
   id: string;
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ id: '2026-11-29-0001-registry', sql: registry }];
+export const MIGRATIONS: readonly Migration[] = [
+  { id: '2026-11-29-0001-registry', sql: registry },
+  { id: '2026-11-29-0002-history', sql: history },
+];

@@ -1,0 +1,73 @@
+/** A camera's live status, uptime and outages, and the agency report. */
+import type { Api } from '../api.js';
+import { z } from '../../schemas/zod.js';
+import type { CameraRegistry } from '../../services/registry.js';
+import { agencyReportCsv, type Reports } from '../../services/reports.js';
+import { IdParams } from '../../schemas/common.js';
+import { AgencyReportOut, OutageOut, OutagesQuery, ReportQuery, StatusOut, UptimeOut, WindowQuery } from '../../schemas/status.js';
+
+export function statusRoutes(api: Api, deps: { registry: CameraRegistry; reports: Reports }) {
+  const { registry, reports } = deps;
+
+  api.route({
+    method: 'get',
+    path: '/api/cameras/:id/status',
+    summary: 'Status now, since when, why, and the newest result of each layer',
+    tag: 'status',
+    access: 'signed-in',
+    params: IdParams,
+    responses: { 200: { description: 'Status', schema: StatusOut }, 404: { description: 'No such camera' } },
+    handler: ({ principal, params }) => reports.status(registry.visible(principal!, params.id)),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/cameras/:id/uptime',
+    summary: 'Uptime, seconds per status, outages, MTTR and MTBF over a window',
+    tag: 'status',
+    access: 'signed-in',
+    params: IdParams,
+    query: WindowQuery,
+    responses: { 200: { description: 'Uptime', schema: UptimeOut } },
+    handler: ({ principal, params, query }) => reports.uptime(registry.visible(principal!, params.id).id, query.window),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/cameras/:id/outages',
+    summary: 'Outages overlapping [from, to), newest first',
+    tag: 'status',
+    access: 'signed-in',
+    params: IdParams,
+    query: OutagesQuery,
+    responses: { 200: { description: 'Outages', schema: z.array(OutageOut) } },
+    handler: ({ principal, params, query }) => {
+      const camera = registry.visible(principal!, params.id);
+      const to = query.to ? Date.parse(query.to) : Date.now();
+      const from = query.from ? Date.parse(query.from) : to - 30 * 86_400_000;
+      return reports.outages(camera.id, from, to);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/reports/agencies',
+    summary: 'Per agency (OPD): cameras, uptime, zone, and cameras dark for days. JSON, or CSV with Accept: text/csv or ?format=csv',
+    tag: 'reports',
+    access: 'signed-in',
+    query: ReportQuery,
+    responses: {
+      200: { description: 'The report', schema: AgencyReportOut },
+    },
+    handler: ({ principal, query, req, res }) => {
+      const report = reports.agencies(registry.visibleCameras(principal!), query.window);
+      const wantsCsv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+      if (!wantsCsv) return report;
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment(`pantau-agencies-${query.window}.csv`)
+        .send(agencyReportCsv(report));
+      return undefined;
+    },
+  });
+}

@@ -1,0 +1,198 @@
+/**
+ * Image layer: take one frame and judge the picture. The frame comes from the HTTP snapshot
+ * URL when the camera has one (cheap for both sides), else from the RTSP stream through
+ * ffmpeg. It is decoded defensively, judged (ok, black, covered, frozen, corrupt) against the
+ * previous frame's fingerprint that the caller passes in, and handed back scaled for phones
+ * with the new fingerprint for next time. Keeps no state of its own and never throws for
+ * camera faults.
+ */
+import type { ImageDetail, LayerResult } from '../domain/status.js';
+import {
+  decodeFrame,
+  DEFAULT_DECODE_LIMITS,
+  DEFAULT_IMAGE_THRESHOLDS,
+  DEFAULT_SNAPSHOT_MAX_BYTES,
+  fetchSnapshot,
+  FrameDecodeError,
+  FrameGrabError,
+  grabRtspFrame,
+  judgeFrame,
+  SnapshotError,
+  type DecodeLimits,
+  type FrameFingerprint,
+  type ImageThresholds,
+} from '../protocols/image/index.js';
+import { parseRtspUrl } from '../protocols/rtsp/index.js';
+import { elapsedSince, failed, PROBE_REASONS, type Probe, type ProbeContext, type ProbeReason, type ProbeTarget } from './types.js';
+
+export interface FrameLimits extends DecodeLimits {
+  /** Largest picture accepted in bytes, from a snapshot URL or from ffmpeg. @defaultValue 8 MiB */
+  maxBytes: number;
+}
+
+export interface ImageProbeContext extends ProbeContext {
+  /** The fingerprint returned by this camera's previous image check, for the frozen test. */
+  previous?: FrameFingerprint | undefined;
+  /** ffmpeg binary (config); without it cameras that have no snapshot URL cannot be checked. */
+  ffmpegPath?: string | undefined;
+  thresholds?: Partial<ImageThresholds> | undefined;
+  limits?: Partial<FrameLimits> | undefined;
+  /** Verify https/rtsps certificates. @defaultValue false */
+  tlsVerify?: boolean | undefined;
+  /** Clock for the fingerprint's timestamp. @defaultValue Date.now */
+  now?: (() => number) | undefined;
+}
+
+/** The frame, ready to relay to viewers. */
+export interface CapturedFrame {
+  /** At most `frameWidth` (640) wide. */
+  jpeg: Buffer;
+  /** `thumbWidth` (160) wide. */
+  thumbJpeg: Buffer;
+  /** Size of the picture the camera sent. */
+  width: number;
+  height: number;
+  source: 'snapshot' | 'rtsp';
+  /** Epoch ms. */
+  at: number;
+}
+
+export interface ImageLayerResult extends LayerResult<ImageDetail> {
+  /** Present whenever a picture decoded, whatever the verdict. */
+  frame?: CapturedFrame;
+  /** Keep it and pass it back as `previous` on this camera's next image check. */
+  fingerprint?: FrameFingerprint;
+}
+
+export const imageProbe: Probe<'image', ImageProbeContext, ImageLayerResult> = {
+  layer: 'image',
+  applies: (target) => Boolean(target.snapshotUrl || target.rtspUrl),
+  check: checkImage,
+};
+
+export async function checkImage(target: ProbeTarget, ctx: ImageProbeContext): Promise<ImageLayerResult> {
+  const limits: FrameLimits = { ...DEFAULT_DECODE_LIMITS, maxBytes: DEFAULT_SNAPSHOT_MAX_BYTES, ...ctx.limits };
+  const thresholds: ImageThresholds = { ...DEFAULT_IMAGE_THRESHOLDS, ...ctx.thresholds };
+  const now = ctx.now ?? Date.now;
+  const started = performance.now();
+  const source = target.snapshotUrl ? 'snapshot' : 'rtsp';
+
+  let bytes: Buffer;
+  try {
+    const got = await fetchFrame(target, ctx, limits.maxBytes);
+    if (!('bytes' in got)) return got;
+    bytes = got.bytes;
+  } catch (err) {
+    return fetchFailure(err, elapsedSince(started));
+  }
+  const latencyMs = elapsedSince(started);
+  const at = now();
+
+  const remaining = Math.max(0, ctx.deadlineMs - latencyMs);
+  let decoded;
+  try {
+    decoded = await withinDeadline(decodeFrame(bytes, at, limits), remaining, ctx.signal);
+  } catch (err) {
+    if (err instanceof FrameDecodeError) {
+      const reason = err.code === 'too_large' ? PROBE_REASONS.tooLarge : PROBE_REASONS.undecodable;
+      return failed(reason, err.message, true, { latencyMs, detail: { verdict: 'corrupt' } });
+    }
+    if (err === DEADLINE) return failed(PROBE_REASONS.timeout, 'decoding the picture ran past the deadline', true, { latencyMs });
+    if (err === ABORTED) return failed(PROBE_REASONS.aborted, 'check cancelled', true, { latencyMs });
+    throw err;
+  }
+
+  const judgement = judgeFrame(decoded.fingerprint, ctx.previous, thresholds);
+  const detail: ImageDetail = {
+    verdict: judgement.verdict,
+    brightness: round(judgement.stats.mean),
+    variance: round(judgement.stats.stdev),
+    ...(judgement.difference ? { diffFromLast: round(judgement.difference.mean) } : {}),
+  };
+  const frame: CapturedFrame = {
+    jpeg: decoded.jpeg,
+    thumbJpeg: decoded.thumbJpeg,
+    width: decoded.sourceWidth,
+    height: decoded.sourceHeight,
+    source,
+    at,
+  };
+  const result = { latencyMs, reached: true, message: judgement.message, detail, frame, fingerprint: decoded.fingerprint };
+  return judgement.verdict === 'ok' ? { ok: true, ...result } : { ok: false, reason: judgement.verdict, ...result };
+}
+
+/** The raw bytes of one frame, or a failed result when the target cannot be checked at all. */
+async function fetchFrame(target: ProbeTarget, ctx: ImageProbeContext, maxBytes: number): Promise<{ bytes: Buffer } | ImageLayerResult> {
+  if (target.snapshotUrl) {
+    const snap = await fetchSnapshot(target.snapshotUrl, {
+      username: target.snapshotUsername,
+      password: target.snapshotPassword,
+      timeoutMs: ctx.deadlineMs,
+      signal: ctx.signal,
+      maxBytes,
+      userAgent: ctx.userAgent,
+      tlsVerify: ctx.tlsVerify,
+    });
+    return { bytes: snap.body };
+  }
+  if (!target.rtspUrl) return failed(PROBE_REASONS.notConfigured, 'camera has neither a snapshot URL nor an RTSP URL', false);
+  if (!ctx.ffmpegPath) return failed(PROBE_REASONS.notConfigured, 'no snapshot URL, and ffmpeg is not available for RTSP', false);
+  // Only rtsp(s) reaches ffmpeg: it would otherwise open whatever the URL names.
+  const url = parseRtspUrl(target.rtspUrl) ? withCredentials(target.rtspUrl, target.rtspUsername, target.rtspPassword) : undefined;
+  if (!url) return failed(PROBE_REASONS.notConfigured, 'RTSP URL is not an rtsp:// or rtsps:// URL', false);
+  const bytes = await grabRtspFrame(url, {
+    ffmpegPath: ctx.ffmpegPath,
+    timeoutMs: ctx.deadlineMs,
+    signal: ctx.signal,
+    maxBytes,
+    userAgent: ctx.userAgent,
+  });
+  return { bytes };
+}
+
+function fetchFailure(err: unknown, latencyMs: number): ImageLayerResult {
+  if (err instanceof SnapshotError) {
+    const reason: ProbeReason = err.code === 'bad_url' ? PROBE_REASONS.notConfigured : err.code;
+    return failed(reason, err.message, err.reached || err.code === 'auth_failed', { latencyMs });
+  }
+  if (err instanceof FrameGrabError) return failed(err.code, err.message, err.reached || err.code === 'auth_failed', { latencyMs });
+  throw err;
+}
+
+/** ffmpeg takes credentials only inside the URL; percent-encoded so `@`, `:` or `%` survive. */
+function withCredentials(url: string, username: string | undefined, password: string | undefined): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (username !== undefined) {
+    u.username = encodeURIComponent(username);
+    u.password = encodeURIComponent(password ?? '');
+  }
+  return u.toString();
+}
+
+const DEADLINE = Symbol('deadline');
+const ABORTED = Symbol('aborted');
+
+/** sharp cannot be cancelled; this stops waiting for it (the work is bounded by the pixel limit). */
+function withinDeadline<T>(work: Promise<T>, ms: number, signal: AbortSignal): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(DEADLINE), ms);
+    onAbort = () => reject(ABORTED);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([work, stop]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  });
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,25 @@
+/** One camera frame: fetched (HTTP snapshot or ffmpeg over RTSP), decoded safely and judged. */
+export { decodeFrame, DEFAULT_DECODE_LIMITS, FrameDecodeError, type DecodedFrame, type DecodeLimits } from './decode.js';
+export { classifyFailure, FrameGrabError, grabRtspFrame, type GrabErrorCode, type GrabOptions } from './ffmpeg-grab.js';
+export {
+  DEFAULT_SNAPSHOT_MAX_BYTES,
+  fetchSnapshot,
+  SnapshotError,
+  type Snapshot,
+  type SnapshotErrorCode,
+  type SnapshotOptions,
+} from './http-snapshot.js';
+export {
+  DEFAULT_IMAGE_THRESHOLDS,
+  FINGERPRINT_HEIGHT,
+  FINGERPRINT_WIDTH,
+  frameDifference,
+  judgeFrame,
+  lumaStats,
+  smearedFraction,
+  type FrameDifference,
+  type FrameFingerprint,
+  type FrameJudgement,
+  type ImageThresholds,
+  type LumaStats,
+} from './stats.js';

@@ -1,0 +1,111 @@
+/**
+ * Incremental RTSP response parser: bytes in as they arrive, a complete response out. Bounded
+ * for hostile cameras: a reply that does not start like RTSP fails on its first bytes, and one
+ * larger than the cap (headers and body together) fails as soon as it passes the cap, whether
+ * it declares its length or drips for ever. Must not do I/O or keep more than the cap in memory.
+ */
+import { RtspError } from './errors.js';
+
+export interface RtspResponse {
+  statusCode: number;
+  statusText: string;
+  /** Header values by lower-cased name; repeated headers (WWW-Authenticate) keep every value. */
+  headers: Record<string, string[]>;
+  body: Buffer;
+}
+
+/** The first value of a header, or undefined. */
+export function header(res: RtspResponse, name: string): string | undefined {
+  return res.headers[name.toLowerCase()]?.[0];
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+const PREFIX = Buffer.from('RTSP/', 'latin1');
+const STATUS_LINE = /^RTSP\/(\d)\.(\d)\s+(\d{3})(?:\s+(.*))?$/;
+
+export class RtspResponseReader {
+  private buf: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES) {}
+
+  /** Bytes received so far that are not yet part of a returned response. */
+  get pending(): number {
+    return this.buf.length;
+  }
+
+  /**
+   * Adds bytes; returns the response once it is complete, else undefined.
+   * Throws RtspError ('bad_response' or 'too_large') as soon as the bytes cannot become one.
+   */
+  push(chunk: Buffer): RtspResponse | undefined {
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    const head = this.buf.subarray(0, PREFIX.length);
+    if (!PREFIX.subarray(0, head.length).equals(head)) {
+      throw new RtspError('bad_response', `reply is not RTSP (starts with ${printable(head)})`, true);
+    }
+    const end = headerEnd(this.buf);
+    if (end === undefined) {
+      if (this.buf.length > this.maxBytes) throw tooLarge(this.maxBytes);
+      return undefined;
+    }
+    const res = parseHead(this.buf.subarray(0, end.at).toString('latin1'));
+    const lengthText = res.headers['content-length']?.[0];
+    const length = lengthText === undefined ? 0 : Number(lengthText.trim());
+    if (!Number.isSafeInteger(length) || length < 0) {
+      throw new RtspError('bad_response', `invalid Content-Length ${printable(Buffer.from(lengthText ?? ''))}`, true);
+    }
+    const total = end.at + end.size + length;
+    if (total > this.maxBytes) throw tooLarge(this.maxBytes);
+    if (this.buf.length < total) return undefined;
+    res.body = Buffer.from(this.buf.subarray(end.at + end.size, total));
+    this.buf = this.buf.subarray(total);
+    return res;
+  }
+}
+
+/** Parses a whole response given at once (tests, fixtures). */
+export function parseRtspResponse(bytes: Buffer, maxBytes = DEFAULT_MAX_RESPONSE_BYTES): RtspResponse {
+  const res = new RtspResponseReader(maxBytes).push(bytes);
+  if (!res) throw new RtspError('bad_response', 'reply is incomplete', true);
+  return res;
+}
+
+/** Where the header block ends. Bare LF line endings are tolerated: some firmware sends them. */
+function headerEnd(buf: Buffer): { at: number; size: number } | undefined {
+  const crlf = buf.indexOf('\r\n\r\n', 0, 'latin1');
+  const lf = buf.indexOf('\n\n', 0, 'latin1');
+  if (crlf < 0 && lf < 0) return undefined;
+  if (lf >= 0 && (crlf < 0 || lf < crlf)) return { at: lf, size: 2 };
+  return { at: crlf, size: 4 };
+}
+
+function parseHead(text: string): RtspResponse {
+  const lines = text.split(/\r?\n/);
+  const statusLine = lines.shift() ?? '';
+  const m = STATUS_LINE.exec(statusLine.trim());
+  if (!m) throw new RtspError('bad_response', `bad status line ${printable(Buffer.from(statusLine, 'latin1'))}`, true);
+  const headers: Record<string, string[]> = {};
+  let last: string[] | undefined;
+  for (const line of lines) {
+    if (/^[ \t]/.test(line) && last && last.length > 0) {
+      last[last.length - 1] += ` ${line.trim()}`; // obsolete line folding
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new RtspError('bad_response', `bad header line ${printable(Buffer.from(line, 'latin1'))}`, true);
+    const name = line.slice(0, colon).trim().toLowerCase();
+    last = headers[name] ??= [];
+    last.push(line.slice(colon + 1).trim());
+  }
+  return { statusCode: Number(m[3]), statusText: m[4] ?? '', headers, body: Buffer.alloc(0) };
+}
+
+function tooLarge(max: number): RtspError {
+  return new RtspError('too_large', `reply larger than ${max} bytes`, true);
+}
+
+/** A short, safe rendering of bytes from the camera for a message. */
+function printable(bytes: Buffer): string {
+  const text = bytes.subarray(0, 40).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+  return JSON.stringify(text);
+}

@@ -1,0 +1,92 @@
+/** Status, uptime, outages and reports as the API speaks them. */
+import { z } from './zod.js';
+
+export const StatusName = z.enum(['up', 'degraded', 'down', 'unknown', 'paused']);
+const Layer = z
+  .object({ ok: z.boolean(), latencyMs: z.number().optional(), reason: z.string().optional(), reached: z.boolean().optional(), detail: z.record(z.string(), z.unknown()).optional() })
+  .passthrough()
+  .nullable();
+
+export const StatusOut = z
+  .object({
+    status: StatusName,
+    since: z.string(),
+    reason: z.string().describe('machine code: ok, unreachable, no_stream, black, covered, frozen, corrupt, …'),
+    flapping: z.boolean(),
+    layers: z.object({ tcp: Layer, onvif: Layer, rtsp: Layer, image: Layer }),
+    lastCheckAt: z.string().nullable(),
+  })
+  .openapi('CameraStatus');
+
+export const WindowQuery = z.object({ window: z.enum(['24h', '7d', '30d', '90d', '365d']).default('24h') });
+
+const Seconds = z.object({ up: z.number(), degraded: z.number(), down: z.number(), unknown: z.number(), paused: z.number() });
+
+export const UptimeOut = z
+  .object({
+    window: z.string(),
+    from: z.string(),
+    to: z.string(),
+    uptime: z.number().min(0).max(1).nullable().describe('time up over time known (unknown and paused excluded)'),
+    secondsByStatus: Seconds,
+    unknownSec: z.number(),
+    outages: z.number().describe('outages that started in the window'),
+    mttrSec: z.number().nullable(),
+    mtbfSec: z.number().nullable(),
+  })
+  .openapi('Uptime');
+
+export const OutagesQuery = z
+  .object({
+    from: z.iso.datetime({ offset: true }).optional().describe('default: 30 days ago'),
+    to: z.iso.datetime({ offset: true }).optional().describe('default: now'),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] });
+
+export const OutageOut = z
+  .object({
+    start: z.string(),
+    startKnown: z.boolean(),
+    end: z.string().nullable(),
+    open: z.boolean(),
+    durationSec: z.number(),
+    cause: z.string().nullable(),
+    worst: z.enum(['degraded', 'down']),
+    endedBy: z.enum(['up', 'paused']).nullable(),
+  })
+  .openapi('Outage');
+
+export const ReportQuery = z.object({
+  window: z.enum(['24h', '7d', '30d', '90d', '365d']).default('30d'),
+  format: z.enum(['json', 'csv']).optional().describe('or send Accept: text/csv'),
+});
+
+export const AgencyReportOut = z
+  .object({
+    window: z.string(),
+    from: z.string(),
+    to: z.string(),
+    agencies: z.array(
+      z.object({
+        agency: z.string(),
+        cameras: z.number(),
+        uptime: z.number().nullable(),
+        zone: z.enum(['green', 'yellow', 'red', 'unknown']),
+        zones: z.record(z.string(), z.number()),
+        statuses: z.record(z.string(), z.number()),
+        dark: z.number(),
+      }),
+    ),
+    dark: z.array(
+      z.object({
+        cameraId: z.string(),
+        cameraName: z.string().optional(),
+        agency: z.string(),
+        innovation: z.string().optional(),
+        status: z.enum(['degraded', 'down']),
+        since: z.number(),
+        darkForMs: z.number(),
+      }),
+    ),
+  })
+  .openapi('AgencyReport');

@@ -1,0 +1,156 @@
+/**
+ * The monitor: feeds probe results through each camera's status machine and stores what
+ * follows — the raw result, the flip (if any) and the machine's new state — in one transaction.
+ * It alone decides statuses; listeners (realtime, alerts) hear about flips after they are stored.
+ * On start it resumes every machine, recording the time Pantau was not running as `unknown`.
+ */
+import { EventEmitter } from 'node:events';
+import { initialState, observe, type MachinePolicy, type MachineState, type MachineEvent } from '../domain/status-machine.js';
+import { parseMachineState, resumeAfterRestart, stateFromLastFlip } from '../domain/restart.js';
+import type { Classification, Flip, LayerResults, ProbeResult } from '../domain/status.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import type { ProbeKind } from '../store/probe-results.js';
+
+const HEARTBEAT_MARKER = 'monitor.alive';
+/** Restarts shorter than this leave no gap: a deploy should not fill the history with flips. */
+const MIN_GAP_MS = 5_000;
+
+export interface CameraLiveStatus {
+  state: MachineState;
+  /** The newest result of each layer, from liveness and image rounds. */
+  layers: LayerResults;
+  /** The latest round's own verdict (before debouncing). */
+  lastRound: (Classification & { at: number }) | null;
+}
+
+export interface MonitorEvents {
+  flip: [Flip, MachineState];
+  round: [string, CameraLiveStatus];
+  flapping: [string, MachineEvent];
+}
+
+export class Monitor extends EventEmitter<MonitorEvents> {
+  private readonly live = new Map<string, CameraLiveStatus>();
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly policy: MachinePolicy,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+    private readonly heartbeatMs = 15_000,
+  ) {
+    super();
+  }
+
+  /** Loads and resumes every camera's machine; starts the heartbeat that dates the next restart gap. */
+  start(): void {
+    const now = this.now();
+    const stoppedAt = this.store.rollups.getMarker(HEARTBEAT_MARKER);
+    const saved = this.store.flips.loadStates();
+    let gaps = 0;
+    this.store.cameras.transaction(() => {
+      for (const camera of this.store.cameras.all()) {
+        let state = parseMachineState(saved.get(camera.id));
+        if (!state) {
+          // No usable saved state (first start, or unreadable): the last flip says where it stood.
+          const last = this.store.flips.last(camera.id);
+          state = last ? stateFromLastFlip(camera.id, last, now) : initialState(camera.id, now, camera.enabled);
+        }
+        if (stoppedAt !== undefined && now - stoppedAt >= MIN_GAP_MS) {
+          const resumed = resumeAfterRestart(state, stoppedAt, now);
+          for (const flip of resumed.flips) this.store.flips.insert(flip);
+          if (resumed.gap) gaps++;
+          state = resumed.state;
+        }
+        this.live.set(camera.id, { state, layers: {}, lastRound: null });
+        this.store.flips.saveState(camera.id, state, now);
+        this.syncEnabled(camera.id, camera.enabled);
+      }
+      this.store.rollups.setMarker(HEARTBEAT_MARKER, now);
+    });
+    if (gaps) this.log.info({ cameras: gaps, stoppedAt: new Date(stoppedAt!).toISOString() }, 'recorded the time Pantau was not running as unknown');
+    this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Writes the last heartbeat so the next start knows exactly when this one stopped. */
+  stop(): void {
+    clearInterval(this.heartbeat);
+    this.beat();
+  }
+
+  status(cameraId: string): CameraLiveStatus | undefined {
+    return this.live.get(cameraId);
+  }
+
+  /** Applies one probe round. Results of deleted cameras are dropped. */
+  record(result: ProbeResult, kind: ProbeKind): void {
+    const current = this.live.get(result.cameraId);
+    if (!current || !this.store.cameras.exists(result.cameraId)) return;
+    const now = this.now();
+    const outcome = observe(current.state, { kind: 'probe', result }, now, this.policy);
+    const layers = { ...current.layers, ...result.layers };
+    const lastRound = outcome.classification ? { ...outcome.classification, at: result.at } : current.lastRound;
+    const next: CameraLiveStatus = { state: outcome.state, layers, lastRound };
+    this.store.cameras.transaction(() => {
+      if (outcome.classification) {
+        const latencies = Object.values(result.layers).map((l) => l?.latencyMs).filter((l): l is number => typeof l === 'number');
+        this.store.probeResults.insert({
+          cameraId: result.cameraId,
+          at: result.at,
+          kind,
+          status: outcome.classification.status,
+          reason: outcome.classification.reason,
+          ok: outcome.classification.status === 'up',
+          latencyMs: latencies.length ? Math.max(...latencies) : null,
+          layers: result.layers,
+        });
+      }
+      if (outcome.flip) this.store.flips.insert(outcome.flip);
+      this.store.flips.saveState(result.cameraId, outcome.state, now);
+    });
+    this.live.set(result.cameraId, next);
+    this.emit('round', result.cameraId, next);
+    if (outcome.flip) this.emit('flip', outcome.flip, outcome.state);
+    for (const event of outcome.events) this.emit('flapping', result.cameraId, event);
+  }
+
+  /** A camera registered, enabled or disabled: pause or resume its machine. */
+  syncEnabled(cameraId: string, enabled: boolean): void {
+    let current = this.live.get(cameraId);
+    if (!current) {
+      current = { state: initialState(cameraId, this.now(), true), layers: {}, lastRound: null };
+      this.live.set(cameraId, current);
+      this.store.flips.saveState(cameraId, current.state, this.now());
+    }
+    const outcome = observe(current.state, { kind: enabled ? 'enable' : 'disable' }, this.now(), this.policy);
+    if (!outcome.flip) return;
+    this.store.cameras.transaction(() => {
+      this.store.flips.insert(outcome.flip!);
+      this.store.flips.saveState(cameraId, outcome.state, this.now());
+    });
+    this.live.set(cameraId, { state: outcome.state, layers: enabled ? {} : current.layers, lastRound: null });
+    this.emit('flip', outcome.flip, outcome.state);
+  }
+
+  /** Cameras per status, for metrics. */
+  counts(): Record<string, number> {
+    const counts: Record<string, number> = { up: 0, degraded: 0, down: 0, unknown: 0, paused: 0 };
+    for (const { state } of this.live.values()) counts[state.status] = (counts[state.status] ?? 0) + 1;
+    return counts;
+  }
+
+  forget(cameraId: string): void {
+    this.live.delete(cameraId);
+  }
+
+  private beat(): void {
+    try {
+      this.store.rollups.setMarker(HEARTBEAT_MARKER, this.now());
+    } catch (err) {
+      this.log.warn({ err }, 'could not write the monitor heartbeat');
+    }
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Flips (stored status changes, kept forever) and the status machine's saved state per camera.
+ * A flip and the state it leads to are written in one transaction by the monitor, so a crash
+ * never leaves one without the other.
+ */
+import type { Db } from './db.js';
+import type { CameraStatus, Flip, FlipReason } from '../domain/status.js';
+
+interface FlipRow {
+  camera_id: string;
+  at: number;
+  from_status: CameraStatus;
+  to_status: CameraStatus;
+  reason: FlipReason;
+}
+
+const toFlip = (r: FlipRow): Flip => ({ cameraId: r.camera_id, at: r.at, from: r.from_status, to: r.to_status, reason: r.reason });
+
+export class FlipStore {
+  private readonly insertStmt;
+  private readonly saveStateStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare('INSERT INTO flips (camera_id, at, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?)');
+    this.saveStateStmt = db.prepare(
+      `INSERT INTO camera_state (camera_id, state, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (camera_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+    );
+  }
+
+  insert(flip: Flip): void {
+    this.insertStmt.run(flip.cameraId, flip.at, flip.from, flip.to, flip.reason);
+  }
+
+  saveState(cameraId: string, state: unknown, now: number): void {
+    this.saveStateStmt.run(cameraId, JSON.stringify(state), now);
+  }
+
+  /** Saved machine states by camera, unparsed: the caller validates them before trusting them. */
+  loadStates(): Map<string, unknown> {
+    const rows = this.db.prepare('SELECT camera_id, state FROM camera_state').all() as { camera_id: string; state: string }[];
+    const states = new Map<string, unknown>();
+    for (const r of rows) {
+      try {
+        states.set(r.camera_id, JSON.parse(r.state));
+      } catch {
+        /* unreadable state: the monitor rebuilds it from the last flip */
+      }
+    }
+    return states;
+  }
+
+  /** Flips in [from, to), plus the last flip before `from` (it sets the status at the window's start). */
+  forWindow(cameraId: string, from: number, to: number): { before: Flip | null; flips: Flip[] } {
+    const before = this.db
+      .prepare('SELECT * FROM flips WHERE camera_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1')
+      .get(cameraId, from) as FlipRow | undefined;
+    const rows = this.db
+      .prepare('SELECT * FROM flips WHERE camera_id = ? AND at >= ? AND at < ? ORDER BY at, id')
+      .all(cameraId, from, to) as FlipRow[];
+    return { before: before ? toFlip(before) : null, flips: rows.map(toFlip) };
+  }
+
+  /** Flips of every camera in [from, to), and each camera's last flip before `from`, grouped by camera. */
+  forWindowAll(from: number, to: number): Map<string, { before: Flip | null; flips: Flip[] }> {
+    const out = new Map<string, { before: Flip | null; flips: Flip[] }>();
+    const entry = (id: string) => {
+      let e = out.get(id);
+      if (!e) out.set(id, (e = { before: null, flips: [] }));
+      return e;
+    };
+    const before = this.db
+      .prepare(
+        `SELECT f.* FROM flips f JOIN (SELECT camera_id, max(id) AS id FROM flips WHERE at < ? GROUP BY camera_id) last
+         ON f.id = last.id`,
+      )
+      .all(from) as FlipRow[];
+    for (const r of before) entry(r.camera_id).before = toFlip(r);
+    const rows = this.db.prepare('SELECT * FROM flips WHERE at >= ? AND at < ? ORDER BY camera_id, at, id').all(from, to) as FlipRow[];
+    for (const r of rows) entry(r.camera_id).flips.push(toFlip(r));
+    return out;
+  }
+
+  /**
+   * Start and cause of each camera's open outage: the first flip into degraded or down after
+   * its last flip to up or paused. Cameras not in an outage are absent.
+   */
+  openOutages(): Map<string, { start: number; cause: FlipReason }> {
+    const rows = this.db
+      .prepare(
+        `SELECT f.camera_id, f.at, f.reason FROM flips f
+         JOIN (
+           SELECT b.camera_id, min(b.id) AS id FROM flips b
+           LEFT JOIN (SELECT camera_id, max(id) AS id FROM flips WHERE to_status IN ('up', 'paused') GROUP BY camera_id) g
+             ON g.camera_id = b.camera_id
+           WHERE b.to_status IN ('degraded', 'down') AND b.id > coalesce(g.id, 0)
+           GROUP BY b.camera_id
+         ) first ON f.id = first.id`,
+      )
+      .all() as { camera_id: string; at: number; reason: FlipReason }[];
+    return new Map(rows.map((r) => [r.camera_id, { start: r.at, cause: r.reason }]));
+  }
+
+  /** The outage running at time `t` (its first bad flip after the last up/paused before `t`), if any. */
+  outageAt(cameraId: string, t: number): { start: number; cause: FlipReason; worst: 'degraded' | 'down' } | null {
+    const rows = this.db
+      .prepare(
+        `SELECT at, to_status, reason FROM flips WHERE camera_id = @cameraId AND at < @t AND id > coalesce(
+           (SELECT max(id) FROM flips WHERE camera_id = @cameraId AND at < @t AND to_status IN ('up', 'paused')), 0)
+         AND to_status IN ('degraded', 'down') ORDER BY at, id`,
+      )
+      .all({ cameraId, t }) as { at: number; to_status: 'degraded' | 'down'; reason: FlipReason }[];
+    const first = rows[0];
+    if (!first) return null;
+    return { start: first.at, cause: first.reason, worst: rows.some((r) => r.to_status === 'down') ? 'down' : 'degraded' };
+  }
+
+  last(cameraId: string): Flip | null {
+    const row = this.db.prepare('SELECT * FROM flips WHERE camera_id = ? ORDER BY at DESC, id DESC LIMIT 1').get(cameraId) as FlipRow | undefined;
+    return row ? toFlip(row) : null;
+  }
+
+  oldestAt(): number | undefined {
+    return (this.db.prepare('SELECT min(at) FROM flips').pluck().get() as number | null) ?? undefined;
+  }
+
+  count(cameraId: string): number {
+    return this.db.prepare('SELECT count(*) FROM flips WHERE camera_id = ?').pluck().get(cameraId) as number;
+  }
+}
