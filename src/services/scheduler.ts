@@ -99,7 +99,17 @@ export class Scheduler {
     }
     const camera = entry.camera;
     entry.chain = entry.chain.then(async () => {
+      // Checks still queued when stop() came are dropped, not started.
+      if (this.stopped) {
+        if (kind === 'liveness') entry.livenessPending = false;
+        return;
+      }
       await this.acquire();
+      if (this.stopped) {
+        if (kind === 'liveness') entry.livenessPending = false;
+        this.release();
+        return;
+      }
       try {
         this.options.onLag?.(kind, this.now() - scheduledAt);
         await this.options.run(camera, kind, scheduledAt);
