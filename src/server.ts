@@ -20,6 +20,7 @@ import { Roller } from './services/rollups.js';
 import { Prober } from './services/prober.js';
 import { Scheduler } from './services/scheduler.js';
 import { monitoringMetrics } from './http/metrics.js';
+import { startAlerting, type Alerting } from './alerting.js';
 import { machinePolicy } from './domain/status-machine.js';
 import { zoneOffsetMinutes } from './config/time-zone.js';
 import { createApp } from './http/app.js';
@@ -35,6 +36,7 @@ export interface RunningPantau {
   auth: AuthService;
   registry: CameraRegistry;
   monitor: Monitor;
+  alerting: Alerting;
   ffmpeg: FfmpegLookup;
   close(): Promise<void>;
 }
@@ -106,6 +108,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     imageTimeoutMs: config.probes.imageTimeoutMs,
     ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
     imageThresholds: config.probes.image,
+    onFrame: (cameraId, frame, ok) => alerting.offerFrame(cameraId, frame.jpeg, ok),
   });
   const scheduler = new Scheduler({
     concurrency: config.probes.concurrency,
@@ -129,15 +132,19 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
       scheduler.upsert(event.camera);
     }
   });
+  // 5. Alerts: policy fed by flips → outbox → notifiers
+  const alerting = startAlerting({ config, store, monitor, registry, reports, box, log });
   const onboarding = createOnboarding({ timeoutMs: config.onvif.timeoutMs, discoveryTimeoutMs: config.onvif.discoveryTimeoutMs, log });
 
-  // 5. HTTP
+  // 6. HTTP
   const { app } = createApp({
     store,
     auth,
     registry,
     onboarding,
     reports,
+    contacts: alerting.contacts,
+    feed: alerting.feed,
     log,
     metrics,
     healthChecks,
@@ -161,6 +168,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     auth,
     registry,
     monitor,
+    alerting,
     ffmpeg,
     async close() {
       if (closed) return;
@@ -174,6 +182,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
       });
       shutdown.abort();
       await scheduler.stop();
+      await alerting.stop();
       roller.stop();
       monitor.stop();
       redis?.disconnect();

@@ -24,6 +24,8 @@ export const ENV_VARS: ReadonlyArray<{ name: string; key: string; kind: EnvKind 
   { name: 'PANTAU_LOG_LEVEL', key: 'log.level', kind: 'string' },
   { name: 'REDIS_URL', key: 'redis.url', kind: 'string' },
   { name: 'PANTAU_QUEUE_PREFIX', key: 'redis.queuePrefix', kind: 'string' },
+  { name: 'PANTAU_SMTP_PASSWORD', key: 'notifiers.email.password', kind: 'string' },
+  { name: 'PANTAU_TELEGRAM_BOT_TOKEN', key: 'notifiers.telegram.botToken', kind: 'string' },
 ];
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -35,7 +37,7 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET_KEYS = new Set(['secret', 'admin.password']);
+const SECRET_KEYS = new Set(['secret', 'admin.password', 'notifiers.email.password', 'notifiers.telegram.botToken', 'notifiers.webpush.privateKey']);
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;

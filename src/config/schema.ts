@@ -157,6 +157,89 @@ export const configSchema = z
       .strict()
       .refine((r) => r.yellow <= r.green, { message: 'yellow must not be above green', path: ['yellow'] })
       .prefault({}),
+    alerts: z
+      .object({
+        /** Seconds a camera must stay dark before it is alerted (a camera's alertGraceSec wins). @defaultValue 120 */
+        graceSec: z.number().int().min(0).default(120),
+        /** Cameras of one site going dark within this many seconds share one message. @defaultValue 60 */
+        groupWindowSec: z.number().int().min(0).max(3600).default(60),
+        /** Reminder spacing while an outage is unacknowledged. @defaultValue 21600 (6 h) */
+        reminderEverySec: z.number().int().min(60).default(21_600),
+        /** Reminders per outage; then a daily line in the digest. @defaultValue 4 */
+        maxReminders: z.number().int().min(0).max(100).default(4),
+        /** Unacknowledged this long after the alert: escalate to the agency's head. Null: never. @defaultValue 86400 */
+        escalateAfterSec: z.number().int().min(60).nullable().default(86_400),
+        /** node-cron schedule of the weekly digest, in digestTimeZone. @defaultValue '0 8 * * 1' (Monday 08:00) */
+        digestCron: z.string().refine((v) => cron.validate(v), 'not a valid cron expression').default('0 8 * * 1'),
+        /** @defaultValue 'Asia/Makassar' */
+        digestTimeZone: timeZone.default('Asia/Makassar'),
+        delivery: z
+          .object({
+            /** Attempts before a delivery is given up (and shown to admins as failed). @defaultValue 10 */
+            maxAttempts: z.number().int().min(1).max(100).default(10),
+            /** First retry delay; doubles each attempt, with jitter. @defaultValue 30000 */
+            baseDelayMs: z.number().int().min(10).default(30_000),
+            /** @defaultValue 3600000 */
+            maxDelayMs: z.number().int().min(10).default(3_600_000),
+            /** A claimed delivery whose sender died is taken again after this. @defaultValue 120000 */
+            claimMs: z.number().int().min(1000).default(120_000),
+            /** @defaultValue 8 */
+            concurrency: z.number().int().min(1).max(100).default(8),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    notifiers: z
+      .object({
+        /** SMTP for email contacts; email is off without it. */
+        email: z
+          .object({
+            host: z.string().min(1),
+            port: port.optional(),
+            secure: z.boolean().default(false),
+            starttls: z.enum(['opportunistic', 'required', 'off']).default('opportunistic'),
+            user: z.string().optional(),
+            /** PANTAU_SMTP_PASSWORD */
+            password: z.string().optional(),
+            from: z.string().min(3),
+            rejectUnauthorized: z.boolean().default(true),
+          })
+          .strict()
+          .optional(),
+        /** Telegram bot for telegram contacts (chat ids). */
+        telegram: z
+          .object({
+            /** PANTAU_TELEGRAM_BOT_TOKEN */
+            botToken: z.string().min(10),
+            apiBase: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
+          })
+          .strict()
+          .optional(),
+        /** An HTTP WhatsApp gateway for whatsapp contacts (phone numbers). */
+        whatsapp: z
+          .object({
+            url: z.url({ protocol: /^https?$/ }),
+            method: z.enum(['POST', 'PUT', 'GET']).default('POST'),
+            headers: z.record(z.string(), z.string()).default({}),
+            /** Placeholders {{to}} and {{text}}. */
+            bodyTemplate: z.string().default('{"to":"{{to}}","text":"{{text}}"}'),
+          })
+          .strict()
+          .optional(),
+        /** Web Push (VAPID). Keys are generated into <dataDir>/vapid.json when not given. */
+        webpush: z
+          .object({
+            publicKey: z.string().min(20).optional(),
+            privateKey: z.string().min(20).optional(),
+            subject: z.string().regex(/^(mailto:|https:)/, 'a mailto: or https: contact').default('mailto:admin@localhost'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         /** @defaultValue 'info' */

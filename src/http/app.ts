@@ -16,12 +16,15 @@ import { cameraRoutes, csvBody } from './routes/cameras.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { onvifRoutes } from './routes/onvif.js';
 import { statusRoutes } from './routes/status.js';
+import { alertRoutes } from './routes/alerts.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { AuthService } from '../services/auth.js';
 import type { CameraRegistry } from '../services/registry.js';
 import type { Onboarding } from '../services/onboarding.js';
 import type { Reports } from '../services/reports.js';
+import type { Contacts } from '../services/contacts.js';
+import type { AlertFeed } from '../services/alert-feed.js';
 
 export interface AppDeps {
   store: Store;
@@ -29,6 +32,8 @@ export interface AppDeps {
   registry: CameraRegistry;
   onboarding: Onboarding;
   reports: Reports;
+  contacts: Contacts;
+  feed: AlertFeed;
   log: Logger;
   metrics: { registry: Registry; httpMetrics: express.RequestHandler };
   healthChecks: HealthCheck[];
@@ -60,6 +65,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   userRoutes(api, { store: deps.store });
   cameraRoutes(api, { registry: deps.registry, store: deps.store, reports: deps.reports });
   statusRoutes(api, { registry: deps.registry, reports: deps.reports });
+  alertRoutes(api, router, { contacts: deps.contacts, feed: deps.feed });
   onvifRoutes(api, { onboarding: deps.onboarding });
   healthRoutes(router, api, { checks: deps.healthChecks, metrics: deps.metrics.registry, version: deps.version });
   app.use(router);

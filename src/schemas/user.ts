@@ -28,6 +28,7 @@ export const UserInput = z
     language: Language.default('id'),
     timeZone: timeZone.default('Asia/Makassar'),
     grants: z.array(GrantInput).max(500).default([]),
+    headOf: z.array(z.string().trim().min(1).max(200)).max(50).default([]).openapi({ description: 'agencies this user heads: escalations and digests go to them' }),
   })
   .strict()
   .openapi('UserInput');
@@ -41,6 +42,7 @@ export const UserPatch = z
     timeZone: timeZone.optional(),
     disabled: z.boolean().optional(),
     grants: z.array(GrantInput).max(500).optional(),
+    headOf: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
   })
   .strict()
   .openapi('UserPatch');
@@ -70,6 +72,7 @@ export const UserOut = z
     timeZone: z.string(),
     disabled: z.boolean(),
     grants: z.array(z.object({ id: z.string(), scope: z.enum(['agency', 'site', 'camera']), value: z.string() })),
+    headOf: z.array(z.string()),
     createdAt: isoTime(),
     updatedAt: isoTime(),
   })

@@ -3,7 +3,7 @@
  * or read from (or generated into) `<dataDir>/secret.key` with mode 0600.
  * Ciphertexts are versioned (`v1:`) so the scheme can change without losing stored secrets.
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -13,10 +13,24 @@ const TAG_BYTES = 16;
 
 export class SecretBox {
   readonly #key: Buffer;
+  /** A separate key for signing links, so a signature never reveals anything about the cipher key. */
+  readonly #macKey: Buffer;
 
   constructor(key: Buffer) {
     if (key.length !== 32) throw new Error('SecretBox needs a 32-byte key');
     this.#key = key;
+    this.#macKey = Buffer.from(hkdfSync('sha256', key, 'pantau', 'signed-links-v1', 32));
+  }
+
+  /** A compact signature of `data` (signed acknowledge links). */
+  sign(data: string): string {
+    return createHmac('sha256', this.#macKey).update(data).digest('base64url');
+  }
+
+  verify(data: string, signature: string): boolean {
+    const expected = Buffer.from(this.sign(data));
+    const given = Buffer.from(signature);
+    return expected.length === given.length && timingSafeEqual(expected, given);
   }
 
   /** A box whose key comes from a passphrase (PANTAU_SECRET). */

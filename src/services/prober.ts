@@ -21,8 +21,8 @@ export interface ProberOptions {
   imageThresholds?: Partial<ImageThresholds> | undefined;
   probes?: ProbeRegistry;
   now?: () => number;
-  /** Told about every decoded frame, good or not (the dashboard shows what the camera shows). */
-  onFrame?: (cameraId: string, frame: CapturedFrame) => void;
+  /** Told about every decoded frame, good or not (the dashboard shows what the camera shows); `ok` when the picture was judged fine. */
+  onFrame?: (cameraId: string, frame: CapturedFrame, ok: boolean) => void;
 }
 
 export class Prober {
@@ -67,7 +67,7 @@ export class Prober {
     // Only a good frame becomes the reference: a frozen camera must keep being compared with
     // the last picture that moved, not with itself.
     if (fingerprint && (layer.ok || layer.detail?.verdict === 'frozen')) this.fingerprints.set(camera.id, fingerprint);
-    if (frame) this.options.onFrame?.(camera.id, frame);
+    if (frame) this.options.onFrame?.(camera.id, frame, layer.ok);
     return { cameraId: camera.id, at, layers: { image: layer } };
   }
 

@@ -28,6 +28,7 @@ export interface PublicCamera {
   snapshotAuth: { username: string | null; hasPassword: boolean } | null;
   checkIntervalSec: number;
   imageCheckIntervalSec: number;
+  alertGraceSec: number;
   enabled: boolean;
   tags: string[];
   parentId: string | null;
@@ -142,6 +143,7 @@ export class CameraRegistry {
       snapshot: this.endpoint(input.snapshotUrl, input.snapshotAuth, existing?.snapshot ?? null),
       checkIntervalSec: input.checkIntervalSec,
       imageCheckIntervalSec: input.imageCheckIntervalSec,
+      alertGraceSec: input.alertGraceSec,
       enabled: input.enabled,
       tags: [...new Set(input.tags)],
       parentId: input.parentId,
@@ -226,6 +228,7 @@ export function toPublic(c: Camera): PublicCamera {
     snapshotAuth: auth(c.snapshot),
     checkIntervalSec: c.checkIntervalSec,
     imageCheckIntervalSec: c.imageCheckIntervalSec,
+    alertGraceSec: c.alertGraceSec,
     enabled: c.enabled,
     tags: c.tags,
     parentId: c.parentId,
@@ -248,6 +251,7 @@ function toEditable(c: Camera): z.input<typeof CameraInput> {
     snapshotUrl: c.snapshot?.url ?? null,
     checkIntervalSec: c.checkIntervalSec,
     imageCheckIntervalSec: c.imageCheckIntervalSec,
+    alertGraceSec: c.alertGraceSec,
     enabled: c.enabled,
     tags: c.tags,
     parentId: c.parentId,

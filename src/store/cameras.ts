@@ -32,6 +32,8 @@ export interface Camera {
   snapshot: UrlEndpoint | null;
   checkIntervalSec: number;
   imageCheckIntervalSec: number;
+  /** Seconds a camera may be dark before its owners are alerted. */
+  alertGraceSec: number;
   enabled: boolean;
   tags: string[];
   parentId: string | null;
@@ -66,6 +68,7 @@ interface Row {
   snapshot_password_enc: string | null;
   check_interval_sec: number;
   image_check_interval_sec: number;
+  alert_grace_sec: number;
   enabled: number;
   tags: string;
   parent_id: string | null;
@@ -124,11 +127,11 @@ export class CameraStore {
           `INSERT INTO cameras (id, name, site, lat, lng, address, innovation_name, innovation_launched_on, agency,
              onvif_host, onvif_port, onvif_username, onvif_password_enc, rtsp_url, rtsp_username, rtsp_password_enc,
              snapshot_url, snapshot_username, snapshot_password_enc, check_interval_sec, image_check_interval_sec,
-             enabled, tags, parent_id, created_at, updated_at)
+             alert_grace_sec, enabled, tags, parent_id, created_at, updated_at)
            VALUES (@id, @name, @site, @lat, @lng, @address, @innovation_name, @innovation_launched_on, @agency,
              @onvif_host, @onvif_port, @onvif_username, @onvif_password_enc, @rtsp_url, @rtsp_username, @rtsp_password_enc,
              @snapshot_url, @snapshot_username, @snapshot_password_enc, @check_interval_sec, @image_check_interval_sec,
-             @enabled, @tags, @parent_id, @now, @now)`,
+             @alert_grace_sec, @enabled, @tags, @parent_id, @now, @now)`,
         )
         .run({ ...toColumns(draft), id, now });
       this.setOwners(id, draft.owners);
@@ -146,7 +149,8 @@ export class CameraStore {
              onvif_password_enc = @onvif_password_enc, rtsp_url = @rtsp_url, rtsp_username = @rtsp_username,
              rtsp_password_enc = @rtsp_password_enc, snapshot_url = @snapshot_url, snapshot_username = @snapshot_username,
              snapshot_password_enc = @snapshot_password_enc, check_interval_sec = @check_interval_sec,
-             image_check_interval_sec = @image_check_interval_sec, enabled = @enabled, tags = @tags,
+             image_check_interval_sec = @image_check_interval_sec, alert_grace_sec = @alert_grace_sec,
+             enabled = @enabled, tags = @tags,
              parent_id = @parent_id, updated_at = @now
            WHERE id = @id`,
         )
@@ -194,6 +198,7 @@ function toColumns(d: CameraDraft) {
     snapshot_password_enc: d.snapshot?.passwordEnc ?? null,
     check_interval_sec: d.checkIntervalSec,
     image_check_interval_sec: d.imageCheckIntervalSec,
+    alert_grace_sec: d.alertGraceSec,
     enabled: d.enabled ? 1 : 0,
     tags: JSON.stringify(d.tags),
     parent_id: d.parentId,
@@ -221,6 +226,7 @@ function fromRow(r: Row): Camera {
         : null,
     checkIntervalSec: r.check_interval_sec,
     imageCheckIntervalSec: r.image_check_interval_sec,
+    alertGraceSec: r.alert_grace_sec,
     enabled: r.enabled === 1,
     tags: JSON.parse(r.tags) as string[],
     parentId: r.parent_id,

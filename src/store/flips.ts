@@ -120,6 +120,21 @@ export class FlipStore {
     return row ? toFlip(row) : null;
   }
 
+  /** Flips stored after flip id `afterId`, in order, with their ids: the alert policy's feed. */
+  since(afterId: number, limit = 10_000): (Flip & { id: number })[] {
+    const rows = this.db.prepare('SELECT * FROM flips WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as (FlipRow & { id: number })[];
+    return rows.map((r) => ({ ...toFlip(r), id: r.id }));
+  }
+
+  lastId(): number {
+    return (this.db.prepare('SELECT coalesce(max(id), 0) FROM flips').pluck().get() as number) ?? 0;
+  }
+
+  /** Whether an outage starts at `at`: a flip into degraded or down at that moment. */
+  outageStartsAt(cameraId: string, at: number): boolean {
+    return this.db.prepare("SELECT 1 FROM flips WHERE camera_id = ? AND at = ? AND to_status IN ('degraded', 'down')").get(cameraId, at) !== undefined;
+  }
+
   oldestAt(): number | undefined {
     return (this.db.prepare('SELECT min(at) FROM flips').pluck().get() as number | null) ?? undefined;
   }

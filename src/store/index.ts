@@ -6,6 +6,8 @@ import { SessionStore } from './sessions.js';
 import { FlipStore } from './flips.js';
 import { ProbeResultStore } from './probe-results.js';
 import { RollupStore } from './rollups.js';
+import { ContactStore } from './contacts.js';
+import { NotificationStore } from './notifications.js';
 
 export interface Store {
   db: Db;
@@ -15,6 +17,8 @@ export interface Store {
   flips: FlipStore;
   probeResults: ProbeResultStore;
   rollups: RollupStore;
+  contacts: ContactStore;
+  notifications: NotificationStore;
   ping(): boolean;
   close(): void;
 }
@@ -29,6 +33,8 @@ export function openStore(file: string): Store {
     flips: new FlipStore(db),
     probeResults: new ProbeResultStore(db),
     rollups: new RollupStore(db),
+    contacts: new ContactStore(db),
+    notifications: new NotificationStore(db),
     ping: () => db.prepare('SELECT 1').pluck().get() === 1,
     close: () => db.close(),
   };

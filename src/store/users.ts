@@ -23,6 +23,8 @@ export interface User {
   timeZone: string;
   disabled: boolean;
   grants: Grant[];
+  /** Agencies (OPD) this user heads: escalations and digests of them reach this user. */
+  headOf: string[];
   createdAt: number;
   updatedAt: number;
 }
@@ -36,6 +38,7 @@ interface Row {
   language: 'id' | 'en';
   time_zone: string;
   disabled: number;
+  head_of: string;
   created_at: number;
   updated_at: number;
 }
@@ -49,7 +52,7 @@ export interface NewUser {
   timeZone: string;
 }
 
-export type UserChanges = Partial<Omit<NewUser, 'username'>> & { disabled?: boolean; grants?: Omit<Grant, 'id'>[] };
+export type UserChanges = Partial<Omit<NewUser, 'username'>> & { disabled?: boolean; grants?: Omit<Grant, 'id'>[]; headOf?: string[] };
 
 export class UserStore {
   constructor(private readonly db: Db) {}
@@ -102,6 +105,7 @@ export class UserStore {
       language: changes.language,
       time_zone: changes.timeZone,
       disabled: changes.disabled === undefined ? undefined : changes.disabled ? 1 : 0,
+      head_of: changes.headOf === undefined ? undefined : JSON.stringify([...new Set(changes.headOf)]),
     };
     const set = Object.entries(columns).filter(([, v]) => v !== undefined);
     this.db.transaction(() => {
@@ -138,6 +142,7 @@ export class UserStore {
       timeZone: r.time_zone,
       disabled: r.disabled === 1,
       grants,
+      headOf: JSON.parse(r.head_of) as string[],
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     };

@@ -48,6 +48,12 @@ interface Row {
   expect: Record<Who, number | number[]>;
 }
 
+const hook = { channel: 'webhook', address: 'http://127.0.0.1:9/hook' };
+async function contactOf(c: Client): Promise<string> {
+  const res = await c.post('/api/contacts', hook);
+  return res.body?.id ?? 'none';
+}
+
 const csv = () => `name,site,agency,rtsp_url\nImported ${Math.random()},Pasar,Dinas Perdagangan,rtsp://127.0.0.1/x\n`;
 
 const ROWS: Row[] = [
@@ -78,6 +84,32 @@ const ROWS: Row[] = [
   // The admin's answer depends on the network (nothing listens on port 1); what matters is that others are refused.
   { method: 'post', path: '/api/onvif/inspect', call: (c) => c.post('/api/onvif/inspect', { host: '127.0.0.1', port: 1 }), expect: { anon: 401, admin: 502, owner: 403, stranger: 403, viewer: 403 } },
   { method: 'post', path: '/api/onvif/discover', call: (c) => c.post('/api/onvif/discover', { timeoutMs: 500 }), expect: { anon: 401, admin: 200, owner: 403, stranger: 403, viewer: 403 } },
+  { method: 'get', path: '/api/cameras/{id}/status', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/status`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
+  { method: 'get', path: '/api/cameras/{id}/uptime', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/uptime?window=7d`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
+  { method: 'get', path: '/api/cameras/{id}/outages', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/outages`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
+  { method: 'get', path: '/api/reports/agencies', call: (c) => c.get('/api/reports/agencies?window=7d'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
+  { method: 'get', path: '/api/contacts', call: (c) => c.get('/api/contacts'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
+  { method: 'post', path: '/api/contacts', call: (c) => c.post('/api/contacts', hook), expect: { anon: 401, admin: 201, owner: 201, stranger: 201, viewer: 201 } },
+  { method: 'patch', path: '/api/contacts/{id}', call: async (c) => c.patch(`/api/contacts/${await contactOf(c)}`, { language: 'en' }), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
+  { method: 'delete', path: '/api/contacts/{id}', call: async (c) => c.delete(`/api/contacts/${await contactOf(c)}`), expect: { anon: 401, admin: 204, owner: 204, stranger: 204, viewer: 204 } },
+  // Nothing listens at the hook's port, so the test message fails: the answer says so.
+  { method: 'post', path: '/api/contacts/{id}/test', call: async (c) => c.post(`/api/contacts/${await contactOf(c)}/test`), expect: { anon: 401, admin: 502, owner: 502, stranger: 502, viewer: 502 } },
+  { method: 'get', path: '/api/push/vapid-public-key', call: (c) => c.get('/api/push/vapid-public-key'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
+  { method: 'get', path: '/api/alerts', call: (c) => c.get('/api/alerts'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
+  { method: 'get', path: '/api/notifications', call: async (c) => c.get(`/api/notifications?cameraId=${await ownedCamera()}`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
+  // The camera has no such outage: those allowed to ask learn that; others are refused first.
+  { method: 'post', path: '/api/alerts/{id}/ack', call: async (c) => c.post(`/api/alerts/${await ownedCamera()}:1700000000000/ack`), expect: { anon: 401, admin: 404, owner: 404, stranger: 404, viewer: 403 } },
+  { method: 'get', path: '/api/mutes', call: (c) => c.get('/api/mutes'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
+  { method: 'post', path: '/api/mutes', call: async (c) => c.post('/api/mutes', { cameraId: await ownedCamera(), until: new Date(Date.now() + 3_600_000).toISOString() }), expect: { anon: 401, admin: 201, owner: 201, stranger: 404, viewer: 403 } },
+  {
+    method: 'delete',
+    path: '/api/mutes/{id}',
+    call: async (c) => {
+      const made = await clients.admin.post('/api/mutes', { cameraId: await ownedCamera(), until: new Date(Date.now() + 3_600_000).toISOString() });
+      return c.delete(`/api/mutes/${made.body.id}`);
+    },
+    expect: { anon: 401, admin: 204, owner: 204, stranger: 403, viewer: 403 },
+  },
   { method: 'post', path: '/api/auth/logout', call: (c) => c.post('/api/auth/logout'), expect: { anon: 204, admin: 204, owner: 204, stranger: 204, viewer: 204 } },
 ];
 

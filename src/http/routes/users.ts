@@ -42,7 +42,8 @@ export function userRoutes(api: Api, deps: { store: Store }) {
         { username: body.username, displayName: body.displayName ?? body.username, role: body.role, passwordHash: await hashPassword(body.password), language: body.language, timeZone: body.timeZone },
         now,
       );
-      return toPublicUser(body.grants.length ? store.users.update(user.id, { grants: body.grants }, now)! : user);
+      const extra = { ...(body.grants.length ? { grants: body.grants } : {}), ...(body.headOf.length ? { headOf: body.headOf } : {}) };
+      return toPublicUser(Object.keys(extra).length ? store.users.update(user.id, extra, now)! : user);
     },
   });
 

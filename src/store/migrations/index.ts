@@ -4,6 +4,7 @@
  */
 import { sql as registry } from './2026-11-29-0001-registry.js';
 import { sql as history } from './2026-11-29-0002-history.js';
+import { sql as alerts } from './2026-11-29-0003-alerts.js';
 
 export interface Migration {
   id: string;
@@ -13,4 +14,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { id: '2026-11-29-0001-registry', sql: registry },
   { id: '2026-11-29-0002-history', sql: history },
+  { id: '2026-11-29-0003-alerts', sql: alerts },
 ];

@@ -1,0 +1,106 @@
+/**
+ * Wires alerting: notifier channels from config (Web Push keys generated on first start),
+ * the alert policy fed by flips, the outbox sender, the weekly digest, contacts and the alert
+ * feed for the API. Part of the composition root; holds no logic of its own.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config/schema.js';
+import { alertPolicy } from './domain/alert-policy.js';
+import type { Logger } from './log.js';
+import { createNotifierRegistry, generateVapidKeys, type NotifiersConfig } from './notifiers/index.js';
+import type { SecretBox } from './security/secret-box.js';
+import type { Store } from './store/index.js';
+import { AlertFeed } from './services/alert-feed.js';
+import { AlertService } from './services/alerts.js';
+import { Contacts } from './services/contacts.js';
+import { Digest } from './services/digest.js';
+import type { Monitor } from './services/monitor.js';
+import type { CameraRegistry } from './services/registry.js';
+import type { Reports } from './services/reports.js';
+import { Sender } from './services/sender.js';
+
+export interface Alerting {
+  contacts: Contacts;
+  feed: AlertFeed;
+  alerts: AlertService;
+  sender: Sender;
+  digest: Digest;
+  /** Keeps the newest good frame per camera, for the picture in an alert. */
+  offerFrame(cameraId: string, jpeg: Buffer, ok: boolean): void;
+  stop(): Promise<void>;
+}
+
+export function startAlerting(deps: { config: Config; store: Store; monitor: Monitor; registry: CameraRegistry; reports: Reports; box: SecretBox; log: Logger }): Alerting {
+  const { config, store, monitor, registry, reports, box, log } = deps;
+  const vapid = vapidKeys(config, log);
+  const notifiers = createNotifierRegistry(notifierConfig(config, vapid));
+  const policy = alertPolicy({
+    graceSec: config.alerts.graceSec,
+    groupWindowSec: config.alerts.groupWindowSec,
+    reminderEverySec: config.alerts.reminderEverySec,
+    maxReminders: config.alerts.maxReminders,
+    escalateAfterSec: config.alerts.escalateAfterSec,
+  });
+  const goodFrames = new Map<string, Buffer>();
+  const sender = new Sender(store, notifiers, box, { ...config.alerts.delivery, publicUrl: config.server.publicUrl, pollMs: 2000, lastGoodFrame: (id) => goodFrames.get(id), log });
+  const alerts = new AlertService(store, monitor, { policy, log, onQueued: () => sender.nudge() });
+  const digest = new Digest(store, reports, alerts, { cron: config.alerts.digestCron, timeZone: config.alerts.digestTimeZone, policy, log, onQueued: () => sender.nudge() });
+  registry.onChange((e) => {
+    if (e.type === 'deleted') goodFrames.delete(e.id);
+  });
+  alerts.start();
+  sender.start();
+  digest.start();
+  return {
+    contacts: new Contacts(store, notifiers, box, vapid.publicKey, config.server.publicUrl),
+    feed: new AlertFeed(store, registry, alerts, box),
+    alerts,
+    sender,
+    digest,
+    offerFrame(cameraId, jpeg, ok) {
+      if (ok) goodFrames.set(cameraId, jpeg);
+    },
+    async stop() {
+      digest.stop();
+      alerts.stop();
+      await sender.stop();
+      await notifiers.close();
+    },
+  };
+}
+
+function notifierConfig(config: Config, vapid: { publicKey: string; privateKey: string }): NotifiersConfig {
+  const { email, telegram, whatsapp, webpush } = config.notifiers;
+  return {
+    webhook: {},
+    webpush: { vapid: { ...vapid, subject: webpush.subject } },
+    ...(email
+      ? {
+          email: {
+            host: email.host,
+            ...(email.port ? { port: email.port } : {}),
+            secure: email.secure,
+            starttls: email.starttls,
+            ...(email.user ? { auth: { user: email.user, pass: email.password ?? '' } } : {}),
+            from: email.from,
+            tls: { rejectUnauthorized: email.rejectUnauthorized },
+          },
+        }
+      : {}),
+    ...(telegram ? { telegram: { botToken: telegram.botToken, apiBase: telegram.apiBase } } : {}),
+    ...(whatsapp ? { whatsapp: { url: whatsapp.url, method: whatsapp.method, headers: whatsapp.headers, bodyTemplate: whatsapp.bodyTemplate } } : {}),
+  };
+}
+
+/** VAPID keys from config, else from <dataDir>/vapid.json, generated (0600) on first start. */
+function vapidKeys(config: Config, log: Logger): { publicKey: string; privateKey: string } {
+  const { publicKey, privateKey } = config.notifiers.webpush;
+  if (publicKey && privateKey) return { publicKey, privateKey };
+  const file = path.resolve(config.dataDir, 'vapid.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { publicKey: string; privateKey: string };
+  const keys = generateVapidKeys();
+  writeFileSync(file, JSON.stringify(keys), { mode: 0o600, flag: 'wx' });
+  log.info('generated Web Push (VAPID) keys in the data directory');
+  return keys;
+}

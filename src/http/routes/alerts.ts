@@ -1,0 +1,167 @@
+/** Contacts, alerts (with deliveries), acknowledgements, mutes, and the signed acknowledge link. */
+import express, { type Router } from 'express';
+import type { Api } from '../api.js';
+import { z } from '../../schemas/zod.js';
+import { IdParams } from '../../schemas/common.js';
+import { AlertOut, AlertsQuery, ContactInput, ContactOut, ContactPatch, MuteInput, MuteOut } from '../../schemas/alerts.js';
+import type { Contacts } from '../../services/contacts.js';
+import type { AlertFeed } from '../../services/alert-feed.js';
+
+export function alertRoutes(api: Api, router: Router, deps: { contacts: Contacts; feed: AlertFeed }) {
+  const { contacts, feed } = deps;
+
+  api.route({
+    method: 'get',
+    path: '/api/contacts',
+    summary: 'Your contacts (admins: everyone’s, or ?userId=)',
+    tag: 'alerts',
+    access: 'signed-in',
+    query: z.object({ userId: z.string().optional() }),
+    responses: { 200: { description: 'Contacts', schema: z.array(ContactOut) } },
+    handler: ({ principal, query }) => contacts.list(principal!, query.userId),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/contacts',
+    summary: 'Add a contact: where alerts reach a user',
+    tag: 'alerts',
+    access: 'signed-in',
+    body: ContactInput,
+    status: 201,
+    responses: { 201: { description: 'Added', schema: ContactOut } },
+    handler: ({ principal, body }) => contacts.create(principal!, body),
+  });
+
+  api.route({
+    method: 'patch',
+    path: '/api/contacts/:id',
+    summary: 'Change a contact (fixing the address clears its broken mark)',
+    tag: 'alerts',
+    access: 'signed-in',
+    params: IdParams,
+    body: ContactPatch,
+    responses: { 200: { description: 'Changed', schema: ContactOut } },
+    handler: ({ principal, params, body }) => contacts.update(principal!, params.id, body),
+  });
+
+  api.route({
+    method: 'delete',
+    path: '/api/contacts/:id',
+    summary: 'Remove a contact',
+    tag: 'alerts',
+    access: 'signed-in',
+    params: IdParams,
+    responses: { 204: { description: 'Removed' } },
+    handler: ({ principal, params }) => contacts.remove(principal!, params.id),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/contacts/:id/test',
+    summary: 'Send a test message to a contact now',
+    tag: 'alerts',
+    access: 'signed-in',
+    params: IdParams,
+    responses: { 200: { description: 'Sent', schema: z.object({ ok: z.literal(true), response: z.string().nullable() }) }, 502: { description: 'The channel refused it; the message says why' } },
+    handler: ({ principal, params }) => contacts.test(principal!, params.id),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/push/vapid-public-key',
+    summary: 'The VAPID public key, to subscribe this browser to Web Push',
+    tag: 'alerts',
+    access: 'signed-in',
+    responses: { 200: { description: 'The key', schema: z.object({ key: z.string() }) } },
+    handler: () => ({ key: contacts.vapidPublicKey }),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/alerts',
+    summary: 'Alerts of the cameras you may see (open and recent), with their deliveries',
+    tag: 'alerts',
+    access: 'signed-in',
+    query: AlertsQuery,
+    responses: { 200: { description: 'Alerts, newest first', schema: z.array(AlertOut) } },
+    handler: ({ principal, query }) => feed.alerts(principal!, query.cameraId, query.days),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/notifications',
+    summary: 'Every delivery attempt for a camera’s alerts',
+    tag: 'alerts',
+    access: 'signed-in',
+    query: z.object({ cameraId: z.string().min(1), days: z.coerce.number().int().min(1).max(365).default(30) }),
+    responses: { 200: { description: 'Deliveries with attempts, newest first' } },
+    handler: ({ principal, query }) => feed.notifications(principal!, query.cameraId, query.days),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/alerts/:id/ack',
+    summary: 'Acknowledge an outage (id: the outage id in an alert); stops reminders and escalation',
+    tag: 'alerts',
+    access: ['admin', 'owner'],
+    params: IdParams,
+    responses: { 200: { description: 'Acknowledged', schema: z.object({ outageId: z.string(), by: z.string(), at: z.string() }) } },
+    handler: ({ principal, params }) => feed.acknowledge(principal!, params.id),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/mutes',
+    summary: 'Mutes in force',
+    tag: 'alerts',
+    access: 'signed-in',
+    responses: { 200: { description: 'Mutes', schema: z.array(MuteOut) } },
+    handler: ({ principal }) => feed.mutes(principal!),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/mutes',
+    summary: 'Mute a camera (admins, its owners) or a site (admins) until a time: probing goes on, nothing is sent',
+    tag: 'alerts',
+    access: ['admin', 'owner'],
+    body: MuteInput,
+    status: 201,
+    responses: { 201: { description: 'Muted', schema: MuteOut } },
+    handler: ({ principal, body }) => feed.mute(principal!, body),
+  });
+
+  api.route({
+    method: 'delete',
+    path: '/api/mutes/:id',
+    summary: 'End a mute now',
+    tag: 'alerts',
+    access: ['admin', 'owner'],
+    params: IdParams,
+    responses: { 204: { description: 'Ended' } },
+    handler: ({ principal, params }) => feed.unmute(principal!, params.id),
+  });
+
+  // The signed link in a message: GET shows a confirm button (link previews must not acknowledge), POST acknowledges.
+  router.get('/ack/:token', (req, res) => {
+    const found = feed.readAckLink(req.params.token);
+    res.type('html').send(ackPage(found ? 'confirm' : 'invalid', req.params.token));
+  });
+  router.post('/ack/:token', express.urlencoded({ extended: false, limit: '1kb' }), (req, res) => {
+    const done = feed.acknowledgeByLink(req.params.token);
+    res.status(done ? 200 : 400).type('html').send(ackPage(done ? 'done' : 'invalid', req.params.token));
+  });
+}
+
+function ackPage(state: 'confirm' | 'done' | 'invalid', token: string): string {
+  const body = {
+    confirm: `<p>Tandai gangguan ini sudah ditangani? Pengingat dan eskalasi akan berhenti.<br><small>Mark this outage as acknowledged? Reminders and escalation stop.</small></p>
+      <form method="post" action="/ack/${encodeURIComponent(token)}"><button type="submit">Ya, sudah ditangani / Acknowledge</button></form>`,
+    done: '<p>Terima kasih: gangguan sudah ditandai ditangani.<br><small>Thank you: the outage is acknowledged.</small></p><p><a href="/">Buka Pantau</a></p>',
+    invalid: '<p>Tautan ini tidak berlaku lagi.<br><small>This link is no longer valid.</small></p><p><a href="/">Buka Pantau</a></p>',
+  }[state];
+  return `<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Pantau</title>
+<style>body{font:18px system-ui,sans-serif;margin:24px;color:#10201f}button{min-height:48px;padding:0 20px;font-size:18px;border:0;border-radius:8px;background:#0f3d3e;color:#fff}</style>
+</head><body><h1>Pantau</h1>${body}</body></html>`;
+}

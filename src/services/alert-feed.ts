@@ -1,0 +1,140 @@
+/**
+ * What people do with alerts: read them with their deliveries, acknowledge an outage (in the
+ * dashboard or through a signed link), and mute cameras or sites for maintenance. Every answer
+ * is limited to the cameras the user may see.
+ */
+import { forbidden, invalid, notFound } from '../errors.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { Store } from '../store/index.js';
+import type { Mute } from '../store/contacts.js';
+import type { Principal } from './auth.js';
+import type { AlertService } from './alerts.js';
+import { readAckToken } from './alert-messages.js';
+import type { CameraRegistry } from './registry.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export class AlertFeed {
+  constructor(
+    private readonly store: Store,
+    private readonly registry: CameraRegistry,
+    private readonly service: AlertService,
+    private readonly box: SecretBox,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  alerts(principal: Principal, cameraId: string | undefined, days: number) {
+    const visible = this.visibleIds(principal, cameraId);
+    const stored = this.store.notifications.alertsFor(visible, this.now() - days * 86_400_000);
+    const deliveries = this.store.notifications.deliveriesOf(stored.map((a) => a.key));
+    return stored.map(({ key, kind, site, at, action }) => {
+      const ack = action.outageIds.map((o) => this.store.notifications.acknowledgementOf(o)).find(Boolean);
+      return {
+        key,
+        kind,
+        site,
+        at: iso(at)!,
+        cameras: action.cameras.map((c) => ({ cameraId: c.cameraId, outageId: c.outageId, status: c.status, cause: c.cause, since: iso(c.since)!, durationSec: c.durationSec })),
+        outageIds: action.outageIds,
+        acknowledged: ack ? { by: ack.by, at: iso(ack.at)! } : null,
+        deliveries: deliveries
+          .filter((d) => d.alertKey === key)
+          .map((d) => ({ id: d.id, contactId: d.contactId, channel: d.channel, status: d.status, attempts: d.attempts, lastError: d.lastError, sentAt: iso(d.sentAt) })),
+      };
+    });
+  }
+
+  notifications(principal: Principal, cameraId: string, days: number) {
+    this.registry.visible(principal, cameraId);
+    const stored = this.store.notifications.alertsFor([cameraId], this.now() - days * 86_400_000);
+    const deliveries = this.store.notifications.deliveriesOf(stored.map((a) => a.key));
+    const attempts = this.store.notifications.attemptsOf(deliveries.map((d) => d.id));
+    return deliveries
+      .map((d) => ({
+        id: d.id,
+        alertKey: d.alertKey,
+        contactId: d.contactId,
+        channel: d.channel,
+        status: d.status,
+        createdAt: iso(d.createdAt),
+        sentAt: iso(d.sentAt),
+        attempts: (attempts.get(d.id) ?? []).map((a) => ({ at: iso(a.at), ok: a.ok, permanent: a.permanent, error: a.error })),
+      }))
+      .reverse();
+  }
+
+  acknowledge(principal: Principal, outageId: string) {
+    const cameraId = cameraOf(outageId);
+    const camera = this.registry.visible(principal, cameraId);
+    if (principal.user.role !== 'admin' && !camera.owners.includes(principal.user.id)) throw forbidden('only the camera’s owners and admins acknowledge its outages');
+    if (!this.store.flips.outageStartsAt(cameraId, Number(outageId.slice(cameraId.length + 1)))) throw notFound('outage');
+    this.service.acknowledge(outageId, cameraId, principal.user.username);
+    const ack = this.store.notifications.acknowledgementOf(outageId)!;
+    return { outageId, by: ack.by, at: iso(ack.at)! };
+  }
+
+  readAckLink(token: string) {
+    return readAckToken(token, this.box, this.now());
+  }
+
+  acknowledgeByLink(token: string): boolean {
+    const link = this.readAckLink(token);
+    const user = link && this.store.users.get(link.userId);
+    if (!link || !user || user.disabled) return false;
+    for (const outageId of link.outageIds) {
+      const cameraId = cameraOf(outageId);
+      if (this.store.cameras.exists(cameraId)) this.service.acknowledge(outageId, cameraId, user.username);
+    }
+    return true;
+  }
+
+  mutes(principal: Principal) {
+    const visible = new Set(this.registry.visibleCameras(principal).map((c) => c.id));
+    const sites = new Set(this.registry.visibleCameras(principal).map((c) => c.site));
+    return this.store.contacts
+      .activeMutes(this.now())
+      .filter((m) => (m.cameraId ? visible.has(m.cameraId) : sites.has(m.site!)))
+      .map(toPublicMute);
+  }
+
+  mute(principal: Principal, body: { cameraId?: string | undefined; site?: string | undefined; until: string; reason?: string | undefined }) {
+    if (body.site !== undefined && principal.user.role !== 'admin') throw forbidden('only admins mute a whole site');
+    if (body.cameraId !== undefined) {
+      const camera = this.registry.visible(principal, body.cameraId);
+      if (principal.user.role !== 'admin' && !camera.owners.includes(principal.user.id)) throw forbidden('only the camera’s owners and admins mute it');
+    } else if (!this.store.cameras.all().some((c) => c.site === body.site)) {
+      throw invalid([{ path: 'site', message: `no camera is at site "${body.site}"` }]);
+    }
+    const mute = this.store.contacts.addMute(
+      { cameraId: body.cameraId ?? null, site: body.site ?? null, until: Date.parse(body.until), reason: body.reason ?? null, createdBy: principal.user.username },
+      this.now(),
+    );
+    return toPublicMute(mute);
+  }
+
+  unmute(principal: Principal, id: string): void {
+    const mute = this.store.contacts.getMute(id);
+    if (!mute) throw notFound('mute');
+    if (principal.user.role !== 'admin') {
+      const camera = mute.cameraId ? this.store.cameras.get(mute.cameraId) : undefined;
+      if (!camera || !camera.owners.includes(principal.user.id)) throw forbidden('only admins and the camera’s owners end this mute');
+    }
+    this.store.contacts.deleteMute(id);
+  }
+
+  private visibleIds(principal: Principal, cameraId: string | undefined): string[] | null {
+    if (cameraId) return [this.registry.visible(principal, cameraId).id];
+    return principal.user.role === 'admin' ? null : this.registry.visibleCameras(principal).map((c) => c.id);
+  }
+}
+
+/** Outage ids are `${cameraId}:${startMs}`. */
+function cameraOf(outageId: string): string {
+  const i = outageId.lastIndexOf(':');
+  if (i <= 0) throw notFound('outage');
+  return outageId.slice(0, i);
+}
+
+function toPublicMute(m: Mute) {
+  return { id: m.id, cameraId: m.cameraId, site: m.site, until: iso(m.until)!, reason: m.reason, createdBy: m.createdBy };
+}

@@ -1,0 +1,183 @@
+/**
+ * Alerts: feeds stored flips (by id, so none is missed or taken twice) and a periodic tick to
+ * the pure alert policy, and writes what it decides — the alert and one delivery per recipient
+ * contact — together with the policy's new state in one transaction. Sending is the sender's
+ * job; a crash between deciding and sending leaves the deliveries in the outbox.
+ */
+import {
+  acknowledge,
+  initialAlertState,
+  onFlip,
+  parseAlertState,
+  tick,
+  type AlertAction,
+  type AlertPolicy,
+  type AlertState,
+  type CameraFacts,
+} from '../domain/alert-policy.js';
+import type { Logger } from '../log.js';
+import type { Camera } from '../store/cameras.js';
+import type { Store } from '../store/index.js';
+import type { Monitor } from './monitor.js';
+
+export interface AlertServiceOptions {
+  policy: AlertPolicy;
+  log: Logger;
+  /** How often grace periods, group windows, reminders, escalations and mute ends are checked. @defaultValue 5000 */
+  tickMs?: number;
+  now?: () => number;
+  /** Told when new deliveries were queued, so the sender need not wait for its next poll. */
+  onQueued?: () => void;
+}
+
+export class AlertService {
+  private state: AlertState = initialAlertState();
+  private lastFlip = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly monitor: Monitor,
+    private readonly options: AlertServiceOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    const saved = this.store.notifications.loadState();
+    if (saved) {
+      const parsed = parseAlertState(saved.state);
+      if (parsed) {
+        this.state = parsed;
+        this.lastFlip = saved.lastFlip;
+      } else {
+        // An unreadable state is rebuilt from the flips: replaying gives the same keys, so nothing is sent twice.
+        this.options.log.warn('alert state unreadable; rebuilding it from stored flips');
+      }
+    }
+    this.ingest();
+    this.monitor.on('flip', () => this.safely(() => this.ingest()));
+    this.timer = setInterval(() => this.safely(() => this.tick()), this.options.tickMs ?? 5000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Takes in every flip stored since the last one seen. */
+  ingest(): void {
+    for (;;) {
+      const flips = this.store.flips.since(this.lastFlip, 1000);
+      if (flips.length === 0) return;
+      const cameras = this.facts();
+      let state = this.state;
+      const actions: AlertAction[] = [];
+      for (const flip of flips) {
+        const facts = cameras.get(flip.cameraId);
+        if (!facts) continue; // a deleted camera: its history went with it
+        const step = onFlip(state, flip, facts, this.options.policy);
+        state = step.state;
+        actions.push(...step.actions);
+      }
+      this.commit(state, flips[flips.length - 1]!.id, actions);
+    }
+  }
+
+  tick(): void {
+    this.ingest();
+    const step = tick(this.state, this.facts(), this.now(), this.options.policy);
+    this.commit(step.state, this.lastFlip, step.actions);
+  }
+
+  acknowledge(outageId: string, cameraId: string, by: string): boolean {
+    const at = this.now();
+    let fresh = false;
+    this.store.cameras.transaction(() => {
+      fresh = this.store.notifications.acknowledge(outageId, cameraId, by, at);
+      this.state = acknowledge(this.state, outageId, by, at);
+      this.store.notifications.saveState(this.state, this.lastFlip, at);
+    });
+    return fresh;
+  }
+
+  /** The open outage of a camera as the policy tracks it, with its id. */
+  openOutageId(cameraId: string): string | null {
+    const track = this.state.cameras[cameraId];
+    return track?.outageId ?? null;
+  }
+
+  get current(): AlertState {
+    return this.state;
+  }
+
+  private commit(state: AlertState, lastFlip: number, actions: AlertAction[]): void {
+    const now = this.now();
+    let queued = 0;
+    this.store.cameras.transaction(() => {
+      for (const action of actions) {
+        if (!this.store.notifications.insertAlert(action, action.kind)) continue;
+        for (const contact of this.recipients(action)) {
+          this.store.notifications.enqueue(action.key, contact.id, contact.channel, now);
+          queued++;
+        }
+      }
+      this.store.notifications.saveState(state, lastFlip, now);
+    });
+    this.state = state;
+    this.lastFlip = lastFlip;
+    if (actions.length) this.options.log.info({ alerts: actions.map((a) => a.key), deliveries: queued }, 'alerts raised');
+    if (queued) this.options.onQueued?.();
+  }
+
+  /** Owners of the cameras an action speaks of (escalations: the agencies' heads); admins when nobody else. */
+  private recipients(action: AlertAction) {
+    const cameraIds = new Set<string>();
+    const walk = (cams: AlertAction['cameras']) => cams.forEach((c) => (cameraIds.add(c.cameraId), walk(c.behind)));
+    walk(action.cameras);
+    const cameras = [...cameraIds].map((id) => this.store.cameras.get(id)).filter((c): c is Camera => c !== undefined);
+    const users = this.store.users.list().filter((u) => !u.disabled);
+    let userIds: string[];
+    if (action.kind === 'escalation') {
+      const agencies = new Set(cameras.map((c) => c.agency));
+      userIds = users.filter((u) => u.headOf.some((a) => agencies.has(a))).map((u) => u.id);
+    } else {
+      userIds = [...new Set(cameras.flatMap((c) => c.owners))];
+    }
+    if (userIds.length === 0) userIds = users.filter((u) => u.role === 'admin').map((u) => u.id);
+    return this.store.contacts.forUsers(userIds);
+  }
+
+  private facts(): Map<string, CameraFacts> {
+    const now = this.now();
+    const mutes = this.store.contacts.activeMutes(now);
+    const cameraMute = new Map<string, number>();
+    const siteMute = new Map<string, number>();
+    for (const m of mutes) {
+      if (m.cameraId) cameraMute.set(m.cameraId, Math.max(cameraMute.get(m.cameraId) ?? 0, m.until));
+      if (m.site) siteMute.set(m.site, Math.max(siteMute.get(m.site) ?? 0, m.until));
+    }
+    const facts = new Map<string, CameraFacts>();
+    for (const c of this.store.cameras.all()) {
+      facts.set(c.id, {
+        id: c.id,
+        site: c.site,
+        parentId: c.parentId,
+        graceSec: c.alertGraceSec,
+        mutedUntil: cameraMute.get(c.id) ?? null,
+        siteMutedUntil: siteMute.get(c.site) ?? null,
+        flappingSince: this.monitor.status(c.id)?.state.flap.flappingSince ?? null,
+      });
+    }
+    return facts;
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.options.log.error({ err }, 'alert processing failed; will retry on the next tick');
+    }
+  }
+}
