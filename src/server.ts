@@ -69,7 +69,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   if (firstAdmin === 'no-password') {
     log.warn('no admin user yet: set PANTAU_ADMIN_PASSWORD or run `npm run pantau -- user add --name admin --role admin`');
   }
-  const registry = new CameraRegistry(store, box);
+  const registry = new CameraRegistry(store, box, { checkIntervalSec: config.probes.checkIntervalSec, imageCheckIntervalSec: config.probes.imageCheckIntervalSec });
   const tzOffsetMinutes = zoneOffsetMinutes(config.history.timeZone);
   const monitor = new Monitor(
     store,
@@ -134,7 +134,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   });
   // 5. Alerts: policy fed by flips → outbox → notifiers
   const alerting = startAlerting({ config, store, monitor, registry, reports, box, log });
-  const onboarding = createOnboarding({ timeoutMs: config.onvif.timeoutMs, discoveryTimeoutMs: config.onvif.discoveryTimeoutMs, log });
+  const onboarding = createOnboarding({ timeoutMs: config.onvif.timeoutMs, discoveryTimeoutMs: config.onvif.discoveryTimeoutMs, discoveryAddress: config.onvif.discoveryAddress, log });
 
   // 6. HTTP
   const { app } = createApp({

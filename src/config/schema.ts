@@ -90,11 +90,23 @@ export const configSchema = z
         timeoutMs: z.number().int().min(100).max(60_000).default(5000),
         /** How long discovery listens for answers. @defaultValue 3000 */
         discoveryTimeoutMs: z.number().int().min(100).max(30_000).default(3000),
+        /**
+         * Where WS-Discovery probes go: the ONVIF multicast group on the server's network, or one
+         * host:port (a single device, a relay). @defaultValue '239.255.255.250:3702'
+         */
+        discoveryAddress: z
+          .string()
+          .regex(/^[\w.-]+:\d{1,5}$/, 'host:port, e.g. 239.255.255.250:3702')
+          .default('239.255.255.250:3702'),
       })
       .strict()
       .prefault({}),
     probes: z
       .object({
+        /** Liveness interval of a camera registered without one. @defaultValue 30 */
+        checkIntervalSec: z.number().int().min(5).max(3600).default(30),
+        /** Image-health interval of a camera registered without one. @defaultValue 300 */
+        imageCheckIntervalSec: z.number().int().min(5).max(86_400).default(300),
         /** Checks in flight at once across all cameras (embedded mode). @defaultValue 64 */
         concurrency: z.number().int().min(1).max(10_000).default(64),
         /** Deadline of one liveness layer (tcp, onvif, rtsp). @defaultValue 5000 */

@@ -21,7 +21,10 @@ export interface Onboarding {
   discover(timeoutMs: number | undefined, signal?: AbortSignal): Promise<unknown>;
 }
 
-export function createOnboarding(options: { timeoutMs: number; discoveryTimeoutMs: number; log: Logger }): Onboarding {
+export function createOnboarding(options: { timeoutMs: number; discoveryTimeoutMs: number; discoveryAddress: string; log: Logger }): Onboarding {
+  const [address, port] = splitHostPort(options.discoveryAddress);
+  // The multicast group is the package default; anything else is a unicast target.
+  const target = address === '239.255.255.250' ? undefined : { address, port };
   return {
     async inspect(target, signal) {
       try {
@@ -32,7 +35,7 @@ export function createOnboarding(options: { timeoutMs: number; discoveryTimeoutM
     },
     async discover(timeoutMs, signal) {
       try {
-        const found = await discoverOnvifDevices({ timeoutMs: timeoutMs ?? options.discoveryTimeoutMs, ...(signal ? { signal } : {}) });
+        const found = await discoverOnvifDevices({ timeoutMs: timeoutMs ?? options.discoveryTimeoutMs, target, ...(signal ? { signal } : {}) });
         return found.map((d) => ({ address: d.address, xaddrs: d.xaddrs, name: d.name ?? null, hardware: d.hardware ?? null, scopes: d.scopes }));
       } catch (err) {
         throw toHttp(err, options.log, 'discovery', signal);
@@ -47,4 +50,9 @@ function toHttp(err: unknown, log: Logger, where: string, signal?: AbortSignal):
   if (signal?.aborted) return new HttpError(499, 'client_closed', 'The request was cancelled');
   log.warn({ err, where }, 'ONVIF call failed unexpectedly');
   return new HttpError(502, 'onvif_bad_response', 'The device gave an answer Pantau could not use');
+}
+
+function splitHostPort(value: string): [string, number] {
+  const i = value.lastIndexOf(':');
+  return [value.slice(0, i), Number(value.slice(i + 1))];
 }

@@ -49,6 +49,8 @@ export class CameraRegistry {
   constructor(
     private readonly store: Store,
     private readonly box: SecretBox,
+    /** Intervals of a camera registered without its own. */
+    private readonly defaults: { checkIntervalSec: number; imageCheckIntervalSec: number } = { checkIntervalSec: 30, imageCheckIntervalSec: 300 },
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -141,8 +143,8 @@ export class CameraRegistry {
         : null,
       rtsp: this.endpoint(input.rtspUrl, input.rtspAuth, existing?.rtsp ?? null),
       snapshot: this.endpoint(input.snapshotUrl, input.snapshotAuth, existing?.snapshot ?? null),
-      checkIntervalSec: input.checkIntervalSec,
-      imageCheckIntervalSec: input.imageCheckIntervalSec,
+      checkIntervalSec: input.checkIntervalSec ?? this.defaults.checkIntervalSec,
+      imageCheckIntervalSec: input.imageCheckIntervalSec ?? this.defaults.imageCheckIntervalSec,
       alertGraceSec: input.alertGraceSec,
       enabled: input.enabled,
       tags: [...new Set(input.tags)],

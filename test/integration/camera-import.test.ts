@@ -9,11 +9,11 @@ let ownerId: string;
 
 const HEADER = 'name,site,agency,lat,lng,address,innovation,innovation_launched_on,owners,onvif_host,onvif_port,onvif_username,onvif_password,rtsp_url,snapshot_url,check_interval_sec,enabled,tags,parent';
 const GOOD = [
-  'Router Masjid,Masjid Agung,Diskominfo,-3.45,120.85,"Jl. Poros, Lasusua",Pantau Masjid,2021-08-17,,10.0.0.1,80,admin,rahasia-router,,,60,true,router,',
-  'CCTV Masjid Depan,Masjid Agung,Diskominfo,-3.45,120.85,,Pantau Masjid,2021-08-17,pemilik,,,,,rtsp://10.0.0.21/101,,30,ya,masjid;depan,Router Masjid',
+  'Router Masjid,Masjid Agung,Diskominfo,-3.45,120.85,"Jl. Poros, Lasusua",Pantau Masjid,2021-08-17,,127.0.0.1,80,admin,rahasia-router,,,60,true,router,',
+  'CCTV Masjid Depan,Masjid Agung,Diskominfo,-3.45,120.85,,Pantau Masjid,2021-08-17,pemilik,,,,,rtsp://127.0.0.21/101,,30,ya,masjid;depan,Router Masjid',
 ];
 const BAD = [
-  'CCTV Rusak,Pasar,Disperindag,abc,120.8,,,,,,,,,ftp://10.0.0.30/x,,2,maybe,,',
+  'CCTV Rusak,Pasar,Disperindag,abc,120.8,,,,,,,,,ftp://127.0.0.30/x,,2,maybe,,',
   ',Pasar,Disperindag,,,,,,orang-tak-dikenal,,,,,,,,,,',
 ];
 
@@ -39,7 +39,7 @@ describe('CSV import', () => {
     const cams = (await admin.get('/api/cameras')).body as any[];
     const router = cams.find((c) => c.name === 'Router Masjid');
     const front = cams.find((c) => c.name === 'CCTV Masjid Depan');
-    expect(router).toMatchObject({ onvif: { host: '10.0.0.1', port: 80, username: 'admin', hasPassword: true }, checkIntervalSec: 60, location: { lat: -3.45, lng: 120.85, address: 'Jl. Poros, Lasusua' } });
+    expect(router).toMatchObject({ onvif: { host: '127.0.0.1', port: 80, username: 'admin', hasPassword: true }, checkIntervalSec: 60, location: { lat: -3.45, lng: 120.85, address: 'Jl. Poros, Lasusua' } });
     expect(front).toMatchObject({ owners: [ownerId], parentId: router.id, tags: ['masjid', 'depan'], innovation: { name: 'Pantau Masjid', launchedOn: '2021-08-17' } });
     expect(res.text).not.toContain('rahasia-router');
   });

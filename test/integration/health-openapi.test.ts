@@ -39,6 +39,18 @@ describe('operations endpoints', () => {
     }
   });
 
+  it('starts without ffmpeg and says at start-up what that disables', async () => {
+    const bare = await startTestPantau({ ffmpeg: { path: '/nonexistent/ffmpeg' } });
+    try {
+      expect(bare.ffmpeg.found).toBe(false);
+      expect(bare.logText()).toMatch(/ffmpeg not found: frame checks over RTSP \(black or frozen picture\) are disabled/);
+      expect(bare.logText()).toContain('/nonexistent/ffmpeg (from config ffmpeg.path)');
+      expect((await new Client(bare.url).get('/healthz')).status).toBe(200);
+    } finally {
+      await bare.stop();
+    }
+  });
+
   it('GET /metrics speaks Prometheus text with request counts', async () => {
     const c = new Client(pantau.url);
     await c.get('/api/cameras');
@@ -54,7 +66,8 @@ describe('operations endpoints', () => {
     const post = doc.paths['/api/cameras'].post;
     const schema = doc.components.schemas.CameraInput;
     expect(post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/CameraInput');
-    expect(schema.properties.checkIntervalSec).toMatchObject({ minimum: 5, maximum: 3600, default: 30 });
+    expect(schema.properties.checkIntervalSec).toMatchObject({ minimum: 5, maximum: 3600, description: expect.stringContaining('30') });
+    expect(schema.properties.alertGraceSec).toMatchObject({ minimum: 0, default: 120 });
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'site', 'agency']));
     expect(doc.paths['/api/cameras/import'].post.requestBody.content).toHaveProperty('text/csv');
   });

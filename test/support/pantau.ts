@@ -21,13 +21,19 @@ export const ADMIN_PASSWORD = 'admin-test-password';
 
 export async function startTestPantau(overrides: Record<string, unknown> = {}, reuseDataDir?: string): Promise<TestPantau> {
   const dataDir = reuseDataDir ?? mkdtempSync(path.join(tmpdir(), 'pantau-test-'));
-  const config: Config = configSchema.parse({
-    server: { port: 0, host: '127.0.0.1' },
-    dataDir,
-    admin: { password: ADMIN_PASSWORD },
-    log: { level: 'debug' },
-    ...overrides,
-  });
+  const config: Config = configSchema.parse(
+    merge(
+      {
+        server: { port: 0, host: '127.0.0.1' },
+        dataDir,
+        admin: { password: ADMIN_PASSWORD },
+        log: { level: 'debug' },
+        // Tests never send WS-Discovery to the multicast group: it would leave this machine.
+        onvif: { discoveryAddress: '127.0.0.1:9' },
+      },
+      overrides,
+    ),
+  );
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -130,4 +136,14 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Overrides merged into defaults section by section. */
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
 }
