@@ -5,19 +5,13 @@
  */
 import cron from 'node-cron';
 import { z } from 'zod';
+import { isTimeZone, TIME_ZONE_HINT } from './time-zone.js';
 
 // 0 asks the OS for a free port (tests, side-by-side demos).
 const port = z.number().int().min(0).max(65535);
 
-/** A zone without DST changes: Indonesian zones qualify; rollup days must all be 24 h long. */
-const timeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a known IANA time zone, e.g. Asia/Makassar');
+/** Rollup days are 24 h long, so zones without daylight saving (all of Indonesia's) fit best. */
+const timeZone = z.string().max(64).refine(isTimeZone, TIME_ZONE_HINT);
 
 export const configSchema = z
   .object({

@@ -1,3 +1,15 @@
+/** Whether the runtime knows this IANA zone name. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TIME_ZONE_HINT = 'not a known IANA time zone, e.g. Asia/Makassar';
+
 /** The fixed UTC offset of an IANA zone (Indonesian zones have no daylight saving). */
 export function zoneOffsetMinutes(timeZone: string, at = Date.now()): number {
   const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })

@@ -1,20 +1,11 @@
 /** Users, grants, sessions and tokens as the API speaks them. */
 import { z } from './zod.js';
 import { isoTime } from './common.js';
+import { isTimeZone, TIME_ZONE_HINT } from '../config/time-zone.js';
 
 export const Role = z.enum(['admin', 'owner', 'viewer']);
 export const Language = z.enum(['id', 'en']);
-const timeZone = z
-  .string()
-  .max(64)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'not a known IANA time zone, e.g. Asia/Makassar');
+const timeZone = z.string().max(64).refine(isTimeZone, TIME_ZONE_HINT);
 const password = z.string().min(8, 'at least 8 characters').max(200);
 
 export const GrantInput = z.object({ scope: z.enum(['agency', 'site', 'camera']), value: z.string().trim().min(1).max(200) }).strict();

@@ -4,7 +4,7 @@
  * never scanned, so a year for a thousand cameras stays fast.
  */
 import { addSeconds, emptySeconds, secondsByStatus, statusTimeline, uptimeRatio, type StatusSeconds } from '../domain/timeline.js';
-import { computeUptime, type Outage, type OpenOutage } from '../domain/uptime.js';
+import { computeUptime, type OpenOutage, type UptimeReport } from '../domain/uptime.js';
 import { BUCKET_MS, splitWindow } from '../domain/rollup.js';
 import type { Flip } from '../domain/status.js';
 import type { Store } from '../store/index.js';
@@ -15,16 +15,8 @@ export const DAY_ROLLED_MARKER = 'rollup.day';
 export const WINDOWS = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, '90d': 90 * 86_400_000, '365d': 365 * 86_400_000 } as const;
 export type WindowName = keyof typeof WINDOWS;
 
-export interface CameraUptime {
-  from: number;
-  to: number;
-  seconds: StatusSeconds;
-  uptime: number | null;
-  outageCount: number;
-  outages: Outage[];
-  mttrSeconds: number | null;
-  mtbfSeconds: number | null;
-}
+/** The domain's report, with seconds per status taken from rollups where whole days allow. */
+export type CameraUptime = UptimeReport;
 
 export class History {
   constructor(
