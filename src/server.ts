@@ -24,6 +24,7 @@ import { startAlerting, type Alerting } from './alerting.js';
 import { machinePolicy } from './domain/status-machine.js';
 import { zoneOffsetMinutes } from './config/time-zone.js';
 import { createApp } from './http/app.js';
+import { attachRealtime } from './realtime/index.js';
 import { createMetrics } from './http/metrics.js';
 import { locateFfmpeg, type FfmpegLookup } from './protocols/ffmpeg-locate.js';
 import { connectRedis, pingRedis } from './jobs/redis.js';
@@ -154,6 +155,12 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     webRoot: path.join(PACKAGE_ROOT, 'web', 'dist'),
   });
   const server = createServer(app);
+  // 6. Realtime: socket.io on the same server; frames fetched only for cameras someone watches.
+  const realtime = attachRealtime({
+    server, auth, registry, monitor, reports, store, log, box,
+    imageTimeoutMs: config.probes.imageTimeoutMs,
+    ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
+  });
   await listen(server, config.server.port, config.server.host);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.server.host === '0.0.0.0' ? 'localhost' : config.server.host}:${port}`;
@@ -174,6 +181,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
       if (closed) return;
       closed = true;
       clearInterval(pruner);
+      await realtime.close(); // open sockets would keep server.close() waiting
       // Stop taking work, let answers in flight finish, then close the store.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

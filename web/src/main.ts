@@ -1,97 +1,137 @@
-/** The dashboard shell: sign in, then the cameras you may see. */
+/**
+ * The dashboard shell: sign-in, a header with the language switch, the bottom navigation,
+ * the offline banner, hash routes to pages, and one clock that ages every visible time.
+ * Pages used daily (grid, camera) are in the first bundle; the rest load when opened.
+ */
 import './style.css';
-import { lang, setLang, t } from './i18n';
+import { get, onConnectivity, Offline, send } from './api';
+import { button, h, tickAges } from './dom';
+import { adoptAccount, formatWhen, ago, lang, setLang, t } from './i18n';
+import { live } from './live';
+import { loginPage } from './pages/login';
+import { gridPage } from './pages/grid';
+import { cameraPage } from './pages/camera';
+import type { User } from './types';
 
-interface Camera {
-  id: string;
-  name: string;
-  site: string;
-  agency: string;
-  enabled: boolean;
+export interface Page {
+  node: HTMLElement;
+  dispose?(): void;
+  /** Called every few seconds to age times and judge pictures. */
+  tick?(): void;
 }
+
+export interface Ctx {
+  user: User;
+  params: string[];
+  rerender(): void;
+}
+
+type PageFn = (ctx: Ctx) => Promise<Page> | Page;
+
+const ROUTES: [RegExp, PageFn, string][] = [
+  [/^#?\/?$/, gridPage, 'grid'],
+  [/^#\/kamera\/([^/]+)$/, cameraPage, 'grid'],
+  [/^#\/laporan$/, async (ctx) => (await import('./pages/report')).reportPage(ctx), 'report'],
+  [/^#\/registri$/, async (ctx) => (await import('./pages/admin')).adminPage(ctx), 'admin'],
+  [/^#\/akun$/, async (ctx) => (await import('./pages/account')).accountPage(ctx), 'account'],
+];
 
 const app = document.getElementById('app')!;
+const banner = h('p', { class: 'banner', hidden: true, attrs: { role: 'status' } });
+let user: User | undefined;
+let page: Page | undefined;
+let offlineSince: number | undefined;
 
-async function api<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T | null }> {
-  const res = await fetch(path, { credentials: 'same-origin', headers: { 'content-type': 'application/json' }, ...init });
-  const body = res.status === 204 ? null : ((await res.json()) as T);
-  return { status: res.status, body };
+onConnectivity((offline, savedAt) => {
+  offlineSince = offline ? (savedAt ?? offlineSince ?? Date.now()) : undefined;
+  showBanner();
+});
+live.on((e) => {
+  if (e.type === 'connection') showBanner();
+});
+
+function showBanner(): void {
+  if (offlineSince !== undefined) {
+    banner.textContent = `${t('offline')} ${formatWhen(offlineSince)} (${ago(offlineSince)})`;
+    banner.hidden = false;
+  } else if (user && !live.connected) {
+    banner.textContent = t('reconnecting');
+    banner.hidden = false;
+  } else banner.hidden = true;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
-
-function header(signedIn: boolean): HTMLElement {
-  const toggle = el('button', { type: 'button', className: 'link', textContent: t('language') });
-  toggle.onclick = () => {
+function header(): HTMLElement {
+  const toggle = button(t('switchLanguage'), () => {
     setLang(lang() === 'id' ? 'en' : 'id');
+    if (user) void send('PATCH', '/api/me', { language: lang() }).catch(() => undefined);
     void render();
-  };
-  const bar = el('header', {}, el('h1', { textContent: 'Pantau' }), toggle);
-  if (signedIn) {
-    const out = el('button', { type: 'button', className: 'link', textContent: t('signOut') });
-    out.onclick = async () => {
-      await api('/api/auth/logout', { method: 'POST' });
-      void render();
-    };
-    bar.append(out);
-  }
-  return bar;
+  }, 'link');
+  toggle.lang = lang() === 'id' ? 'en' : 'id';
+  return h('header', { class: 'top' }, h('a', { href: '#/', class: 'brand', textContent: t('appName') }), toggle);
 }
 
-function loginView(): HTMLElement {
-  const error = el('p', { className: 'error', role: 'alert' });
-  const username = el('input', { name: 'username', autocomplete: 'username', required: true });
-  const password = el('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const form = el(
-    'form',
-    { className: 'login' },
-    el('label', {}, t('username'), username),
-    el('label', {}, t('password'), password),
-    el('button', { type: 'submit', textContent: t('signIn') }),
-    error,
-  );
-  form.onsubmit = async (e) => {
-    e.preventDefault();
-    const res = await api('/api/auth/login', { method: 'POST', body: JSON.stringify({ username: username.value, password: password.value }) });
-    if (res.status === 200) return void render();
-    error.textContent = res.status === 429 ? t('tooMany') : t('wrongLogin');
-  };
-  return form;
-}
-
-function cameraList(cameras: Camera[]): HTMLElement {
-  if (cameras.length === 0) return el('p', { textContent: t('noCameras') });
-  return el(
-    'ul',
-    { className: 'cameras' },
-    ...cameras.map((c) =>
-      el(
-        'li',
-        { className: 'camera' },
-        el('strong', { textContent: c.name }),
-        el('span', { textContent: `${t('site')}: ${c.site} · ${t('agency')}: ${c.agency}${c.enabled ? '' : ` · ${t('paused')}`}` }),
-      ),
-    ),
+function nav(active: string): HTMLElement {
+  const items: [string, string, string][] = [
+    ['grid', '#/', t('navGrid')],
+    ['report', '#/laporan', t('navReport')],
+    ...(user?.role === 'admin' ? ([['admin', '#/registri', t('navAdmin')]] as [string, string, string][]) : []),
+    ['account', '#/akun', t('navAccount')],
+  ];
+  return h(
+    'nav',
+    { class: 'bottom', attrs: { 'aria-label': 'Pantau' } },
+    ...items.map(([key, href, label]) => h('a', { href, textContent: label, attrs: key === active ? { 'aria-current': 'page' } : {} })),
   );
 }
 
 async function render(): Promise<void> {
+  page?.dispose?.();
+  page = undefined;
   document.documentElement.lang = lang();
-  try {
-    const me = await api<{ username: string }>('/api/me');
-    if (me.status !== 200) {
-      app.replaceChildren(header(false), loginView());
-      return;
+  if (!user) {
+    try {
+      const me = await get<User>('/api/me');
+      if (me.status === 200) {
+        user = me.body;
+        adoptAccount(user);
+        document.documentElement.lang = lang();
+      }
+    } catch (err) {
+      if (!(err instanceof Offline)) throw err;
     }
-    const cams = await api<Camera[]>('/api/cameras');
-    app.replaceChildren(header(true), el('h2', { textContent: t('cameras') }), cameraList(cams.body ?? []));
-  } catch {
-    app.replaceChildren(header(false), el('p', { className: 'error', textContent: t('offline') }));
+  }
+  if (!user) {
+    live.stop();
+    app.replaceChildren(header(), banner, loginPage(() => void render()).node);
+    showBanner();
+    return;
+  }
+  live.start();
+  const hash = location.hash || '#/';
+  const route = ROUTES.find(([re]) => re.test(hash)) ?? ROUTES[0]!;
+  const params = route[0].exec(hash)?.slice(1).map(decodeURIComponent) ?? [];
+  const main = h('main', { id: 'page', attrs: { 'aria-busy': 'true' } }, h('p', { class: 'muted pad' }, t('loading')));
+  app.replaceChildren(header(), banner, main, nav(route[2]));
+  showBanner();
+  try {
+    const p = await route[1]({ user, params, rerender: () => void render() });
+    page = p;
+    main.replaceChildren(p.node);
+    main.removeAttribute('aria-busy');
+  } catch (err) {
+    main.replaceChildren(h('p', { class: 'error pad' }, err instanceof Offline ? t('offlineNoData') : t('errorGeneric')));
   }
 }
 
+window.addEventListener('hashchange', () => void render());
+setInterval(() => {
+  tickAges();
+  page?.tick?.();
+  if (offlineSince !== undefined) showBanner();
+}, 5000);
+
+// Not under the Vite dev server (hot reload): a worker caching the shell would fight it.
+if ('serviceWorker' in navigator && !import.meta.hot) {
+  void navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+}
 void render();

@@ -1,0 +1,74 @@
+/**
+ * The socket.io contract between the server and the dashboard, as types only (no imports, no
+ * code), so web/ can import it and the two sides cannot drift. Times in events are ISO strings,
+ * except a frame's capture time, which is epoch ms for cheap age arithmetic on the phone.
+ */
+
+export type FrameSize = 'thumb' | 'full';
+export type StatusName = 'up' | 'degraded' | 'down' | 'unknown' | 'paused';
+
+/** Client → server: the cameras on screen. Replaces the socket's previous watch set. */
+export interface WatchRequest {
+  cameraIds: string[];
+  size: FrameSize;
+  /** Frames per second wanted; clamped per size (thumb ≤ 0.2, full ≤ 2). */
+  fps?: number;
+}
+
+export interface WatchAnswer {
+  ok: boolean;
+  /** Cameras now watched; a camera you may not see is listed in `denied`, never watched. */
+  watching: string[];
+  denied: string[];
+  /** The cadence granted, ms between frames. */
+  intervalMs: number;
+  error?: string;
+}
+
+export interface StatusEvent {
+  cameraId: string;
+  status: StatusName;
+  since: string;
+  /** Machine code: ok, unreachable, black, frozen, … (the dashboard words it). */
+  reason: string;
+  flapping: boolean;
+}
+
+/** An outage opened (a camera left up) or closed (it came back, or was paused). */
+export interface OutageEvent {
+  /** `${cameraId}:${startMs}`, the same id the alerts API uses. */
+  id: string;
+  cameraId: string;
+  state: 'opened' | 'closed';
+  start: string;
+  end: string | null;
+  cause: string;
+}
+
+export interface FrameMeta {
+  cameraId: string;
+  /** When the camera took the picture, epoch ms. */
+  at: number;
+  size: FrameSize;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/** Binary JPEG: a Buffer in Node, an ArrayBuffer in the browser. */
+export type FrameData = ArrayBuffer | Uint8Array;
+
+export interface ServerToClientEvents {
+  /** Every visible camera's status, once per connection (and so after every reconnect). */
+  statuses: (all: StatusEvent[]) => void;
+  status: (event: StatusEvent) => void;
+  outage: (event: OutageEvent) => void;
+  /** Call `ack` once the picture is taken in: the next frame waits for it (no backlog). */
+  frame: (meta: FrameMeta, jpeg: FrameData, ack: () => void) => void;
+}
+
+export interface ClientToServerEvents {
+  watch: (request: WatchRequest, ack?: (answer: WatchAnswer) => void) => void;
+  /** Stop all frames (hidden tab, leaving the page). Statuses keep coming. */
+  unwatch: (ack?: () => void) => void;
+}

@@ -1,0 +1,226 @@
+/**
+ * Socket.io on the dashboard's HTTP server: statuses, outages and camera frames pushed to the
+ * people allowed to see them. A socket is signed in by its session cookie at connect; it joins
+ * one status room per camera it may see, and one frame room per camera and size it watches.
+ * Visibility is checked at connect, at every watch, on every registry change and again on a
+ * timer (grants, roles and sessions change without events), so a socket never keeps a camera
+ * its user lost. Must not decide statuses or fetch frames itself: the monitor and the snapshot
+ * service do.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Logger } from '../log.js';
+import type { AuthService, Principal } from '../services/auth.js';
+import type { Monitor } from '../services/monitor.js';
+import type { CameraRegistry, RegistryEvent } from '../services/registry.js';
+import type { Reports } from '../services/reports.js';
+import { createSnapshots, type Snapshots } from '../services/snapshots.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { Store } from '../store/index.js';
+import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
+import { FramePipe } from './frames.js';
+import { authenticateHandshake } from './handshake.js';
+import { StatusRelay, statusEventOf, statusRoom } from './status.js';
+import { frameRoom, parseWatch, type ParsedWatch } from './watch.js';
+
+export interface RealtimeDeps {
+  server: HttpServer;
+  auth: AuthService;
+  registry: CameraRegistry;
+  monitor: Monitor;
+  reports: Reports;
+  store: Store;
+  snapshots: Snapshots;
+  log: Logger;
+  /** How often sessions and visibility are checked again. @defaultValue 60_000 */
+  recheckMs?: number;
+  /** How long a frame may wait for the client's ack. @defaultValue 15_000 */
+  ackTimeoutMs?: number;
+}
+
+interface SocketData {
+  sessionId: string;
+  principal: Principal;
+  pipe: FramePipe;
+  watch: ParsedWatch | null;
+}
+
+type PantauSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface Realtime {
+  io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  close(): Promise<void>;
+}
+
+export function startRealtime(deps: RealtimeDeps): Realtime {
+  const { auth, registry, snapshots, log } = deps;
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(deps.server, {
+    serveClient: false,
+    // Clients send small JSON only; frames go the other way.
+    maxHttpBufferSize: 64 * 1024,
+  });
+  const relay = new StatusRelay(io, deps.monitor, deps.store);
+  relay.start();
+
+  io.use((socket, next) => {
+    const result = authenticateHandshake(socket.request, auth);
+    if (!result.ok) return next(new Error(result.reason));
+    socket.data.sessionId = result.sessionId;
+    socket.data.principal = result.principal;
+    socket.data.pipe = new FramePipe(socket, { ackTimeoutMs: deps.ackTimeoutMs });
+    socket.data.watch = null;
+    next();
+  });
+
+  const visibleIds = (principal: Principal) => new Set(registry.visibleCameras(principal).map((c) => c.id));
+
+  /** Stops everything this socket watches (frame rooms, fetch demands, queued frames). */
+  const clearWatch = (socket: PantauSocket) => {
+    const w = socket.data.watch;
+    if (!w) return;
+    for (const id of w.cameraIds) {
+      void socket.leave(frameRoom(id, w.size));
+      snapshots.release(id, socket.id);
+    }
+    socket.data.pipe.unwatch();
+    socket.data.watch = null;
+  };
+
+  const applyWatch = (socket: PantauSocket, w: ParsedWatch) => {
+    clearWatch(socket);
+    socket.data.watch = w;
+    for (const id of w.cameraIds) {
+      void socket.join(frameRoom(id, w.size));
+      snapshots.demand(id, socket.id, w.intervalMs);
+    }
+    socket.data.pipe.watch(w.cameraIds, w.size, w.intervalMs);
+    // The picture we already have goes out at once, with its age: better than a blank tile.
+    for (const id of w.cameraIds) {
+      const cached = snapshots.latest(id);
+      if (cached) socket.data.pipe.push(cached);
+    }
+  };
+
+  /** Brings one socket's rooms and watch set in line with what its user may see now. */
+  const resync = (socket: PantauSocket, visible: Set<string>) => {
+    for (const room of socket.rooms) {
+      if (room.startsWith('cam:') && !visible.has(room.slice(4))) void socket.leave(room);
+    }
+    for (const id of visible) void socket.join(statusRoom(id));
+    const w = socket.data.watch;
+    if (w && w.cameraIds.some((id) => !visible.has(id))) applyWatch(socket, { ...w, cameraIds: w.cameraIds.filter((id) => visible.has(id)) });
+  };
+
+  io.on('connection', (socket: PantauSocket) => {
+    const cameras = registry.visibleCameras(socket.data.principal);
+    void socket.join(cameras.map((c) => statusRoom(c.id)));
+    socket.emit('statuses', cameras.map((c) => statusEventOf(c.id, deps.reports.status(c))));
+
+    socket.on('watch', (raw, ack) => {
+      const parsed = parseWatch(raw);
+      if (!parsed.ok) {
+        if (typeof ack === 'function') ack({ ok: false, watching: [], denied: [], intervalMs: 0, error: parsed.error });
+        return;
+      }
+      const visible = visibleIds(socket.data.principal);
+      const allowed = parsed.watch.cameraIds.filter((id) => visible.has(id));
+      const denied = parsed.watch.cameraIds.filter((id) => !visible.has(id));
+      applyWatch(socket, { ...parsed.watch, cameraIds: allowed });
+      if (typeof ack === 'function') ack({ ok: true, watching: allowed, denied, intervalMs: parsed.watch.intervalMs });
+    });
+
+    socket.on('unwatch', (ack) => {
+      clearWatch(socket);
+      if (typeof ack === 'function') ack();
+    });
+
+    socket.on('disconnect', () => clearWatch(socket));
+  });
+
+  snapshots.on('frame', (frame) => {
+    for (const size of ['thumb', 'full'] as const) {
+      const members = io.sockets.adapter.rooms.get(frameRoom(frame.cameraId, size));
+      if (!members) continue;
+      for (const socketId of members) io.sockets.sockets.get(socketId)?.data.pipe?.push(frame);
+    }
+  });
+
+  const offRegistry = registry.onChange((event: RegistryEvent) => {
+    if (event.type === 'deleted') {
+      relay.forget(event.id);
+      for (const socket of io.sockets.sockets.values()) {
+        const w = socket.data.watch;
+        if (w?.cameraIds.includes(event.id)) applyWatch(socket, { ...w, cameraIds: w.cameraIds.filter((id) => id !== event.id) });
+      }
+      io.in(statusRoom(event.id)).socketsLeave(statusRoom(event.id));
+      snapshots.forget(event.id);
+      return;
+    }
+    const camera = event.camera;
+    for (const socket of io.sockets.sockets.values()) {
+      let maySee = true;
+      try {
+        registry.visible(socket.data.principal, camera.id);
+      } catch {
+        maySee = false;
+      }
+      if (maySee) void socket.join(statusRoom(camera.id));
+      else {
+        void socket.leave(statusRoom(camera.id));
+        const w = socket.data.watch;
+        if (w?.cameraIds.includes(camera.id)) applyWatch(socket, { ...w, cameraIds: w.cameraIds.filter((id) => id !== camera.id) });
+      }
+    }
+    // New or newly visible cameras appear on screens without a reload.
+    relay.announce(statusEventOf(camera.id, deps.reports.status(camera)));
+  });
+
+  // Sessions end and grants change without events: check every socket again now and then.
+  const recheck = setInterval(() => {
+    for (const socket of io.sockets.sockets.values()) {
+      const principal = auth.fromSession(socket.data.sessionId);
+      if (!principal) {
+        socket.disconnect(true);
+        continue;
+      }
+      socket.data.principal = principal;
+      resync(socket, visibleIds(principal));
+    }
+  }, deps.recheckMs ?? 60_000);
+  recheck.unref();
+
+  log.debug('realtime (socket.io) is attached');
+  return {
+    io,
+    async close() {
+      clearInterval(recheck);
+      offRegistry();
+      relay.stop();
+      snapshots.stop();
+      io.disconnectSockets(true);
+      // Not io.close(): it would close the HTTP server too, which the server's own close does.
+      io.engine.close();
+    },
+  };
+}
+
+export interface AttachOptions extends Omit<RealtimeDeps, 'snapshots'> {
+  box: SecretBox;
+  imageTimeoutMs: number;
+  ffmpegPath?: string | undefined;
+}
+
+/**
+ * The server's one call: the snapshot service for viewers, and socket.io on top of it. The
+ * prober's image-health frames can warm the cache: `onFrame: (id, f) => realtime.snapshots.offer(id, f)`.
+ */
+export function attachRealtime(options: AttachOptions): Realtime & { snapshots: Snapshots } {
+  const snapshots = createSnapshots({
+    box: options.box,
+    log: options.log,
+    imageTimeoutMs: options.imageTimeoutMs,
+    ffmpegPath: options.ffmpegPath,
+    camera: (id) => options.store.cameras.get(id),
+  });
+  return { ...startRealtime({ ...options, snapshots }), snapshots };
+}

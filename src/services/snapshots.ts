@@ -1,0 +1,213 @@
+/**
+ * Snapshots for viewers: the newest frame of each camera (phone-sized JPEG and thumbnail, with
+ * the time it was captured), and fetching driven by who watches. A camera nobody watches is
+ * never fetched here; the prober's slower image-health rounds still offer their frames through
+ * `offer`. Each watched camera has one fetch in flight at most, at the fastest cadence any
+ * watcher asked for, under one global concurrency cap, and fetching stops when the last watcher
+ * leaves. Must not judge pictures or record anything: frames here are for people's eyes only.
+ */
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../log.js';
+import type { CapturedFrame } from '../probes/index.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { Camera } from '../store/cameras.js';
+import { Prober } from './prober.js';
+
+export type FrameSize = 'thumb' | 'full';
+
+/** What a viewer receives: the newest picture and when the camera took it. */
+export interface CachedFrame {
+  cameraId: string;
+  jpeg: Buffer;
+  thumbJpeg: Buffer;
+  width: number;
+  height: number;
+  /** Capture time, epoch ms. */
+  at: number;
+}
+
+/** Takes one frame of a camera now; undefined when the camera gave none. */
+export type CaptureFrame = (camera: Camera, signal: AbortSignal) => Promise<CapturedFrame | undefined>;
+
+export interface SnapshotOptions {
+  capture: CaptureFrame;
+  /** The stored camera, or undefined when it was deleted. */
+  camera: (id: string) => Camera | undefined;
+  log: Logger;
+  /** Fetches in flight at once across all cameras. @defaultValue 4 */
+  concurrency?: number;
+  /** Longest pause after failed fetches (the pause doubles per failure). @defaultValue 30_000 */
+  maxBackoffMs?: number;
+  now?: () => number;
+}
+
+interface Watched {
+  /** Wanted interval per watcher key (a socket and size); the smallest wins. */
+  demands: Map<string, number>;
+  timer: NodeJS.Timeout | undefined;
+  inFlight: boolean;
+  lastStart: number;
+  failures: number;
+}
+
+export interface SnapshotEvents {
+  frame: [CachedFrame];
+}
+
+export class Snapshots extends EventEmitter<SnapshotEvents> {
+  private readonly frames = new Map<string, CachedFrame>();
+  private readonly watched = new Map<string, Watched>();
+  private readonly queue: (() => void)[] = [];
+  private running = 0;
+  private readonly stopper = new AbortController();
+  private readonly now: () => number;
+
+  constructor(private readonly options: SnapshotOptions) {
+    super();
+    this.now = options.now ?? Date.now;
+  }
+
+  latest(cameraId: string): CachedFrame | undefined {
+    return this.frames.get(cameraId);
+  }
+
+  /** A frame from anywhere (the prober's image round, our own fetch). Older frames never replace newer. */
+  offer(cameraId: string, frame: CapturedFrame): void {
+    const current = this.frames.get(cameraId);
+    if (current && current.at >= frame.at) return;
+    const cached: CachedFrame = { cameraId, jpeg: frame.jpeg, thumbJpeg: frame.thumbJpeg, width: frame.width, height: frame.height, at: frame.at };
+    this.frames.set(cameraId, cached);
+    this.emit('frame', cached);
+  }
+
+  /** Someone (`key`) wants frames of this camera every `intervalMs`; replaces that key's earlier wish. */
+  demand(cameraId: string, key: string, intervalMs: number): void {
+    if (this.stopper.signal.aborted) return;
+    let w = this.watched.get(cameraId);
+    if (!w) {
+      w = { demands: new Map(), timer: undefined, inFlight: false, lastStart: 0, failures: 0 };
+      this.watched.set(cameraId, w);
+    }
+    const before = this.intervalOf(w);
+    w.demands.set(key, intervalMs);
+    // A faster wish (a camera page opening over a grid) should not wait out the slow timer.
+    if (w.timer === undefined || this.intervalOf(w) < before) this.schedule(cameraId, w);
+  }
+
+  release(cameraId: string, key: string): void {
+    const w = this.watched.get(cameraId);
+    if (!w) return;
+    w.demands.delete(key);
+    if (w.demands.size === 0) {
+      clearTimeout(w.timer);
+      this.watched.delete(cameraId);
+    }
+  }
+
+  /** Cameras being fetched for viewers now, for tests and metrics. */
+  watchedCameras(): string[] {
+    return [...this.watched.keys()];
+  }
+
+  forget(cameraId: string): void {
+    const w = this.watched.get(cameraId);
+    if (w) clearTimeout(w.timer);
+    this.watched.delete(cameraId);
+    this.frames.delete(cameraId);
+  }
+
+  stop(): void {
+    this.stopper.abort();
+    for (const w of this.watched.values()) clearTimeout(w.timer);
+    this.watched.clear();
+    this.queue.length = 0;
+  }
+
+  private intervalOf(w: Watched): number {
+    return Math.min(...w.demands.values());
+  }
+
+  private schedule(cameraId: string, w: Watched): void {
+    clearTimeout(w.timer);
+    w.timer = undefined;
+    if (w.inFlight) return; // the fetch in flight schedules the next one when it ends
+    const backoff = w.failures ? Math.min(this.options.maxBackoffMs ?? 30_000, 1000 * 2 ** w.failures) : 0;
+    const wait = Math.max(0, w.lastStart + Math.max(this.intervalOf(w), backoff) - this.now());
+    w.timer = setTimeout(() => this.enqueue(cameraId), wait);
+    w.timer.unref();
+  }
+
+  private enqueue(cameraId: string): void {
+    const w = this.watched.get(cameraId);
+    if (!w || w.inFlight) return;
+    w.inFlight = true;
+    const run = () => void this.fetch(cameraId);
+    if (this.running < (this.options.concurrency ?? 4)) run();
+    else this.queue.push(run);
+  }
+
+  private async fetch(cameraId: string): Promise<void> {
+    this.running++;
+    const started = this.now();
+    try {
+      const w = this.watched.get(cameraId);
+      const camera = this.options.camera(cameraId);
+      if (!camera) this.forget(cameraId);
+      if (!w || !camera || !camera.enabled) return;
+      w.lastStart = started;
+      const frame = await this.options.capture(camera, this.stopper.signal);
+      if (frame) {
+        w.failures = 0;
+        this.offer(cameraId, frame);
+      } else w.failures++;
+    } catch (err) {
+      this.options.log.warn({ err, cameraId }, 'fetching a frame for viewers failed');
+    } finally {
+      this.running--;
+      this.queue.shift()?.();
+      const w = this.watched.get(cameraId);
+      if (w) {
+        w.inFlight = false;
+        if (!this.stopper.signal.aborted) this.schedule(cameraId, w);
+      }
+    }
+  }
+}
+
+export interface CaptureOptions {
+  box: SecretBox;
+  log: Logger;
+  imageTimeoutMs: number;
+  ffmpegPath?: string | undefined;
+}
+
+/**
+ * Frame capture through a Prober of its own: the same fetch, credentials and scaling as the
+ * image checks, but its own frame fingerprints, so fetching for viewers at 2 fps never moves
+ * the reference that the frozen-picture check compares against.
+ */
+export function frameCapture(options: CaptureOptions): CaptureFrame {
+  const caught = new Map<string, CapturedFrame>();
+  const prober = new Prober({
+    box: options.box,
+    log: options.log,
+    livenessTimeoutMs: options.imageTimeoutMs,
+    imageTimeoutMs: options.imageTimeoutMs,
+    ffmpegPath: options.ffmpegPath,
+    onFrame: (cameraId, frame) => caught.set(cameraId, frame),
+  });
+  return async (camera, signal) => {
+    try {
+      await prober.image(camera, signal);
+      return caught.get(camera.id);
+    } finally {
+      caught.delete(camera.id);
+      prober.forget(camera.id);
+    }
+  };
+}
+
+/** Everything the server wires: the frame cache with its fetcher. */
+export function createSnapshots(options: CaptureOptions & { camera: (id: string) => Camera | undefined }): Snapshots {
+  return new Snapshots({ capture: frameCapture(options), camera: options.camera, log: options.log });
+}

@@ -1,0 +1,114 @@
+/**
+ * The live link: one socket.io connection for statuses, outages and frames. Remembers the
+ * cameras on screen and sends them again on every reconnect; a hidden tab unwatches (no frames
+ * spent on a phone in a pocket) and watches again when shown. Frames arrive as binary JPEG and
+ * become object URLs; each is acknowledged so the server can send the next, newest one.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, FrameMeta, OutageEvent, ServerToClientEvents, StatusEvent, WatchRequest } from '../../src/realtime/contract';
+
+export interface Frame {
+  url: string;
+  /** Capture time at the camera, epoch ms. */
+  at: number;
+  size: FrameMeta['size'];
+}
+
+export type LiveEvent =
+  | { type: 'status'; event: StatusEvent }
+  | { type: 'statuses' }
+  | { type: 'outage'; event: OutageEvent }
+  | { type: 'frame'; cameraId: string; frame: Frame }
+  | { type: 'connection'; connected: boolean };
+
+class Live {
+  readonly statuses = new Map<string, StatusEvent>();
+  readonly frames = new Map<string, Frame>();
+  connected = false;
+  private socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+  private wanted: WatchRequest | null = null;
+  private readonly listeners = new Set<(e: LiveEvent) => void>();
+  private readonly retired: string[] = [];
+  private visibilityHooked = false;
+
+  start(): void {
+    if (this.socket) return;
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+    this.socket = socket;
+    socket.on('connect', () => {
+      this.connected = true;
+      this.emit({ type: 'connection', connected: true });
+      this.sendWatch();
+    });
+    socket.on('disconnect', () => {
+      this.connected = false;
+      this.emit({ type: 'connection', connected: false });
+    });
+    socket.on('statuses', (all) => {
+      for (const s of all) this.statuses.set(s.cameraId, s);
+      this.emit({ type: 'statuses' });
+    });
+    socket.on('status', (event) => {
+      this.statuses.set(event.cameraId, event);
+      this.emit({ type: 'status', event });
+    });
+    socket.on('outage', (event) => this.emit({ type: 'outage', event }));
+    socket.on('frame', (meta, data, ack) => {
+      ack();
+      const previous = this.frames.get(meta.cameraId);
+      if (previous && previous.at >= meta.at && previous.size === meta.size) return;
+      const frame: Frame = { url: URL.createObjectURL(new Blob([data as BlobPart], { type: 'image/jpeg' })), at: meta.at, size: meta.size };
+      this.frames.set(meta.cameraId, frame);
+      if (previous) this.retire(previous.url);
+      this.emit({ type: 'frame', cameraId: meta.cameraId, frame });
+    });
+    if (!this.visibilityHooked) {
+      this.visibilityHooked = true;
+      document.addEventListener('visibilitychange', () => {
+        if (document.hidden) this.socket?.emit('unwatch');
+        else this.sendWatch();
+      });
+    }
+  }
+
+  stop(): void {
+    this.socket?.disconnect();
+    this.socket = undefined;
+    this.connected = false;
+    this.statuses.clear();
+  }
+
+  /** The cameras on screen now; replaces the previous set. */
+  watch(request: WatchRequest | null): void {
+    this.wanted = request && request.cameraIds.length ? request : null;
+    this.sendWatch();
+  }
+
+  on(listener: (e: LiveEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private sendWatch(): void {
+    if (!this.socket?.connected || document.hidden) return;
+    if (this.wanted) this.socket.emit('watch', this.wanted);
+    else this.socket.emit('unwatch');
+  }
+
+  private emit(e: LiveEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  /** Object URLs are released a little later: an <img> may still be swapping to the new one. */
+  private retire(url: string): void {
+    this.retired.push(url);
+    while (this.retired.length > 64) URL.revokeObjectURL(this.retired.shift()!);
+    setTimeout(() => {
+      const i = this.retired.indexOf(url);
+      if (i >= 0) this.retired.splice(i, 1);
+      URL.revokeObjectURL(url);
+    }, 5000);
+  }
+}
+
+export const live = new Live();

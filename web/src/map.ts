@@ -1,0 +1,49 @@
+/**
+ * The camera's pin on a map, with Leaflet loaded only here. Tiles come from the URL in
+ * <meta name="pantau-tiles"> (OpenStreetMap when absent). Where tiles cannot load (no
+ * internet, a closed network) the map gives way to a plain box: coordinates, the address and
+ * a link, which is all a field officer needs.
+ */
+import { h } from './dom';
+import { t } from './i18n';
+
+const DEFAULT_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+
+function fallback(box: HTMLElement, lat: number, lng: number, address: string | null): void {
+  const coords = `${lat.toFixed(5)}, ${lng.toFixed(5)}`;
+  box.replaceChildren(
+    h(
+      'div',
+      { class: 'map-fallback' },
+      h('p', {}, h('strong', {}, coords)),
+      address ? h('p', {}, address) : null,
+      h('a', { href: `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=17/${lat}/${lng}`, target: '_blank', rel: 'noopener' }, t('openMap')),
+    ),
+  );
+}
+
+export async function showMap(box: HTMLElement, lat: number, lng: number, name: string, address: string | null): Promise<void> {
+  fallback(box, lat, lng, address);
+  if (!navigator.onLine) return;
+  const tiles = document.querySelector<HTMLMetaElement>('meta[name="pantau-tiles"]')?.content || DEFAULT_TILES;
+  try {
+    const [L] = await Promise.all([import('leaflet'), import('leaflet/dist/leaflet.css')]);
+    const el = h('div', { class: 'map' });
+    const facts = box.firstElementChild;
+    box.replaceChildren(el, ...(facts ? [facts] : []));
+    const map = L.map(el, { zoomControl: true, attributionControl: true }).setView([lat, lng], 16);
+    let loaded = 0;
+    const layer = L.tileLayer(tiles, { maxZoom: 19, attribution: '© OpenStreetMap' }).addTo(map);
+    layer.on('tileload', () => loaded++);
+    // No tile within a few seconds: the tile server is out of reach, so the map would stay grey.
+    setTimeout(() => {
+      if (loaded === 0) {
+        map.remove();
+        fallback(box, lat, lng, address);
+      }
+    }, 6000);
+    L.circleMarker([lat, lng], { radius: 10, color: '#b00020', weight: 3, fillOpacity: 0.6 }).addTo(map).bindTooltip(name);
+  } catch {
+    fallback(box, lat, lng, address);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * One camera: a near-live picture (a frame every few seconds; 1–2 a second on Wi-Fi or when
+ * "Langsung" is tapped), the status of each check, uptime over five windows, the outages with
+ * acknowledge and mute, and where it is on a map (loaded only here).
+ */
+import { get } from '../api';
+import { button, h } from '../dom';
+import { t } from '../i18n';
+import { live } from '../live';
+import type { Ctx, Page } from '../main';
+import { picture } from '../picture';
+import type { Camera, StatusDetail, Uptime } from '../types';
+import { sinceLine, statusLine, uptimeBar } from '../widgets';
+import { layersList, outagesSection } from './camera-parts';
+
+const WINDOWS = ['24h', '7d', '30d', '90d', '365d'] as const;
+const SLOW_FPS = 0.2;
+const LIVE_FPS = 2;
+
+interface NetworkInformation {
+  type?: string;
+  effectiveType?: string;
+  saveData?: boolean;
+}
+
+/** Live by default only where it costs nothing: Wi-Fi (or a fast line when the phone will not say) and no data saver. */
+function cheapNetwork(): boolean {
+  const c = (navigator as Navigator & { connection?: NetworkInformation }).connection;
+  if (!c) return true;
+  if (c.saveData) return false;
+  if (c.type) return c.type === 'wifi' || c.type === 'ethernet';
+  return c.effectiveType === '4g';
+}
+
+export async function cameraPage(ctx: Ctx): Promise<Page> {
+  const id = ctx.params[0] ?? '';
+  const q = encodeURIComponent(id);
+  const [camRes, statusRes] = await Promise.all([get<Camera>(`/api/cameras/${q}`), get<StatusDetail>(`/api/cameras/${q}/status`)]);
+  if (camRes.status !== 200) return { node: h('p', { class: 'error pad' }, t('errorGeneric')) };
+  const camera = camRes.body;
+  let status = statusRes.body;
+
+  let liveOn = cheapNetwork();
+  const fps = () => (liveOn ? LIVE_FPS : SLOW_FPS);
+  const pic = picture(camera.name, 1000 / fps(), 'full');
+  const frame = live.frames.get(id);
+  if (frame && frame.size === 'full') pic.show(frame);
+  const liveButton = button('', () => {
+    liveOn = !liveOn;
+    applyLive();
+  }, 'live-toggle');
+  const applyLive = () => {
+    liveButton.textContent = liveOn ? t('liveOn') : t('live');
+    liveButton.setAttribute('aria-pressed', String(liveOn));
+    pic.expect(1000 / fps());
+    live.watch({ cameraIds: [id], size: 'full', fps: fps() });
+  };
+  applyLive();
+
+  const statusBox = h('div', { class: 'status-box' });
+  const renderStatus = () => {
+    pic.darkSince(status.status === 'down' ? Date.parse(status.since) : null);
+    statusBox.replaceChildren(statusLine(status), sinceLine(status.since), layersList(status));
+  };
+  renderStatus();
+
+  const uptimeBox = h('div', { class: 'uptimes' }, h('p', { class: 'muted' }, t('loading')));
+  void Promise.all(WINDOWS.map((w) => get<Uptime>(`/api/cameras/${q}/uptime?window=${w}`).then((r) => [w, r.body.uptime] as const).catch(() => [w, null] as const))).then(
+    (rows) => uptimeBox.replaceChildren(...rows.map(([w, u]) => uptimeBar(w, u))),
+  );
+
+  const outages = outagesSection(camera, ctx.user);
+  void outages.load();
+
+  const mapBox = h('div', { class: 'map-box' });
+  const loc = camera.location;
+  if (loc?.lat != null && loc.lng != null) {
+    void import('../map').then((m) => m.showMap(mapBox, loc.lat!, loc.lng!, camera.name, loc.address));
+  } else mapBox.append(h('p', { class: 'muted' }, t('noLocation')));
+
+  const off = live.on((e) => {
+    if (e.type === 'frame' && e.cameraId === id && e.frame.size === 'full') pic.show(e.frame);
+    if (e.type === 'status' && e.event.cameraId === id) {
+      status = { ...status, ...e.event };
+      renderStatus();
+      // Layers are not in the event: read them again when the status moves.
+      void get<StatusDetail>(`/api/cameras/${q}/status`).then((r) => {
+        if (r.status === 200) {
+          status = r.body;
+          renderStatus();
+        }
+      });
+    }
+    if (e.type === 'outage' && e.event.cameraId === id) void outages.load();
+  });
+
+  const node = h(
+    'article',
+    { class: 'camera-page' },
+    h('p', {}, h('a', { href: '#/', class: 'back' }, `← ${t('back')}`)),
+    h('h1', {}, camera.name),
+    h('p', { class: 'meta' }, `${camera.site} · ${camera.agency}${camera.innovation ? ` · ${t('innovation')}: ${camera.innovation.name}` : ''}`),
+    pic.node,
+    h('div', { class: 'row' }, liveButton),
+    h('section', {}, h('h2', {}, t('layers')), statusBox),
+    h('section', {}, h('h2', {}, t('uptimeTitle')), uptimeBox),
+    outages.node,
+    h('section', {}, h('h2', {}, t('location')), mapBox),
+  );
+  return {
+    node,
+    tick: () => pic.refresh(),
+    dispose: () => {
+      off();
+      live.watch(null);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/** Shapes of the API answers the dashboard reads (the server's OpenAPI is the reference). */
+export type { StatusName, StatusEvent, OutageEvent, FrameMeta, WatchRequest } from '../../src/realtime/contract';
+import type { StatusName } from '../../src/realtime/contract';
+
+export type Role = 'admin' | 'owner' | 'viewer';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  language: 'id' | 'en';
+  timeZone: string;
+  disabled: boolean;
+  grants: { id: string; scope: 'agency' | 'site' | 'camera'; value: string }[];
+}
+
+export interface CameraStatusBrief {
+  status: StatusName;
+  since: string;
+  reason: string;
+  flapping: boolean;
+}
+
+export interface Camera {
+  id: string;
+  name: string;
+  site: string;
+  agency: string;
+  location: { lat: number | null; lng: number | null; address: string | null } | null;
+  innovation: { name: string; launchedOn: string | null } | null;
+  owners: string[];
+  onvif: { host: string; port: number; username: string | null; hasPassword: boolean } | null;
+  rtspUrl: string | null;
+  snapshotUrl: string | null;
+  checkIntervalSec: number;
+  imageCheckIntervalSec: number;
+  enabled: boolean;
+  tags: string[];
+  status: CameraStatusBrief;
+}
+
+export interface LayerResult {
+  ok: boolean;
+  latencyMs?: number;
+  reason?: string;
+  message?: string;
+}
+
+export interface StatusDetail extends CameraStatusBrief {
+  layers: Record<'tcp' | 'onvif' | 'rtsp' | 'image', LayerResult | null>;
+  lastCheckAt: string | null;
+}
+
+export interface Uptime {
+  window: string;
+  uptime: number | null;
+  outages: number;
+  mttrSec: number | null;
+}
+
+export interface Outage {
+  start: string;
+  end: string | null;
+  open: boolean;
+  durationSec: number;
+  cause: string | null;
+  worst: 'degraded' | 'down';
+}
+
+export interface Alert {
+  key: string;
+  kind: string;
+  site: string;
+  at: string;
+  cameras: { cameraId: string; outageId: string | null; status: string; cause: string | null; since: string }[];
+  outageIds: string[];
+  acknowledged: { by: string; at: string } | null;
+}
+
+export interface Mute {
+  id: string;
+  cameraId?: string | null;
+  site?: string | null;
+  until: string;
+  reason?: string | null;
+}
+
+export interface Contact {
+  id: string;
+  userId: string;
+  channel: 'email' | 'telegram' | 'whatsapp' | 'webhook' | 'webpush';
+  address: string;
+  language: 'id' | 'en';
+  /** Why sending failed for good; null while it works. */
+  broken?: string | null;
+}

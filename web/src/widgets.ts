@@ -1,0 +1,41 @@
+/** Small pieces shared by pages: a status in colour and words, "since", and an uptime bar. */
+import { ageText, h } from './dom';
+import { duration, formatWhen, percent, reasonWord, statusWord, t } from './i18n';
+import type { StatusName } from './types';
+
+export const isDark = (s: StatusName) => s === 'down' || s === 'degraded';
+
+/** Colour and word together: the colour alone would fail colour-blind eyes and sunlight. */
+export function statusLine(s: { status: StatusName; reason: string; flapping: boolean }): HTMLElement {
+  const reason = s.status === 'up' || s.reason === 'ok' ? null : reasonWord(s.reason);
+  return h(
+    'p',
+    { class: `status st-${s.status}` },
+    h('span', { class: 'dot', attrs: { 'aria-hidden': 'true' } }),
+    h('strong', {}, statusWord(s.status)),
+    reason ? ` · ${reason}` : null,
+    s.flapping ? h('span', { class: 'flap' }, ` · ${t('flapping')}`) : null,
+  );
+}
+
+export function sinceLine(since: string): HTMLElement {
+  const ms = Date.parse(since);
+  const span = h('p', { class: 'since' }, `${t('since')} ${formatWhen(ms)} (`, ageText(ms), ')');
+  return span;
+}
+
+/** A bar as wide as the uptime; red enough to notice below 95 %. */
+export function uptimeBar(label: string, value: number | null): HTMLElement {
+  const pct = value === null ? 0 : Math.max(0, Math.min(1, value)) * 100;
+  const zone = value === null ? 'unknown' : value >= 0.99 ? 'green' : value >= 0.95 ? 'yellow' : 'red';
+  const text = `${label}: ${percent(value)}`;
+  return h(
+    'div',
+    { class: `uptime zone-${zone}`, attrs: { role: 'img', 'aria-label': text } },
+    h('span', { class: 'uptime-label' }, label),
+    h('span', { class: 'uptime-track' }, h('span', { class: 'uptime-fill', attrs: { style: `width:${pct.toFixed(1)}%` } })),
+    h('span', { class: 'uptime-value' }, percent(value)),
+  );
+}
+
+export const lasted = (sec: number) => duration(sec * 1000);
