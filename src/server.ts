@@ -18,6 +18,7 @@ import { History } from './services/history.js';
 import { Reports } from './services/reports.js';
 import { Roller } from './services/rollups.js';
 import { Prober } from './services/prober.js';
+import type { CapturedFrame } from './probes/index.js';
 import { Scheduler } from './services/scheduler.js';
 import { monitoringMetrics } from './http/metrics.js';
 import { startAlerting, type Alerting } from './alerting.js';
@@ -102,6 +103,8 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   const metrics = createMetrics();
   const probeMetrics = monitoringMetrics(metrics.registry, () => monitor.counts());
   const shutdown = new AbortController();
+  // Realtime starts after HTTP; frames found before then have no viewers to reach.
+  const frameRelay: { to?: (cameraId: string, frame: CapturedFrame) => void } = {};
   const prober = new Prober({
     box,
     log,
@@ -109,7 +112,11 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     imageTimeoutMs: config.probes.imageTimeoutMs,
     ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
     imageThresholds: config.probes.image,
-    onFrame: (cameraId, frame, ok) => alerting.offerFrame(cameraId, frame.jpeg, ok),
+    // Image-health frames also warm the viewers' cache, so a grid shows pictures before anyone asks.
+    onFrame: (cameraId, frame, ok) => {
+      alerting.offerFrame(cameraId, frame.jpeg, ok);
+      frameRelay.to?.(cameraId, frame);
+    },
   });
   const scheduler = new Scheduler({
     concurrency: config.probes.concurrency,
@@ -161,6 +168,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     imageTimeoutMs: config.probes.imageTimeoutMs,
     ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
   });
+  frameRelay.to = (cameraId, frame) => realtime.snapshots.offer(cameraId, frame);
   await listen(server, config.server.port, config.server.host);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.server.host === '0.0.0.0' ? 'localhost' : config.server.host}:${port}`;

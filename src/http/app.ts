@@ -4,6 +4,7 @@
  */
 import express, { type Express } from 'express';
 import cookieParser from 'cookie-parser';
+import compression from 'compression';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Registry } from 'prom-client';
@@ -55,6 +56,8 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
     res.setHeader('X-Frame-Options', 'DENY');
     next();
   });
+  // Phones on slow mobile data: gzip every text answer (JPEG frames travel over socket.io, uncompressed).
+  app.use(compression());
   app.use(cookieParser());
   app.use('/api', express.json({ limit: '256kb' }), csvBody);
   app.use(authenticate(deps.auth));
@@ -75,9 +78,21 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   });
   if (deps.webRoot && existsSync(path.join(deps.webRoot, 'index.html'))) {
     const root = deps.webRoot;
-    app.use(express.static(root, { index: 'index.html', maxAge: '1h' }));
+    // Hashed assets never change: cache them for good. The shell must be fetched fresh after a
+    // deploy, or phones would load an old index.html whose assets are gone.
+    app.use(
+      express.static(root, {
+        index: false,
+        setHeaders(res, file) {
+          res.setHeader('Cache-Control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      }),
+    );
     // The dashboard routes on the client: unknown paths get its shell.
-    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(root, 'index.html'), { maxAge: 0 }));
+    app.get(/^\/(?!api\/).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(root, 'index.html'), { cacheControl: false });
+    });
   } else {
     app.get('/', (_req, res) => {
       res.type('text/plain').send('Pantau is running. The dashboard is not built: run `npm run build`. API: /api/openapi.json');

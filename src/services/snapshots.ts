@@ -38,6 +38,12 @@ export interface SnapshotOptions {
   concurrency?: number;
   /** Longest pause after failed fetches (the pause doubles per failure). @defaultValue 30_000 */
   maxBackoffMs?: number;
+  /**
+   * Cameras whose newest frame is kept (about 45 KB each); beyond it the least recently
+   * updated unwatched camera's frame is dropped, so memory stays flat as the fleet grows.
+   * @defaultValue 1000
+   */
+  maxCached?: number;
   now?: () => number;
 }
 
@@ -76,8 +82,20 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
     const current = this.frames.get(cameraId);
     if (current && current.at >= frame.at) return;
     const cached: CachedFrame = { cameraId, jpeg: frame.jpeg, thumbJpeg: frame.thumbJpeg, width: frame.width, height: frame.height, at: frame.at };
+    // Re-inserting keeps the map in update order, oldest first, for eviction.
+    this.frames.delete(cameraId);
     this.frames.set(cameraId, cached);
+    this.evict();
     this.emit('frame', cached);
+  }
+
+  private evict(): void {
+    const max = this.options.maxCached ?? 1000;
+    if (this.frames.size <= max) return;
+    for (const id of this.frames.keys()) {
+      if (this.frames.size <= max) return;
+      if (!this.watched.has(id)) this.frames.delete(id);
+    }
   }
 
   /** Someone (`key`) wants frames of this camera every `intervalMs`; replaces that key's earlier wish. */

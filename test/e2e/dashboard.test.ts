@@ -57,6 +57,15 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard on a phone', () => {
     await Promise.allSettled(Object.values(sims).map((s) => s.stop()));
   });
 
+  it('serves the shell fresh and gzipped, and hashed assets for good', async () => {
+    const shell = await fetch(`${pantau.url}/cameras/anything`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(shell.headers.get('cache-control')).toBe('no-cache'); // small: sent as is
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(await shell.text())![1]!;
+    const js = await fetch(pantau.url + asset, { headers: { 'accept-encoding': 'gzip' } });
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(js.headers.get('content-encoding')).toBe('gzip');
+  });
+
   it('signs in and shows the grid with statuses in Bahasa Indonesia', async () => {
     await page.goto(pantau.url);
     await page.getByLabel('Nama pengguna').waitFor();
