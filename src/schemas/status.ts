@@ -45,6 +45,8 @@ export const OutagesQuery = z
 
 export const OutageOut = z
   .object({
+    id: z.string().describe('the outage id, as acknowledged through /api/alerts/:id/ack'),
+    acknowledged: z.object({ by: z.string(), at: z.string() }).nullable(),
     start: z.string(),
     startKnown: z.boolean(),
     end: z.string().nullable(),
@@ -90,3 +92,7 @@ export const AgencyReportOut = z
     ),
   })
   .openapi('AgencyReport');
+
+export const DailyQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(90) });
+export const DailyOut = z.array(z.object({ day: z.string().describe('start of the local day'), uptime: z.number().nullable() })).openapi('DailyUptime');
+export const ManyUptimeOut = z.record(z.string(), z.number().nullable()).openapi('UptimeByCamera');

@@ -62,6 +62,23 @@ export class History {
     return out;
   }
 
+  /** Uptime of each local day in the last `days` days (today partial), oldest first; null where nothing was known. */
+  daily(cameraId: string, days: number, now: number): { day: number; uptime: number | null }[] {
+    const tzMs = this.tzOffsetMinutes * 60_000;
+    const today = Math.floor((now + tzMs) / 86_400_000) * 86_400_000 - tzMs;
+    const from = today - (days - 1) * 86_400_000;
+    const rolled = new Map(this.store.rollups.range('day', from, today + 86_400_000, cameraId).map((r) => [r.bucketStart, r]));
+    const rolledUntil = this.store.rollups.getMarker(DAY_ROLLED_MARKER) ?? -Infinity;
+    const out: { day: number; uptime: number | null }[] = [];
+    for (let day = from; day <= today; day += 86_400_000) {
+      const r = rolled.get(day);
+      // Days not rolled up yet (today, or before the nightly job) come from flips.
+      const seconds = r ? r.secondsByStatus : day >= rolledUntil ? this.camera(cameraId, day, Math.min(day + 86_400_000, now)).seconds : null;
+      out.push({ day, uptime: seconds ? uptimeRatio(seconds) : null });
+    }
+    return out;
+  }
+
   private seconds(from: number, to: number, flips: readonly Flip[], initial: Flip['to'], days: SummedDays | undefined): StatusSeconds {
     const [dFrom, dTo] = this.rolledDays(from, to);
     if (dTo <= dFrom) return span(flips, from, to, initial);

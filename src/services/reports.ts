@@ -70,10 +70,24 @@ export class Reports {
     };
   }
 
+  /** Uptime per local day for the last `days` days, for status-page bars. */
+  daily(cameraId: string, days: number) {
+    return this.history.daily(cameraId, days, this.now()).map((d) => ({ day: iso(d.day), uptime: d.uptime }));
+  }
+
+  /** Uptime of many cameras over one window, in one answer (the grid). */
+  uptimeOfMany(cameras: readonly Camera[], window: WindowName): Record<string, number | null> {
+    const to = this.now();
+    const all = this.history.all(cameras.map((c) => c.id), to - WINDOWS[window], to);
+    return Object.fromEntries(cameras.map((c) => [c.id, all.get(c.id)?.uptime ?? null]));
+  }
+
   outages(cameraId: string, from: number, to: number) {
     return this.history
       .camera(cameraId, from, to)
       .outages.map((o: Outage) => ({
+        id: `${cameraId}:${o.start}`,
+        acknowledged: ackOf(this.store, `${cameraId}:${o.start}`),
         start: iso(o.start),
         startKnown: o.startKnown,
         end: o.end === null ? null : iso(o.end),
@@ -113,6 +127,11 @@ export class Reports {
     });
     return { window, from: iso(from), to: iso(to), ...report };
   }
+}
+
+function ackOf(store: Store, outageId: string): { by: string; at: string } | null {
+  const ack = store.notifications.acknowledgementOf(outageId);
+  return ack ? { by: ack.by, at: iso(ack.at) } : null;
 }
 
 /** The agency report as CSV: one line per agency, then the cameras dark for days. */

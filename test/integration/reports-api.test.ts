@@ -70,12 +70,34 @@ describe('uptime and outages', () => {
 
   it('GET /outages lists each outage with start, end, duration and cause', async () => {
     const res = await admin.get(`/api/cameras/${ids.masjid}/outages`);
-    expect(res.body).toEqual([expect.objectContaining({ open: true, end: null, cause: 'unreachable', worst: 'down' })]);
+    expect(res.body).toEqual([expect.objectContaining({ open: true, end: null, cause: 'unreachable', worst: 'down', acknowledged: null })]);
+    expect(res.body[0].id).toMatch(new RegExp(`^${ids.masjid}:\\d+$`));
     expect(res.body[0].durationSec).toBeCloseTo(10 * 86_400, -2);
     const closed = (await admin.get(`/api/cameras/${ids.pasar}/outages?from=${new Date(now - 25 * DAY).toISOString()}`)).body;
     expect(closed).toEqual([expect.objectContaining({ open: false, cause: 'black', endedBy: 'up' })]);
     expect((await admin.get(`/api/cameras/${ids.pasar}/outages?from=yesterday`)).status).toBe(400);
     expect((await admin.get(`/api/cameras/${ids.pasar}/uptime?window=2w`)).status).toBe(400);
+  });
+});
+
+describe('uptime for status-page bars and grids', () => {
+  it('GET /uptime/daily gives one entry per local day, null before the camera was known', async () => {
+    const days = (await admin.get(`/api/cameras/${ids.pasar}/uptime/daily?days=40`)).body as { day: string; uptime: number | null }[];
+    expect(days).toHaveLength(40);
+    expect(days.slice(0, 8).every((d) => d.uptime === null)).toBe(true);
+    expect(days.at(-1)!.uptime).toBe(1);
+    // The 0.9-day black spell twenty days ago spans one or two local days; together they lose 0.9 of a day.
+    const lost = days.filter((d) => d.uptime !== null).reduce((sum, d) => sum + (1 - d.uptime!), 0);
+    expect(lost).toBeGreaterThan(0.85);
+    expect(lost).toBeLessThan(1.5);
+  });
+
+  it('GET /api/uptime answers every visible camera at once', async () => {
+    const all = (await admin.get('/api/uptime?window=30d')).body as Record<string, number | null>;
+    expect(Object.keys(all).sort()).toEqual(Object.values(ids).sort());
+    expect(all[ids.kantor!]).toBe(1);
+    expect(all[ids.masjid!]).toBeCloseTo(20 / 30, 3);
+    expect(Object.keys((await viewer.get('/api/uptime?window=30d')).body)).toEqual([ids.pasar]);
   });
 });
 

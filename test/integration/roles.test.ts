@@ -87,6 +87,8 @@ const ROWS: Row[] = [
   { method: 'get', path: '/api/cameras/{id}/status', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/status`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
   { method: 'get', path: '/api/cameras/{id}/uptime', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/uptime?window=7d`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
   { method: 'get', path: '/api/cameras/{id}/outages', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/outages`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
+  { method: 'get', path: '/api/cameras/{id}/uptime/daily', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/uptime/daily?days=7`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
+  { method: 'get', path: '/api/uptime', call: (c) => c.get('/api/uptime?window=7d'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
   { method: 'get', path: '/api/reports/agencies', call: (c) => c.get('/api/reports/agencies?window=7d'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
   { method: 'get', path: '/api/contacts', call: (c) => c.get('/api/contacts'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
   { method: 'post', path: '/api/contacts', call: (c) => c.post('/api/contacts', hook), expect: { anon: 401, admin: 201, owner: 201, stranger: 201, viewer: 201 } },

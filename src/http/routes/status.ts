@@ -4,7 +4,7 @@ import { z } from '../../schemas/zod.js';
 import type { CameraRegistry } from '../../services/registry.js';
 import { agencyReportCsv, type Reports } from '../../services/reports.js';
 import { IdParams } from '../../schemas/common.js';
-import { AgencyReportOut, OutageOut, OutagesQuery, ReportQuery, StatusOut, UptimeOut, WindowQuery } from '../../schemas/status.js';
+import { AgencyReportOut, DailyOut, DailyQuery, ManyUptimeOut, OutageOut, OutagesQuery, ReportQuery, StatusOut, UptimeOut, WindowQuery } from '../../schemas/status.js';
 
 export function statusRoutes(api: Api, deps: { registry: CameraRegistry; reports: Reports }) {
   const { registry, reports } = deps;
@@ -30,6 +30,29 @@ export function statusRoutes(api: Api, deps: { registry: CameraRegistry; reports
     query: WindowQuery,
     responses: { 200: { description: 'Uptime', schema: UptimeOut } },
     handler: ({ principal, params, query }) => reports.uptime(registry.visible(principal!, params.id).id, query.window),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/cameras/:id/uptime/daily',
+    summary: 'Uptime of each local day, oldest first (status-page bars)',
+    tag: 'status',
+    access: 'signed-in',
+    params: IdParams,
+    query: DailyQuery,
+    responses: { 200: { description: 'One entry per day; null where nothing was known', schema: DailyOut } },
+    handler: ({ principal, params, query }) => reports.daily(registry.visible(principal!, params.id).id, query.days),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/uptime',
+    summary: 'Uptime over a window of every camera you may see, in one answer',
+    tag: 'status',
+    access: 'signed-in',
+    query: WindowQuery,
+    responses: { 200: { description: 'Camera id → uptime (null when nothing was known)', schema: ManyUptimeOut } },
+    handler: ({ principal, query }) => reports.uptimeOfMany(registry.visibleCameras(principal!), query.window),
   });
 
   api.route({
