@@ -83,6 +83,7 @@ export class Sender {
     for (;;) {
       if (this.abort.signal.aborted) return;
       const batch = this.store.notifications.claim(this.now(), this.options.claimMs, this.options.concurrency);
+      // Notices queued while sending (a broken contact) are due at once and taken next round.
       if (batch.length === 0) return;
       await Promise.all(batch.map((d) => this.deliver(d)));
     }
@@ -125,7 +126,10 @@ export class Sender {
       this.store.notifications.recordAttempt(d.id, now, { ok: false, permanent: e.permanent, error: `${e.code}: ${e.message}` });
       if (e.permanent) {
         this.store.notifications.markFailed(d.id, `${e.code}: ${e.message}`);
-        if (e.code === 'bad_address' || e.code === 'gone') this.store.contacts.markBroken(d.contactId, e.message, now);
+        if (e.code === 'bad_address' || e.code === 'gone') {
+          this.store.contacts.markBroken(d.contactId, e.message, now);
+          this.tellAdmins(d, e.message, now);
+        }
       } else if (d.attempts >= this.options.maxAttempts) {
         this.store.notifications.markFailed(d.id, `gave up after ${d.attempts} attempts: ${e.message}`);
       } else {
@@ -134,6 +138,18 @@ export class Sender {
     });
     const level = e.permanent || d.attempts >= this.options.maxAttempts ? 'warn' : 'info';
     this.options.log[level]({ delivery: d.id, channel: d.channel, attempt: d.attempts, code: e.code, permanent: e.permanent }, `alert delivery failed: ${e.message}`);
+  }
+
+  /** Admins hear that a contact stopped working, through their own contacts (never the broken one). */
+  private tellAdmins(d: Delivery, why: string, now: number): void {
+    const contact = this.store.contacts.get(d.contactId);
+    const owner = contact && this.store.users.get(contact.userId);
+    const key = `notice:contact-broken:${d.contactId}`;
+    const lines = [`${owner?.displayName ?? 'Pengguna'} (${owner?.username ?? '?'}): ${d.channel} ${contact?.address ?? ''}`, why];
+    const notice = { key, kind: 'digest', site: '', at: now, cameras: [], outageIds: [], digest: { title: 'Kontak peringatan rusak / Alert contact broken', lines } };
+    if (!this.store.notifications.insertAlert(notice as never, 'notice')) return;
+    const admins = this.store.users.list().filter((u) => u.role === 'admin' && !u.disabled).map((u) => u.id);
+    for (const c of this.store.contacts.forUsers(admins)) if (c.id !== d.contactId) this.store.notifications.enqueue(key, c.id, c.channel, now);
   }
 
   /** Exponential with full jitter, at least what the far side asked for. */

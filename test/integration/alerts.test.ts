@@ -21,6 +21,7 @@ let smtp: FakeSmtpServer;
 let telegram: FakeHttpServer;
 let hook: FakeHttpServer;
 let gateway: FakeHttpServer;
+let adminHook: FakeHttpServer;
 
 const down = (cameraId: string): ProbeResult => ({ cameraId, at: Date.now(), layers: { tcp: { ok: false, reason: 'refused', reached: false } } });
 const up = (cameraId: string): ProbeResult => ({ cameraId, at: Date.now(), layers: { tcp: { ok: true, reached: true, latencyMs: 2 } } });
@@ -41,6 +42,7 @@ beforeAll(async () => {
   telegram = await new FakeHttpServer({ status: 200, body: { ok: true, result: { message_id: 7 } } }).start();
   hook = await new FakeHttpServer().start();
   gateway = await new FakeHttpServer().start();
+  adminHook = await new FakeHttpServer().start();
   pantau = await startTestPantau({
     server: { port: 0, host: '127.0.0.1', publicUrl: 'https://pantau.kolutkab.go.id' },
     alerts: { groupWindowSec: 0, delivery: { baseDelayMs: 200, maxDelayMs: 400, maxAttempts: 3, claimMs: 5000 } },
@@ -63,7 +65,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await pantau?.stop();
-  await Promise.all([smtp?.stop(), telegram?.stop(), hook?.stop(), gateway?.stop()]);
+  await Promise.all([smtp?.stop(), telegram?.stop(), hook?.stop(), gateway?.stop(), adminHook?.stop()]);
 });
 
 describe('an outage, told to the owner on every channel', () => {
@@ -154,6 +156,7 @@ describe('an outage, told to the owner on every channel', () => {
 
 describe('delivery failures', () => {
   it('marks a contact broken on a permanent refusal, and retries a temporary one until it goes through', async () => {
+    expect((await admin.post('/api/contacts', { channel: 'webhook', address: `${adminHook.origin}/admin` })).status).toBe(201);
     const wa = await owner.post('/api/contacts', { channel: 'whatsapp', address: '+6281234567890' });
     expect(wa.status).toBe(201);
     gateway.reply({ status: 503, body: 'busy' }, { status: 200, body: { status: true } });
@@ -175,6 +178,10 @@ describe('delivery failures', () => {
     expect(byChannel.whatsapp!.attempts.map((a) => a.ok)).toEqual([false, true]);
     expect(byChannel.telegram, JSON.stringify(notes)).toMatchObject({ status: 'failed' });
     expect(byChannel.telegram!.attempts).toEqual([expect.objectContaining({ ok: false, permanent: true })]);
+    // Admins hear of it, through their own contacts.
+    const noticeFor = (r: { body: Buffer }) => JSON.parse(r.body.toString()).event === 'digest';
+    await waitFor('the admin notice', async () => (adminHook.requests.some(noticeFor) ? true : undefined), 10_000);
+    expect(JSON.parse(adminHook.requests.find(noticeFor)!.body.toString()).digest.join('\n')).toMatch(/pak-kadis.*telegram 987654321/);
     // A broken contact is left out of later alerts until its address is fixed.
     const before = telegram.requests.length;
     const other = await camera('Terminal');
