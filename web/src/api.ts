@@ -19,7 +19,7 @@ export class Offline extends Error {
 
 const CACHE_PREFIX = 'pantau.cache:';
 /** Answers worth keeping for offline use; anything else is not saved. */
-const CACHEABLE = /^\/api\/(me|cameras(\/[^/]+(\/(status|uptime\?window=\w+|outages))?)?|reports\/agencies\?window=\w+)$/;
+const CACHEABLE = /^\/api\/(me|uptime\?window=\w+|cameras(\/[^/]+(\/(status|uptime\?window=\w+|uptime\/daily\?days=\d+|outages))?)?|reports\/agencies\?window=\w+)$/;
 
 let offlineListener: ((offline: boolean, since?: number) => void) | undefined;
 export function onConnectivity(listener: (offline: boolean, since?: number) => void): void {

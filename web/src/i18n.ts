@@ -56,12 +56,14 @@ const ZONE_NAMES: Record<string, string> = {
 };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(kind: 'time' | 'date' | 'full' | 'day'): Intl.DateTimeFormat {
+function formatter(kind: 'time' | 'date' | 'full' | 'day' | 'calendar'): Intl.DateTimeFormat {
   const key = `${current}|${zone}|${kind}`;
   let f = formatters.get(key);
   if (!f) {
     const opts: Intl.DateTimeFormatOptions =
-      kind === 'day' ? { timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric' } : { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+      kind === 'day' ? { timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric' }
+      : kind === 'calendar' ? { timeZone: zone, year: 'numeric', month: 'short', day: 'numeric' }
+      : { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
     if (kind === 'date' || kind === 'full') Object.assign(opts, { day: 'numeric', month: 'short' });
     if (kind === 'full') opts.year = 'numeric';
     f = new Intl.DateTimeFormat(current === 'id' ? 'id-ID' : 'en-GB', opts);
@@ -79,6 +81,9 @@ export function formatWhen(at: number | string, withYear = false): string {
   const kind = withYear ? 'full' : sameDay ? 'time' : 'date';
   return `${formatter(kind).format(ms)} ${zoneName()}`;
 }
+
+/** "3 Mar 2025": a day, without a time, in the user's zone. */
+export const formatDay = (ms: number): string => formatter('calendar').format(ms);
 
 /** "3 mnt" / "2 j 5 mnt" / "4 hr": short enough for a tile. */
 export function duration(ms: number): string {

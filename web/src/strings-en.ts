@@ -47,6 +47,8 @@ export const EN: Record<Key, string> = {
   darkCol: 'Dark > 7 days',
   lastCheck: 'Checked',
   uptimeTitle: 'Uptime',
+  dailyTitle: 'Uptime per day',
+  today: 'Today',
   outagesTitle: 'Outages (30 days)',
   noOutages: 'No outages in 30 days.',
   ongoing: 'ongoing',

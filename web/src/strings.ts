@@ -45,6 +45,8 @@ export const ID = {
   darkCol: 'Mati > 7 hari',
   lastCheck: 'Diperiksa',
   uptimeTitle: 'Waktu aktif',
+  dailyTitle: 'Aktif per hari',
+  today: 'Hari ini',
   outagesTitle: 'Gangguan (30 hari)',
   noOutages: 'Tidak ada gangguan dalam 30 hari.',
   ongoing: 'masih berlangsung',

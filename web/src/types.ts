@@ -59,23 +59,23 @@ export interface Uptime {
   mttrSec: number | null;
 }
 
+/** One local day's uptime, from /uptime/daily: `day` is when that day began. */
+export interface DailyUptime {
+  day: string;
+  uptime: number | null;
+}
+
 export interface Outage {
+  /** The id /api/alerts/:id/ack takes. */
+  id: string;
+  /** Who acknowledged it, from anywhere: the server keeps it, not this phone. */
+  acknowledged: { by: string; at: string } | null;
   start: string;
   end: string | null;
   open: boolean;
   durationSec: number;
   cause: string | null;
   worst: 'degraded' | 'down';
-}
-
-export interface Alert {
-  key: string;
-  kind: string;
-  site: string;
-  at: string;
-  cameras: { cameraId: string; outageId: string | null; status: string; cause: string | null; since: string }[];
-  outageIds: string[];
-  acknowledged: { by: string; at: string } | null;
 }
 
 export interface Mute {

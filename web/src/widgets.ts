@@ -24,10 +24,13 @@ export function sinceLine(since: string): HTMLElement {
   return span;
 }
 
+/** The report's zones: green from 99 %, yellow from 95 %, red below; unknown when nothing was known. */
+export const zoneOf = (value: number | null) => (value === null ? 'unknown' : value >= 0.99 ? 'green' : value >= 0.95 ? 'yellow' : 'red');
+
 /** A bar as wide as the uptime; red enough to notice below 95 %. */
 export function uptimeBar(label: string, value: number | null): HTMLElement {
   const pct = value === null ? 0 : Math.max(0, Math.min(1, value)) * 100;
-  const zone = value === null ? 'unknown' : value >= 0.99 ? 'green' : value >= 0.95 ? 'yellow' : 'red';
+  const zone = zoneOf(value);
   const text = `${label}: ${percent(value)}`;
   return h(
     'div',

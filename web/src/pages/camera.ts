@@ -1,7 +1,8 @@
 /**
  * One camera: a near-live picture (a frame every few seconds; 1–2 a second on Wi-Fi or when
- * "Langsung" is tapped), the status of each check, uptime over five windows, the outages with
- * acknowledge and mute, and where it is on a map (loaded only here).
+ * "Langsung" is tapped), the status of each check, uptime over five windows and a bar for each
+ * of the last 90 days, the outages with acknowledge and mute, and where it is on a map (loaded
+ * only here).
  */
 import { get } from '../api';
 import { button, h } from '../dom';
@@ -9,9 +10,9 @@ import { t } from '../i18n';
 import { live } from '../live';
 import type { Ctx, Page } from '../main';
 import { picture } from '../picture';
-import type { Camera, StatusDetail, Uptime } from '../types';
+import type { Camera, DailyUptime, StatusDetail, Uptime } from '../types';
 import { sinceLine, statusLine, uptimeBar } from '../widgets';
-import { layersList, outagesSection } from './camera-parts';
+import { dailyStrip, layersList, outagesSection } from './camera-parts';
 
 const WINDOWS = ['24h', '7d', '30d', '90d', '365d'] as const;
 const SLOW_FPS = 0.2;
@@ -68,6 +69,12 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
   void Promise.all(WINDOWS.map((w) => get<Uptime>(`/api/cameras/${q}/uptime?window=${w}`).then((r) => [w, r.body.uptime] as const).catch(() => [w, null] as const))).then(
     (rows) => uptimeBox.replaceChildren(...rows.map(([w, u]) => uptimeBar(w, u))),
   );
+  const dailyBox = h('div', { class: 'daily-box' });
+  void get<DailyUptime[]>(`/api/cameras/${q}/uptime/daily?days=90`)
+    .then((r) => {
+      if (r.status === 200 && Array.isArray(r.body) && r.body.length) dailyBox.replaceChildren(dailyStrip(r.body));
+    })
+    .catch(() => undefined);
 
   const outages = outagesSection(camera, ctx.user);
   void outages.load();
@@ -103,7 +110,7 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
     pic.node,
     h('div', { class: 'row' }, liveButton),
     h('section', {}, h('h2', {}, t('layers')), statusBox),
-    h('section', {}, h('h2', {}, t('uptimeTitle')), uptimeBox),
+    h('section', {}, h('h2', {}, t('uptimeTitle')), uptimeBox, dailyBox),
     outages.node,
     h('section', {}, h('h2', {}, t('location')), mapBox),
   );

@@ -1,7 +1,8 @@
 /**
  * The camera grid: cameras dark now first, then every camera as a tile with its newest
  * thumbnail and its age, status in colour and words, since when, and 90-day uptime. Statuses
- * change in place from the live link; only tiles on screen get thumbnails.
+ * change in place from the live link; only tiles on screen get thumbnails. The uptime of every
+ * camera comes in one answer, asked again at most every few minutes.
  */
 import { get } from '../api';
 import { field, h, select } from '../dom';
@@ -9,7 +10,7 @@ import { formatWhen, statusWord, t } from '../i18n';
 import { live } from '../live';
 import type { Ctx, Page } from '../main';
 import { picture, type Picture } from '../picture';
-import type { Camera, Mute, StatusEvent, StatusName, Uptime } from '../types';
+import type { Camera, Mute, StatusEvent, StatusName } from '../types';
 import { isDark, sinceLine, statusLine, uptimeBar } from '../widgets';
 
 const THUMB_FPS = 0.1;
@@ -22,9 +23,11 @@ interface Filters {
   status: string;
 }
 
-/** 90-day uptime per camera, kept across visits to the grid (it moves slowly). */
+/** 90-day uptime per camera, kept across visits to the grid: it moves slowly. */
 const uptimes = new Map<string, number | null>();
-const loadingUptime = new Set<string>();
+const UPTIME_EVERY_MS = 5 * 60_000;
+/** When uptimes were last asked for, answered or not: a failing server is not asked every tick. */
+let uptimesAskedAt = -Infinity;
 
 export async function gridPage(_ctx: Ctx): Promise<Page> {
   let cameras = (await get<Camera[]>('/api/cameras')).body ?? [];
@@ -65,10 +68,8 @@ export async function gridPage(_ctx: Ctx): Promise<Page> {
   const observer = new IntersectionObserver((entries) => {
     for (const e of entries) {
       const id = (e.target as HTMLElement).dataset.id!;
-      if (e.isIntersecting) {
-        onScreen.add(id);
-        loadUptime(id);
-      } else onScreen.delete(id);
+      if (e.isIntersecting) onScreen.add(id);
+      else onScreen.delete(id);
     }
     watchVisible();
   }, { rootMargin: '100px' });
@@ -99,18 +100,18 @@ export async function gridPage(_ctx: Ctx): Promise<Page> {
     return entry.node;
   }
 
-  function loadUptime(id: string): void {
-    if (uptimes.has(id) || loadingUptime.has(id)) return;
-    loadingUptime.add(id);
-    void get<Uptime>(`/api/cameras/${encodeURIComponent(id)}/uptime?window=90d`)
+  let disposed = false;
+  function loadUptimes(force = false): void {
+    if (!force && Date.now() - uptimesAskedAt < UPTIME_EVERY_MS) return;
+    uptimesAskedAt = Date.now();
+    void get<Record<string, number | null>>('/api/uptime?window=90d')
       .then((res) => {
-        if (res.status !== 200) return;
-        uptimes.set(id, res.body.uptime);
-        const c = cameras.find((x) => x.id === id);
-        if (c && tiles.has(id)) tile(c);
+        if (res.status !== 200 || !res.body) return;
+        uptimes.clear();
+        for (const [id, up] of Object.entries(res.body)) uptimes.set(id, up);
+        if (!disposed) for (const c of cameras) if (tiles.has(c.id)) tile(c);
       })
-      .catch(() => undefined)
-      .finally(() => loadingUptime.delete(id));
+      .catch(() => undefined);
   }
 
   function renderFilters(): void {
@@ -173,6 +174,7 @@ export async function gridPage(_ctx: Ctx): Promise<Page> {
         if (res.status === 200) cameras = res.body;
         renderFilters();
         renderAll();
+        loadUptimes(true);
       });
       return;
     }
@@ -184,12 +186,16 @@ export async function gridPage(_ctx: Ctx): Promise<Page> {
 
   renderFilters();
   renderAll();
+  // Cameras without a number yet (another user on this phone, a new camera) are worth asking for now.
+  loadUptimes(cameras.some((c) => !uptimes.has(c.id)));
   return {
     node,
     tick: () => {
       for (const entry of tiles.values()) entry.pic.refresh();
+      loadUptimes();
     },
     dispose: () => {
+      disposed = true;
       off();
       observer.disconnect();
       clearTimeout(watchTimer);
