@@ -19,7 +19,7 @@ import { Reports } from './services/reports.js';
 import { Roller } from './services/rollups.js';
 import { Prober } from './services/prober.js';
 import type { CapturedFrame } from './probes/index.js';
-import { Scheduler } from './services/scheduler.js';
+import { startEmbeddedProbing, type Probing } from './jobs/probing.js';
 import { monitoringMetrics } from './http/metrics.js';
 import { startAlerting, type Alerting } from './alerting.js';
 import { machinePolicy } from './domain/status-machine.js';
@@ -40,6 +40,8 @@ export interface RunningPantau {
   monitor: Monitor;
   alerting: Alerting;
   ffmpeg: FfmpegLookup;
+  /** Probing in this process's mode; its `stored` events time each result (tests, benchmarks). */
+  probing: Probing;
   close(): Promise<void>;
 }
 
@@ -99,45 +101,43 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   });
   roller.start();
 
-  // 4. Probing (embedded mode): scheduler → prober → monitor
+  // 4. Probing. Embedded mode: scheduler → prober → monitor, in this process. Queue mode
+  //    (REDIS_URL): BullMQ job schedulers per camera, workers probe, results come back through
+  //    the queue and only this process writes the store; bullmq is imported only then.
   const metrics = createMetrics();
   const probeMetrics = monitoringMetrics(metrics.registry, () => monitor.counts());
-  const shutdown = new AbortController();
   // Realtime starts after HTTP; frames found before then have no viewers to reach.
   const frameRelay: { to?: (cameraId: string, frame: CapturedFrame) => void } = {};
-  const prober = new Prober({
-    box,
-    log,
-    livenessTimeoutMs: config.probes.livenessTimeoutMs,
-    imageTimeoutMs: config.probes.imageTimeoutMs,
-    ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
-    imageThresholds: config.probes.image,
-    // Image-health frames also warm the viewers' cache, so a grid shows pictures before anyone asks.
-    onFrame: (cameraId, frame, ok) => {
-      alerting.offerFrame(cameraId, frame.jpeg, ok);
-      frameRelay.to?.(cameraId, frame);
-    },
-  });
-  const scheduler = new Scheduler({
-    concurrency: config.probes.concurrency,
-    onLag: probeMetrics.lag,
-    onMissed: probeMetrics.missed,
-    run: async (camera, kind) => {
-      const result = kind === 'liveness' ? await prober.liveness(camera, shutdown.signal) : await prober.image(camera, shutdown.signal);
-      // A round cut short by shutdown says nothing about the camera.
-      if (!shutdown.signal.aborted) monitor.record(result, kind);
-    },
-  });
-  for (const camera of store.cameras.all()) scheduler.upsert(camera);
+  const probing: Probing = config.redis.url
+    ? await (await import('./jobs/queue-probing.js')).startQueueProbing({ config, store, monitor, log, registry: metrics.registry })
+    : startEmbeddedProbing({
+        cameras: store.cameras.all(),
+        monitor,
+        concurrency: config.probes.concurrency,
+        onLag: probeMetrics.lag,
+        onMissed: probeMetrics.missed,
+        prober: new Prober({
+          box,
+          log,
+          livenessTimeoutMs: config.probes.livenessTimeoutMs,
+          imageTimeoutMs: config.probes.imageTimeoutMs,
+          ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
+          imageThresholds: config.probes.image,
+          // Image-health frames also warm the viewers' cache, so a grid shows pictures before anyone asks.
+          onFrame: (cameraId, frame, ok) => {
+            alerting.offerFrame(cameraId, frame.jpeg, ok);
+            frameRelay.to?.(cameraId, frame);
+          },
+        }),
+      });
   // Registry edits take effect at once, without a restart.
   registry.onChange((event) => {
     if (event.type === 'deleted') {
-      scheduler.remove(event.id);
-      prober.forget(event.id);
+      probing.remove(event.id);
       monitor.forget(event.id);
     } else {
       monitor.syncEnabled(event.camera.id, event.camera.enabled);
-      scheduler.upsert(event.camera);
+      probing.upsert(event.camera);
     }
   });
   // 5. Alerts: policy fed by flips → outbox → notifiers
@@ -185,6 +185,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     monitor,
     alerting,
     ffmpeg,
+    probing,
     async close() {
       if (closed) return;
       closed = true;
@@ -196,8 +197,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 5000).unref();
       });
-      shutdown.abort();
-      await scheduler.stop();
+      await probing.close();
       await alerting.stop();
       roller.stop();
       monitor.stop();

@@ -13,6 +13,9 @@ const port = z.number().int().min(0).max(65535);
 /** Rollup days are 24 h long, so zones without daylight saving (all of Indonesia's) fit best. */
 const timeZone = z.string().max(64).refine(isTimeZone, TIME_ZONE_HINT);
 
+/** A site as queue names know it: lowercase letters, digits and single dashes. */
+export const siteSlug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a site slug: lowercase letters, digits and dashes, e.g. masjid-agung-lasusua');
+
 export const configSchema = z
   .object({
     server: z
@@ -68,6 +71,27 @@ export const configSchema = z
         url: z.url({ protocol: /^rediss?$/ }).optional(),
         /** Prefix of every Redis key. @defaultValue 'pantau' */
         queuePrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('pantau'),
+        /**
+         * Sites probed only by site workers (`PANTAU_WORKER_SITES` on a worker inside the site),
+         * as slugs of the camera's `site` ("Masjid Agung Lasusua" → masjid-agung-lasusua). Their
+         * cameras ride their own queue and are `unknown` (no_worker), never `down`, while no
+         * site worker is alive. Other cameras ride the default queue. @defaultValue []
+         */
+        siteQueues: z.array(siteSlug).default([]),
+        /** Probe rounds in flight at once in one worker. @defaultValue 32 */
+        workerConcurrency: z.number().int().min(1).max(1000).default(32),
+        /** Workers announce themselves this often; one silent for three beats counts as gone. @defaultValue 5000 */
+        heartbeatMs: z.number().int().min(50).max(60_000).default(5000),
+        /**
+         * A queue without a live worker, or a Redis the server cannot reach, for this long
+         * makes the cameras concerned `unknown`. @defaultValue 30000
+         */
+        coverageGraceMs: z.number().int().min(0).max(3_600_000).default(30_000),
+        /**
+         * A job's lock: a worker killed mid-job loses its jobs to another worker after about
+         * this long (BullMQ lockDuration and stalledInterval). @defaultValue 30000
+         */
+        lockMs: z.number().int().min(500).max(600_000).default(30_000),
       })
       .strict()
       .prefault({}),

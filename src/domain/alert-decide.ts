@@ -92,11 +92,20 @@ function sendRecoveries(state: AlertState, now: number, policy: AlertPolicy): Al
   return actions;
 }
 
-/** One notice per flapping spell, gathered by site; held while muted. */
-function announceFlapping(state: AlertState, now: number): AlertAction[] {
-  const fresh = Object.entries(state.cameras)
-    .filter(([, t]) => t.flappingSince !== null && t.flapAnnounced !== t.flappingSince && !isMuted(t, now))
-    .sort(([a], [b]) => (a < b ? -1 : 1));
+/**
+ * One notice per flapping spell, gathered by site; held while muted. `flapping`, when given,
+ * holds every camera whose track has `flappingSince` set (a superset is fine): visiting every
+ * tracked camera costs about a millisecond per 10 000, too much to pay twice per flip.
+ */
+function announceFlapping(state: AlertState, now: number, flapping?: ReadonlySet<string>): AlertAction[] {
+  const fresh: [string, CameraTrack][] = [];
+  const consider = (id: string) => {
+    const t = state.cameras[id];
+    if (t && t.flappingSince !== null && t.flapAnnounced !== t.flappingSince && !isMuted(t, now)) fresh.push([id, t]);
+  };
+  if (flapping) flapping.forEach(consider);
+  else for (const id in state.cameras) consider(id);
+  fresh.sort(([a], [b]) => (a < b ? -1 : 1));
   return bySite(fresh, ([, t]) => t.site).map(([site, members]) => {
     const cameras = members.map(([cameraId, track]) => {
       const since = track.flappingSince ?? now;
@@ -243,10 +252,11 @@ function followUp(state: AlertState, now: number, policy: AlertPolicy): AlertAct
   ];
 }
 
-export function decide(state: AlertState, now: number, policy: AlertPolicy): AlertAction[] {
+/** `flapping`: the cameras whose track has `flappingSince` set, when the caller keeps them (see announceFlapping). */
+export function decide(state: AlertState, now: number, policy: AlertPolicy, flapping?: ReadonlySet<string>): AlertAction[] {
   return [
     ...sendRecoveries(state, now, policy),
-    ...announceFlapping(state, now),
+    ...announceFlapping(state, now, flapping),
     ...raiseAlerts(state, now, policy),
     ...followUp(state, now, policy),
   ];

@@ -56,10 +56,42 @@ export function onFlip(
     throw new Error(`flip of camera ${flip.cameraId} given with the facts of camera ${camera.id}`);
   }
   const next = structuredClone(state);
+  return { state: next, actions: applyInPlace(next, flip, camera, policy) };
+}
+
+/**
+ * Apply stored flips in order: the same state and actions as calling `onFlip` once per flip,
+ * but the state is copied once for the whole batch rather than once per flip. Copying is what
+ * a flip costs when thousands of cameras are tracked, so a burst of flips (every camera after
+ * a start, a district losing power) must not pay it for each one.
+ */
+export function onFlips(
+  state: AlertState,
+  items: readonly { flip: Flip; camera: CameraFacts }[],
+  policy: AlertPolicy = DEFAULT_ALERT_POLICY,
+): AlertStep {
+  const next = structuredClone(state);
+  // The flapping cameras, found once and kept up to date, so a flip does not visit every camera.
+  const flapping = new Set<string>();
+  for (const id in next.cameras) if (next.cameras[id]!.flappingSince !== null) flapping.add(id);
+  const actions: AlertStep['actions'] = [];
+  for (const { flip, camera } of items) {
+    if (flip.cameraId !== camera.id) {
+      throw new Error(`flip of camera ${flip.cameraId} given with the facts of camera ${camera.id}`);
+    }
+    // Copied, because later flips of the batch mutate the state these actions were read from.
+    actions.push(...structuredClone(applyInPlace(next, flip, camera, policy, flapping)));
+  }
+  return { state: next, actions };
+}
+
+function applyInPlace(next: AlertState, flip: Flip, camera: CameraFacts, policy: AlertPolicy, flapping?: Set<string>): AlertStep['actions'] {
   const track = rememberFacts(next, camera);
-  const due = decide(next, flip.at, policy);
+  if (flapping && track.flappingSince !== null) flapping.add(camera.id);
+  else flapping?.delete(camera.id);
+  const due = decide(next, flip.at, policy, flapping);
   applyFlip(next, track, flip);
-  return { state: next, actions: [...due, ...decide(next, flip.at, policy)] };
+  return [...due, ...decide(next, flip.at, policy, flapping)];
 }
 
 /**

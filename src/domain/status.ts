@@ -198,8 +198,14 @@ export function nextImageMemory(
   return { verdict: imageVerdictOf(image) ?? 'no_frame', at: probe.at };
 }
 
+/**
+ * Why probe coverage of a camera was lost in queue mode: no live worker serves its queue, or
+ * the queue (Redis) cannot be reached. The camera did nothing, so it becomes `unknown`.
+ */
+export type CoverageReason = 'no_worker' | 'queue_offline';
+
 /** Why a flip happened: what the probes saw, or what Pantau or an admin did. */
-export type FlipReason = StatusReason | 'disabled' | 'enabled' | 'monitor_offline' | 'monitor_resumed';
+export type FlipReason = StatusReason | CoverageReason | 'disabled' | 'enabled' | 'monitor_offline' | 'monitor_resumed';
 
 /** A stored change of status. Uptime, outages and alerts are all derived from these. */
 export interface Flip {

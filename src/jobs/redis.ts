@@ -1,7 +1,8 @@
 /**
- * The Redis connection for queue mode. ioredis is imported only here, and only when REDIS_URL
- * is set, so the embedded mode never loads it. A dead Redis is reported, never fatal: ioredis
- * keeps reconnecting and /healthz says it is failing meanwhile.
+ * The Redis connection behind /healthz in queue mode (the queue has its own, bullmq-queue.ts).
+ * ioredis is imported dynamically, only when REDIS_URL is set, so the embedded mode never loads
+ * it. A dead Redis is reported, never fatal: ioredis keeps reconnecting and /healthz says it is
+ * failing meanwhile.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';

@@ -3,11 +3,14 @@
  * the pure alert policy, and writes what it decides — the alert and one delivery per recipient
  * contact — together with the policy's new state in one transaction. Sending is the sender's
  * job; a crash between deciding and sending leaves the deliveries in the outbox.
+ * Flips are taken in batches, shortly after they are stored: the policy's state covers every
+ * camera, so work per pass grows with the fleet, and one pass per flip would make a burst of
+ * flips (a start, a district losing power) cost cameras × flips.
  */
 import {
   acknowledge,
   initialAlertState,
-  onFlip,
+  onFlips,
   parseAlertState,
   tick,
   type AlertAction,
@@ -28,12 +31,24 @@ export interface AlertServiceOptions {
   now?: () => number;
   /** Told when new deliveries were queued, so the sender need not wait for its next poll. */
   onQueued?: () => void;
+  /**
+   * How long a stored flip may wait so that flips stored meanwhile are taken in with it. Small
+   * beside the grace period and the tick; large enough to batch a burst. @defaultValue 500
+   */
+  batchMs?: number;
 }
 
 export class AlertService {
   private state: AlertState = initialAlertState();
   private lastFlip = 0;
   private timer: NodeJS.Timeout | undefined;
+  private pending: NodeJS.Timeout | undefined;
+  /**
+   * The state as last written. The state covers every camera (megabytes for a large fleet) and
+   * is mostly unchanged from one tick to the next: rewriting it every few seconds would wear
+   * the small machine's flash for nothing.
+   */
+  private saved: { json: string; lastFlip: number } | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -57,13 +72,15 @@ export class AlertService {
       }
     }
     this.ingest();
-    this.monitor.on('flip', () => this.safely(() => this.ingest()));
+    this.monitor.on('flip', () => this.ingestSoon());
     this.timer = setInterval(() => this.safely(() => this.tick()), this.options.tickMs ?? 5000);
     this.timer.unref();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    clearTimeout(this.pending);
+    this.pending = undefined;
   }
 
   /** Takes in every flip stored since the last one seen. */
@@ -72,17 +89,24 @@ export class AlertService {
       const flips = this.store.flips.since(this.lastFlip, 1000);
       if (flips.length === 0) return;
       const cameras = this.facts();
-      let state = this.state;
-      const actions: AlertAction[] = [];
+      const items = [];
       for (const flip of flips) {
         const facts = cameras.get(flip.cameraId);
-        if (!facts) continue; // a deleted camera: its history went with it
-        const step = onFlip(state, flip, facts, this.options.policy);
-        state = step.state;
-        actions.push(...step.actions);
+        if (facts) items.push({ flip, camera: facts }); // else a deleted camera: its history went with it
       }
-      this.commit(state, flips[flips.length - 1]!.id, actions);
+      const step = onFlips(this.state, items, this.options.policy);
+      this.commit(step.state, flips[flips.length - 1]!.id, step.actions);
     }
+  }
+
+  /** One ingest for the flips stored within `batchMs` of each other; flips stay in the store meanwhile, so none is lost. */
+  private ingestSoon(): void {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.safely(() => this.ingest());
+    }, this.options.batchMs ?? 500);
+    this.pending.unref();
   }
 
   tick(): void {
@@ -99,6 +123,7 @@ export class AlertService {
       this.state = acknowledge(this.state, outageId, by, at);
       this.store.notifications.saveState(this.state, this.lastFlip, at);
     });
+    this.saved = undefined;
     return fresh;
   }
 
@@ -115,6 +140,8 @@ export class AlertService {
   private commit(state: AlertState, lastFlip: number, actions: AlertAction[]): void {
     const now = this.now();
     let queued = 0;
+    const json = JSON.stringify(state);
+    const changed = this.saved === undefined || this.saved.json !== json || this.saved.lastFlip !== lastFlip;
     this.store.cameras.transaction(() => {
       for (const action of actions) {
         if (!this.store.notifications.insertAlert(action, action.kind)) continue;
@@ -123,8 +150,9 @@ export class AlertService {
           queued++;
         }
       }
-      this.store.notifications.saveState(state, lastFlip, now);
+      if (changed) this.store.notifications.saveStateText(json, lastFlip, now);
     });
+    if (changed) this.saved = { json, lastFlip };
     this.state = state;
     this.lastFlip = lastFlip;
     if (actions.length) this.options.log.info({ alerts: actions.map((a) => a.key), deliveries: queued }, 'alerts raised');
@@ -159,7 +187,7 @@ export class AlertService {
       if (m.site) siteMute.set(m.site, Math.max(siteMute.get(m.site) ?? 0, m.until));
     }
     const facts = new Map<string, CameraFacts>();
-    for (const c of this.store.cameras.all()) {
+    for (const c of this.store.cameras.summaries()) {
       facts.set(c.id, {
         id: c.id,
         site: c.site,

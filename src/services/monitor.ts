@@ -3,11 +3,13 @@
  * follows — the raw result, the flip (if any) and the machine's new state — in one transaction.
  * It alone decides statuses; listeners (realtime, alerts) hear about flips after they are stored.
  * On start it resumes every machine, recording the time Pantau was not running as `unknown`.
+ * In queue mode a camera whose probes stopped arriving (no worker, no Redis) is suspended to
+ * `unknown` the same way, and resumes where it stood with its first result after.
  */
 import { EventEmitter } from 'node:events';
 import { initialState, observe, type MachinePolicy, type MachineState, type MachineEvent } from '../domain/status-machine.js';
 import { parseMachineState, resumeAfterRestart, stateFromLastFlip } from '../domain/restart.js';
-import type { Classification, Flip, LayerResults, ProbeResult } from '../domain/status.js';
+import type { Classification, CoverageReason, Flip, LayerResults, ProbeResult } from '../domain/status.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { ProbeKind } from '../store/probe-results.js';
@@ -15,6 +17,7 @@ import type { ProbeKind } from '../store/probe-results.js';
 const HEARTBEAT_MARKER = 'monitor.alive';
 /** Restarts shorter than this leave no gap: a deploy should not fill the history with flips. */
 const MIN_GAP_MS = 5_000;
+const COVERAGE_REASONS: ReadonlySet<string> = new Set<CoverageReason>(['no_worker', 'queue_offline']);
 
 export interface CameraLiveStatus {
   state: MachineState;
@@ -32,6 +35,8 @@ export interface MonitorEvents {
 
 export class Monitor extends EventEmitter<MonitorEvents> {
   private readonly live = new Map<string, CameraLiveStatus>();
+  /** Cameras without probe coverage, with the machine to resume when results flow again. */
+  private readonly suspended = new Map<string, MachineState>();
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
@@ -65,6 +70,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
           state = resumed.state;
         }
         this.live.set(camera.id, { state, layers: {}, lastRound: null });
+        this.restoreSuspension(camera.id, state);
         this.store.flips.saveState(camera.id, state, now);
         this.syncEnabled(camera.id, camera.enabled);
       }
@@ -90,7 +96,17 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     const current = this.live.get(result.cameraId);
     if (!current || !this.store.cameras.exists(result.cameraId)) return;
     const now = this.now();
-    const outcome = observe(current.state, { kind: 'probe', result }, now, this.policy);
+    const saved = this.suspended.get(result.cameraId);
+    let base = current.state;
+    let resumed: Flip | undefined;
+    if (saved) {
+      // A round begun before coverage was lost proves nothing about coverage being back.
+      if (result.at < current.state.since) return;
+      this.suspended.delete(result.cameraId);
+      resumed = { cameraId: result.cameraId, at: Math.max(now, current.state.since), from: 'unknown', to: saved.status, reason: 'monitor_resumed' };
+      base = { ...saved, pending: null, lastProbeAt: current.state.lastProbeAt };
+    }
+    const outcome = observe(base, { kind: 'probe', result }, now, this.policy);
     const layers = { ...current.layers, ...result.layers };
     const lastRound = outcome.classification ? { ...outcome.classification, at: result.at } : current.lastRound;
     const next: CameraLiveStatus = { state: outcome.state, layers, lastRound };
@@ -108,17 +124,49 @@ export class Monitor extends EventEmitter<MonitorEvents> {
           layers: result.layers,
         });
       }
+      if (resumed) this.store.flips.insert(resumed);
       if (outcome.flip) this.store.flips.insert(outcome.flip);
       this.store.flips.saveState(result.cameraId, outcome.state, now);
     });
     this.live.set(result.cameraId, next);
     this.emit('round', result.cameraId, next);
+    if (resumed) this.emit('flip', resumed, base);
     if (outcome.flip) this.emit('flip', outcome.flip, outcome.state);
     for (const event of outcome.events) this.emit('flapping', result.cameraId, event);
   }
 
+  /**
+   * Probe coverage of a camera was lost (queue mode: no live worker for its queue, or Redis
+   * unreachable). Nothing is known about it any more, so it becomes `unknown` with that
+   * reason — not `down`, the camera did nothing. Alerts hold, an open outage stays open, and
+   * the first result after coverage returns resumes the machine where it stood. Returns
+   * whether it was suspended now (not paused, not unknown already).
+   */
+  suspend(cameraId: string, reason: CoverageReason): boolean {
+    const current = this.live.get(cameraId);
+    const state = current?.state;
+    if (!current || !state || state.status === 'paused' || state.status === 'unknown') return false;
+    const now = this.now();
+    const flip: Flip = { cameraId, at: Math.max(now, state.since), from: state.status, to: 'unknown', reason };
+    const next: MachineState = { ...state, status: 'unknown', reason, since: flip.at, pending: null };
+    this.store.cameras.transaction(() => {
+      this.store.flips.insert(flip);
+      this.store.flips.saveState(cameraId, next, now);
+    });
+    this.suspended.set(cameraId, state);
+    this.live.set(cameraId, { ...current, state: next });
+    this.emit('flip', flip, next);
+    return true;
+  }
+
+  /** Whether a camera is suspended for lack of probe coverage. */
+  isSuspended(cameraId: string): boolean {
+    return this.suspended.has(cameraId);
+  }
+
   /** A camera registered, enabled or disabled: pause or resume its machine. */
   syncEnabled(cameraId: string, enabled: boolean): void {
+    if (!enabled) this.suspended.delete(cameraId);
     let current = this.live.get(cameraId);
     if (!current) {
       current = { state: initialState(cameraId, this.now(), true), layers: {}, lastRound: null };
@@ -144,6 +192,16 @@ export class Monitor extends EventEmitter<MonitorEvents> {
 
   forget(cameraId: string): void {
     this.live.delete(cameraId);
+    this.suspended.delete(cameraId);
+  }
+
+  /** After a restart during a coverage loss, the flips say where the camera stood before it. */
+  private restoreSuspension(cameraId: string, state: MachineState): void {
+    if (state.status !== 'unknown' || !COVERAGE_REASONS.has(state.reason)) return;
+    const lost = this.store.flips.last(cameraId);
+    if (!lost || lost.to !== 'unknown' || !COVERAGE_REASONS.has(lost.reason) || lost.from === 'paused' || lost.from === 'unknown') return;
+    const { before } = this.store.flips.forWindow(cameraId, lost.at, lost.at + 1);
+    this.suspended.set(cameraId, { ...state, status: lost.from, reason: before?.to === lost.from ? before.reason : lost.reason, since: before?.to === lost.from ? before.at : lost.at });
   }
 
   private beat(): void {

@@ -12,6 +12,9 @@ import type { Camera } from '../store/cameras.js';
 
 const LIVENESS: readonly Layer[] = ['tcp', 'onvif', 'rtsp'];
 
+/** What a round needs of a camera: its id and endpoints (credentials sealed). Queue-mode jobs carry just this. */
+export type ProbedCamera = Pick<Camera, 'id' | 'onvif' | 'rtsp' | 'snapshot'>;
+
 export interface ProberOptions {
   box: SecretBox;
   log: Logger;
@@ -36,7 +39,7 @@ export class Prober {
     this.now = options.now ?? Date.now;
   }
 
-  async liveness(camera: Camera, signal: AbortSignal): Promise<ProbeResult> {
+  async liveness(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult> {
     const at = this.now();
     const target = this.target(camera);
     const ctx = { signal, deadlineMs: this.options.livenessTimeoutMs };
@@ -51,7 +54,7 @@ export class Prober {
     return { cameraId: camera.id, at, layers };
   }
 
-  async image(camera: Camera, signal: AbortSignal): Promise<ProbeResult> {
+  async image(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult> {
     const at = this.now();
     const target = this.target(camera);
     const probe = this.probes.get('image');
@@ -77,7 +80,7 @@ export class Prober {
   }
 
   /** The camera as probes see it, with passwords unsealed for this round only. */
-  private target(c: Camera): ProbeTarget {
+  private target(c: ProbedCamera): ProbeTarget {
     const open = (sealed: string | null) => {
       if (!sealed) return undefined;
       try {

@@ -1,12 +1,97 @@
 /**
- * Embedded-mode scheduling: each enabled camera gets a liveness tick every `checkIntervalSec`
- * and an image tick every `imageCheckIntervalSec`, first ticks spread by jitter so a fleet does
- * not probe in bursts. A global cap bounds checks in flight; a camera never has two checks at
- * once (a liveness tick that finds the last one still running is counted as missed, an image
- * tick waits its turn). Registry edits reschedule at once; paused cameras are not probed.
+ * Probe scheduling on the JobQueue port. `ProbePlan` turns cameras into two schedules each —
+ * liveness every `checkIntervalSec` (`probe:<id>`) and image health every
+ * `imageCheckIntervalSec` (`image:<id>`) — on the camera's lane, keyed by camera so a camera
+ * never has two checks at once (a tick finding the other kind's check running waits its turn;
+ * one finding its own previous tick still busy is missed). Paused cameras have no schedules. It runs the same against either
+ * adapter: the server uses it in both modes.
+ *
+ * `Scheduler` is the embedded mode's whole loop: a ProbePlan on an in-process queue plus a
+ * consumer that runs each check here, under a global concurrency cap.
  */
+import { LocalQueue } from '../jobs/local-queue.js';
+import type { JobConsumer, JobQueue } from '../jobs/job-queue.js';
+import { DEFAULT_LANE, kindOfSchedule, probeCamera, scheduleId, type ProbeJobData } from '../jobs/probe-jobs.js';
 import type { Camera } from '../store/cameras.js';
 import type { ProbeKind } from '../store/probe-results.js';
+
+const KINDS: readonly ProbeKind[] = ['liveness', 'image'];
+
+export interface ProbePlanOptions {
+  queue: Pick<JobQueue<ProbeJobData>, 'upsertSchedule' | 'removeSchedule' | 'scheduleIds'>;
+  /** The lane a camera's jobs ride. @defaultValue the default lane */
+  laneOf?: (camera: Camera) => string;
+  /** Every lane a camera may ride, so a camera that moved is taken off the others. */
+  lanes?: readonly string[];
+  /** Phase of a camera's ticks within the interval, in [0, everyMs). */
+  offset: (camera: Camera, kind: ProbeKind, everyMs: number) => number;
+}
+
+export class ProbePlan {
+  private readonly laneOf: (camera: Camera) => string;
+  private readonly lanes: readonly string[];
+
+  constructor(private readonly options: ProbePlanOptions) {
+    this.laneOf = options.laneOf ?? (() => DEFAULT_LANE);
+    this.lanes = options.lanes ?? [DEFAULT_LANE];
+  }
+
+  /** Adds or replaces a camera's schedules; a paused camera's are removed. */
+  async upsert(camera: Camera): Promise<void> {
+    if (!camera.enabled) return this.remove(camera.id);
+    const lane = this.laneOf(camera);
+    const data = probeCamera(camera);
+    // Specs are built before any await, so phases are drawn in a fixed order (tests rely on it).
+    const specs = KINDS.map((kind) => {
+      const everyMs = (kind === 'liveness' ? camera.checkIntervalSec : camera.imageCheckIntervalSec) * 1000;
+      return {
+        id: scheduleId(kind, camera.id),
+        lane,
+        name: kind,
+        everyMs,
+        offsetMs: this.options.offset(camera, kind, everyMs),
+        data: { camera: data, kind },
+        key: camera.id,
+      };
+    });
+    await Promise.all([
+      ...specs.map((spec) => this.options.queue.upsertSchedule(spec)),
+      ...this.lanes.filter((other) => other !== lane).map((other) => this.removeFrom(other, camera.id)),
+    ]);
+  }
+
+  async remove(cameraId: string): Promise<void> {
+    await Promise.all(this.lanes.map((lane) => this.removeFrom(lane, cameraId)));
+  }
+
+  /**
+   * Makes the queue hold exactly these cameras' schedules: upserts each (same ids and
+   * phases, so nothing doubles) and removes schedules of cameras not in the list.
+   */
+  async reconcile(cameras: readonly Camera[]): Promise<{ upserted: number; removed: number }> {
+    const wanted = new Set<string>();
+    let upserted = 0;
+    for (const camera of cameras) {
+      await this.upsert(camera);
+      if (!camera.enabled) continue;
+      upserted++;
+      for (const kind of KINDS) wanted.add(`${this.laneOf(camera)}\n${scheduleId(kind, camera.id)}`);
+    }
+    let removed = 0;
+    for (const lane of this.lanes) {
+      for (const id of await this.options.queue.scheduleIds(lane)) {
+        if (kindOfSchedule(id) === undefined || wanted.has(`${lane}\n${id}`)) continue;
+        await this.options.queue.removeSchedule(lane, id);
+        removed++;
+      }
+    }
+    return { upserted, removed };
+  }
+
+  private async removeFrom(lane: string, cameraId: string): Promise<void> {
+    await Promise.all(KINDS.map((kind) => this.options.queue.removeSchedule(lane, scheduleId(kind, cameraId))));
+  }
+}
 
 export interface SchedulerOptions {
   /** Checks in flight at once, across all cameras. @defaultValue 64 */
@@ -17,127 +102,65 @@ export interface SchedulerOptions {
   onLag?: (kind: ProbeKind, lagMs: number) => void;
   onMissed?: (kind: ProbeKind) => void;
   now?: () => number;
+  /** First-tick jitter: a camera's ticks fall at random() × interval into each interval. */
   random?: () => number;
 }
 
-interface CameraSchedule {
-  camera: Camera;
-  timers: Partial<Record<ProbeKind, NodeJS.Timeout>>;
-  /** The chain of this camera's checks: each starts after the previous one ends. */
-  chain: Promise<void>;
-  livenessPending: boolean;
-}
-
+/** The embedded mode's scheduler: ticks, jitter, cap and per-camera exclusion, in process. */
 export class Scheduler {
-  private readonly cameras = new Map<string, CameraSchedule>();
-  private readonly waiting: Array<() => void> = [];
-  private running = 0;
+  private readonly queue: LocalQueue<ProbeJobData>;
+  private readonly plan: ProbePlan;
+  private readonly consumer: JobConsumer;
+  /** The newest version of each scheduled camera: an edit applies to the very next check. */
+  private readonly cameras = new Map<string, Camera>();
   private stopped = false;
-  private readonly now: () => number;
-  private readonly random: () => number;
 
-  constructor(private readonly options: SchedulerOptions) {
-    this.now = options.now ?? Date.now;
-    this.random = options.random ?? Math.random;
+  constructor(options: SchedulerOptions) {
+    const random = options.random ?? Math.random;
+    this.queue = new LocalQueue<ProbeJobData>({ now: options.now });
+    this.plan = new ProbePlan({ queue: this.queue, offset: (_c, _k, everyMs) => random() * everyMs });
+    const kindOf = (name: string): ProbeKind => (name === 'image' ? 'image' : 'liveness');
+    this.consumer = this.queue.consume(
+      async (job) => {
+        const camera = this.cameras.get(job.data.camera.id);
+        if (!camera) return;
+        try {
+          await options.run(camera, job.data.kind, job.scheduledAt);
+        } catch {
+          /* run() reports its own failures; a scheduler keeps ticking whatever happens */
+        }
+      },
+      {
+        lanes: [DEFAULT_LANE],
+        concurrency: options.concurrency,
+        onLag: (job, ms) => options.onLag?.(kindOf(job.name), ms),
+        onMissed: (job) => options.onMissed?.(kindOf(job.name)),
+      },
+    );
   }
 
   get inFlight(): number {
-    return this.running;
+    return this.consumer.inFlight;
   }
 
   /** Adds, replaces or removes (when disabled) a camera's schedule. */
   upsert(camera: Camera): void {
     if (this.stopped) return;
-    const existing = this.cameras.get(camera.id);
-    if (existing) this.clearTimers(existing);
-    if (!camera.enabled) {
-      this.cameras.delete(camera.id);
-      return;
-    }
-    const entry: CameraSchedule = existing ?? { camera, timers: {}, chain: Promise.resolve(), livenessPending: false };
-    entry.camera = camera;
-    this.cameras.set(camera.id, entry);
-    const now = this.now();
-    this.plan(entry, 'liveness', now + this.random() * camera.checkIntervalSec * 1000);
-    this.plan(entry, 'image', now + this.random() * camera.imageCheckIntervalSec * 1000);
+    if (camera.enabled) this.cameras.set(camera.id, camera);
+    else this.cameras.delete(camera.id);
+    void this.plan.upsert(camera);
   }
 
   remove(cameraId: string): void {
-    const entry = this.cameras.get(cameraId);
-    if (entry) this.clearTimers(entry);
     this.cameras.delete(cameraId);
+    void this.plan.remove(cameraId);
   }
 
-  /** Stops ticking and waits for checks already running. */
+  /** Stops ticking, waits for checks already running, and drops those still queued. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const entry of this.cameras.values()) this.clearTimers(entry);
-    await Promise.all([...this.cameras.values()].map((e) => e.chain));
+    await this.consumer.stop();
+    await this.queue.close();
     this.cameras.clear();
-  }
-
-  private plan(entry: CameraSchedule, kind: ProbeKind, at: number): void {
-    const timer = setTimeout(() => this.tick(entry, kind, at), Math.max(0, at - this.now()));
-    timer.unref();
-    entry.timers[kind] = timer;
-  }
-
-  private tick(entry: CameraSchedule, kind: ProbeKind, scheduledAt: number): void {
-    if (this.stopped || this.cameras.get(entry.camera.id) !== entry) return;
-    const interval = (kind === 'liveness' ? entry.camera.checkIntervalSec : entry.camera.imageCheckIntervalSec) * 1000;
-    // Fixed rate: the next tick is due one interval after this one was due, so lag does not accumulate.
-    let next = scheduledAt + interval;
-    if (next <= this.now()) next = this.now() + interval;
-    this.plan(entry, kind, next);
-
-    if (kind === 'liveness') {
-      if (entry.livenessPending) {
-        this.options.onMissed?.(kind);
-        return;
-      }
-      entry.livenessPending = true;
-    }
-    const camera = entry.camera;
-    entry.chain = entry.chain.then(async () => {
-      // Checks still queued when stop() came are dropped, not started.
-      if (this.stopped) {
-        if (kind === 'liveness') entry.livenessPending = false;
-        return;
-      }
-      await this.acquire();
-      if (this.stopped) {
-        if (kind === 'liveness') entry.livenessPending = false;
-        this.release();
-        return;
-      }
-      try {
-        this.options.onLag?.(kind, this.now() - scheduledAt);
-        await this.options.run(camera, kind, scheduledAt);
-      } catch {
-        /* run() reports its own failures; a scheduler keeps ticking whatever happens */
-      } finally {
-        if (kind === 'liveness') entry.livenessPending = false;
-        this.release();
-      }
-    });
-  }
-
-  private acquire(): Promise<void> {
-    if (this.running < this.options.concurrency) {
-      this.running++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiting.push(() => resolve()));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.running--;
-  }
-
-  private clearTimers(entry: CameraSchedule): void {
-    for (const t of Object.values(entry.timers)) clearTimeout(t);
-    entry.timers = {};
   }
 }

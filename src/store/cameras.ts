@@ -43,6 +43,8 @@ export interface Camera {
 
 export type CameraDraft = Omit<Camera, 'id' | 'createdAt' | 'updatedAt'>;
 
+export type CameraSummary = Pick<Camera, 'id' | 'site' | 'parentId' | 'alertGraceSec'>;
+
 /** Who is asking: admins see everything, others what they own or were granted. */
 export type Viewer = { role: 'admin' } | { role: 'owner' | 'viewer'; userId: string };
 
@@ -88,7 +90,12 @@ const SELECT = `SELECT c.*, (SELECT json_group_array(user_id) FROM camera_owners
   FROM cameras c`;
 
 export class CameraStore {
-  constructor(private readonly db: Db) {}
+  // Asked once per probe result: prepared once, not on every call.
+  private readonly existsStmt;
+
+  constructor(private readonly db: Db) {
+    this.existsStmt = db.prepare('SELECT 1 FROM cameras WHERE id = ?');
+  }
 
   list(viewer: Viewer): Camera[] {
     const rows =
@@ -101,6 +108,15 @@ export class CameraStore {
   /** All cameras, for the scheduler. */
   all(): Camera[] {
     return (this.db.prepare(SELECT).all() as Row[]).map(fromRow);
+  }
+
+  /**
+   * What periodic passes over every camera need (alerting's facts), without the rest: building
+   * full camera objects costs ~10 µs a row, over 100 ms for 10 000 cameras, which a pass every
+   * few seconds cannot afford.
+   */
+  summaries(): CameraSummary[] {
+    return this.db.prepare('SELECT id, site, parent_id AS parentId, alert_grace_sec AS alertGraceSec FROM cameras').all() as CameraSummary[];
   }
 
   get(id: string, viewer?: Viewer): Camera | undefined {
@@ -116,7 +132,7 @@ export class CameraStore {
   }
 
   exists(id: string): boolean {
-    return this.db.prepare('SELECT 1 FROM cameras WHERE id = ?').get(id) !== undefined;
+    return this.existsStmt.get(id) !== undefined;
   }
 
   insert(draft: CameraDraft, now: number): Camera {

@@ -72,12 +72,17 @@ export class NotificationStore {
   }
 
   saveState(state: unknown, lastFlip: number, now: number): void {
+    this.saveStateText(JSON.stringify(state), lastFlip, now);
+  }
+
+  /** The state already serialised, for a caller that compares it with what it saved last. */
+  saveStateText(json: string, lastFlip: number, now: number): void {
     this.db
       .prepare(
         `INSERT INTO alert_state (id, state, last_flip, updated_at) VALUES (1, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET state = excluded.state, last_flip = excluded.last_flip, updated_at = excluded.updated_at`,
       )
-      .run(JSON.stringify(state), lastFlip, now);
+      .run(json, lastFlip, now);
   }
 
   /** Stores an alert once; returns false when its key was stored before (a replay). */

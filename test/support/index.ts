@@ -12,6 +12,13 @@ export {
   type RtspCameraMode,
   type RtspCameraOptions,
 } from './rtsp-camera.js';
-export { RtspResponderSimulator, type RtspResponderMode, type RtspResponderOptions } from './rtsp-responder.js';
+export {
+  answerRtsp,
+  readRtspRequests,
+  RtspResponderSimulator,
+  type RtspAnswerContext,
+  type RtspResponderMode,
+  type RtspResponderOptions,
+} from './rtsp-responder.js';
 export { WsDiscoveryResponder } from './ws-discovery-responder.js';
 export { changedPixels, decode, ffmpegUnavailableReason, grabFrame, meanLuma, type Picture } from './frames.js';

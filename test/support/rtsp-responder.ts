@@ -3,6 +3,8 @@
  * H.264 track) like a real camera, with optional Digest/Basic auth, and no media.
  * Pure Node and a few kilobytes per instance, so a test (or a fleet simulator)
  * can run thousands of them in one process where GStreamer and ffmpeg are absent.
+ * The wire half (`readRtspRequests`, `answerRtsp`) is exported on its own, so a fleet
+ * simulator can answer for many cameras from a few servers without one object each.
  */
 import net from 'node:net';
 import { AuthGate, type AuthScheme, type DigestAlgorithm } from './auth-gate.js';
@@ -101,80 +103,96 @@ export class RtspResponderSimulator {
   }
 
   private onConnection(socket: net.Socket): void {
-    let buf = Buffer.alloc(0);
-    socket.on('error', () => socket.destroy());
-    socket.on('data', (chunk: Buffer) => {
-      if (this.currentMode === 'silent') return;
-      buf = Buffer.concat([buf, chunk]);
-      if (buf.length > MAX_REQUEST_BYTES) {
-        socket.destroy();
-        return;
-      }
-      for (;;) {
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const head = buf.subarray(0, end).toString('latin1');
-        const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
-        if (buf.length < end + 4 + length) return;
-        buf = buf.subarray(end + 4 + length);
-        if (!/^[A-Z_]+ \S+ RTSP\/1\.0$/.test(head.split('\r\n')[0] ?? '')) {
-          // Not RTSP (an HTTP client on the wrong port): say so and hang up, as camera RTSP servers do.
-          socket.end('RTSP/1.0 400 Bad Request\r\nCSeq: 0\r\n\r\n');
-          return;
-        }
-        socket.write(this.answer(head));
-      }
+    readRtspRequests(socket, (head) => {
+      if (this.currentMode === 'silent') return null;
+      const { method, reply } = answerRtsp(head, { path: this.path, mode: this.currentMode, gate: this.gate, server: this.opts.server });
+      this.requests[method] = (this.requests[method] ?? 0) + 1;
+      return reply;
     });
   }
+}
 
-  private answer(head: string): string {
-    const lines = head.split('\r\n');
-    const [method = '', uri = ''] = (lines[0] ?? '').split(' ');
-    const header = (name: string): string | undefined =>
-      lines.find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.replace(/^[^:]*:\s*/, '');
-    const cseq = header('CSeq') ?? '0';
-    this.requests[method] = (this.requests[method] ?? 0) + 1;
-    const base = [`CSeq: ${cseq}`, `Server: ${this.opts.server ?? 'Hikvision-Webs'}`, `Date: ${new Date().toUTCString()}`];
-    const reply = (status: string, extra: string[] = [], body = ''): string =>
-      [`RTSP/1.0 ${status}`, ...base, ...extra, ...(body ? [`Content-Length: ${Buffer.byteLength(body)}`] : []), '', body].join('\r\n');
+/** How one camera answers, for `answerRtsp`. */
+export interface RtspAnswerContext {
+  /** The stream path DESCRIBE must name. */
+  path: string;
+  /** `ok`, `no-video` or `bad-sdp` shape the answer; other modes are the caller's business. */
+  mode: RtspResponderMode;
+  gate?: AuthGate | undefined;
+  /** @defaultValue 'Hikvision-Webs' */
+  server?: string | undefined;
+}
 
-    if (method === 'OPTIONS') {
-      return reply('200 OK', ['Public: OPTIONS, DESCRIBE, PLAY, PAUSE, SETUP, TEARDOWN, SET_PARAMETER, GET_PARAMETER']);
+/**
+ * Reads RTSP requests off a socket (pipelined or split across packets, bounded in size) and
+ * writes whatever `answer` returns for each; `null` means stay silent, as hung firmware does.
+ * Anything that is not RTSP gets a 400 and a hang-up, as camera RTSP servers do.
+ */
+export function readRtspRequests(socket: net.Socket, answer: (head: string) => string | null): void {
+  let buf: Buffer = Buffer.alloc(0);
+  socket.on('error', () => socket.destroy());
+  socket.on('data', (chunk: Buffer) => {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    if (buf.length > MAX_REQUEST_BYTES) {
+      socket.destroy();
+      return;
     }
-    if (method !== 'DESCRIBE') return reply('405 Method Not Allowed', ['Allow: OPTIONS, DESCRIBE']);
-    if (this.gate && !this.gate.check('DESCRIBE', header('Authorization'))) {
-      return reply('401 Unauthorized', this.gate.challenges().map((c) => `WWW-Authenticate: ${c}`));
+    for (;;) {
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = buf.subarray(0, end).toString('latin1');
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+      if (buf.length < end + 4 + length) return;
+      buf = buf.subarray(end + 4 + length);
+      if (!/^[A-Z_]+ \S+ RTSP\/1\.0$/.test(head.split('\r\n')[0] ?? '')) {
+        socket.end('RTSP/1.0 400 Bad Request\r\nCSeq: 0\r\n\r\n');
+        return;
+      }
+      const reply = answer(head);
+      if (reply === null) return;
+      socket.write(reply);
     }
-    if (pathOf(uri) !== this.path.replace(/\/$/, '')) {
-      return reply('404 Not Found');
-    }
-    return reply('200 OK', [`Content-Base: ${uri}/`, 'Content-Type: application/sdp'], this.sdp(uri));
+  });
+}
+
+/** One request head in, the camera's reply out (status line, headers and SDP body). */
+export function answerRtsp(head: string, ctx: RtspAnswerContext): { method: string; reply: string } {
+  const lines = head.split('\r\n');
+  const [method = '', uri = ''] = (lines[0] ?? '').split(' ');
+  const header = (name: string): string | undefined =>
+    lines.find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.replace(/^[^:]*:\s*/, '');
+  const cseq = header('CSeq') ?? '0';
+  const base = [`CSeq: ${cseq}`, `Server: ${ctx.server ?? 'Hikvision-Webs'}`, `Date: ${new Date().toUTCString()}`];
+  const reply = (status: string, extra: string[] = [], body = ''): string =>
+    [`RTSP/1.0 ${status}`, ...base, ...extra, ...(body ? [`Content-Length: ${Buffer.byteLength(body)}`] : []), '', body].join('\r\n');
+
+  if (method === 'OPTIONS') {
+    return { method, reply: reply('200 OK', ['Public: OPTIONS, DESCRIBE, PLAY, PAUSE, SETUP, TEARDOWN, SET_PARAMETER, GET_PARAMETER']) };
   }
-
-  private sdp(uri: string): string {
-    if (this.currentMode === 'bad-sdp') return '<html><body>500 Internal Error</body></html>\r\nm=vid';
-    const session = [
-      'v=0',
-      `o=- ${Date.now()} 1 IN IP4 ${LOOPBACK}`,
-      's=Media Presentation',
-      'e=NONE',
-      't=0 0',
-      `a=control:${uri}/`,
-    ];
-    const video = [
-      'm=video 0 RTP/AVP 96',
-      'c=IN IP4 0.0.0.0',
-      'b=AS:4096',
-      'a=recvonly',
-      'a=x-dimensions:1920,1080',
-      `a=control:${uri}/trackID=1`,
-      'a=rtpmap:96 H264/90000',
-      `a=fmtp:96 profile-level-id=42C028;packetization-mode=1;sprop-parameter-sets=${SPROP}`,
-    ];
-    const audio = ['m=audio 0 RTP/AVP 0', 'c=IN IP4 0.0.0.0', 'a=recvonly', `a=control:${uri}/trackID=2`, 'a=rtpmap:0 PCMU/8000'];
-    const media = this.currentMode === 'no-video' ? audio : [...video, ...audio];
-    return [...session, ...media, ''].join('\r\n');
+  if (method !== 'DESCRIBE') return { method, reply: reply('405 Method Not Allowed', ['Allow: OPTIONS, DESCRIBE']) };
+  if (ctx.gate && !ctx.gate.check('DESCRIBE', header('Authorization'))) {
+    return { method, reply: reply('401 Unauthorized', ctx.gate.challenges().map((c) => `WWW-Authenticate: ${c}`)) };
   }
+  if (pathOf(uri) !== ctx.path.replace(/\/$/, '')) return { method, reply: reply('404 Not Found') };
+  return { method, reply: reply('200 OK', [`Content-Base: ${uri}/`, 'Content-Type: application/sdp'], sdp(uri, ctx.mode)) };
+}
+
+function sdp(uri: string, mode: RtspResponderMode): string {
+  if (mode === 'bad-sdp') return '<html><body>500 Internal Error</body></html>\r\nm=vid';
+  const session = ['v=0', `o=- ${Date.now()} 1 IN IP4 ${LOOPBACK}`, 's=Media Presentation', 'e=NONE', 't=0 0', `a=control:${uri}/`];
+  const video = [
+    'm=video 0 RTP/AVP 96',
+    'c=IN IP4 0.0.0.0',
+    'b=AS:4096',
+    'a=recvonly',
+    'a=x-dimensions:1920,1080',
+    `a=control:${uri}/trackID=1`,
+    'a=rtpmap:96 H264/90000',
+    `a=fmtp:96 profile-level-id=42C028;packetization-mode=1;sprop-parameter-sets=${SPROP}`,
+  ];
+  const audio = ['m=audio 0 RTP/AVP 0', 'c=IN IP4 0.0.0.0', 'a=recvonly', `a=control:${uri}/trackID=2`, 'a=rtpmap:0 PCMU/8000'];
+  const media = mode === 'no-video' ? audio : [...video, ...audio];
+  return [...session, ...media, ''].join('\r\n');
 }
 
 function pathOf(uri: string): string | undefined {

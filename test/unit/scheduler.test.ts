@@ -79,6 +79,21 @@ describe('scheduler', () => {
     await stopAll(s);
   });
 
+  it('a liveness tick waits for the camera’s image check to end; it is not missed', async () => {
+    const runs: { kind: ProbeKind; at: number }[] = [];
+    const missed: ProbeKind[] = [];
+    const run = async (_c: Camera, kind: ProbeKind) => {
+      runs.push({ kind, at: Date.now() });
+      await new Promise((r) => setTimeout(r, kind === 'image' ? 4000 : 10));
+    };
+    const s = new Scheduler({ concurrency: 10, run, random: () => 0, onMissed: (k) => missed.push(k) });
+    s.upsert(camera('busy', { checkIntervalSec: 5, imageCheckIntervalSec: 5 }));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(missed).toEqual([]);
+    expect(runs.filter((r) => r.kind === 'liveness').length).toBeGreaterThanOrEqual(11);
+    await stopAll(s);
+  });
+
   it('does not probe paused cameras, and takes edits at once', async () => {
     const rec = recorder(10);
     const s = new Scheduler({ concurrency: 10, run: rec.run, random: () => 0 });

@@ -1,0 +1,84 @@
+/**
+ * Probing as the server sees it, whatever the mode: cameras go in (registry edits), statuses
+ * come out through the monitor. The embedded mode is here (scheduler → prober → monitor, one
+ * process); the queue mode is queue-probing.ts, loaded only when REDIS_URL is set.
+ */
+import { EventEmitter } from 'node:events';
+import type { Monitor } from '../services/monitor.js';
+import type { Prober } from '../services/prober.js';
+import { Scheduler } from '../services/scheduler.js';
+import type { Camera } from '../store/cameras.js';
+import type { ProbeKind } from '../store/probe-results.js';
+
+/** One result stored, for metrics, tests and benchmarks. */
+export interface StoredRound {
+  cameraId: string;
+  kind: ProbeKind;
+  /** When the tick was due. */
+  scheduledAt: number;
+  /** When the monitor had stored it. */
+  storedAt: number;
+  /** Which worker probed it ('local' in the embedded mode). */
+  worker: string;
+}
+
+export interface ProbingEvents {
+  stored: [StoredRound];
+  duplicate: [StoredRound];
+}
+
+export interface Probing {
+  readonly mode: 'embedded' | 'queue';
+  /**
+   * `stored` after each result went through the monitor; `duplicate` for a tick reported again
+   * (a job re-run after its worker died) and dropped.
+   */
+  readonly events: EventEmitter<ProbingEvents>;
+  /** A camera was registered or edited (paused cameras are taken off the plan). */
+  upsert(camera: Camera): void;
+  remove(cameraId: string): void;
+  /** Stops taking work, finishes or hands back what runs, closes connections. */
+  close(): Promise<void>;
+}
+
+export interface EmbeddedProbingOptions {
+  /** Cameras to plan at start. */
+  cameras: readonly Camera[];
+  monitor: Monitor;
+  prober: Prober;
+  concurrency: number;
+  onLag?: (kind: ProbeKind, lagMs: number) => void;
+  onMissed?: (kind: ProbeKind) => void;
+}
+
+export function startEmbeddedProbing(options: EmbeddedProbingOptions): Probing {
+  const { monitor, prober } = options;
+  const events = new EventEmitter<ProbingEvents>();
+  const shutdown = new AbortController();
+  const scheduler = new Scheduler({
+    concurrency: options.concurrency,
+    onLag: options.onLag,
+    onMissed: options.onMissed,
+    run: async (camera, kind, scheduledAt) => {
+      const result = kind === 'liveness' ? await prober.liveness(camera, shutdown.signal) : await prober.image(camera, shutdown.signal);
+      // A round cut short by shutdown says nothing about the camera.
+      if (shutdown.signal.aborted) return;
+      monitor.record(result, kind);
+      events.emit('stored', { cameraId: camera.id, kind, scheduledAt, storedAt: Date.now(), worker: 'local' });
+    },
+  });
+  for (const camera of options.cameras) scheduler.upsert(camera);
+  return {
+    mode: 'embedded',
+    events,
+    upsert: (camera) => scheduler.upsert(camera),
+    remove(cameraId) {
+      scheduler.remove(cameraId);
+      prober.forget(cameraId);
+    },
+    async close() {
+      shutdown.abort();
+      await scheduler.stop();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * One queue-mode worker: what `npm run worker` starts. It needs only Redis and the key that
+ * opens camera credentials (PANTAU_SECRET, or the server's key file); it probes the cameras of
+ * its lanes and sends results back, and never opens the store. A site worker
+ * (PANTAU_WORKER_SITES) takes only its sites' lanes, so it can sit inside a site's LAN, behind
+ * NAT, and reach cameras the server cannot.
+ */
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { siteSlug, type Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import { locateFfmpeg } from '../protocols/ffmpeg-locate.js';
+import { SecretBox } from '../security/secret-box.js';
+import { Prober } from '../services/prober.js';
+import { BullmqQueue } from './bullmq-queue.js';
+import { DEFAULT_LANE, siteLane, type QueueJobData } from './probe-jobs.js';
+import { startProbeWorker } from './probe-worker.js';
+
+export class WorkerSetupError extends Error {}
+
+export interface RunningWorker {
+  name: string;
+  lanes: string[];
+  /** Stops taking jobs, lets running rounds finish (or hands them back after `graceMs`), closes Redis. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** `lasusua, masjid-agung` → validated slugs; empty means "the default lane". */
+export function parseWorkerSites(raw: string | undefined): string[] {
+  const sites = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = sites.filter((s) => !siteSlug.safeParse(s).success);
+  if (bad.length) throw new WorkerSetupError(`PANTAU_WORKER_SITES: ${bad.join(', ')}: expected site slugs (lowercase letters, digits and dashes, e.g. masjid-agung-lasusua)`);
+  return [...new Set(sites)];
+}
+
+/** The key that opens camera credentials; a worker never makes one up (it could open nothing). */
+export function workerSecretBox(config: Config): SecretBox {
+  if (config.secret) return SecretBox.fromSecret(config.secret);
+  const file = path.resolve(config.dataDir, 'secret.key');
+  if (!existsSync(file)) {
+    throw new WorkerSetupError(`a worker needs the server's key to open camera passwords: set PANTAU_SECRET, or give it the server's key file at ${file} (PANTAU_DATA_DIR)`);
+  }
+  return SecretBox.fromKeyFile(file);
+}
+
+export async function startWorker(config: Config, options: { sites: string[]; log: Logger; name?: string }): Promise<RunningWorker> {
+  const { log } = options;
+  if (!config.redis.url) throw new WorkerSetupError('a worker needs REDIS_URL (redis.url)');
+  const box = workerSecretBox(config);
+  const ffmpeg = await locateFfmpeg(config.ffmpeg.path);
+  if (!ffmpeg.found) log.warn({ tried: ffmpeg.tried }, 'ffmpeg not found: frame checks over RTSP are disabled on this worker');
+  const lanes = options.sites.length ? options.sites.map(siteLane) : [DEFAULT_LANE];
+  const name = options.name ?? `${hostname()}-${process.pid}${options.sites.length ? `-${options.sites.join('+')}` : ''}`;
+  const queue = await BullmqQueue.open<QueueJobData>({
+    url: config.redis.url,
+    prefix: config.redis.queuePrefix,
+    log,
+    lockMs: config.redis.lockMs,
+    heartbeatMs: config.redis.heartbeatMs,
+    consumerName: name,
+  });
+  const prober = new Prober({
+    box,
+    log,
+    livenessTimeoutMs: config.probes.livenessTimeoutMs,
+    imageTimeoutMs: config.probes.imageTimeoutMs,
+    ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
+    imageThresholds: config.probes.image,
+  });
+  const consumer = startProbeWorker({ queue, prober, lanes, concurrency: config.redis.workerConcurrency, name, log });
+  log.info({ name, lanes, concurrency: config.redis.workerConcurrency, prefix: config.redis.queuePrefix }, 'worker is taking probe jobs');
+  let stopping: Promise<void> | undefined;
+  return {
+    name,
+    lanes,
+    stop(graceMs = config.probes.imageTimeoutMs + 5000) {
+      stopping ??= (async () => {
+        await consumer.stop({ graceMs });
+        await queue.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** For container health checks: does a fresh heartbeat from this host exist? */
+export async function workerAliveHere(config: Config, log: Logger): Promise<boolean> {
+  if (!config.redis.url) return false;
+  const queue = await BullmqQueue.open({ url: config.redis.url, prefix: config.redis.queuePrefix, log, consumerName: 'health-check', readyTimeoutMs: 3000 });
+  try {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await queue.commands.scan(cursor, 'MATCH', `${config.redis.queuePrefix}:consumers:*`, 'COUNT', 500);
+      cursor = next;
+      keys.push(...found);
+    } while (cursor !== '0');
+    const beats = keys.length ? await queue.commands.mget(...keys) : [];
+    return beats.some((raw) => raw !== null && (JSON.parse(raw) as { host?: string }).host === hostname());
+  } catch {
+    return false;
+  } finally {
+    await queue.close();
+  }
+}
