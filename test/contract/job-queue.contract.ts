@@ -176,8 +176,9 @@ export function jobQueueContract(adapter: string, open: () => Promise<QueueUnder
       // "slow" holds the camera longer than its interval: its own next ticks are missed, while
       // "patient" (another schedule on the same key) waits for the key and runs.
       await queue.upsertSchedule({ id: 'probe:cam', lane: 'a', name: 'slow', everyMs: 200, offsetMs: 10, data: { key: 'cam' }, key: 'cam' });
-      await queue.upsertSchedule({ id: 'image:cam', lane: 'a', name: 'patient', everyMs: 700, offsetMs: 100, data: { key: 'cam' }, key: 'cam' });
-      await sleep(1800);
+      // A second between "patient" ticks leaves room for a loaded CI machine: it waits at most one "slow" run.
+      await queue.upsertSchedule({ id: 'image:cam', lane: 'a', name: 'patient', everyMs: 1500, offsetMs: 100, data: { key: 'cam' }, key: 'cam' });
+      await sleep(3300);
       await Promise.all([queue.removeSchedule('a', 'probe:cam'), queue.removeSchedule('a', 'image:cam')]);
       await consumer.stop();
       expect(peakPerKey).toBe(1);
