@@ -69,10 +69,12 @@ export class FlipStore {
       if (!e) out.set(id, (e = { before: null, flips: [] }));
       return e;
     };
+    // One index seek per camera for its last flip before `from`, rather than grouping every flip
+    // ever stored: this runs every minute (rollups) and for every report, and flips are kept forever.
     const before = this.db
       .prepare(
-        `SELECT f.* FROM flips f JOIN (SELECT camera_id, max(id) AS id FROM flips WHERE at < ? GROUP BY camera_id) last
-         ON f.id = last.id`,
+        `SELECT f.* FROM cameras c JOIN flips f ON f.id = (
+           SELECT id FROM flips WHERE camera_id = c.id AND at < ? ORDER BY at DESC, id DESC LIMIT 1)`,
       )
       .all(from) as FlipRow[];
     for (const r of before) entry(r.camera_id).before = toFlip(r);
@@ -86,16 +88,21 @@ export class FlipStore {
    * its last flip to up or paused. Cameras not in an outage are absent.
    */
   openOutages(): Map<string, { start: number; cause: FlipReason }> {
+    // Per camera, through the (camera_id, at) index: its last flip, and only when that is not up
+    // or paused, a walk back to its last good flip and forward to the first bad one after it.
+    // Grouping every flip ever stored instead took ~100 ms a year of 1 000 cameras, and grows.
     const rows = this.db
       .prepare(
-        `SELECT f.camera_id, f.at, f.reason FROM flips f
-         JOIN (
-           SELECT b.camera_id, min(b.id) AS id FROM flips b
-           LEFT JOIN (SELECT camera_id, max(id) AS id FROM flips WHERE to_status IN ('up', 'paused') GROUP BY camera_id) g
-             ON g.camera_id = b.camera_id
-           WHERE b.to_status IN ('degraded', 'down') AND b.id > coalesce(g.id, 0)
-           GROUP BY b.camera_id
-         ) first ON f.id = first.id`,
+        `SELECT f.camera_id, f.at, f.reason FROM cameras c
+         JOIN flips last ON last.id = (SELECT id FROM flips WHERE camera_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
+         JOIN flips f ON f.id = (
+           SELECT b.id FROM flips b, (
+             SELECT coalesce(max(g.id), 0) AS id, coalesce(max(g.at), 0) AS at FROM (
+               SELECT id, at FROM flips WHERE camera_id = c.id AND to_status IN ('up', 'paused') ORDER BY at DESC, id DESC LIMIT 1) g
+           ) good
+           WHERE b.camera_id = c.id AND b.to_status IN ('degraded', 'down') AND b.at >= good.at AND b.id > good.id
+           ORDER BY b.at, b.id LIMIT 1)
+         WHERE last.to_status NOT IN ('up', 'paused')`,
       )
       .all() as { camera_id: string; at: number; reason: FlipReason }[];
     return new Map(rows.map((r) => [r.camera_id, { start: r.at, cause: r.reason }]));

@@ -1,6 +1,8 @@
 /**
  * Minute, hour and day rollups per camera, and the markers that say how far rolling has got
- * (and when the monitor was last alive). Upserts make re-rolling a bucket idempotent.
+ * (and when the monitor was last alive). Upserts make re-rolling a bucket idempotent. Sums of
+ * day rollups over long windows are kept until a day rollup changes: whole days change once a
+ * night, and the agency report asks for a year of them for every camera.
  */
 import type { Db } from './db.js';
 import type { BucketSize, Rollup } from '../domain/rollup.js';
@@ -42,6 +44,7 @@ export class RollupStore {
     this.db.transaction(() => {
       for (const r of rollups) this.upsertStmt.run({ ...r, ...r.secondsByStatus });
     })();
+    if (rollups.some((r) => r.bucketSize === 'day')) daySumsChanged(this.db);
   }
 
   /** Rollups of one size in [from, to), for one camera or all. */
@@ -57,6 +60,7 @@ export class RollupStore {
   }
 
   pruneBefore(size: BucketSize, t: number): number {
+    if (size === 'day') daySumsChanged(this.db);
     return this.db.prepare('DELETE FROM rollups WHERE size = ? AND bucket_start < ?').run(size, t).changes;
   }
 
@@ -93,13 +97,36 @@ export interface SummedDays {
   paused: number;
 }
 
+/** Every camera's days over a window longer than this are summed by walking the primary key. */
+const LONG_WINDOW_MS = 45 * 86_400_000;
+
+/**
+ * The last long-window sum of every camera per database, dropped whenever day rollups change
+ * through this store. (A deleted camera's rows go by cascade; its stale entry is never asked for.)
+ */
+const daySums = new WeakMap<Db, { from: number; to: number; sums: Map<string, SummedDays> }>();
+
+function daySumsChanged(db: Db): void {
+  daySums.delete(db);
+}
+
 /** Sums of day rollups per camera over [from, to): one indexed aggregate, not a scan in JS. */
 export function sumDayRollups(db: Db, from: number, to: number, cameraId?: string): Map<string, SummedDays> {
+  const long = !cameraId && to - from > LONG_WINDOW_MS;
+  const cached = long ? daySums.get(db) : undefined;
+  if (cached && cached.from === from && cached.to === to) return new Map(cached.sums);
+  // For every camera over a long window, SQLite would pick the (size, bucket_start) index, then
+  // look each row up in the table and sort for GROUP BY: 0.7 s for a year of 1 000 cameras.
+  // `+bucket_start` steers it to the primary key (size, camera_id, bucket_start) instead: one
+  // pass in camera order, no sort, 5× faster. Short windows keep the index (fewer rows).
+  const range = long ? '+bucket_start >= ? AND +bucket_start < ?' : 'bucket_start >= ? AND bucket_start < ?';
   const sql = `SELECT camera_id, count(*) AS days, sum(s_up) AS up, sum(s_degraded) AS degraded, sum(s_down) AS down,
       sum(s_unknown) AS unknown, sum(s_paused) AS paused
-    FROM rollups WHERE size = 'day' AND bucket_start >= ? AND bucket_start < ? ${cameraId ? 'AND camera_id = ?' : ''}
+    FROM rollups WHERE size = 'day' AND ${range} ${cameraId ? 'AND camera_id = ?' : ''}
     GROUP BY camera_id`;
   const args = cameraId ? [from, to, cameraId] : [from, to];
   const rows = db.prepare(sql).all(...args) as (SummedDays & { camera_id: string })[];
-  return new Map(rows.map(({ camera_id, ...sums }) => [camera_id, sums]));
+  const sums = new Map(rows.map(({ camera_id, ...s }) => [camera_id, s]));
+  if (long) daySums.set(db, { from, to, sums: new Map(sums) });
+  return sums;
 }

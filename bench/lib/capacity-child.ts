@@ -1,0 +1,177 @@
+/**
+ * One Pantau for the probe-capacity benchmark, in a process of its own so that CPU and memory
+ * are Pantau's alone, compiled (lib/compiled.ts) rather than under tsx: starts the real server
+ * (embedded mode) on a data dir the parent filled with fleet cameras, lets the first ticks
+ * spread out, then measures a window: CPU time,
+ * RSS, event-loop delay, every liveness tick's lag (start minus due time, the figure behind
+ * `pantau_probe_lag_seconds`), missed ticks, and what the raw results cost on disk.
+ * Driven over IPC by probe-capacity.ts; sends one `result` message and exits.
+ */
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { Counter, Histogram } from 'prom-client';
+import { configSchema } from '../../src/config/schema.js';
+import { createLogger } from '../../src/log.js';
+import { startPantau } from '../../src/server.js';
+import { percentile, sleep } from './stats.js';
+import { saveProfile, startAllocationSampling, startProfile, summarise, type ProfileSummary } from './profile.js';
+
+export interface CapacityJob {
+  cameras: number;
+  /** Holds pantau.db with the cameras registered; the parent deletes it. */
+  dataDir: string;
+  intervalSec: number;
+  imageIntervalSec: number;
+  warmupSec: number;
+  windowSec: number;
+  onvif: boolean;
+  /** Write a CPU profile of the window here (and summarise it). */
+  profileFile?: string;
+  /** Sample allocations over the window instead. */
+  allocations?: boolean;
+}
+
+export interface CapacityResult {
+  cameras: number;
+  cpuPct: number;
+  /** Of which in the kernel (sockets, file writes). */
+  cpuSystemPct: number;
+  rssMb: number;
+  rssMaxMb: number;
+  heapMb: number;
+  /** process.memoryUsage() at the end of the window, then after a full GC, in MB. */
+  memory: Record<string, number>;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  ticks: number;
+  expectedTicks: number;
+  missed: number;
+  imageChecks: number;
+  loopDelayP99Ms: number;
+  statuses: Record<string, number>;
+  rawBytesPerRow: number;
+  startMs: number;
+  /** From listening until no camera is `unknown` any more (every first verdict stored); NaN if not within the warm-up. */
+  settledMs: number;
+  /** CPU share of one core over the warm-up, start-up storm included. */
+  warmupCpuPct: number;
+  profile?: ProfileSummary;
+  allocations?: { totalMb: number; top: { name: string; where: string; mb: number }[] };
+}
+
+// Every lag the scheduler reports passes through the histogram; keep the raw values too.
+// prom-client binds `observe`/`inc` per instance to these prototype methods (no exemplars).
+const lags: number[] = [];
+let imageChecks = 0;
+let missed = 0;
+let measuring = false;
+type Method = (this: { name: string }, ...a: unknown[]) => void;
+const histogram = Histogram.prototype as unknown as Record<'observeWithoutExemplar', Method>;
+const observe = histogram.observeWithoutExemplar;
+histogram.observeWithoutExemplar = function (labels, value) {
+  if (measuring && this.name === 'pantau_probe_lag_seconds' && typeof labels === 'object' && labels) {
+    if ((labels as { kind?: string }).kind === 'liveness') lags.push((value as number) * 1000);
+    else imageChecks++;
+  }
+  observe.call(this, labels, value);
+};
+const counter = Counter.prototype as unknown as Record<'incWithoutExemplar', Method>;
+const inc = counter.incWithoutExemplar;
+counter.incWithoutExemplar = function (...a) {
+  if (measuring && this.name === 'pantau_probe_missed_total') missed++;
+  inc.apply(this, a);
+};
+
+async function measure(job: CapacityJob): Promise<CapacityResult> {
+  const dataDir = job.dataDir;
+  {
+    const config = configSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir, log: { level: 'warn' }, secret: 'fleet-benchmark-secret-0123456789abcdef' });
+    const started = performance.now();
+    const pantau = await startPantau(config, createLogger('warn', process.stderr as never));
+    const startMs = performance.now() - started;
+    const warm0 = process.cpuUsage();
+    const listening = performance.now();
+    let settledMs = NaN;
+    const settle = setInterval(() => {
+      if (Number.isNaN(settledMs) && (pantau.monitor.counts().unknown ?? 0) === 0) settledMs = performance.now() - listening;
+    }, 250);
+    await sleep(job.warmupSec * 1000);
+    clearInterval(settle);
+    const warm = process.cpuUsage(warm0);
+    const warmupCpuPct = ((warm.user + warm.system) / ((performance.now() - listening) * 1000)) * 100;
+
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const rss: number[] = [];
+    const sampler = setInterval(() => rss.push(process.memoryUsage.rss()), 1000);
+    const stopProfile = job.profileFile ? await startProfile() : undefined;
+    const stopAllocations = job.allocations ? await startAllocationSampling() : undefined;
+    measuring = true;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await sleep(job.windowSec * 1000);
+    const cpu = process.cpuUsage(cpu0);
+    const wallUs = (performance.now() - t0) * 1000;
+    measuring = false;
+    const profile = stopProfile ? await stopProfile() : undefined;
+    const allocations = stopAllocations ? await stopAllocations() : undefined;
+    clearInterval(sampler);
+    loop.disable();
+    if (profile && job.profileFile) saveProfile(job.profileFile, profile);
+
+    const statuses = pantau.monitor.counts();
+    const rawBytesPerRow = rawRowBytes(path.join(dataDir, 'pantau.db'));
+    const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
+    const mb = (m: NodeJS.MemoryUsage, suffix: string) => Object.fromEntries(Object.entries(m).map(([k, v]) => [`${k}${suffix}`, Math.round(v / 2 ** 20)]));
+    const memory = mb(process.memoryUsage(), '');
+    (globalThis as { gc?: () => void }).gc?.();
+    Object.assign(memory, mb(process.memoryUsage(), 'AfterGc'));
+    await pantau.close();
+    return {
+      cameras: job.cameras,
+      cpuPct: ((cpu.user + cpu.system) / wallUs) * 100,
+      cpuSystemPct: (cpu.system / wallUs) * 100,
+      rssMb: (rss.at(-1) ?? 0) / 2 ** 20,
+      rssMaxMb: Math.max(...rss) / 2 ** 20,
+      heapMb,
+      memory,
+      lagP50Ms: percentile(lags, 50),
+      lagP99Ms: percentile(lags, 99),
+      lagMaxMs: Math.max(...lags),
+      ticks: lags.length,
+      expectedTicks: Math.round((job.cameras * job.windowSec) / job.intervalSec),
+      missed,
+      imageChecks,
+      loopDelayP99Ms: loop.percentile(99) / 1e6,
+      statuses,
+      rawBytesPerRow,
+      startMs,
+      settledMs,
+      warmupCpuPct,
+      ...(profile ? { profile: summarise(profile) } : {}),
+      ...(allocations ? { allocations } : {}),
+    };
+  }
+}
+
+/** Bytes on disk per raw probe result (table and its indexes), from SQLite's own page accounting. */
+function rawRowBytes(file: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    const bytes = db.prepare("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN ('probe_results', 'probe_results_camera_at', 'probe_results_at')").pluck().get() as number;
+    const rows = db.prepare('SELECT count(*) FROM probe_results').pluck().get() as number;
+    return rows ? bytes / rows : NaN;
+  } finally {
+    db.close();
+  }
+}
+
+process.once('message', (job: CapacityJob) => {
+  measure(job)
+    .then((result) => process.send?.({ type: 'result', result }))
+    .catch((err: unknown) => process.send?.({ type: 'error', message: err instanceof Error ? err.stack : String(err) }))
+    .finally(() => setTimeout(() => process.exit(0), 200));
+});
+process.once('disconnect', () => process.exit(0));

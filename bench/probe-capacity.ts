@@ -1,0 +1,157 @@
+/**
+ * Figure 1, probe capacity: how many cameras one Pantau process watches at a 30 s liveness
+ * interval, and what it costs. For each fleet size a fleet process stands up the cameras
+ * (1 % down, 1 % slow), a Pantau process (lib/capacity-child.ts) watches them, and after a
+ * warm-up a window of at least two intervals is measured: CPU share of one core, RSS, tick
+ * lag p50/p99, missed ticks. Several runs per size; medians and spreads are printed.
+ *
+ *   npm run bench -- --only probe-capacity [--sizes 1000,5000,10000] [--runs 3]
+ *     [--interval 30] [--window 60] [--warmup 40] [--image] [--onvif] [--profile]
+ *
+ * `--image` keeps image checks at the default 5 min (by default they are pushed out of the
+ * window: figure 5 costs them); `--profile` adds one profiled run per size and prints where
+ * the CPU went.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../src/config/load.js';
+import { openStore } from '../src/store/index.js';
+import { Args } from './lib/args.js';
+import type { CapacityJob, CapacityResult } from './lib/capacity-child.js';
+import { forkTs, isMain } from './lib/child.js';
+import { checkCosts, type CheckCosts } from './lib/check-cost.js';
+import { compiled } from './lib/compiled.js';
+import { fleetCamera } from './lib/fleet-sim.js';
+import { insertFleet } from './lib/fleet-register.js';
+import { printSummary } from './lib/profile.js';
+import { figure, machine, printFigure, printMachine, saveResults, type Figure } from './lib/stats.js';
+
+const TARGET = { cpuPct: 25, rssMb: 300, cameras: 10_000 };
+/** V8 flags for the measured Pantau, e.g. `--node-flags=--max-old-space-size=192` (an experiment, not a default). */
+const NODE_FLAGS = (new Args().string('node-flags') ?? '').split(/\s+/).filter(Boolean);
+
+export async function run(): Promise<void> {
+  const args = new Args();
+  const sizes = args.numbers('sizes', [1000, 5000, 10_000]);
+  // 0 runs: only the profiled or allocation-sampled run (--profile, --allocations).
+  const runs = args.number('runs', 3, { min: 0, max: 20, integer: true });
+  const intervalSec = args.number('interval', 30, { min: 5, max: 300 });
+  const windowSec = args.number('window', Math.max(60, 2 * intervalSec), { min: 2 * intervalSec, max: 3600 });
+  // Past the start-up storm: every camera's first rounds and their flips (about 35 s for 10 000).
+  const warmupSec = args.number('warmup', 2 * intervalSec + 10, { min: intervalSec, max: 600 });
+  const image = args.flag('image');
+  const onvif = args.flag('onvif');
+  console.log(`\n# Probe capacity — liveness every ${intervalSec} s, window ${windowSec} s after ${warmupSec} s warm-up, ${runs} runs per size`);
+  console.log(`  cameras: RTSP (tcp + OPTIONS/DESCRIBE)${onvif ? ' + ONVIF GetSystemDateAndTime' : ''}; image checks ${image ? 'every 300 s over HTTP snapshot' : 'out of the window'}; fleet: 1 % down, 1 % slow (1.5 s)`);
+  printMachine();
+
+  if (!args.flag('no-breakdown')) {
+    const c = await checkCosts();
+    console.log(`  CPU per operation (µs, in-process, 32 in flight): tcp layer ${c.tcp.toFixed(0)}, rtsp layer ${c.rtsp.toFixed(0)}, whole liveness round ${c.liveness.toFixed(0)}, recording its result ${c.record.toFixed(0)}`);
+    breakdown = c;
+  }
+  const base = { intervalSec, windowSec, warmupSec, imageIntervalSec: image ? 300 : 86_400, onvif };
+  const table: Record<number, Figure[]> = {};
+  const raw: Record<number, CapacityResult[]> = {};
+  for (const cameras of sizes) {
+    const results: CapacityResult[] = [];
+    for (let r = 0; r < runs; r++) {
+      const result = await once({ ...base, cameras, net: freshNet() });
+      results.push(result);
+      console.log(`  run ${r + 1}/${runs}, ${cameras} cameras: cpu ${result.cpuPct.toFixed(1)} %, rss ${result.rssMb.toFixed(0)} MB, lag p99 ${result.lagP99Ms.toFixed(0)} ms, ticks ${result.ticks}/${result.expectedTicks}, missed ${result.missed}, load ${machine().load[0]}`);
+      console.log(`    memory (MB): ${JSON.stringify(result.memory)}`);
+    }
+    raw[cameras] = results;
+    if (results.length) table[cameras] = report(cameras, results, intervalSec);
+    if (args.flag('profile')) {
+      const profileFile = path.join(PACKAGE_ROOT, 'test-artifacts', 'bench', `probe-capacity-${cameras}.cpuprofile`);
+      const profiled = await once({ ...base, cameras, net: freshNet(), profileFile });
+      console.log(`  profiled run (not in the figures; profiling slows the process): cpu ${profiled.cpuPct.toFixed(1)} %, written to ${path.relative(PACKAGE_ROOT, profileFile)}`);
+      if (profiled.profile) printSummary(profiled.profile);
+      raw[cameras].push({ ...profiled, profiled: true } as CapacityResult);
+    }
+    if (args.flag('allocations')) {
+      const sampled = await once({ ...base, cameras, net: freshNet(), allocations: true });
+      console.log(`  allocations over the window (sampled, garbage included): ${sampled.allocations?.totalMb} MB`);
+      for (const a of sampled.allocations?.top ?? []) console.log(`      ${a.mb.toFixed(1).padStart(7)} MB  ${a.name}  ${a.where}`);
+    }
+  }
+  const name = `probe-capacity${image ? '-image' : ''}${onvif ? '-onvif' : ''}${NODE_FLAGS.length ? '-flags' : ''}`;
+  const file = saveResults(name, { intervalSec, windowSec, warmupSec, runs, nodeFlags: NODE_FLAGS, breakdown, table, raw });
+  console.log(`  results: ${path.relative(PACKAGE_ROOT, file)}`);
+}
+
+let breakdown: CheckCosts | undefined;
+
+/** Prints one fleet size's figures and the targets; returns the figures. */
+function report(cameras: number, results: CapacityResult[], intervalSec: number): Figure[] {
+  const f = (label: string, unit: string, pick: (r: CapacityResult) => number) => figure(label, unit, results.map(pick));
+  const cpu = f('CPU, % of one core', '%', (r) => r.cpuPct);
+  const rss = f('RSS at end of window', 'MB', (r) => r.rssMb);
+  const rawRow = f('raw probe result on disk', 'B/row', (r) => r.rawBytesPerRow);
+  const missed = f('missed ticks in window', 'ticks', (r) => r.missed);
+  const figures = [
+    cpu,
+    f('  of which in the kernel (system time)', '%', (r) => r.cpuSystemPct),
+    rss,
+    f('RSS, highest in window', 'MB', (r) => r.rssMaxMb),
+    f('V8 heap used after a full GC (live set)', 'MB', (r) => r.memory.heapUsedAfterGc ?? NaN),
+    f('tick lag p50', 'ms', (r) => r.lagP50Ms),
+    f('tick lag p99', 'ms', (r) => r.lagP99Ms),
+    f('tick lag max', 'ms', (r) => r.lagMaxMs),
+    missed,
+    f('ticks started / expected', '%', (r) => (100 * r.ticks) / r.expectedTicks),
+    f('event-loop delay p99', 'ms', (r) => r.loopDelayP99Ms),
+    rawRow,
+    f('start-up (store open → listening)', 'ms', (r) => r.startMs),
+    f('settled: every camera has a status', 's', (r) => r.settledMs / 1000),
+    f('CPU during warm-up (start-up storm)', '%', (r) => r.warmupCpuPct),
+  ];
+  console.log(`\n  ${cameras} cameras (${results.length} runs; statuses in last run: ${JSON.stringify(results.at(-1)?.statuses)}):`);
+  figures.forEach(printFigure);
+  const rowsPerDay = (cameras * 86_400) / intervalSec;
+  console.log(`  raw results kept 24 h: ${(rowsPerDay / 1e6).toFixed(2)} M rows ≈ ${((rowsPerDay * rawRow.median) / 1e9).toFixed(2)} GB on disk`);
+  if (cameras === TARGET.cameras) {
+    const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    console.log(
+      `  target (10 000 cameras: < ${TARGET.cpuPct} % of a core, < ${TARGET.rssMb} MB, no missed ticks): cpu ${verdict(cpu.median < TARGET.cpuPct)}, rss ${verdict(rss.median < TARGET.rssMb)}, missed ticks ${verdict(missed.max === 0)}`,
+    );
+  }
+  return figures;
+}
+
+/** A loopback block of its own per run, so a fleet never collides with one still closing (or someone else's). */
+function freshNet(): string {
+  return `127.${100 + Math.floor(Math.random() * 100)}`;
+}
+
+type Run = Omit<CapacityJob, 'dataDir'> & { net: string };
+
+async function once(run: Run): Promise<CapacityResult> {
+  const { net, ...rest } = run;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'pantau-bench-'));
+  const job: CapacityJob = { ...rest, dataDir };
+  const store = openStore(path.join(dataDir, 'pantau.db'));
+  insertFleet(store, Array.from({ length: job.cameras }, (_, i) => fleetCamera(i, { net })), { checkIntervalSec: job.intervalSec, imageCheckIntervalSec: job.imageIntervalSec, onvif: job.onvif });
+  store.close();
+  const child = await compiled('bench/lib/capacity-child.ts');
+  const fleet = forkTs('bench/fleet.ts', ['--serve', '--cameras', String(job.cameras), '--net', net, '--down', '0.01', '--slow', '0.01', '--duration', String(job.warmupSec + job.windowSec + 600)], { quiet: true });
+  try {
+    await fleet.next('ready', 120_000);
+    const pantau = forkTs(child, [], { quiet: true, tsx: false, execArgv: ['--expose-gc', ...NODE_FLAGS] });
+    try {
+      pantau.send(job);
+      const answer = await pantau.next<{ type: string; result: CapacityResult; message: string }>(['result', 'error'], (job.warmupSec + job.windowSec + 300) * 1000);
+      if (answer.type === 'error') throw new Error(`capacity run failed: ${answer.message}`);
+      return answer.result;
+    } finally {
+      await pantau.stop();
+    }
+  } finally {
+    await fleet.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (isMain(import.meta.url)) await run();
