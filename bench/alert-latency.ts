@@ -90,7 +90,7 @@ export async function run(): Promise<void> {
   const defaults = { intervalSec: 30, graceSec: 120, windowSec: 60 };
   const over = figures[6]!.median;
   console.log(
-    `  with defaults (interval ${defaults.intervalSec} s, grace ${defaults.graceSec} s, window ${defaults.windowSec} s): death → alert ≈ ${defaults.intervalSec * (s.confirmations - 0.5) + defaults.graceSec + defaults.windowSec + over} s typical, at most ${defaults.intervalSec * s.confirmations + defaults.graceSec + defaults.windowSec + ALERT_TICK_SEC} s + delivery`,
+    `  with defaults (interval ${defaults.intervalSec} s, grace ${defaults.graceSec} s, window ${defaults.windowSec} s): death → alert ≈ ${(defaults.intervalSec * (s.confirmations - 0.5) + defaults.graceSec + defaults.windowSec + over).toFixed(0)} s typical, at most ${defaults.intervalSec * s.confirmations + defaults.graceSec + defaults.windowSec + ALERT_TICK_SEC} s + delivery`,
   );
   const file = saveResults('alert-latency', { settings: s, figures, samples: perRun });
   console.log(`  results: ${path.relative(PACKAGE_ROOT, file)}`);

@@ -6,11 +6,14 @@
  * lag p50/p99, missed ticks. Several runs per size; medians and spreads are printed.
  *
  *   npm run bench -- --only probe-capacity [--sizes 1000,5000,10000] [--runs 3]
- *     [--interval 30] [--window 60] [--warmup 40] [--image] [--onvif] [--profile]
+ *     [--interval 30] [--window 60] [--warmup 70] [--image] [--onvif] [--profile]
+ *     [--allocations] [--node-flags=--max-old-space-size=160] [--no-breakdown]
  *
  * `--image` keeps image checks at the default 5 min (by default they are pushed out of the
- * window: figure 5 costs them); `--profile` adds one profiled run per size and prints where
- * the CPU went.
+ * window: figure 5 costs them); `--profile` adds one CPU-profiled run per size and prints where
+ * the time went, `--allocations` one allocation-sampled run; `--runs 0` does only those.
+ * `--node-flags` passes V8 flags to the measured Pantau (an experiment, not a default);
+ * `--no-breakdown` skips the in-process CPU cost per check operation.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,13 +92,15 @@ function report(cameras: number, results: CapacityResult[], intervalSec: number)
   const f = (label: string, unit: string, pick: (r: CapacityResult) => number) => figure(label, unit, results.map(pick));
   const cpu = f('CPU, % of one core', '%', (r) => r.cpuPct);
   const rss = f('RSS at end of window', 'MB', (r) => r.rssMb);
+  // The target holds for the whole window, so the verdict is on the highest RSS seen.
+  const rssMax = f('RSS, highest in window', 'MB', (r) => r.rssMaxMb);
   const rawRow = f('raw probe result on disk', 'B/row', (r) => r.rawBytesPerRow);
   const missed = f('missed ticks in window', 'ticks', (r) => r.missed);
   const figures = [
     cpu,
     f('  of which in the kernel (system time)', '%', (r) => r.cpuSystemPct),
     rss,
-    f('RSS, highest in window', 'MB', (r) => r.rssMaxMb),
+    rssMax,
     f('V8 heap used after a full GC (live set)', 'MB', (r) => r.memory.heapUsedAfterGc ?? NaN),
     f('tick lag p50', 'ms', (r) => r.lagP50Ms),
     f('tick lag p99', 'ms', (r) => r.lagP99Ms),
@@ -115,7 +120,7 @@ function report(cameras: number, results: CapacityResult[], intervalSec: number)
   if (cameras === TARGET.cameras) {
     const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
     console.log(
-      `  target (10 000 cameras: < ${TARGET.cpuPct} % of a core, < ${TARGET.rssMb} MB, no missed ticks): cpu ${verdict(cpu.median < TARGET.cpuPct)}, rss ${verdict(rss.median < TARGET.rssMb)}, missed ticks ${verdict(missed.max === 0)}`,
+      `  target (10 000 cameras: < ${TARGET.cpuPct} % of a core, < ${TARGET.rssMb} MB, no missed ticks): cpu ${verdict(cpu.median < TARGET.cpuPct)}, rss ${verdict(rssMax.median < TARGET.rssMb)} (highest in window), missed ticks ${verdict(missed.max === 0)}`,
     );
   }
   return figures;
