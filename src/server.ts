@@ -73,7 +73,11 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   if (firstAdmin === 'no-password') {
     log.warn('no admin user yet: set PANTAU_ADMIN_PASSWORD or run `npm run pantau -- user add --name admin --role admin`');
   }
-  const registry = new CameraRegistry(store, box, { checkIntervalSec: config.probes.checkIntervalSec, imageCheckIntervalSec: config.probes.imageCheckIntervalSec });
+  const registry = new CameraRegistry(store, box, {
+    checkIntervalSec: config.probes.checkIntervalSec,
+    imageCheckIntervalSec: config.probes.imageCheckIntervalSec,
+    alertGraceSec: config.alerts.graceSec,
+  });
   const tzOffsetMinutes = zoneOffsetMinutes(config.history.timeZone);
   const monitor = new Monitor(
     store,

@@ -189,8 +189,12 @@ export const configSchema = z
       .prefault({}),
     alerts: z
       .object({
-        /** Seconds a camera must stay dark before it is alerted (a camera's alertGraceSec wins). @defaultValue 120 */
-        graceSec: z.number().int().min(0).default(120),
+        /**
+         * Seconds a camera must stay dark before it is alerted, for cameras saved without their
+         * own `alertGraceSec`: copied into the camera when it is saved, so a change here reaches
+         * cameras saved after it. At most 7 days, as the API allows. @defaultValue 120
+         */
+        graceSec: z.number().int().min(0).max(7 * 86_400).default(120),
         /** Cameras of one site going dark within this many seconds share one message. @defaultValue 60 */
         groupWindowSec: z.number().int().min(0).max(3600).default(60),
         /** Reminder spacing while an outage is unacknowledged. @defaultValue 21600 (6 h) */

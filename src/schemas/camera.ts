@@ -77,7 +77,14 @@ export const CameraInput = z
     snapshotAuth: Credentials.nullable().optional(),
     checkIntervalSec: z.number().int().min(5).max(3600).optional().openapi({ description: 'default: probes.checkIntervalSec (30)' }),
     imageCheckIntervalSec: z.number().int().min(5).max(86_400).optional().openapi({ description: 'default: probes.imageCheckIntervalSec (300)' }),
-    alertGraceSec: z.number().int().min(0).max(7 * 86_400).default(120).openapi({ description: 'seconds dark before the owners are alerted' }),
+    alertGraceSec: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .nullable()
+      .optional()
+      .openapi({ description: 'seconds dark before the owners are alerted; default (absent on create, or null): alerts.graceSec (120) as configured when the camera is saved' }),
     enabled: z.boolean().default(true),
     tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
     parentId: z.string().min(1).max(100).nullable().default(null),

@@ -36,6 +36,13 @@ export interface PublicCamera {
   updatedAt: string;
 }
 
+/** What a camera saved without its own values gets: probes.* and alerts.graceSec of the configuration. */
+export interface CameraDefaults {
+  checkIntervalSec: number;
+  imageCheckIntervalSec: number;
+  alertGraceSec: number;
+}
+
 export type RegistryEvent = { type: 'created' | 'updated'; camera: Camera } | { type: 'deleted'; id: string };
 
 export function viewerOf(principal: Principal): Viewer {
@@ -49,8 +56,12 @@ export class CameraRegistry {
   constructor(
     private readonly store: Store,
     private readonly box: SecretBox,
-    /** Intervals of a camera registered without its own. */
-    private readonly defaults: { checkIntervalSec: number; imageCheckIntervalSec: number } = { checkIntervalSec: 30, imageCheckIntervalSec: 300 },
+    /**
+     * Intervals and alert grace of a camera saved without its own. They are copied into the
+     * camera when it is saved: the store has no "not set" for them, so a later change of the
+     * configuration reaches only cameras saved after it.
+     */
+    private readonly defaults: CameraDefaults = { checkIntervalSec: 30, imageCheckIntervalSec: 300, alertGraceSec: 120 },
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -145,7 +156,7 @@ export class CameraRegistry {
       snapshot: this.endpoint(input.snapshotUrl, input.snapshotAuth, existing?.snapshot ?? null),
       checkIntervalSec: input.checkIntervalSec ?? this.defaults.checkIntervalSec,
       imageCheckIntervalSec: input.imageCheckIntervalSec ?? this.defaults.imageCheckIntervalSec,
-      alertGraceSec: input.alertGraceSec,
+      alertGraceSec: input.alertGraceSec ?? this.defaults.alertGraceSec,
       enabled: input.enabled,
       tags: [...new Set(input.tags)],
       parentId: input.parentId,

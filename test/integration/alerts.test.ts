@@ -45,7 +45,8 @@ beforeAll(async () => {
   adminHook = await new FakeHttpServer().start();
   pantau = await startTestPantau({
     server: { port: 0, host: '127.0.0.1', publicUrl: 'https://pantau.kolutkab.go.id' },
-    alerts: { groupWindowSec: 0, delivery: { baseDelayMs: 200, maxDelayMs: 400, maxAttempts: 3, claimMs: 5000 } },
+    // graceSec 0: a camera saved without its own grace is alerted at once (see "grace periods").
+    alerts: { graceSec: 0, groupWindowSec: 0, delivery: { baseDelayMs: 200, maxDelayMs: 400, maxAttempts: 3, claimMs: 5000 } },
     notifiers: {
       email: { host: '127.0.0.1', port: smtp.port, from: 'Pantau <pantau@kolutkab.go.id>', starttls: 'off' },
       telegram: { botToken: '123456:TEST-token-abc', apiBase: telegram.origin },
@@ -188,5 +189,32 @@ describe('delivery failures', () => {
     report(other, down);
     await hook.waitFor(hook.requests.length + 1, 10_000);
     expect(telegram.requests.length).toBe(before);
+  });
+});
+
+describe('grace periods', () => {
+  it("gives a camera saved without its own grace the configuration's alerts.graceSec, and keeps a camera's own", async () => {
+    const base = { agency: 'Diskominfo', rtspUrl: 'rtsp://127.0.0.1:9/x', checkIntervalSec: 3600, imageCheckIntervalSec: 86_400, owners: [ownerId] };
+    const plain = await admin.post('/api/cameras', { ...base, name: 'Kantor Lurah', site: 'Situs Kantor Lurah' });
+    const own = await admin.post('/api/cameras', { ...base, name: 'Gudang Logistik', site: 'Situs Gudang Logistik', alertGraceSec: 3600 });
+    expect([plain.status, own.status], plain.text + own.text).toEqual([201, 201]);
+    expect(plain.body.alertGraceSec).toBe(0);
+    expect(own.body.alertGraceSec).toBe(3600);
+    // An edit that leaves the grace out keeps it.
+    expect((await admin.patch(`/api/cameras/${own.body.id}`, { tags: ['gudang'] })).body.alertGraceSec).toBe(3600);
+
+    // The one with its own grace goes dark first: flips are taken in order, so when the other's
+    // alert is out, this one's flip has been weighed too.
+    report(own.body.id, down);
+    report(plain.body.id, down);
+    await waitFor('the alert of the camera without its own grace', async () =>
+      hookEvents().some((e) => e.event === 'camera.down' && e.camera.id === plain.body.id) ? true : undefined, 10_000);
+    expect((await admin.get(`/api/alerts?cameraId=${own.body.id}`)).body).toEqual([]);
+    expect(hookEvents().filter((e) => e.camera.id === own.body.id)).toEqual([]);
+
+    // null asks for the configuration's value again, copied at this save.
+    const reset = await admin.patch(`/api/cameras/${own.body.id}`, { alertGraceSec: null });
+    expect(reset.status, reset.text).toBe(200);
+    expect(reset.body.alertGraceSec).toBe(0);
   });
 });

@@ -67,7 +67,10 @@ describe('operations endpoints', () => {
     const schema = doc.components.schemas.CameraInput;
     expect(post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/CameraInput');
     expect(schema.properties.checkIntervalSec).toMatchObject({ minimum: 5, maximum: 3600, description: expect.stringContaining('30') });
-    expect(schema.properties.alertGraceSec).toMatchObject({ minimum: 0, default: 120 });
+    // No default of its own: a camera saved without one gets alerts.graceSec from the configuration.
+    expect(schema.properties.alertGraceSec).toMatchObject({ type: ['integer', 'null'], minimum: 0, description: expect.stringContaining('alerts.graceSec') });
+    expect(schema.properties.alertGraceSec).not.toHaveProperty('default');
+    expect(schema.required).not.toContain('alertGraceSec');
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'site', 'agency']));
     expect(doc.paths['/api/cameras/import'].post.requestBody.content).toHaveProperty('text/csv');
   });
