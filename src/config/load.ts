@@ -11,7 +11,8 @@ import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
 
 type Plain = Record<string, unknown>;
-type EnvKind = 'string' | 'int';
+/** `list`: comma-separated, each item trimmed, empty items dropped (`a, b,` → ["a", "b"]). */
+type EnvKind = 'string' | 'int' | 'list';
 
 /** Environment variables and the keys they set. Documented in config/example.yaml. */
 export const ENV_VARS: ReadonlyArray<{ name: string; key: string; kind: EnvKind }> = [
@@ -24,6 +25,7 @@ export const ENV_VARS: ReadonlyArray<{ name: string; key: string; kind: EnvKind 
   { name: 'PANTAU_LOG_LEVEL', key: 'log.level', kind: 'string' },
   { name: 'REDIS_URL', key: 'redis.url', kind: 'string' },
   { name: 'PANTAU_QUEUE_PREFIX', key: 'redis.queuePrefix', kind: 'string' },
+  { name: 'PANTAU_SITE_QUEUES', key: 'redis.siteQueues', kind: 'list' },
   { name: 'PANTAU_SMTP_PASSWORD', key: 'notifiers.email.password', kind: 'string' },
   { name: 'PANTAU_TELEGRAM_BOT_TOKEN', key: 'notifiers.telegram.botToken', kind: 'string' },
 ];
@@ -66,6 +68,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
         continue;
       }
       value = Number(raw);
+    } else if (v.kind === 'list') {
+      value = raw.split(',').map((s) => s.trim()).filter(Boolean);
     }
     setPath(merged, v.key, value);
     sources.set(v.key, `env ${v.name}`);
@@ -141,8 +145,11 @@ function describeIssue(issue: z.core.$ZodIssue, merged: Plain, sources: Map<stri
       .join('; ');
   }
   const dotted = keyPath.join('.');
-  const value = keyPath.reduce<unknown>((node, k) => (isPlain(node) ? node[k] : undefined), merged);
-  const from = sources.get(dotted) ?? 'config';
+  const value = keyPath.reduce<unknown>((node, k) => (isPlain(node) ? node[k] : Array.isArray(node) ? node[Number(k)] : undefined), merged);
+  // An item of a list (`redis.siteQueues.1`) came from wherever the list did.
+  let end = keyPath.length;
+  while (end > 0 && /^\d+$/.test(keyPath[end - 1]!)) end--;
+  const from = sources.get(keyPath.slice(0, end).join('.')) ?? 'config';
   return `${dotted} = ${show(dotted, value)} (from ${from}): ${issue.message}`;
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ConfigError, PACKAGE_ROOT, loadConfig } from '../../src/config/load.js';
+import { ConfigError, ENV_VARS, PACKAGE_ROOT, loadConfig } from '../../src/config/load.js';
 import { configSchema } from '../../src/config/schema.js';
 import YAML from 'yaml';
 
@@ -40,6 +40,22 @@ describe('loadConfig', () => {
     expect(c.dataDir).toBe('/var/lib/pantau');
     expect(c.redis.url).toBe('redis://127.0.0.1:6379');
     expect(c.admin.password).toBe('rahasia-admin');
+  });
+
+  it('reads a list from a comma-separated variable, over the file', () => {
+    const cfg = file('redis:\n  siteQueues: [kantor-bupati]\n');
+    const c = loadConfig({ env: { PANTAU_CONFIG: cfg, PANTAU_SITE_QUEUES: ' lasusua, masjid-agung-lasusua,,' } });
+    expect(c.redis.siteQueues).toEqual(['lasusua', 'masjid-agung-lasusua']);
+    // Empty means unset, as for every variable: the file's list stays.
+    expect(loadConfig({ env: { PANTAU_CONFIG: cfg, PANTAU_SITE_QUEUES: '' } }).redis.siteQueues).toEqual(['kantor-bupati']);
+  });
+
+  it('names the item, its value and the variable when one item of a list is bad', () => {
+    expect(problems({ PANTAU_SITE_QUEUES: 'lasusua,Masjid Agung' }).join('\n')).toContain(
+      'redis.siteQueues.1 = "Masjid Agung" (from env PANTAU_SITE_QUEUES): a site slug',
+    );
+    const cfg = file('redis:\n  siteQueues: [ok, Not_OK]\n');
+    expect(problems({ PANTAU_CONFIG: cfg }).join('\n')).toContain(`redis.siteQueues.1 = "Not_OK" (from ${cfg}): a site slug`);
   });
 
   it.each([
@@ -100,6 +116,14 @@ describe('config/example.yaml', () => {
     for (const key of keys) {
       const value = key.split('.').reduce<any>((node, k) => (node && typeof node === 'object' ? node[k] : undefined), doc);
       expect(value, `${key} in config/example.yaml`).not.toBeUndefined();
+    }
+  });
+
+  it('names every environment variable, as the README does', () => {
+    const readme = readFileSync(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    for (const v of ENV_VARS) {
+      expect(example, `${v.name} in config/example.yaml`).toContain(v.name);
+      expect(readme, `${v.name} in README.md`).toContain(`\`${v.name}\``);
     }
   });
 
