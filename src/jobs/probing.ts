@@ -3,7 +3,7 @@
  * come out through the monitor. The embedded mode is here (scheduler → prober → monitor, one
  * process); the queue mode is queue-probing.ts, loaded only when REDIS_URL is set.
  */
-import { EventEmitter } from 'node:events';
+import { defaultMaxListeners, EventEmitter, setMaxListeners } from 'node:events';
 import type { Monitor } from '../services/monitor.js';
 import type { Prober } from '../services/prober.js';
 import { Scheduler } from '../services/scheduler.js';
@@ -55,6 +55,12 @@ export function startEmbeddedProbing(options: EmbeddedProbingOptions): Probing {
   const { monitor, prober } = options;
   const events = new EventEmitter<ProbingEvents>();
   const shutdown = new AbortController();
+  // Every round in flight listens on this one signal (the prober gives each round a signal of
+  // its own that follows this one: one listener per round, removed when it ends), so up to
+  // `concurrency` listeners are expected; past Node's default of 10 it would print a
+  // MaxListenersExceededWarning for a healthy fleet. Bounded rather than unlimited, so a round
+  // that leaks its listener still shows up.
+  setMaxListeners(Math.max(options.concurrency, defaultMaxListeners), shutdown.signal);
   const scheduler = new Scheduler({
     concurrency: options.concurrency,
     onLag: options.onLag,

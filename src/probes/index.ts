@@ -6,20 +6,20 @@
 import type { Layer, LayerResult, OnvifDetail, RtspDetail, TcpDetail } from '../domain/status.js';
 import { imageProbe, type ImageLayerResult, type ImageProbeContext } from './image.js';
 import { rtspProbe, type RtspProbeContext } from './rtsp.js';
-import { tcpProbe } from './tcp.js';
+import { tcpProbe, type TcpProbeContext } from './tcp.js';
 import { onvifProbe } from './onvif.js';
 import type { Probe, ProbeContext } from './types.js';
 
 export { checkImage, imageProbe, type CapturedFrame, type FrameLimits, type ImageLayerResult, type ImageProbeContext } from './image.js';
 export { checkRtsp, rtspProbe, type RtspProbeContext } from './rtsp.js';
-export { checkTcp, tcpEndpoint, tcpProbe, type TcpEndpoint } from './tcp.js';
+export { checkTcp, tcpEndpoint, tcpEndpointIsRtsp, tcpProbe, type TcpEndpoint, type TcpProbeContext } from './tcp.js';
 export { checkOnvif, onvifProbe } from './onvif.js';
 export { elapsedSince, failed, PROBE_REASONS, type Probe, type ProbeContext, type ProbeReason, type ProbeTarget } from './types.js';
 export { DEFAULT_IMAGE_THRESHOLDS, type FrameFingerprint, type ImageThresholds } from '../protocols/image/index.js';
 
 /** The context each layer's probe takes. A new layer adds its line here. */
 export interface ProbeContexts {
-  tcp: ProbeContext;
+  tcp: TcpProbeContext;
   onvif: ProbeContext;
   rtsp: RtspProbeContext;
   image: ImageProbeContext;

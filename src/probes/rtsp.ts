@@ -3,9 +3,12 @@
  * camera's credentials; passes only when the SDP has an `m=video` section. No media is set up
  * or decoded, so a check costs the camera milliseconds. Must not throw for camera faults and
  * must not report credentials.
+ *
+ * Its connection doubles as the TCP layer's evidence when both go to the same host:port
+ * (`onConnecting`, wired by the prober): a round then opens one connection, not two.
  */
 import type { LayerResult, RtspDetail } from '../domain/status.js';
-import { describeRtsp, RtspError, type RtspErrorCode } from '../protocols/rtsp/index.js';
+import { describeRtsp, RtspError, type ConnectOutcome, type RtspErrorCode } from '../protocols/rtsp/index.js';
 import { elapsedSince, failed, PROBE_REASONS, type Probe, type ProbeContext, type ProbeReason, type ProbeTarget } from './types.js';
 
 export interface RtspProbeContext extends ProbeContext {
@@ -15,6 +18,8 @@ export interface RtspProbeContext extends ProbeContext {
   maxResponseBytes?: number | undefined;
   /** Verify rtsps certificates. @defaultValue false */
   tlsVerify?: boolean | undefined;
+  /** Handed the TCP connect outcome of the first connection as it is opened (see describeRtsp). */
+  onConnecting?: ((outcome: Promise<ConnectOutcome>) => void) | undefined;
 }
 
 const REASON_OF: Record<RtspErrorCode, ProbeReason> = {
@@ -49,6 +54,7 @@ export async function checkRtsp(target: ProbeTarget, ctx: RtspProbeContext): Pro
       userAgent: ctx.userAgent,
       maxResponseBytes: ctx.maxResponseBytes,
       tlsVerify: ctx.tlsVerify,
+      onConnecting: ctx.onConnecting,
     });
     const latencyMs = elapsedSince(started);
     const detail: RtspDetail = { hasVideo: res.hasVideo, statusCode: res.statusCode, ...(res.videoCodec ? { videoCodec: res.videoCodec } : {}) };

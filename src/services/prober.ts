@@ -3,14 +3,29 @@
  * the image layer alone, with credentials unsealed for that round only. Keeps each camera's
  * last frame fingerprint (for the frozen test) and hands new frames to whoever relays them.
  * What it returns is plain data, ready for the status machine and the store.
+ *
+ * When the TCP layer would connect where the RTSP layer connects anyway (the camera's RTSP
+ * host:port), the RTSP layer's first connect outcome is handed to the TCP layer, which then
+ * opens no connection of its own: one connection per round, not two, for the same TCP result.
+ * Other endpoints (no RTSP URL, one that does not parse) keep a TCP connect of their own.
  */
 import type { Layer, LayerResults, ProbeResult } from '../domain/status.js';
 import type { Logger } from '../log.js';
-import { defaultProbes, type CapturedFrame, type FrameFingerprint, type ImageThresholds, type ProbeRegistry, type ProbeTarget } from '../probes/index.js';
+import {
+  defaultProbes,
+  tcpEndpointIsRtsp,
+  type CapturedFrame,
+  type FrameFingerprint,
+  type ImageThresholds,
+  type ProbeContexts,
+  type ProbeRegistry,
+  type ProbeTarget,
+} from '../probes/index.js';
+import type { ConnectOutcome } from '../protocols/rtsp/index.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Camera } from '../store/cameras.js';
 
-const LIVENESS: readonly Layer[] = ['tcp', 'onvif', 'rtsp'];
+type LivenessLayer = Extract<Layer, 'tcp' | 'onvif' | 'rtsp'>;
 
 /** What a round needs of a camera: its id and endpoints (credentials sealed). Queue-mode jobs carry just this. */
 export type ProbedCamera = Pick<Camera, 'id' | 'onvif' | 'rtsp' | 'snapshot'>;
@@ -39,22 +54,43 @@ export class Prober {
     this.now = options.now ?? Date.now;
   }
 
-  async liveness(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult> {
+  /** `signal` may be shared by every round in flight: each round adds one listener to it, for its own duration. */
+  liveness(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult> {
+    return onOwnSignal(signal, (own) => this.livenessRound(camera, own));
+  }
+
+  /** As liveness(), one listener on `signal` per round. */
+  image(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult> {
+    return onOwnSignal(signal, (own) => this.imageRound(camera, own));
+  }
+
+  forget(cameraId: string): void {
+    this.fingerprints.delete(cameraId);
+    this.warnedUnreadable.delete(cameraId);
+  }
+
+  private async livenessRound(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult> {
     const at = this.now();
     const target = this.target(camera);
     const ctx = { signal, deadlineMs: this.options.livenessTimeoutMs };
     const layers: LayerResults = {};
-    await Promise.all(
-      LIVENESS.map(async (layer) => {
-        const probe = this.probes.get(layer);
-        if (!probe?.applies(target)) return;
-        (layers as Record<string, unknown>)[layer] = await probe.check(target, ctx);
-      }),
-    );
+    const run = async <L extends LivenessLayer>(layer: L, layerCtx: ProbeContexts[L]): Promise<void> => {
+      const probe = this.probes.get(layer);
+      if (!probe?.applies(target)) return;
+      (layers as Record<string, unknown>)[layer] = await probe.check(target, layerCtx);
+    };
+    const shared = tcpEndpointIsRtsp(target) ? handOver() : undefined;
+    await Promise.all([
+      run('tcp', { ...ctx, connection: shared?.connection }),
+      run('onvif', ctx),
+      // Settles the hand-over when the RTSP layer ended without connecting (not applicable, or
+      // a probe that does not report): the TCP layer then connects on its own.
+      run('rtsp', { ...ctx, onConnecting: shared?.give }).finally(() => shared?.give(undefined)),
+    ]);
     return { cameraId: camera.id, at, layers };
   }
 
-  async image(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult> {
+  private async imageRound(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult> {
     const at = this.now();
     const target = this.target(camera);
     const probe = this.probes.get('image');
@@ -72,11 +108,6 @@ export class Prober {
     if (fingerprint && (layer.ok || layer.detail?.verdict === 'frozen')) this.fingerprints.set(camera.id, fingerprint);
     if (frame) this.options.onFrame?.(camera.id, frame, layer.ok);
     return { cameraId: camera.id, at, layers: { image: layer } };
-  }
-
-  forget(cameraId: string): void {
-    this.fingerprints.delete(cameraId);
-    this.warnedUnreadable.delete(cameraId);
   }
 
   /** The camera as probes see it, with passwords unsealed for this round only. */
@@ -104,5 +135,34 @@ export class Prober {
       snapshotUsername: c.snapshot?.username ?? c.onvif?.username ?? undefined,
       snapshotPassword: c.snapshot?.username ? open(c.snapshot.passwordEnc) : open(c.onvif?.passwordEnc ?? null),
     };
+  }
+}
+
+/** A connect outcome passed from the RTSP layer to the TCP layer; only the first `give` counts. */
+function handOver(): { connection: Promise<ConnectOutcome | undefined>; give: (outcome: Promise<ConnectOutcome> | undefined) => void } {
+  let give: (outcome: Promise<ConnectOutcome> | undefined) => void = () => undefined;
+  const connection = new Promise<ConnectOutcome | undefined>((resolve) => {
+    give = resolve;
+  });
+  return { connection, give };
+}
+
+/**
+ * Runs a round on a signal of its own that follows the caller's. Callers pass one signal to
+ * every round in flight (a shutdown signal), and each probe listens on the signal it is given,
+ * several times a round: on the caller's that would pile up past Node's listener limit (and its
+ * MaxListenersExceededWarning) with a dozen rounds in flight. This way the caller's signal holds
+ * exactly one listener per round in flight, which its owner can bound by its concurrency, and a
+ * probe that leaks listeners still trips the default limit on the round's own signal.
+ */
+async function onOwnSignal<T>(parent: AbortSignal, round: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const own = new AbortController();
+  const follow = (): void => own.abort(parent.reason);
+  if (parent.aborted) follow();
+  else parent.addEventListener('abort', follow, { once: true });
+  try {
+    return await round(own.signal);
+  } finally {
+    parent.removeEventListener('abort', follow);
   }
 }

@@ -49,6 +49,7 @@ export class RtspResponderSimulator {
   private started = false;
   /** Requests answered, by method: lets tests see what a probe actually sent. */
   readonly requests: Record<string, number> = {};
+  private accepted = 0;
 
   constructor(private readonly opts: RtspResponderOptions = {}) {
     this.currentMode = opts.mode ?? 'ok';
@@ -71,6 +72,10 @@ export class RtspResponderSimulator {
   }
   get path(): string {
     return this.opts.path ?? '/Streaming/Channels/101';
+  }
+  /** TCP connections accepted, whatever came over them: lets tests see how often a probe connects. */
+  get connections(): number {
+    return this.accepted;
   }
   get mode(): RtspResponderMode {
     return this.currentMode;
@@ -103,6 +108,7 @@ export class RtspResponderSimulator {
   }
 
   private onConnection(socket: net.Socket): void {
+    this.accepted++;
     readRtspRequests(socket, (head) => {
       if (this.currentMode === 'silent') return null;
       const { method, reply } = answerRtsp(head, { path: this.path, mode: this.currentMode, gate: this.gate, server: this.opts.server });

@@ -5,10 +5,16 @@
  * (connect, each reply, the whole exchange, the reply size) so a silent, dripping or babbling
  * camera fails in bounded time and memory. Must not log, and never puts credentials into a
  * message.
+ *
+ * The first connect's outcome can be handed out (`onConnecting`): the TCP layer takes it as its
+ * evidence rather than connecting to the same port a second time. That connect is watched for
+ * the whole budget (`timeoutMs`), as the TCP layer would watch its own, even when the connect
+ * step gave up sooner; so its socket outlives the exchange until the outcome is known.
  */
 import net from 'node:net';
 import tls from 'node:tls';
 import { authorizationFor, type Credentials } from '../http-auth.js';
+import { watchConnect, type ConnectOutcome } from './connect.js';
 import { RtspError, socketFailure } from './errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, header, RtspResponseReader, type RtspResponse } from './response.js';
 import { parseSdp, videoMedia, type SdpSummary } from './sdp.js';
@@ -32,6 +38,11 @@ export interface DescribeOptions {
    * bare IP addresses, so there is nothing to verify against. @defaultValue false
    */
   tlsVerify?: boolean | undefined;
+  /**
+   * Handed, as the first connection is opened, how its TCP connect goes (connect time, or the
+   * socket failure), watched for `timeoutMs`. Not called when no connection is opened (a bad URL).
+   */
+  onConnecting?: ((outcome: Promise<ConnectOutcome>) => void) | undefined;
 }
 
 export interface DescribeResult {
@@ -86,6 +97,9 @@ class Session {
   private challenge: string[] | undefined;
   private nc = 0;
   private received = false;
+  private connects = 0;
+  /** The first connection while its connect outcome is still being watched for `onConnecting`. */
+  private watched: { socket: net.Socket; outcome: Promise<unknown> } | undefined;
   private readonly deadline: number;
   authScheme: 'basic' | 'digest' | undefined;
 
@@ -114,8 +128,10 @@ class Session {
   }
 
   close(): void {
-    this.socket?.destroy();
+    const socket = this.socket;
     this.socket = undefined;
+    if (socket && socket === this.watched?.socket) void this.watched.outcome.then(() => socket.destroy());
+    else socket?.destroy();
   }
 
   private authorization(method: string): string | undefined {
@@ -194,6 +210,14 @@ class Session {
     // Errors between steps have no step listening; without this one they would crash the process.
     socket.on('error', () => undefined);
     socket.setNoDelay(true);
+    if (this.connects++ === 0 && this.opts.onConnecting) {
+      const outcome = watchConnect(socket, { budgetMs: this.opts.timeoutMs, signal: this.opts.signal });
+      this.watched = { socket, outcome };
+      void outcome.then(() => {
+        this.watched = undefined;
+      });
+      this.opts.onConnecting(outcome);
+    }
     this.socket = socket;
     this.sentOnSocket = 0;
     const event = secure ? 'secureConnect' : 'connect';

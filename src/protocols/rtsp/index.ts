@@ -1,5 +1,6 @@
-/** RTSP health checks: OPTIONS/DESCRIBE with auth, the response parser and the SDP check. */
+/** RTSP health checks: OPTIONS/DESCRIBE with auth, the response parser, the SDP check and the connect outcome. */
 export { describeRtsp, type DescribeOptions, type DescribeResult } from './client.js';
+export { watchConnect, type ConnectOutcome, type WatchConnectOptions } from './connect.js';
 export { RtspError, socketFailure, type RtspErrorCode, type SocketFailure } from './errors.js';
 export { DEFAULT_MAX_RESPONSE_BYTES, header, parseRtspResponse, RtspResponseReader, type RtspResponse } from './response.js';
 export { parseSdp, videoMedia, type SdpMedia, type SdpSummary } from './sdp.js';
