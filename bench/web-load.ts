@@ -6,8 +6,9 @@
  * first thumbnail show, as the median of several runs with the spread.
  *
  *   npx tsx bench/web-load.ts [runs=5] [cameras=8]
+ *   npm run bench -- --only web-load [--runs 5] [--cameras 8]
  *
- * Not a test: numbers depend on the machine. Needs /usr/bin/chromium.
+ * Not a test: numbers depend on the machine. Builds web/dist first. Needs /usr/bin/chromium.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,9 +17,9 @@ import { PACKAGE_ROOT } from '../src/config/load.js';
 import { HttpSnapshotSimulator } from '../test/support/index.js';
 import { ADMIN_PASSWORD, signedInClients, startTestPantau } from '../test/support/pantau.js';
 import { buildDashboard, launchPhone } from '../test/e2e/browser.js';
+import { Args } from './lib/args.js';
+import { isMain } from './lib/child.js';
 
-const RUNS = Number(process.argv[2] ?? 5);
-const CAMERAS = Number(process.argv[3] ?? 8);
 const KBIT = 1024 / 8;
 
 /** Marks in the page's own clock, taken when the DOM changes, not when we poll for it. */
@@ -37,27 +38,30 @@ interface Run {
   firstThumbMs: number;
 }
 
-async function main(): Promise<void> {
+export async function run(): Promise<void> {
+  const args = new Args(isMain(import.meta.url) ? named(process.argv.slice(2)) : undefined);
+  const loads = args.number('runs', 5, { min: 1, max: 20, integer: true });
+  const cameras = args.number('cameras', 8, { min: 1, max: 200, integer: true });
   await buildDashboard();
   const pantau = await startTestPantau({ log: { level: 'warn' } });
   const sims: HttpSnapshotSimulator[] = [];
   try {
     const { admin } = await signedInClients(pantau);
-    for (let i = 0; i < CAMERAS; i++) {
+    for (let i = 0; i < cameras; i++) {
       const sim = new HttpSnapshotSimulator();
       await sim.start();
       sims.push(sim);
       await admin.post('/api/cameras', { name: `CCTV ${i + 1}`, site: `Lokasi ${i % 3}`, agency: `OPD ${i % 2}`, snapshotUrl: sim.url, checkIntervalSec: 30 });
     }
     const runs: Run[] = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await once(pantau.url));
+    for (let i = 0; i < loads; i++) runs.push(await once(pantau.url));
     printAssetSizes();
     const row = (label: string, pick: (r: Run) => number, unit: string, scale = 1) => {
       const values = runs.map(pick).map((v) => v / scale).sort((a, b) => a - b);
       const median = values[Math.floor(values.length / 2)]!;
       console.log(`${label.padEnd(34)} median ${median.toFixed(1).padStart(8)} ${unit}   spread ${values[0]!.toFixed(1)}–${values.at(-1)!.toFixed(1)}`);
     };
-    console.log(`\nslow 3G (400 kbit/s, 400 ms RTT, CPU 4x), ${CAMERAS} cameras, ${RUNS} cold loads of the grid:`);
+    console.log(`\nslow 3G (400 kbit/s, 400 ms RTT, CPU 4x), ${cameras} cameras, ${loads} cold loads of the grid:`);
     row('JS + CSS on the wire', (r) => r.jsCssBytes, 'KB', 1024);
     row('everything on the wire', (r) => r.allBytes, 'KB', 1024);
     row('first tile rendered', (r) => r.firstTileMs, 'ms');
@@ -120,4 +124,11 @@ function printAssetSizes(): void {
   console.log(`  first page JS + CSS, gzip:       ${(first / 1024).toFixed(1).padStart(6)} KB`);
 }
 
-await main();
+/** `3 8` as the script was first run, `--runs 3 --cameras 8` as `npm run bench` passes options. */
+function named(argv: string[]): string[] {
+  const [runs, cameras] = argv;
+  if (runs === undefined || runs.startsWith('--')) return argv;
+  return ['--runs', runs, ...(cameras === undefined || cameras.startsWith('--') ? argv.slice(1) : ['--cameras', cameras, ...argv.slice(2)])];
+}
+
+if (isMain(import.meta.url)) await run();
