@@ -87,6 +87,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
       flapThreshold: config.probes.flapThreshold,
     }),
     log,
+    { tzOffsetMinutes },
   );
   monitor.start();
   const history = new History(store, tzOffsetMinutes);
@@ -97,11 +98,11 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     nightly: config.history.nightly,
     retention: {
       rawHours: config.history.rawRetentionHours,
-      minuteHours: config.history.minuteRetentionHours,
       hourDays: config.history.hourRetentionDays,
       dayDays: config.history.dayRetentionDays,
     },
     log,
+    flushChecks: () => monitor.flushChecks(),
   });
   roller.start();
 

@@ -162,10 +162,10 @@ export const configSchema = z
       .object({
         /** Days and rollups follow this zone (Kolaka Utara: WITA). @defaultValue 'Asia/Makassar' */
         timeZone: timeZone.default('Asia/Makassar'),
-        /** Raw probe results kept this long. @defaultValue 24 */
-        rawRetentionHours: z.number().min(1).max(24 * 30).default(24),
-        /** @defaultValue 24 */
-        minuteRetentionHours: z.number().min(1).max(24 * 30).default(24),
+        /** Stored probe rounds (those whose verdict changed: failures starting, recoveries) kept this long. @defaultValue 168 */
+        rawRetentionHours: z.number().min(1).max(24 * 90).default(168),
+        /** No longer used (minute rollups are not kept); accepted so older config files still load. */
+        minuteRetentionHours: z.number().min(1).max(24 * 30).optional(),
         /** @defaultValue 90 */
         hourRetentionDays: z.number().min(1).max(3650).default(90),
         /** Null keeps day rollups forever. @defaultValue null */

@@ -93,6 +93,44 @@ function checkAligned(t: number, size: BucketSize, tzOffsetMinutes: number, name
   }
 }
 
+/**
+ * Checks of one camera in one hour, counted as results arrive: what hour rollups take their
+ * check counts and latency from, so a raw row per check never has to be stored.
+ */
+export type CheckCount = Omit<Rollup, 'bucketSize' | 'secondsByStatus'>;
+
+/** Counts a sample into its camera's hour, in place (the monitor's running tally). */
+export function tallySample(counts: Map<string, CheckCount>, sample: ProbeSample, tzOffsetMinutes = 0): void {
+  const bucketStart = bucketStartOf(sample.at, 'hour', tzOffsetMinutes);
+  const key = `${sample.cameraId}\u0000${bucketStart}`;
+  let c = counts.get(key);
+  if (!c) {
+    c = { cameraId: sample.cameraId, bucketStart, checks: 0, failures: 0, latencyMin: null, latencyMax: null, latencySum: 0, latencyCount: 0 };
+    counts.set(key, c);
+  }
+  addSample(c, sample);
+}
+
+function addSample(c: CheckCount, s: ProbeSample): void {
+  c.checks += 1;
+  if (!s.ok) c.failures += 1;
+  if (s.latencyMs !== undefined) {
+    c.latencyMin = minOf(c.latencyMin, s.latencyMs);
+    c.latencyMax = maxOf(c.latencyMax, s.latencyMs);
+    c.latencySum += s.latencyMs;
+    c.latencyCount += 1;
+  }
+}
+
+function addCount(r: CheckCount, c: CheckCount): void {
+  r.checks += c.checks;
+  r.failures += c.failures;
+  r.latencyMin = minOf(r.latencyMin, c.latencyMin);
+  r.latencyMax = maxOf(r.latencyMax, c.latencyMax);
+  r.latencySum += c.latencySum;
+  r.latencyCount += c.latencyCount;
+}
+
 export interface RollupInput {
   cameraId: string;
   size: BucketSize;
@@ -102,7 +140,9 @@ export interface RollupInput {
   /** @defaultValue 0 (UTC) */
   tzOffsetMinutes?: number;
   /** Samples of other cameras or outside [from, to) are skipped. */
-  samples: readonly ProbeSample[];
+  samples?: readonly ProbeSample[];
+  /** Hour check counts (the monitor's tally), added like samples; those of other cameras or outside [from, to) are skipped. */
+  counts?: readonly CheckCount[];
   /** The camera's status over [from, to), from `statusTimeline`. */
   segments: readonly Segment[];
 }
@@ -118,18 +158,16 @@ export function buildRollups(input: RollupInput): Rollup[] {
   for (let start = from; start < to; start += ms) rollups.push(emptyRollup(cameraId, start, size));
   const bucketOf = (t: number): Rollup | undefined => rollups[Math.floor((t - from) / ms)];
 
-  for (const s of input.samples) {
+  for (const s of input.samples ?? []) {
     if (s.cameraId !== cameraId || s.at < from || s.at >= to) continue;
     const r = bucketOf(s.at);
-    if (!r) continue;
-    r.checks += 1;
-    if (!s.ok) r.failures += 1;
-    if (s.latencyMs !== undefined) {
-      r.latencyMin = minOf(r.latencyMin, s.latencyMs);
-      r.latencyMax = maxOf(r.latencyMax, s.latencyMs);
-      r.latencySum += s.latencyMs;
-      r.latencyCount += 1;
-    }
+    if (r) addSample(r, s);
+  }
+  if (input.counts?.length && size === 'minute') throw new RangeError('hour check counts cannot fill minute rollups');
+  for (const c of input.counts ?? []) {
+    if (c.cameraId !== cameraId || c.bucketStart < from || c.bucketStart >= to) continue;
+    const r = bucketOf(c.bucketStart);
+    if (r) addCount(r, c);
   }
   // Whole milliseconds are summed and divided once, so rollups add up exactly to flip-based sums.
   const spent = rollups.map(() => emptySeconds());

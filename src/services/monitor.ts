@@ -1,6 +1,9 @@
 /**
  * The monitor: feeds probe results through each camera's status machine and stores what
- * follows — the raw result, the flip (if any) and the machine's new state — in one transaction.
+ * follows — the flip (if any), the machine's new state when it changed, and the round itself
+ * when its verdict differs from the last one — in one transaction. Every round is also counted
+ * into a per-hour tally, written every minute (`flushChecks`): at 10 000 cameras a row and a
+ * state write per check made most of the database and of the CPU, and told nothing new.
  * It alone decides statuses; listeners (realtime, alerts) hear about flips after they are stored.
  * On start it resumes every machine, recording the time Pantau was not running as `unknown`.
  * In queue mode a camera whose probes stopped arriving (no worker, no Redis) is suspended to
@@ -9,6 +12,7 @@
 import { EventEmitter } from 'node:events';
 import { initialState, observe, type MachinePolicy, type MachineState, type MachineEvent } from '../domain/status-machine.js';
 import { parseMachineState, resumeAfterRestart, stateFromLastFlip } from '../domain/restart.js';
+import { sampleOf, tallySample, type CheckCount } from '../domain/rollup.js';
 import type { Classification, CoverageReason, Flip, LayerResults, ProbeResult } from '../domain/status.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
@@ -33,20 +37,37 @@ export interface MonitorEvents {
   flapping: [string, MachineEvent];
 }
 
+export interface MonitorOptions {
+  now?: () => number;
+  /** @defaultValue 15 000 */
+  heartbeatMs?: number;
+  /** Hours of the check tally follow local time (as rollups do). @defaultValue 0 */
+  tzOffsetMinutes?: number;
+}
+
 export class Monitor extends EventEmitter<MonitorEvents> {
   private readonly live = new Map<string, CameraLiveStatus>();
   /** Cameras without probe coverage, with the machine to resume when results flow again. */
   private readonly suspended = new Map<string, MachineState>();
+  /** Checks counted since the last flush, per camera and hour. */
+  private readonly tally = new Map<string, CheckCount>();
+  /** Cameras whose stored state lacks only the newest probe time (written at stop). */
+  private readonly probeTimeUnsaved = new Set<string>();
   private heartbeat: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+  private readonly heartbeatMs: number;
+  private readonly tzOffsetMinutes: number;
 
   constructor(
     private readonly store: Store,
     private readonly policy: MachinePolicy,
     private readonly log: Logger,
-    private readonly now: () => number = Date.now,
-    private readonly heartbeatMs = 15_000,
+    options: MonitorOptions = {},
   ) {
     super();
+    this.now = options.now ?? Date.now;
+    this.heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.tzOffsetMinutes = options.tzOffsetMinutes ?? 0;
   }
 
   /** Loads and resumes every camera's machine; starts the heartbeat that dates the next restart gap. */
@@ -81,10 +102,38 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     this.heartbeat.unref();
   }
 
-  /** Writes the last heartbeat so the next start knows exactly when this one stopped. */
+  /** Writes the tally, the newest probe times and the last heartbeat, so the next start knows exactly when this one stopped. */
   stop(): void {
     clearInterval(this.heartbeat);
+    this.flushChecks();
+    try {
+      const now = this.now();
+      this.store.cameras.transaction(() => {
+        for (const id of this.probeTimeUnsaved) {
+          const state = this.live.get(id)?.state;
+          if (state) this.store.flips.saveState(id, state, now);
+        }
+      });
+      this.probeTimeUnsaved.clear();
+    } catch (err) {
+      this.log.warn({ err }, 'could not save the newest probe times');
+    }
     this.beat();
+  }
+
+  /**
+   * Adds the checks counted since the last call to the store (the roller calls it every minute,
+   * before rolling). If the write fails the tally is kept and retried: counts are never lost
+   * while the process runs; a crash loses at most the last minute's counts (not statuses).
+   */
+  flushChecks(): void {
+    if (this.tally.size === 0) return;
+    try {
+      this.store.checkCounts.addMany(this.tally.values());
+      this.tally.clear();
+    } catch (err) {
+      this.log.warn({ err, pending: this.tally.size }, 'could not store check counts; will retry');
+    }
   }
 
   status(cameraId: string): CameraLiveStatus | undefined {
@@ -110,24 +159,35 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     const layers = { ...current.layers, ...result.layers };
     const lastRound = outcome.classification ? { ...outcome.classification, at: result.at } : current.lastRound;
     const next: CameraLiveStatus = { state: outcome.state, layers, lastRound };
-    this.store.cameras.transaction(() => {
-      if (outcome.classification) {
-        const latencies = Object.values(result.layers).map((l) => l?.latencyMs).filter((l): l is number => typeof l === 'number');
-        this.store.probeResults.insert({
-          cameraId: result.cameraId,
-          at: result.at,
-          kind,
-          status: outcome.classification.status,
-          reason: outcome.classification.reason,
-          ok: outcome.classification.status === 'up',
-          latencyMs: latencies.length ? Math.max(...latencies) : null,
-          layers: result.layers,
-        });
-      }
-      if (resumed) this.store.flips.insert(resumed);
-      if (outcome.flip) this.store.flips.insert(outcome.flip);
-      this.store.flips.saveState(result.cameraId, outcome.state, now);
-    });
+    const { classification } = outcome;
+    const sample = classification && sampleOf(result, classification);
+    if (sample) tallySample(this.tally, sample, this.tzOffsetMinutes);
+    // A round is kept when its verdict changed: the stored rounds show when and why a camera
+    // started failing (or came back), layer by layer, without a row for every quiet check.
+    const notable = classification && (classification.status !== current.lastRound?.status || classification.reason !== current.lastRound.reason);
+    const stateChanged = resumed !== undefined || outcome.flip !== undefined || !sameButProbeTime(base, outcome.state);
+    if (notable || stateChanged) {
+      this.store.cameras.transaction(() => {
+        if (notable) {
+          const latencies = Object.values(result.layers).map((l) => l?.latencyMs).filter((l): l is number => typeof l === 'number');
+          this.store.probeResults.insert({
+            cameraId: result.cameraId,
+            at: result.at,
+            kind,
+            status: classification.status,
+            reason: classification.reason,
+            ok: classification.status === 'up',
+            latencyMs: latencies.length ? Math.max(...latencies) : null,
+            layers: result.layers,
+          });
+        }
+        if (resumed) this.store.flips.insert(resumed);
+        if (outcome.flip) this.store.flips.insert(outcome.flip);
+        if (stateChanged) this.store.flips.saveState(result.cameraId, outcome.state, now);
+      });
+    }
+    if (stateChanged) this.probeTimeUnsaved.delete(result.cameraId);
+    else if (outcome.state.lastProbeAt !== base.lastProbeAt) this.probeTimeUnsaved.add(result.cameraId);
     this.live.set(result.cameraId, next);
     this.emit('round', result.cameraId, next);
     if (resumed) this.emit('flip', resumed, base);
@@ -193,6 +253,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   forget(cameraId: string): void {
     this.live.delete(cameraId);
     this.suspended.delete(cameraId);
+    this.probeTimeUnsaved.delete(cameraId);
   }
 
   /** After a restart during a coverage loss, the flips say where the camera stood before it. */
@@ -211,4 +272,21 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       this.log.warn({ err }, 'could not write the monitor heartbeat');
     }
   }
+}
+
+/**
+ * Whether two states differ only in the newest probe time: then nothing worth a write per check
+ * changed (the restart logic needs status, since, pending, image and flap; the probe time is
+ * written at stop, and a crash only makes it a little old).
+ */
+function sameButProbeTime(a: MachineState, b: MachineState): boolean {
+  if (a === b) return true;
+  return (
+    a.status === b.status &&
+    a.reason === b.reason &&
+    a.since === b.since &&
+    JSON.stringify(a.pending) === JSON.stringify(b.pending) &&
+    JSON.stringify(a.image) === JSON.stringify(b.image) &&
+    JSON.stringify(a.flap) === JSON.stringify(b.flap)
+  );
 }

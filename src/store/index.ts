@@ -6,6 +6,7 @@ import { SessionStore } from './sessions.js';
 import { FlipStore } from './flips.js';
 import { ProbeResultStore } from './probe-results.js';
 import { RollupStore } from './rollups.js';
+import { CheckCountStore } from './check-counts.js';
 import { ContactStore } from './contacts.js';
 import { NotificationStore } from './notifications.js';
 
@@ -17,6 +18,7 @@ export interface Store {
   flips: FlipStore;
   probeResults: ProbeResultStore;
   rollups: RollupStore;
+  checkCounts: CheckCountStore;
   contacts: ContactStore;
   notifications: NotificationStore;
   ping(): boolean;
@@ -33,6 +35,7 @@ export function openStore(file: string): Store {
     flips: new FlipStore(db),
     probeResults: new ProbeResultStore(db),
     rollups: new RollupStore(db),
+    checkCounts: new CheckCountStore(db),
     contacts: new ContactStore(db),
     notifications: new NotificationStore(db),
     ping: () => db.prepare('SELECT 1').pluck().get() === 1,

@@ -1,8 +1,8 @@
 /**
- * Minute, hour and day rollups per camera, and the markers that say how far rolling has got
- * (and when the monitor was last alive). Upserts make re-rolling a bucket idempotent. Sums of
- * day rollups over long windows are kept until a day rollup changes: whole days change once a
- * night, and the agency report asks for a year of them for every camera.
+ * Hour and day rollups per camera, and the markers that say how far rolling has got (and when
+ * the monitor was last alive). Upserts make re-rolling a bucket idempotent. Day rollups carry
+ * running totals (`c_*`: the camera's days up to and including this one), so the sum over any
+ * run of days is one row minus another: the agency report asks for a year of every camera.
  */
 import type { Db } from './db.js';
 import type { BucketSize, Rollup } from '../domain/rollup.js';
@@ -26,6 +26,7 @@ interface Row {
 
 export class RollupStore {
   private readonly upsertStmt;
+  private readonly dayStmts;
 
   constructor(private readonly db: Db) {
     this.upsertStmt = db.prepare(
@@ -38,13 +39,88 @@ export class RollupStore {
          s_paused = excluded.s_paused, latency_min = excluded.latency_min, latency_max = excluded.latency_max,
          latency_sum = excluded.latency_sum, latency_count = excluded.latency_count`,
     );
+    this.dayStmts = {
+      own: db.prepare(`SELECT s_up, s_degraded, s_down, s_unknown, s_paused FROM rollups WHERE size = 'day' AND camera_id = ? AND bucket_start = ?`),
+      before: db.prepare(
+        `SELECT c_days, c_up, c_degraded, c_down, c_unknown, c_paused FROM rollups
+         WHERE size = 'day' AND camera_id = ? AND bucket_start < ? ORDER BY bucket_start DESC LIMIT 1`,
+      ),
+      after: db.prepare(
+        `SELECT c_days, c_up, c_degraded, c_down, c_unknown, c_paused, s_up, s_degraded, s_down, s_unknown, s_paused FROM rollups
+         WHERE size = 'day' AND camera_id = ? AND bucket_start > ? ORDER BY bucket_start LIMIT 1`,
+      ),
+      setTotals: db.prepare(
+        `UPDATE rollups SET c_days = @days, c_up = @up, c_degraded = @degraded, c_down = @down, c_unknown = @unknown, c_paused = @paused
+         WHERE size = 'day' AND camera_id = @cameraId AND bucket_start = @bucketStart`,
+      ),
+      shiftLater: db.prepare(
+        `UPDATE rollups SET c_days = c_days + @days, c_up = c_up + @up, c_degraded = c_degraded + @degraded, c_down = c_down + @down,
+           c_unknown = c_unknown + @unknown, c_paused = c_paused + @paused
+         WHERE size = 'day' AND camera_id = @cameraId AND bucket_start > @bucketStart`,
+      ),
+    };
   }
 
   upsertMany(rollups: readonly Rollup[]): void {
     this.db.transaction(() => {
-      for (const r of rollups) this.upsertStmt.run({ ...r, ...r.secondsByStatus });
+      for (const r of rollups) {
+        if (r.bucketSize === 'day') this.upsertDay(r);
+        else this.upsertStmt.run({ ...r, ...r.secondsByStatus });
+      }
     })();
-    if (rollups.some((r) => r.bucketSize === 'day')) daySumsChanged(this.db);
+  }
+
+  /**
+   * A day rollup with its running totals: the camera's previous day's totals plus this day. Days
+   * are normally rolled in order, so nothing comes after; when an older day is (re)written the
+   * later days' totals move by the difference. A camera's first day takes its totals from the
+   * day after it (that day's totals less its own seconds) and moves nothing: after a prune the
+   * totals no longer start from zero, and only differences between rows mean anything.
+   */
+  private upsertDay(r: Rollup): void {
+    const { own, before, after, setTotals, shiftLater } = this.dayStmts;
+    const s = r.secondsByStatus;
+    const old = own.get(r.cameraId, r.bucketStart) as OwnRow | undefined;
+    this.upsertStmt.run({ ...r, ...s });
+    const prev = before.get(r.cameraId, r.bucketStart) as TotalsRow | undefined;
+    if (!prev) {
+      const next = after.get(r.cameraId, r.bucketStart) as (TotalsRow & OwnRow) | undefined;
+      setTotals.run({
+        cameraId: r.cameraId,
+        bucketStart: r.bucketStart,
+        ...(next
+          ? {
+              days: next.c_days - 1,
+              up: next.c_up - next.s_up,
+              degraded: next.c_degraded - next.s_degraded,
+              down: next.c_down - next.s_down,
+              unknown: next.c_unknown - next.s_unknown,
+              paused: next.c_paused - next.s_paused,
+            }
+          : { days: 1, ...s }),
+      });
+      return;
+    }
+    setTotals.run({
+      cameraId: r.cameraId,
+      bucketStart: r.bucketStart,
+      days: prev.c_days + 1,
+      up: prev.c_up + s.up,
+      degraded: prev.c_degraded + s.degraded,
+      down: prev.c_down + s.down,
+      unknown: prev.c_unknown + s.unknown,
+      paused: prev.c_paused + s.paused,
+    });
+    shiftLater.run({
+      cameraId: r.cameraId,
+      bucketStart: r.bucketStart,
+      days: old ? 0 : 1,
+      up: s.up - (old?.s_up ?? 0),
+      degraded: s.degraded - (old?.s_degraded ?? 0),
+      down: s.down - (old?.s_down ?? 0),
+      unknown: s.unknown - (old?.s_unknown ?? 0),
+      paused: s.paused - (old?.s_paused ?? 0),
+    });
   }
 
   /** Rollups of one size in [from, to), for one camera or all. */
@@ -59,8 +135,8 @@ export class RollupStore {
     return rows.map(fromRow);
   }
 
+  /** Running totals stay right after a prune: sums are differences, never totals from the start. */
   pruneBefore(size: BucketSize, t: number): number {
-    if (size === 'day') daySumsChanged(this.db);
     return this.db.prepare('DELETE FROM rollups WHERE size = ? AND bucket_start < ?').run(size, t).changes;
   }
 
@@ -97,36 +173,50 @@ export interface SummedDays {
   paused: number;
 }
 
-/** Every camera's days over a window longer than this are summed by walking the primary key. */
-const LONG_WINDOW_MS = 45 * 86_400_000;
-
-/**
- * The last long-window sum of every camera per database, dropped whenever day rollups change
- * through this store. (A deleted camera's rows go by cascade; its stale entry is never asked for.)
- */
-const daySums = new WeakMap<Db, { from: number; to: number; sums: Map<string, SummedDays> }>();
-
-function daySumsChanged(db: Db): void {
-  daySums.delete(db);
+interface OwnRow {
+  s_up: number;
+  s_degraded: number;
+  s_down: number;
+  s_unknown: number;
+  s_paused: number;
 }
 
-/** Sums of day rollups per camera over [from, to): one indexed aggregate, not a scan in JS. */
+interface TotalsRow {
+  c_days: number;
+  c_up: number;
+  c_degraded: number;
+  c_down: number;
+  c_unknown: number;
+  c_paused: number;
+}
+
+/**
+ * Sums of day rollups per camera over [from, to). Per camera: the last day before `to` (its
+ * running totals) minus the running totals just before the first day at or after `from` (that
+ * day's totals less its own seconds). Four index seeks per camera, whatever the window's length:
+ * summing a year of rows for 1 000 cameras took 90–140 ms; this takes about 5.
+ */
 export function sumDayRollups(db: Db, from: number, to: number, cameraId?: string): Map<string, SummedDays> {
-  const long = !cameraId && to - from > LONG_WINDOW_MS;
-  const cached = long ? daySums.get(db) : undefined;
-  if (cached && cached.from === from && cached.to === to) return new Map(cached.sums);
-  // For every camera over a long window, SQLite would pick the (size, bucket_start) index, then
-  // look each row up in the table and sort for GROUP BY: 0.7 s for a year of 1 000 cameras.
-  // `+bucket_start` steers it to the primary key (size, camera_id, bucket_start) instead: one
-  // pass in camera order, no sort, 5× faster. Short windows keep the index (fewer rows).
-  const range = long ? '+bucket_start >= ? AND +bucket_start < ?' : 'bucket_start >= ? AND bucket_start < ?';
-  const sql = `SELECT camera_id, count(*) AS days, sum(s_up) AS up, sum(s_degraded) AS degraded, sum(s_down) AS down,
-      sum(s_unknown) AS unknown, sum(s_paused) AS paused
-    FROM rollups WHERE size = 'day' AND ${range} ${cameraId ? 'AND camera_id = ?' : ''}
-    GROUP BY camera_id`;
-  const args = cameraId ? [from, to, cameraId] : [from, to];
-  const rows = db.prepare(sql).all(...args) as (SummedDays & { camera_id: string })[];
-  const sums = new Map(rows.map(({ camera_id, ...s }) => [camera_id, s]));
-  if (long) daySums.set(db, { from, to, sums: new Map(sums) });
-  return sums;
+  const sql = `SELECT a.camera_id AS camera_id, a.c_days - b.c_days + 1 AS days,
+      a.c_up - b.c_up + b.s_up AS up, a.c_degraded - b.c_degraded + b.s_degraded AS degraded,
+      a.c_down - b.c_down + b.s_down AS down, a.c_unknown - b.c_unknown + b.s_unknown AS unknown,
+      a.c_paused - b.c_paused + b.s_paused AS paused
+    FROM cameras cam
+    CROSS JOIN rollups a ON a.size = 'day' AND a.camera_id = cam.id
+      AND a.bucket_start = (SELECT max(bucket_start) FROM rollups WHERE size = 'day' AND camera_id = cam.id AND bucket_start < @to)
+    CROSS JOIN rollups b ON b.size = 'day' AND b.camera_id = cam.id
+      AND b.bucket_start = (SELECT min(bucket_start) FROM rollups WHERE size = 'day' AND camera_id = cam.id AND bucket_start >= @from)
+    WHERE a.bucket_start >= b.bucket_start ${cameraId ? 'AND cam.id = @cameraId' : ''}`;
+  // CROSS JOIN fixes the loop order (SQLite keeps it as written): camera outside, then one seek
+  // per end. Left to itself, without table statistics, the planner walked every day row of the
+  // window instead — 230 ms instead of 5 for a year of 1 000 cameras.
+  const rows = db.prepare(sql).all(cameraId ? { from, to, cameraId } : { from, to }) as (SummedDays & { camera_id: string })[];
+  // Differences of running totals carry float noise; seconds are whole milliseconds.
+  const ms = (x: number) => Math.round(x * 1000) / 1000;
+  return new Map(
+    rows.map(({ camera_id, days, ...s }) => [
+      camera_id,
+      { days, up: ms(s.up), degraded: ms(s.degraded), down: ms(s.down), unknown: ms(s.unknown), paused: ms(s.paused) },
+    ]),
+  );
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.js';
 import { History, DAY_ROLLED_MARKER } from '../../src/services/history.js';
-import { Roller } from '../../src/services/rollups.js';
+import { Roller, SETTLE_MS } from '../../src/services/rollups.js';
 import { Monitor } from '../../src/services/monitor.js';
 import { computeUptime } from '../../src/domain/uptime.js';
 import { machinePolicy } from '../../src/domain/status-machine.js';
@@ -68,9 +68,8 @@ describe('uptime from rollups and edge flips', () => {
     // Roll days up to three days before the end; those three days must come from flips.
     store.rollups.setMarker(DAY_ROLLED_MARKER, start);
     const rollNow = end - 3 * DAY;
-    store.rollups.setMarker('rollup.minute', rollNow - 60_000);
     store.rollups.setMarker('rollup.hour', rollNow - 3_600_000);
-    new Roller(store, { tzOffsetMinutes: WITA, retention: { rawHours: 24, minuteHours: 24, hourDays: 90, dayDays: null }, nightly: '15 0 * * *', timeZone: 'Asia/Makassar', log, now: () => rollNow }).rollDue();
+    new Roller(store, { tzOffsetMinutes: WITA, retention: { rawHours: 24, hourDays: 90, dayDays: null }, nightly: '15 0 * * *', timeZone: 'Asia/Makassar', log, now: () => rollNow }).rollDue();
     expect(store.rollups.range('day', start, end, id).length).toBe(392);
 
     const history = new History(store, WITA);
@@ -115,7 +114,7 @@ describe('monitor across a restart', () => {
     const clock = () => now;
     const id = addCamera(store, 'Pasar', now);
     const policy = machinePolicy({});
-    const m1 = new Monitor(store, policy, log, clock, 60_000);
+    const m1 = new Monitor(store, policy, log, { now: clock, heartbeatMs: 60_000 });
     m1.start();
     for (const ok of [true, false, false, false]) {
       now += 30_000;
@@ -126,7 +125,7 @@ describe('monitor across a restart', () => {
     m1.stop();
 
     now += 2 * 3_600_000; // Pantau was not running for two hours.
-    const m2 = new Monitor(store, policy, log, clock, 60_000);
+    const m2 = new Monitor(store, policy, log, { now: clock, heartbeatMs: 60_000 });
     m2.start();
     expect(m2.status(id)!.state.status).toBe('down');
     expect(m2.status(id)!.state.since).toBe(downSince);
@@ -143,5 +142,106 @@ describe('monitor across a restart', () => {
     expect(flips.filter((f) => f.to === 'up')).toHaveLength(1); // only the first adoption, before the outage
     expect(flips.map((f) => f.reason)).toEqual(['ok', 'unreachable', 'monitor_offline', 'monitor_resumed']);
     m2.stop();
+  });
+});
+
+describe('check counts without a row per check', () => {
+  const HOUR = 3_600_000;
+  const round = (cameraId: string, at: number, ok: boolean, latencyMs: number): ProbeResult => ({
+    cameraId,
+    at,
+    layers: { tcp: ok ? { ok: true, reached: true, latencyMs } : { ok: false, reason: 'refused', reached: false, latencyMs } },
+  });
+  const setup = () => {
+    const store = freshStore();
+    // 09:00 WITA: hours follow local time.
+    let now = Date.UTC(2026, 10, 20, 1, 0, 0);
+    const clock = () => now;
+    const id = addCamera(store, 'Alun-alun', now - DAY);
+    const monitor = new Monitor(store, machinePolicy({}), log, { now: clock, heartbeatMs: 60_000, tzOffsetMinutes: WITA });
+    monitor.start();
+    const roller = new Roller(store, {
+      tzOffsetMinutes: WITA,
+      retention: { rawHours: 24, hourDays: 90, dayDays: null },
+      nightly: '15 0 * * *',
+      timeZone: 'Asia/Makassar',
+      log,
+      now: clock,
+      flushChecks: () => monitor.flushChecks(),
+    });
+    const hourStart = now;
+    return { store, id, monitor, roller, hourStart, clock, advance: (ms: number) => (now += ms), at: () => now };
+  };
+  const stateRow = (store: Store, id: string) =>
+    store.db.prepare('SELECT state, updated_at FROM camera_state WHERE camera_id = ?').get(id) as { state: string; updated_at: number };
+
+  it('counts every round of an hour into its rollup, stores only rounds whose verdict changed, and settles before rolling', () => {
+    const { store, id, monitor, roller, hourStart, advance, at } = setup();
+    // 120 rounds, one every 30 s: up, then 10 failing rounds in the middle, then up again.
+    const oks = Array.from({ length: 120 }, (_, i) => i < 50 || i >= 60);
+    oks.forEach((ok, i) => {
+      advance(i === 0 ? 0 : 30_000);
+      monitor.record(round(id, at(), ok, 1 + (i % 10)), 'liveness');
+      if (i === 60) roller.rollDue(); // a flush in the middle of the hour: the two halves must add up
+    });
+    advance(HOUR - 119 * 30_000); // the hour has ended…
+    roller.rollDue();
+    expect(store.rollups.range('hour', hourStart, hourStart + HOUR, id)).toEqual([]); // …but is not settled yet
+    advance(SETTLE_MS);
+    roller.rollDue();
+    const [hour] = store.rollups.range('hour', hourStart, hourStart + HOUR, id);
+    expect(hour).toMatchObject({ checks: 120, failures: 10, latencyMin: 1, latencyMax: 10, latencyCount: 120 });
+    expect(hour!.latencySum).toBe(oks.reduce((sum, _, i) => sum + 1 + (i % 10), 0));
+    // Stored rounds: the first one, the first failure, the first success after: not 120 rows.
+    const stored = store.db.prepare('SELECT at, status FROM probe_results WHERE camera_id = ? ORDER BY at').all(id) as { at: number; status: string }[];
+    expect(stored.map((r) => r.status)).toEqual(['up', 'down', 'up']);
+    expect(stored.map((r) => (r.at - hourStart) / 30_000)).toEqual([0, 50, 60]);
+    // The day rollup takes its checks from the hours.
+    advance(DAY);
+    roller.rollDue();
+    const dayStart = hourStart - 9 * HOUR;
+    expect(store.rollups.range('day', dayStart, dayStart + DAY, id)[0]).toMatchObject({ checks: 120, failures: 10 });
+    monitor.stop();
+  });
+
+  it('writes the machine state when it changes, not for every quiet round, and the newest probe time at stop', () => {
+    const { store, id, monitor, advance, at } = setup();
+    monitor.record(round(id, at(), true, 2), 'liveness');
+    const adopted = stateRow(store, id);
+    expect(JSON.parse(adopted.state)).toMatchObject({ status: 'up', lastProbeAt: at() });
+    for (let i = 0; i < 5; i++) {
+      advance(30_000);
+      monitor.record(round(id, at(), true, 2), 'liveness');
+    }
+    expect(stateRow(store, id)).toEqual(adopted);
+    advance(30_000);
+    monitor.record(round(id, at(), false, 2), 'liveness'); // pending down: the state changed
+    expect(JSON.parse(stateRow(store, id).state)).toMatchObject({ status: 'up', pending: { status: 'down', count: 1 }, lastProbeAt: at() });
+    advance(30_000);
+    monitor.record(round(id, at(), true, 2), 'liveness');
+    advance(30_000);
+    monitor.record(round(id, at(), true, 2), 'liveness');
+    expect(JSON.parse(stateRow(store, id).state).lastProbeAt).toBeLessThan(at());
+    monitor.stop();
+    expect(JSON.parse(stateRow(store, id).state)).toMatchObject({ status: 'up', pending: null, lastProbeAt: at() });
+  });
+
+  it('keeps the tally when the store refuses it, and writes it at the next flush', () => {
+    const { store, id, monitor, roller, hourStart, advance, at } = setup();
+    for (let i = 0; i < 4; i++) {
+      monitor.record(round(id, at(), true, 3), 'liveness');
+      advance(30_000);
+    }
+    const addMany = store.checkCounts.addMany.bind(store.checkCounts);
+    store.checkCounts.addMany = () => {
+      throw new Error('disk I/O error');
+    };
+    monitor.flushChecks();
+    store.checkCounts.addMany = addMany;
+    monitor.record(round(id, at(), true, 3), 'liveness');
+    advance(HOUR + SETTLE_MS);
+    roller.rollDue();
+    expect(store.rollups.range('hour', hourStart, hourStart + HOUR, id)[0]).toMatchObject({ checks: 5, failures: 0 });
+    monitor.stop();
   });
 });

@@ -8,7 +8,9 @@ import {
   mergeRollups,
   sampleOf,
   splitWindow,
+  tallySample,
   uptimeFromRollups,
+  type CheckCount,
   type ProbeSample,
   type Rollup,
 } from '../../src/domain/rollup.js';
@@ -186,6 +188,40 @@ describe('a year of day rollups answers like the flips', () => {
     expect(mergeRollups(hours, 'day', WITA)).toEqual(build('day'));
     expect(mergeRollups(minutes, 'day', WITA)).toEqual(build('day'));
     expect(build('day')[0]?.checks).toBe(1440);
+  });
+});
+
+describe('the check tally', () => {
+  const random = (seed: number) => () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+
+  it('gives hour rollups the same counts as the samples it counted, at any offset', () => {
+    for (const tz of [0, WITA, 330]) {
+      const r = random(tz + 1);
+      const from = bucketStartOf(Date.UTC(2026, 5, 1, 3), 'hour', tz);
+      const samples: ProbeSample[] = Array.from({ length: 500 }, () => {
+        const s: ProbeSample = { cameraId: r() < 0.5 ? CAM : 'cam-2', at: from + Math.floor(r() * 6 * H), ok: r() < 0.8 };
+        return r() < 0.9 ? { ...s, latencyMs: Math.round(r() * 100) } : s;
+      });
+      const tally = new Map<string, CheckCount>();
+      for (const s of samples) tallySample(tally, s, tz);
+      const counts = [...tally.values()];
+      expect(counts.every((c) => bucketStartOf(c.bucketStart, 'hour', tz) === c.bucketStart)).toBe(true);
+      for (const cameraId of [CAM, 'cam-2']) {
+        const segments = [{ from, to: from + 6 * H, status: 'up' as const }];
+        const fromCounts = buildRollups({ cameraId, size: 'hour', from, to: from + 6 * H, tzOffsetMinutes: tz, counts, segments });
+        const fromSamples = buildRollups({ cameraId, size: 'hour', from, to: from + 6 * H, tzOffsetMinutes: tz, samples, segments });
+        expect(fromCounts).toEqual(fromSamples);
+        expect(fromCounts.reduce((n, h) => n + h.checks, 0)).toBe(samples.filter((s) => s.cameraId === cameraId).length);
+      }
+      const day = buildRollups({ cameraId: CAM, size: 'day', from: bucketStartOf(from, 'day', tz), to: bucketStartOf(from, 'day', tz) + D, tzOffsetMinutes: tz, counts, segments: [] });
+      expect(day[0]!.checks).toBe(samples.filter((s) => s.cameraId === CAM).length);
+    }
+  });
+
+  it('cannot fill minute rollups from hour counts', () => {
+    const tally = new Map<string, CheckCount>();
+    tallySample(tally, { cameraId: CAM, at: 0, ok: true }, 0);
+    expect(() => buildRollups({ cameraId: CAM, size: 'minute', from: 0, to: 60 * S, counts: [...tally.values()], segments: [] })).toThrow(/minute/);
   });
 });
 
