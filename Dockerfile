@@ -10,7 +10,9 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-ENV NODE_ENV=production PANTAU_DATA_DIR=/data
+# Memory: a heap cap (raise PANTAU_HEAP_MB past ~13 000 cameras; Pantau warns at start when it
+# is small) and two malloc arenas; without them 10 000 cameras peaked at 460 MB RSS, with them 282.
+ENV NODE_ENV=production PANTAU_DATA_DIR=/data PANTAU_HEAP_MB=160 MALLOC_ARENA_MAX=2
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -20,4 +22,4 @@ RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 EXPOSE 8080
 USER node
-CMD ["node", "dist/main.js"]
+CMD ["sh", "-c", "exec node --max-old-space-size=${PANTAU_HEAP_MB} dist/main.js"]

@@ -2,9 +2,11 @@
  * Pantau's entry point: load and validate the config (stop with a clear message if it is bad),
  * start the server, and shut down gracefully on SIGINT/SIGTERM.
  */
+import { getHeapStatistics } from 'node:v8';
 import { ConfigError, loadConfig } from './config/load.js';
 import { createLogger } from './log.js';
 import { startPantau } from './server.js';
+import { heapAdvice } from './services/memory-budget.js';
 
 async function main(): Promise<void> {
   let config;
@@ -19,6 +21,13 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.log.level);
   const pantau = await startPantau(config, log);
+  const heap = heapAdvice(pantau.store.cameras.summaries().length, getHeapStatistics().heap_size_limit);
+  if (!heap.ok) {
+    log.warn(
+      { heapLimitMb: heap.limitMb, neededMb: heap.neededMb },
+      `the JavaScript heap (${heap.limitMb} MB) is small for this many cameras: set PANTAU_HEAP_MB=${heap.neededMb} or more before \`npm start\``,
+    );
+  }
 
   const stop = (signal: string) => {
     log.info({ signal }, 'shutting down');
