@@ -7,12 +7,13 @@
  *
  *   npm run bench -- --only probe-capacity [--sizes 1000,5000,10000] [--runs 3]
  *     [--interval 30] [--window 60] [--warmup 70] [--image] [--onvif] [--profile]
- *     [--allocations] [--node-flags=--max-old-space-size=160] [--no-breakdown]
+ *     [--allocations] [--uncapped | --node-flags=--max-old-space-size=256] [--no-breakdown]
  *
  * `--image` keeps image checks at the default 5 min (by default they are pushed out of the
  * window: figure 5 costs them); `--profile` adds one CPU-profiled run per size and prints where
  * the time went, `--allocations` one allocation-sampled run; `--runs 0` does only those.
- * `--node-flags` passes V8 flags to the measured Pantau (an experiment, not a default);
+ * Pantau runs as `npm start` runs it (heap cap 160 MB, MALLOC_ARENA_MAX=2); `--uncapped` drops
+ * both, `--node-flags` passes other V8 flags;
  * `--no-breakdown` skips the in-process CPU cost per check operation.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +34,13 @@ import { figure, machine, printFigure, printMachine, saveResults, type Figure } 
 const TARGET = { cpuPct: 25, rssMb: 300, cameras: 10_000 };
 /** V8 flags for the measured Pantau, e.g. `--node-flags=--max-old-space-size=192` (an experiment, not a default). */
 const NODE_FLAGS = (new Args().string('node-flags') ?? '').split(/\s+/).filter(Boolean);
+/**
+ * The measured Pantau runs as `npm start` runs it: heap capped at 160 MB, two malloc arenas.
+ * `--uncapped` measures Node's defaults instead; `--node-flags` replaces the heap flag.
+ */
+const UNCAPPED = new Args().flag('uncapped');
+const START_FLAGS = NODE_FLAGS.length ? NODE_FLAGS : UNCAPPED ? [] : ['--max-old-space-size=160'];
+const START_ENV: Record<string, string> = UNCAPPED ? {} : { MALLOC_ARENA_MAX: '2' };
 
 export async function run(): Promise<void> {
   const args = new Args();
@@ -47,6 +55,7 @@ export async function run(): Promise<void> {
   const onvif = args.flag('onvif');
   console.log(`\n# Probe capacity — liveness every ${intervalSec} s, window ${windowSec} s after ${warmupSec} s warm-up, ${runs} runs per size`);
   console.log(`  cameras: RTSP (tcp + OPTIONS/DESCRIBE)${onvif ? ' + ONVIF GetSystemDateAndTime' : ''}; image checks ${image ? 'every 300 s over HTTP snapshot' : 'out of the window'}; fleet: 1 % down, 1 % slow (1.5 s)`);
+  console.log(`  Pantau runs with: ${[...Object.entries(START_ENV).map(([k, v]) => `${k}=${v}`), 'node', ...START_FLAGS].join(' ')}`);
   printMachine();
 
   if (!args.flag('no-breakdown')) {
@@ -66,7 +75,7 @@ export async function run(): Promise<void> {
       console.log(`    memory (MB): ${JSON.stringify(result.memory)}`);
     }
     raw[cameras] = results;
-    if (results.length) table[cameras] = report(cameras, results, intervalSec);
+    if (results.length) table[cameras] = report(cameras, results);
     if (args.flag('profile')) {
       const profileFile = path.join(PACKAGE_ROOT, 'test-artifacts', 'bench', `probe-capacity-${cameras}.cpuprofile`);
       const profiled = await once({ ...base, cameras, net: freshNet(), profileFile });
@@ -80,21 +89,20 @@ export async function run(): Promise<void> {
       for (const a of sampled.allocations?.top ?? []) console.log(`      ${a.mb.toFixed(1).padStart(7)} MB  ${a.name}  ${a.where}`);
     }
   }
-  const name = `probe-capacity${image ? '-image' : ''}${onvif ? '-onvif' : ''}${NODE_FLAGS.length ? '-flags' : ''}`;
-  const file = saveResults(name, { intervalSec, windowSec, warmupSec, runs, nodeFlags: NODE_FLAGS, breakdown, table, raw });
+  const name = `probe-capacity${image ? '-image' : ''}${onvif ? '-onvif' : ''}${NODE_FLAGS.length ? '-flags' : UNCAPPED ? '-uncapped' : ''}`;
+  const file = saveResults(name, { intervalSec, windowSec, warmupSec, runs, nodeFlags: START_FLAGS, env: START_ENV, breakdown, table, raw });
   console.log(`  results: ${path.relative(PACKAGE_ROOT, file)}`);
 }
 
 let breakdown: CheckCosts | undefined;
 
 /** Prints one fleet size's figures and the targets; returns the figures. */
-function report(cameras: number, results: CapacityResult[], intervalSec: number): Figure[] {
+function report(cameras: number, results: CapacityResult[]): Figure[] {
   const f = (label: string, unit: string, pick: (r: CapacityResult) => number) => figure(label, unit, results.map(pick));
   const cpu = f('CPU, % of one core', '%', (r) => r.cpuPct);
   const rss = f('RSS at end of window', 'MB', (r) => r.rssMb);
   // The target holds for the whole window, so the verdict is on the highest RSS seen.
   const rssMax = f('RSS, highest in window', 'MB', (r) => r.rssMaxMb);
-  const rawRow = f('raw probe result on disk', 'B/row', (r) => r.rawBytesPerRow);
   const missed = f('missed ticks in window', 'ticks', (r) => r.missed);
   const figures = [
     cpu,
@@ -108,15 +116,14 @@ function report(cameras: number, results: CapacityResult[], intervalSec: number)
     missed,
     f('ticks started / expected', '%', (r) => (100 * r.ticks) / r.expectedTicks),
     f('event-loop delay p99', 'ms', (r) => r.loopDelayP99Ms),
-    rawRow,
+    f('probe rounds stored in window (verdict changed)', 'rows', (r) => r.storedRounds),
+    f('database grew in window', 'KB', (r) => r.dbGrowthBytes / 1024),
     f('start-up (store open → listening)', 'ms', (r) => r.startMs),
     f('settled: every camera has a status', 's', (r) => r.settledMs / 1000),
     f('CPU during warm-up (start-up storm)', '%', (r) => r.warmupCpuPct),
   ];
   console.log(`\n  ${cameras} cameras (${results.length} runs; statuses in last run: ${JSON.stringify(results.at(-1)?.statuses)}):`);
   figures.forEach(printFigure);
-  const rowsPerDay = (cameras * 86_400) / intervalSec;
-  console.log(`  raw results kept 24 h: ${(rowsPerDay / 1e6).toFixed(2)} M rows ≈ ${((rowsPerDay * rawRow.median) / 1e9).toFixed(2)} GB on disk`);
   if (cameras === TARGET.cameras) {
     const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
     console.log(
@@ -144,7 +151,7 @@ async function once(run: Run): Promise<CapacityResult> {
   const fleet = forkTs('bench/fleet.ts', ['--serve', '--cameras', String(job.cameras), '--net', net, '--down', '0.01', '--slow', '0.01', '--duration', String(job.warmupSec + job.windowSec + 600)], { quiet: true });
   try {
     await fleet.next('ready', 120_000);
-    const pantau = forkTs(child, [], { quiet: true, tsx: false, execArgv: ['--expose-gc', ...NODE_FLAGS] });
+    const pantau = forkTs(child, [], { quiet: true, tsx: false, execArgv: ['--expose-gc', ...START_FLAGS], env: START_ENV });
     try {
       pantau.send(job);
       const answer = await pantau.next<{ type: string; result: CapacityResult; message: string }>(['result', 'error'], (job.warmupSec + job.windowSec + 300) * 1000);

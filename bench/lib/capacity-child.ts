@@ -4,7 +4,7 @@
  * (embedded mode) on a data dir the parent filled with fleet cameras, lets the first ticks
  * spread out, then measures a window: CPU time,
  * RSS, event-loop delay, every liveness tick's lag (start minus due time, the figure behind
- * `pantau_probe_lag_seconds`), missed ticks, and what the raw results cost on disk.
+ * `pantau_probe_lag_seconds`), missed ticks, and what the window added to the database.
  * Driven over IPC by probe-capacity.ts; sends one `result` message and exits.
  */
 import path from 'node:path';
@@ -51,7 +51,10 @@ export interface CapacityResult {
   imageChecks: number;
   loopDelayP99Ms: number;
   statuses: Record<string, number>;
-  rawBytesPerRow: number;
+  /** Probe rounds stored in the window (those whose verdict changed). */
+  storedRounds: number;
+  /** Bytes the database's tables and indexes grew by over the window (SQLite's page accounting). */
+  dbGrowthBytes: number;
   startMs: number;
   /** From listening until no camera is `unknown` any more (every first verdict stored); NaN if not within the warm-up. */
   settledMs: number;
@@ -108,6 +111,7 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
     const sampler = setInterval(() => rss.push(process.memoryUsage.rss()), 1000);
     const stopProfile = job.profileFile ? await startProfile() : undefined;
     const stopAllocations = job.allocations ? await startAllocationSampling() : undefined;
+    const db0 = dbUsage(path.join(dataDir, 'pantau.db'));
     measuring = true;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -122,7 +126,7 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
     if (profile && job.profileFile) saveProfile(job.profileFile, profile);
 
     const statuses = pantau.monitor.counts();
-    const rawBytesPerRow = rawRowBytes(path.join(dataDir, 'pantau.db'));
+    const db1 = dbUsage(path.join(dataDir, 'pantau.db'));
     const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
     const mb = (m: NodeJS.MemoryUsage, suffix: string) => Object.fromEntries(Object.entries(m).map(([k, v]) => [`${k}${suffix}`, Math.round(v / 2 ** 20)]));
     const memory = mb(process.memoryUsage(), '');
@@ -146,7 +150,8 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
       imageChecks,
       loopDelayP99Ms: loop.percentile(99) / 1e6,
       statuses,
-      rawBytesPerRow,
+      storedRounds: db1.rounds - db0.rounds,
+      dbGrowthBytes: db1.bytes - db0.bytes,
       startMs,
       settledMs,
       warmupCpuPct,
@@ -156,13 +161,13 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
   }
 }
 
-/** Bytes on disk per raw probe result (table and its indexes), from SQLite's own page accounting. */
-function rawRowBytes(file: string): number {
+/** Bytes used by every table and index (pages less their free space), and the stored rounds. */
+function dbUsage(file: string): { bytes: number; rounds: number } {
   const db = new Database(file, { readonly: true });
   try {
-    const bytes = db.prepare("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN ('probe_results', 'probe_results_camera_at', 'probe_results_at')").pluck().get() as number;
-    const rows = db.prepare('SELECT count(*) FROM probe_results').pluck().get() as number;
-    return rows ? bytes / rows : NaN;
+    const bytes = db.prepare('SELECT coalesce(sum(pgsize - unused), 0) FROM dbstat').pluck().get() as number;
+    const rounds = db.prepare('SELECT count(*) FROM probe_results').pluck().get() as number;
+    return { bytes, rounds };
   } finally {
     db.close();
   }

@@ -18,10 +18,11 @@ export interface Forked {
 }
 
 /** Forks `module` (a .ts file run through tsx, or with `tsx: false` a compiled .js file). */
-export function forkTs(module: string, args: string[] = [], options: { execArgv?: string[]; quiet?: boolean; tsx?: boolean } = {}): Forked {
+export function forkTs(module: string, args: string[] = [], options: { execArgv?: string[]; quiet?: boolean; tsx?: boolean; env?: Record<string, string> } = {}): Forked {
   const file = path.isAbsolute(module) ? module : path.join(PACKAGE_ROOT, module);
   const child = fork(file, args, {
     execArgv: [...(options.tsx === false ? [] : ['--import', 'tsx']), ...(options.execArgv ?? [])],
+    env: { ...process.env, ...options.env },
     stdio: options.quiet ? ['ignore', 'ignore', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
     cwd: PACKAGE_ROOT,
   });
