@@ -1,6 +1,6 @@
 /**
- * RTSP layer: does the camera describe a video stream to us. OPTIONS then DESCRIBE with the
- * camera's credentials; passes only when the SDP has an `m=video` section. No media is set up
+ * RTSP layer: does the camera describe a video stream to us. DESCRIBE (OPTIONS first only for
+ * cameras that insist) with the camera's credentials; passes only when the SDP has an `m=video` section. No media is set up
  * or decoded, so a check costs the camera milliseconds. Must not throw for camera faults and
  * must not report credentials.
  *

@@ -129,11 +129,21 @@ describe('tcp probe', () => {
 });
 
 describe('rtsp probe against the RTSP responder', () => {
-  it('passes with Digest credentials: OPTIONS, then DESCRIBE answering the challenge', async () => {
-    const r = await checkRtsp(target(digest.url), ctx());
+  it('passes with Digest credentials: DESCRIBE answering the challenge, no OPTIONS needed', async () => {
+    const cam = await responder({});
+    const r = await checkRtsp(target(cam.url), ctx());
     expect(r).toMatchObject({ ok: true, reached: true, detail: { hasVideo: true, videoCodec: 'H264', statusCode: 200 } });
-    expect(digest.requests.OPTIONS).toBeGreaterThanOrEqual(1);
-    expect(digest.requests.DESCRIBE).toBeGreaterThanOrEqual(2); // challenged, then answered
+    expect(cam.requests).toEqual({ DESCRIBE: 2 }); // challenged, then answered
+    expect(cam.connections).toBe(1);
+  });
+
+  it('sends OPTIONS first to a camera that answers DESCRIBE only after it', async () => {
+    const picky = await responder({ optionsFirst: true });
+    const r = await checkRtsp(target(picky.url), ctx());
+    expect(r).toMatchObject({ ok: true, reached: true, detail: { hasVideo: true, statusCode: 200 } });
+    // 455 to the first DESCRIBE, then OPTIONS, then DESCRIBE (challenged and answered).
+    expect(picky.requests).toEqual({ DESCRIBE: 3, OPTIONS: 1 });
+    expect(picky.connections).toBe(1);
   });
 
   it('passes with Basic credentials, and with credentials embedded in the URL', async () => {

@@ -34,6 +34,8 @@ export interface RtspResponderOptions {
   algorithm?: DigestAlgorithm;
   /** Server header, for vendor-flavoured answers. @defaultValue 'Hikvision-Webs' */
   server?: string;
+  /** Answer DESCRIBE with 455 until OPTIONS was asked on the connection, as some old firmware does. */
+  optionsFirst?: boolean;
 }
 
 const MAX_REQUEST_BYTES = 16 * 1024;
@@ -109,10 +111,16 @@ export class RtspResponderSimulator {
 
   private onConnection(socket: net.Socket): void {
     this.accepted++;
+    let optionsAsked = false;
     readRtspRequests(socket, (head) => {
       if (this.currentMode === 'silent') return null;
       const { method, reply } = answerRtsp(head, { path: this.path, mode: this.currentMode, gate: this.gate, server: this.opts.server });
       this.requests[method] = (this.requests[method] ?? 0) + 1;
+      if (method === 'OPTIONS') optionsAsked = true;
+      if (method === 'DESCRIBE' && this.opts.optionsFirst && !optionsAsked) {
+        const cseq = /\r\nCSeq:\s*(\d+)/i.exec(head)?.[1] ?? '0';
+        return `RTSP/1.0 455 Method Not Valid in This State\r\nCSeq: ${cseq}\r\n\r\n`;
+      }
       return reply;
     });
   }

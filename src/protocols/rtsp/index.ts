@@ -1,4 +1,4 @@
-/** RTSP health checks: OPTIONS/DESCRIBE with auth, the response parser, the SDP check and the connect outcome. */
+/** RTSP health checks: DESCRIBE (OPTIONS when a camera insists) with auth, the response parser, the SDP check and the connect outcome. */
 export { describeRtsp, type DescribeOptions, type DescribeResult } from './client.js';
 export { watchConnect, type ConnectOutcome, type WatchConnectOptions } from './connect.js';
 export { RtspError, socketFailure, type RtspErrorCode, type SocketFailure } from './errors.js';
