@@ -226,6 +226,22 @@ describe('check counts without a row per check', () => {
     expect(JSON.parse(stateRow(store, id).state)).toMatchObject({ status: 'up', pending: null, lastProbeAt: at() });
   });
 
+  it('drops the rounds of a camera deleted behind its back (another process) without writing for it', () => {
+    const { store, id, monitor, roller, hourStart, advance, at } = setup();
+    monitor.record(round(id, at(), true, 2), 'liveness');
+    advance(30_000);
+    monitor.record(round(id, at(), true, 2), 'liveness');
+    store.db.prepare('DELETE FROM cameras WHERE id = ?').run(id);
+    advance(30_000);
+    expect(() => monitor.record(round(id, at(), false, 2), 'liveness')).not.toThrow(); // a change: would be written
+    expect(monitor.status(id)).toBeUndefined();
+    advance(HOUR + SETTLE_MS);
+    expect(() => roller.rollDue()).not.toThrow(); // its tallied checks are skipped, not a foreign-key error
+    expect(store.db.prepare('SELECT count(*) FROM check_counts').pluck().get()).toBe(0);
+    expect(store.rollups.range('hour', hourStart, hourStart + HOUR, id)).toEqual([]);
+    monitor.stop();
+  });
+
   it('keeps the tally when the store refuses it, and writes it at the next flush', () => {
     const { store, id, monitor, roller, hourStart, advance, at } = setup();
     for (let i = 0; i < 4; i++) {
