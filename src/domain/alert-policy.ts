@@ -33,6 +33,7 @@ import {
   type AlertState,
   type AlertStep,
   type CameraFacts,
+  type CameraTrack,
   type OutageTrack,
 } from './alert-types.js';
 import type { Flip } from './status.js';
@@ -55,7 +56,7 @@ export function onFlip(
   if (flip.cameraId !== camera.id) {
     throw new Error(`flip of camera ${flip.cameraId} given with the facts of camera ${camera.id}`);
   }
-  const next = structuredClone(state);
+  const next = cloneAlertState(state);
   return { state: next, actions: applyInPlace(next, flip, camera, policy) };
 }
 
@@ -70,7 +71,7 @@ export function onFlips(
   items: readonly { flip: Flip; camera: CameraFacts }[],
   policy: AlertPolicy = DEFAULT_ALERT_POLICY,
 ): AlertStep {
-  const next = structuredClone(state);
+  const next = cloneAlertState(state);
   // The flapping cameras, found once and kept up to date, so a flip does not visit every camera.
   const flapping = new Set<string>();
   for (const id in next.cameras) if (next.cameras[id]!.flappingSince !== null) flapping.add(id);
@@ -106,11 +107,74 @@ export function tick(
   now: number,
   policy: AlertPolicy = DEFAULT_ALERT_POLICY,
 ): AlertStep {
-  const next = structuredClone(state);
+  // Every track is replaced below (rememberFacts builds a new one for each camera present;
+  // forget deletes the others), so only the outages need copying, not every camera's track:
+  // at 10 000 cameras this copy ran every 5 s and made a tenth of Pantau's garbage.
+  const next: AlertState = { version: state.version, cameras: { ...state.cameras }, outages: cloneOutages(state.outages) };
   const present = new Set([...cameras.values()].map((c) => c.id));
   for (const id of Object.keys(next.cameras)) if (!present.has(id)) forget(next, id, now);
   for (const facts of cameras.values()) rememberFacts(next, facts);
   return { state: next, actions: decide(next, now, policy) };
+}
+
+/**
+ * A deep copy of the state. Its shape is flat (tracks of plain values, an acknowledgement), so
+ * spreading it is several times faster than structuredClone and leaves far less garbage.
+ */
+export function cloneAlertState(state: AlertState): AlertState {
+  const cameras: Record<string, CameraTrack> = {};
+  for (const id in state.cameras) cameras[id] = { ...state.cameras[id]! };
+  return { version: state.version, cameras, outages: cloneOutages(state.outages) };
+}
+
+/**
+ * Whether two states hold the same tracks and outages, compared field by field: the service
+ * asks after every tick whether there is anything to save, and serialising a large fleet's
+ * state to compare the text made more garbage than anything else it did.
+ */
+export function sameAlertState(a: AlertState, b: AlertState): boolean {
+  if (a === b) return true;
+  return a.version === b.version && sameRecords(a.cameras, b.cameras, sameFlat) && sameRecords(a.outages, b.outages, sameOutage);
+}
+
+function sameRecords<T>(a: Record<string, T>, b: Record<string, T>, same: (x: T, y: T) => boolean): boolean {
+  let n = 0;
+  for (const id in a) {
+    const y = b[id];
+    if (y === undefined || !same(a[id]!, y)) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
+}
+
+function sameFlat(x: object, y: object): boolean {
+  if (x === y) return true;
+  const xs = x as Record<string, unknown>;
+  const ys = y as Record<string, unknown>;
+  let n = 0;
+  for (const k in xs) {
+    if (xs[k] !== ys[k]) return false;
+    n++;
+  }
+  for (const _ in ys) n--;
+  return n === 0;
+}
+
+function sameOutage(x: OutageTrack, y: OutageTrack): boolean {
+  if (x === y) return true;
+  const { ack: xa, ...xr } = x;
+  const { ack: ya, ...yr } = y;
+  return sameFlat(xr, yr) && (xa === ya || (xa !== null && ya !== null && sameFlat(xa, ya)));
+}
+
+function cloneOutages(outages: Record<string, OutageTrack>): Record<string, OutageTrack> {
+  const copy: Record<string, OutageTrack> = {};
+  for (const id in outages) {
+    const o = outages[id]!;
+    copy[id] = { ...o, ack: o.ack && { ...o.ack } };
+  }
+  return copy;
 }
 
 function forget(state: AlertState, cameraId: string, now: number): void {
@@ -133,7 +197,7 @@ function forget(state: AlertState, cameraId: string, now: number): void {
 export function acknowledge(state: AlertState, outageId: string, by: string, now: number): AlertState {
   const outage = state.outages[outageId];
   if (!outage || outage.ack !== null) return state;
-  const next = structuredClone(state);
+  const next = cloneAlertState(state);
   const target = next.outages[outageId];
   if (target) target.ack = { by, at: now };
   return next;

@@ -12,6 +12,7 @@ import {
   initialAlertState,
   onFlips,
   parseAlertState,
+  sameAlertState,
   tick,
   type AlertAction,
   type AlertPolicy,
@@ -48,7 +49,8 @@ export class AlertService {
    * is mostly unchanged from one tick to the next: rewriting it every few seconds would wear
    * the small machine's flash for nothing.
    */
-  private saved: { json: string; lastFlip: number } | undefined;
+  /** What was last written: compared field by field, so a tick that changed nothing writes (and serialises) nothing. */
+  private saved: { state: AlertState; lastFlip: number } | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -140,8 +142,7 @@ export class AlertService {
   private commit(state: AlertState, lastFlip: number, actions: AlertAction[]): void {
     const now = this.now();
     let queued = 0;
-    const json = JSON.stringify(state);
-    const changed = this.saved === undefined || this.saved.json !== json || this.saved.lastFlip !== lastFlip;
+    const changed = this.saved === undefined || this.saved.lastFlip !== lastFlip || !sameAlertState(this.saved.state, state);
     this.store.cameras.transaction(() => {
       for (const action of actions) {
         if (!this.store.notifications.insertAlert(action, action.kind)) continue;
@@ -150,9 +151,9 @@ export class AlertService {
           queued++;
         }
       }
-      if (changed) this.store.notifications.saveStateText(json, lastFlip, now);
+      if (changed) this.store.notifications.saveStateText(JSON.stringify(state), lastFlip, now);
     });
-    if (changed) this.saved = { json, lastFlip };
+    if (changed) this.saved = { state, lastFlip };
     this.state = state;
     this.lastFlip = lastFlip;
     if (actions.length) this.options.log.info({ alerts: actions.map((a) => a.key), deliveries: queued }, 'alerts raised');

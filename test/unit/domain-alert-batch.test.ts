@@ -4,7 +4,7 @@
  * sites, mutes and flapping cameras, cut into batches at random.
  */
 import { describe, expect, it } from 'vitest';
-import { alertPolicy, initialAlertState, onFlip, onFlips, tick, type AlertAction, type AlertState, type CameraFacts } from '../../src/domain/alert-policy.js';
+import { acknowledge, alertPolicy, cloneAlertState, initialAlertState, sameAlertState, onFlip, onFlips, tick, type AlertAction, type AlertState, type CameraFacts } from '../../src/domain/alert-policy.js';
 import type { CameraStatus, Flip, FlipReason } from '../../src/domain/status.js';
 
 const REASON: Record<CameraStatus, FlipReason> = { up: 'ok', down: 'unreachable', degraded: 'frozen', unknown: 'monitor_offline', paused: 'disabled' };
@@ -82,5 +82,96 @@ describe('onFlips', () => {
     const before = structuredClone(start);
     onFlips(start, flips.map((flip) => ({ flip, camera: facts.get(flip.cameraId)! })));
     expect(start).toEqual(before);
+  });
+});
+
+describe('copies of the alert state', () => {
+  const deepFreeze = <T>(o: T): T => {
+    if (o && typeof o === 'object') {
+      for (const v of Object.values(o)) deepFreeze(v);
+      Object.freeze(o);
+    }
+    return o;
+  };
+
+  it('tick, onFlip, onFlips and acknowledge never touch the state they are given', () => {
+    const { facts, flips } = history(11);
+    // A state with open, alerted, covered and acknowledged outages: ticks through the history.
+    let state = tick(initialAlertState(), facts, 0, alertPolicy()).state;
+    for (const flip of flips) {
+      state = onFlip(state, flip, facts.get(flip.cameraId)!, alertPolicy()).state;
+      state = tick(state, facts, flip.at + 1, alertPolicy()).state;
+    }
+    const open = Object.values(state.outages).find((o) => o.end === null);
+    expect(open).toBeDefined();
+    state = acknowledge(state, open!.id, 'owner', flips.at(-1)!.at + 2);
+    const before = structuredClone(state);
+    deepFreeze(state);
+    const later = flips.at(-1)!.at + 10 * 86_400_000;
+    // Frozen objects throw on any write (modules run in strict mode).
+    const fewer = new Map([...facts].slice(1)); // one camera deleted: its outages are forgotten
+    expect(() => tick(state, fewer, later, alertPolicy())).not.toThrow();
+    expect(() => tick(state, facts, later, alertPolicy())).not.toThrow();
+    expect(() => onFlips(state, flips.slice(-5).map((flip) => ({ flip: { ...flip, at: later + flip.at }, camera: facts.get(flip.cameraId)! })))).not.toThrow();
+    expect(() => acknowledge(state, Object.keys(state.outages)[0]!, 'head', later)).not.toThrow();
+    expect(state).toEqual(before);
+  });
+
+  it('cloneAlertState gives an equal state that shares no object with the original', () => {
+    const { facts, flips } = history(12);
+    let state = tick(initialAlertState(), facts, 0, alertPolicy()).state;
+    state = onFlips(state, flips.map((flip) => ({ flip, camera: facts.get(flip.cameraId)! })), alertPolicy()).state;
+    const open = Object.values(state.outages)[0]!;
+    state = acknowledge(state, open.id, 'owner', 1);
+    const copy = cloneAlertState(state);
+    expect(copy).toEqual(state);
+    expect(copy).toEqual(structuredClone(state));
+    for (const id in state.cameras) expect(copy.cameras[id]).not.toBe(state.cameras[id]);
+    for (const id in state.outages) {
+      expect(copy.outages[id]).not.toBe(state.outages[id]);
+      if (state.outages[id]!.ack) expect(copy.outages[id]!.ack).not.toBe(state.outages[id]!.ack);
+    }
+  });
+});
+
+describe('sameAlertState', () => {
+  it('agrees with comparing the serialised states, over every step of random histories', () => {
+    for (const seed of [21, 22, 23]) {
+      const { facts, flips } = history(seed);
+      let prev = tick(initialAlertState(), facts, 0, alertPolicy()).state;
+      let checked = 0;
+      for (const flip of flips) {
+        for (const next of [onFlip(prev, flip, facts.get(flip.cameraId)!, alertPolicy()).state, tick(prev, facts, flip.at + 60_000, alertPolicy()).state]) {
+          expect(sameAlertState(prev, next), `seed ${seed}, flip at ${flip.at}`).toBe(JSON.stringify(prev) === JSON.stringify(next));
+          expect(sameAlertState(next, cloneAlertState(next))).toBe(true);
+          checked++;
+          prev = next;
+        }
+      }
+      expect(checked).toBeGreaterThan(20);
+    }
+  });
+
+  it('sees a change in any one field, an acknowledgement, a track added or removed', () => {
+    const { facts, flips } = history(24);
+    const state = onFlips(tick(initialAlertState(), facts, 0, alertPolicy()).state, flips.map((flip) => ({ flip, camera: facts.get(flip.cameraId)! })), alertPolicy()).state;
+    const outageId = Object.keys(state.outages)[0]!;
+    const cameraId = Object.keys(state.cameras)[0]!;
+    const edits: ((s: AlertState) => void)[] = [
+      (s) => (s.cameras[cameraId]!.mutedUntil = 123),
+      (s) => (s.outages[outageId]!.reminders += 1),
+      (s) => (s.outages[outageId]!.ack = { by: 'x', at: 1 }),
+      (s) => delete s.cameras[cameraId],
+      (s) => (s.outages['extra'] = { ...s.outages[outageId]!, id: 'extra' }),
+    ];
+    for (const edit of edits) {
+      const copy = cloneAlertState(state);
+      edit(copy);
+      expect(sameAlertState(state, copy)).toBe(false);
+      expect(sameAlertState(copy, state)).toBe(false);
+    }
+    const acked = acknowledge(state, outageId, 'a', 5);
+    const ackedOther = acknowledge(state, outageId, 'b', 5);
+    expect(sameAlertState(acked, ackedOther)).toBe(false);
   });
 });
