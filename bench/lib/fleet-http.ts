@@ -6,6 +6,7 @@
  * be handed to node:http safely, and a camera needs no more than this.
  */
 import type net from 'node:net';
+import { onRequests } from '../../test/support/net.js';
 import { clockVars, fixture, render } from '../../test/support/onvif-soap.js';
 
 const MAX_REQUEST_BYTES = 64 * 1024;
@@ -28,34 +29,20 @@ export interface HttpReply {
  * never answer. `delayMs` holds every reply back (a slow camera).
  */
 export function readHttpRequests(socket: net.Socket, handle: (req: HttpRequest) => HttpReply | null, delayMs: () => number): void {
-  let buf: Buffer = Buffer.alloc(0);
-  socket.on('data', (chunk: Buffer) => {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    if (buf.length > MAX_REQUEST_BYTES) {
-      socket.destroy();
-      return;
-    }
-    for (;;) {
-      const end = buf.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const head = buf.subarray(0, end).toString('latin1');
-      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
-      if (buf.length < end + 4 + length) return;
-      const body = buf.subarray(end + 4, end + 4 + length);
-      buf = buf.subarray(end + 4 + length);
-      const [method = '', target = '/'] = (head.split('\r\n')[0] ?? '').split(' ');
-      const reply = handle({ method, path: target.split('?')[0] ?? '/', head, body });
-      if (reply === null) return;
-      const close = /\r\nconnection:\s*close/i.test(head);
-      const send = () => {
-        if (socket.destroyed) return;
-        socket.write(encode(reply, close));
-        if (close) socket.end();
-      };
-      const delay = delayMs();
-      if (delay > 0) setTimeout(send, delay).unref();
-      else send();
-    }
+  onRequests(socket, MAX_REQUEST_BYTES, (head, body) => {
+    const [method = '', target = '/'] = (head.split('\r\n')[0] ?? '').split(' ');
+    const reply = handle({ method, path: target.split('?')[0] ?? '/', head, body });
+    if (reply === null) return false;
+    const close = /\r\nconnection:\s*close/i.test(head);
+    const send = () => {
+      if (socket.destroyed) return;
+      socket.write(encode(reply, close));
+      if (close) socket.end();
+    };
+    const delay = delayMs();
+    if (delay > 0) setTimeout(send, delay).unref();
+    else send();
+    return true;
   });
 }
 

@@ -10,6 +10,7 @@
 import net from 'node:net';
 import { answerRtsp, readRtspRequests, renderFrame } from '../../test/support/index.js';
 import { onvifReply, readHttpRequests, type HttpReply, type HttpRequest } from './fleet-http.js';
+import { mulberry32 } from '../../test/support/random.js';
 
 export const MAX_CAMERAS = 10_000;
 export const RTSP_PATH = '/Streaming/Channels/101';
@@ -273,18 +274,6 @@ function close(sim: Sim): Promise<void> {
   sim.sockets.clear();
   if (!sim.server.listening) return Promise.resolve();
   return new Promise((resolve) => sim.server.close(() => resolve()));
-}
-
-/** A seeded PRNG, so the same seed fails the same cameras in every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function shuffle<T>(items: T[], random: () => number): T[] {

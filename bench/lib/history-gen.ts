@@ -7,7 +7,7 @@
 import { tallySample, type CheckCount } from '../../src/domain/rollup.js';
 import type { CameraStatus, FlipReason } from '../../src/domain/status.js';
 import type { Store } from '../../src/store/index.js';
-import { mulberry32 } from './fleet-sim.js';
+import { mulberry32 } from '../../test/support/random.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,6 +1,6 @@
 /**
- * Small socket helpers shared by the camera simulators: listen on loopback,
- * wait for a port, and close a server together with every socket it accepted.
+ * Small socket helpers shared by the camera simulators: listen on loopback, wait for a port,
+ * split a socket's bytes into requests, and close a server together with every socket it accepted.
  */
 import net from 'node:net';
 import type { Server } from 'node:net';
@@ -28,6 +28,33 @@ export function trackSockets(server: Server): Set<net.Socket> {
     s.once('close', () => sockets.delete(s));
   });
   return sockets;
+}
+
+/**
+ * Splits what arrives on a socket into requests — a head up to the blank line, then a body of
+ * its Content-Length — for the HTTP- and RTSP-shaped simulators: pipelined or split across
+ * packets, and bounded (more than `maxBytes` unanswered and the client is cut off).
+ * `onRequest` returns false to leave the rest of what arrived unread (a hung or closing camera).
+ */
+export function onRequests(socket: net.Socket, maxBytes: number, onRequest: (head: string, body: Buffer) => boolean): void {
+  let buf: Buffer = Buffer.alloc(0);
+  socket.on('data', (chunk: Buffer) => {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    if (buf.length > maxBytes) {
+      socket.destroy();
+      return;
+    }
+    for (;;) {
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = buf.subarray(0, end).toString('latin1');
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+      if (buf.length < end + 4 + length) return;
+      const body = buf.subarray(end + 4, end + 4 + length);
+      buf = buf.subarray(end + 4 + length);
+      if (!onRequest(head, body)) return;
+    }
+  });
 }
 
 export function closeServer(server: Server, sockets: Set<net.Socket>): Promise<void> {

@@ -8,7 +8,7 @@
  */
 import net from 'node:net';
 import { AuthGate, type AuthScheme, type DigestAlgorithm } from './auth-gate.js';
-import { closeServer, listen, LOOPBACK, trackSockets } from './net.js';
+import { closeServer, listen, LOOPBACK, onRequests, trackSockets } from './net.js';
 
 /**
  * - `ok`: a camera with a 1080p H.264 stream
@@ -143,29 +143,16 @@ export interface RtspAnswerContext {
  * Anything that is not RTSP gets a 400 and a hang-up, as camera RTSP servers do.
  */
 export function readRtspRequests(socket: net.Socket, answer: (head: string) => string | null): void {
-  let buf: Buffer = Buffer.alloc(0);
   socket.on('error', () => socket.destroy());
-  socket.on('data', (chunk: Buffer) => {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    if (buf.length > MAX_REQUEST_BYTES) {
-      socket.destroy();
-      return;
+  onRequests(socket, MAX_REQUEST_BYTES, (head) => {
+    if (!/^[A-Z_]+ \S+ RTSP\/1\.0$/.test(head.split('\r\n')[0] ?? '')) {
+      socket.end('RTSP/1.0 400 Bad Request\r\nCSeq: 0\r\n\r\n');
+      return false;
     }
-    for (;;) {
-      const end = buf.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const head = buf.subarray(0, end).toString('latin1');
-      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
-      if (buf.length < end + 4 + length) return;
-      buf = buf.subarray(end + 4 + length);
-      if (!/^[A-Z_]+ \S+ RTSP\/1\.0$/.test(head.split('\r\n')[0] ?? '')) {
-        socket.end('RTSP/1.0 400 Bad Request\r\nCSeq: 0\r\n\r\n');
-        return;
-      }
-      const reply = answer(head);
-      if (reply === null) return;
-      socket.write(reply);
-    }
+    const reply = answer(head);
+    if (reply === null) return false;
+    socket.write(reply);
+    return true;
   });
 }
 
