@@ -17,7 +17,7 @@ import { Monitor } from './services/monitor.js';
 import { History } from './services/history.js';
 import { Reports } from './services/reports.js';
 import { Roller } from './services/rollups.js';
-import { Prober } from './services/prober.js';
+import { Prober, proberSettings } from './services/prober.js';
 import type { CapturedFrame } from './probes/index.js';
 import { startEmbeddedProbing, type Probing } from './jobs/probing.js';
 import { monitoringMetrics } from './http/metrics.js';
@@ -124,10 +124,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
         prober: new Prober({
           box,
           log,
-          livenessTimeoutMs: config.probes.livenessTimeoutMs,
-          imageTimeoutMs: config.probes.imageTimeoutMs,
-          ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
-          imageThresholds: config.probes.image,
+          ...proberSettings(config, ffmpeg.found ? ffmpeg.ffmpeg.path : undefined),
           // Image-health frames also warm the viewers' cache, so a grid shows pictures before anyone asks.
           onFrame: (cameraId, frame, ok) => {
             alerting.offerFrame(cameraId, frame.jpeg, ok);

@@ -12,7 +12,7 @@ import { siteSlug, type Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { locateFfmpeg } from '../protocols/ffmpeg-locate.js';
 import { SecretBox } from '../security/secret-box.js';
-import { Prober } from '../services/prober.js';
+import { Prober, proberSettings } from '../services/prober.js';
 import { BullmqQueue } from './bullmq-queue.js';
 import { DEFAULT_LANE, siteLane, type QueueJobData } from './probe-jobs.js';
 import { startProbeWorker } from './probe-worker.js';
@@ -63,10 +63,7 @@ export async function startWorker(config: Config, options: { sites: string[]; lo
   const prober = new Prober({
     box,
     log,
-    livenessTimeoutMs: config.probes.livenessTimeoutMs,
-    imageTimeoutMs: config.probes.imageTimeoutMs,
-    ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
-    imageThresholds: config.probes.image,
+    ...proberSettings(config, ffmpeg.found ? ffmpeg.ffmpeg.path : undefined),
   });
   const consumer = startProbeWorker({ queue, prober, lanes, concurrency: config.redis.workerConcurrency, name, log });
   log.info({ name, lanes, concurrency: config.redis.workerConcurrency, prefix: config.redis.queuePrefix }, 'worker is taking probe jobs');

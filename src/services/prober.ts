@@ -9,6 +9,7 @@
  * opens no connection of its own: one connection per round, not two, for the same TCP result.
  * Other endpoints (no RTSP URL, one that does not parse) keep a TCP connect of their own.
  */
+import type { Config } from '../config/schema.js';
 import type { Layer, LayerResults, ProbeResult } from '../domain/status.js';
 import type { Logger } from '../log.js';
 import {
@@ -41,6 +42,16 @@ export interface ProberOptions {
   now?: () => number;
   /** Told about every decoded frame, good or not (the dashboard shows what the camera shows); `ok` when the picture was judged fine. */
   onFrame?: (cameraId: string, frame: CapturedFrame, ok: boolean) => void;
+}
+
+/** The settings a prober takes from the config: the same for the server's own probing and for a queue worker. */
+export function proberSettings(config: Config, ffmpegPath: string | undefined): Pick<ProberOptions, 'livenessTimeoutMs' | 'imageTimeoutMs' | 'ffmpegPath' | 'imageThresholds'> {
+  return {
+    livenessTimeoutMs: config.probes.livenessTimeoutMs,
+    imageTimeoutMs: config.probes.imageTimeoutMs,
+    ffmpegPath,
+    imageThresholds: config.probes.image,
+  };
 }
 
 export class Prober {
