@@ -19,6 +19,9 @@ export type Layer = (typeof LAYERS)[number];
 
 export type ImageVerdict = 'ok' | 'black' | 'covered' | 'frozen' | 'corrupt';
 
+/** How RTP reached us from the camera: interleaved in the RTSP connection, or over UDP. */
+export type MediaTransport = 'tcp' | 'udp';
+
 export interface TcpDetail {
   host?: string;
   port?: number;
@@ -35,6 +38,8 @@ export interface RtspDetail {
   videoCodec?: string;
   /** RTSP status code of the last reply, when there was one. */
   statusCode?: number;
+  /** The RTP transport that carried media in this round, when media was checked. */
+  transport?: MediaTransport;
 }
 export interface ImageDetail {
   verdict: ImageVerdict;
@@ -44,6 +49,8 @@ export interface ImageDetail {
   variance?: number;
   /** Mean absolute difference from the previous frame, 0..255. */
   diffFromLast?: number;
+  /** The RTP transport the frame came over (RTSP frame grabs only). */
+  transport?: MediaTransport;
 }
 export interface LayerDetails {
   tcp: TcpDetail;

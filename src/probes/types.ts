@@ -4,7 +4,7 @@
  * implements, and the reason codes a failed check can carry. Probes must not throw for
  * anything a camera does; they resolve with `{ ok: false, reason, reached, message }`.
  */
-import type { Layer, LayerDetails, LayerResult } from '../domain/status.js';
+import type { Layer, LayerDetails, LayerResult, MediaTransport } from '../domain/status.js';
 
 /** One camera as a probe sees it. Never log it: it carries passwords. */
 export interface ProbeTarget {
@@ -13,6 +13,11 @@ export interface ProbeTarget {
   rtspUrl?: string | undefined;
   rtspUsername?: string | undefined;
   rtspPassword?: string | undefined;
+  /**
+   * The RTP transport that last carried this camera's media (remembered by the prober): try it
+   * first. Cameras differ: some answer 461 to TCP, some only get UDP through behind NAT.
+   */
+  rtspTransport?: MediaTransport | undefined;
   snapshotUrl?: string | undefined;
   snapshotUsername?: string | undefined;
   snapshotPassword?: string | undefined;

@@ -10,7 +10,7 @@
  * Other endpoints (no RTSP URL, one that does not parse) keep a TCP connect of their own.
  */
 import type { Config } from '../config/schema.js';
-import type { Layer, LayerResults, ProbeResult } from '../domain/status.js';
+import type { Layer, LayerResults, MediaTransport, ProbeResult } from '../domain/status.js';
 import type { Logger } from '../log.js';
 import {
   defaultProbes,
@@ -57,6 +57,8 @@ export function proberSettings(config: Config, ffmpegPath: string | undefined): 
 export class Prober {
   private readonly probes: ProbeRegistry;
   private readonly fingerprints = new Map<string, FrameFingerprint>();
+  /** Per camera, the RTP transport that last carried media: tried first next round. */
+  private readonly transports = new Map<string, MediaTransport>();
   private readonly warnedUnreadable = new Set<string>();
   private readonly now: () => number;
 
@@ -77,6 +79,7 @@ export class Prober {
 
   forget(cameraId: string): void {
     this.fingerprints.delete(cameraId);
+    this.transports.delete(cameraId);
     this.warnedUnreadable.delete(cameraId);
   }
 
@@ -98,6 +101,7 @@ export class Prober {
       // a probe that does not report): the TCP layer then connects on its own.
       run('rtsp', { ...ctx, onConnecting: shared?.give }).finally(() => shared?.give(undefined)),
     ]);
+    this.rememberTransport(camera.id, layers.rtsp?.detail?.transport);
     return { cameraId: camera.id, at, layers };
   }
 
@@ -118,7 +122,12 @@ export class Prober {
     // the last picture that moved, not with itself.
     if (fingerprint && (layer.ok || layer.detail?.verdict === 'frozen')) this.fingerprints.set(camera.id, fingerprint);
     if (frame) this.options.onFrame?.(camera.id, frame, layer.ok);
+    this.rememberTransport(camera.id, layer.detail?.transport);
     return { cameraId: camera.id, at, layers: { image: layer } };
+  }
+
+  private rememberTransport(cameraId: string, transport: MediaTransport | undefined): void {
+    if (transport) this.transports.set(cameraId, transport);
   }
 
   /** The camera as probes see it, with passwords unsealed for this round only. */
@@ -139,6 +148,7 @@ export class Prober {
       cameraId: c.id,
       onvif: c.onvif ? { host: c.onvif.host, port: c.onvif.port, username: c.onvif.username ?? undefined, password: open(c.onvif.passwordEnc) } : undefined,
       rtspUrl: c.rtsp?.url,
+      rtspTransport: this.transports.get(c.id),
       // A stream without its own credentials usually takes the ONVIF ones (same device account).
       rtspUsername: c.rtsp?.username ?? c.onvif?.username ?? undefined,
       rtspPassword: c.rtsp?.username ? open(c.rtsp.passwordEnc) : open(c.onvif?.passwordEnc ?? null),
