@@ -1,12 +1,16 @@
 /**
- * Who is calling: passwords (argon2id), login sessions, API tokens and the login rate limits.
+ * Who is calling: passwords (argon2id), login sessions, API tokens and the login rate limits,
+ * and ending access: a password change, a reset or a disabled account ends the user's other
+ * sessions and revokes its tokens, and listeners (the live sockets) hear of it at once.
  * Failed logins are limited per account and per client IP; an unknown username costs the same
  * hashing time as a known one, so timing does not reveal which accounts exist.
  */
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { hash, verify } from '@node-rs/argon2';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { HttpError } from '../errors.js';
+import { HttpError, invalid } from '../errors.js';
+import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from '../schemas/user.js';
 import type { Store } from '../store/index.js';
 import type { User } from '../store/users.js';
 
@@ -20,6 +24,8 @@ export interface AuthOptions {
   loginLimit: { perAccount: number; perIp: number; windowSec: number };
 }
 
+const DAY_MS = 86_400_000;
+
 // 2 = Argon2id; the package exports it as an ambient const enum, which isolated modules cannot read.
 const ARGON = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
@@ -30,6 +36,7 @@ export function hashPassword(password: string): Promise<string> {
 export class AuthService {
   private readonly perAccount: RateLimiterMemory;
   private readonly perIp: RateLimiterMemory;
+  private readonly events = new EventEmitter();
   private dummyHash: Promise<string> | undefined;
 
   constructor(
@@ -66,7 +73,27 @@ export class AuthService {
   }
 
   logout(sessionId: string): void {
-    this.store.sessions.destroy(sessionId);
+    const userId = this.store.sessions.destroy(sessionId);
+    if (userId) this.accessChanged(userId);
+  }
+
+  /**
+   * Ends every session of the user but `keepSessionId` and revokes all its API tokens: after a
+   * password change or reset, and when the account is disabled (re-enabling brings none back).
+   */
+  revokeAll(userId: string, keepSessionId?: string): void {
+    this.store.sessions.revokeAll(userId, keepSessionId);
+    this.accessChanged(userId);
+  }
+
+  /** The user's sessions, role or grants changed: whoever holds its live connections checks them now. */
+  accessChanged(userId: string): void {
+    this.events.emit('access', userId);
+  }
+
+  onAccessChange(listener: (userId: string) => void): () => void {
+    this.events.on('access', listener);
+    return () => this.events.off('access', listener);
   }
 
   fromSession(sessionId: string): Principal | undefined {
@@ -81,11 +108,18 @@ export class AuthService {
     return user && !user.disabled ? { user, via: 'token' } : undefined;
   }
 
-  /** A new API token; its value is returned once and only its hash is kept. */
-  issueToken(userId: string, name: string, expiresInDays: number | null) {
-    const value = `pnt_${randomBytes(32).toString('base64url')}`;
+  /**
+   * A new API token; its value is returned once and only its hash is kept. It lasts
+   * `expiresInDays` or until `expiresAt`, by default TOKEN_DEFAULT_DAYS, never more than TOKEN_MAX_DAYS.
+   */
+  issueToken(userId: string, name: string, lifetime: { expiresInDays?: number; expiresAt?: string }) {
     const now = this.now();
-    const token = this.store.sessions.createToken(value, userId, name, now, expiresInDays ? now + expiresInDays * 86_400_000 : null);
+    const expiresAt = lifetime.expiresAt ? Date.parse(lifetime.expiresAt) : now + (lifetime.expiresInDays ?? TOKEN_DEFAULT_DAYS) * DAY_MS;
+    if (!(expiresAt > now) || expiresAt > now + TOKEN_MAX_DAYS * DAY_MS) {
+      throw invalid([{ path: 'expiresAt', message: `must be in the future and at most ${TOKEN_MAX_DAYS} days ahead` }]);
+    }
+    const value = `pnt_${randomBytes(32).toString('base64url')}`;
+    const token = this.store.sessions.createToken(value, userId, name, now, expiresAt);
     return { ...token, token: value };
   }
 
