@@ -10,19 +10,34 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../../src/store/db.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
-import { Client, signedInClients, startTestPantau, type TestPantau } from '../support/pantau.js';
+import { HttpSnapshotSimulator } from '../support/index.js';
+import { Client, signedInClients, startTestPantau, waitFor, type TestPantau } from '../support/pantau.js';
+import { RecordingClient, sessionCookie, sleep } from '../integration/realtime-client.js';
 
 const DAY = 86_400_000;
 let pantau: TestPantau;
+let camera: HttpSnapshotSimulator;
+let cameraId: string;
 let admin: Client;
 let make: Awaited<ReturnType<typeof signedInClients>>['make'];
+const sockets: RecordingClient[] = [];
 
 beforeAll(async () => {
-  pantau = await startTestPantau();
+  // Sockets are also rechecked each minute; the waits below are a few seconds, so they see the events.
+  pantau = await startTestPantau({ probes: { livenessTimeoutMs: 1500, imageTimeoutMs: 5000 } });
+  camera = new HttpSnapshotSimulator();
+  await camera.start();
   ({ admin, make } = await signedInClients(pantau));
+  const made = await admin.post('/api/cameras', { name: 'Kamera Pasar', site: 'Pasar', agency: 'Dinas Pasar', snapshotUrl: camera.url, checkIntervalSec: 5, imageCheckIntervalSec: 3600 });
+  expect(made.status, made.text).toBe(201);
+  cameraId = made.body.id as string;
 });
 
-afterAll(() => pantau?.stop());
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await pantau?.stop();
+  await camera?.stop();
+});
 
 const bearer = (token: string) => new Client(pantau.url, token);
 const tokenOf = async (client: Client, body: Record<string, unknown> = { name: 'script' }) => {
@@ -153,5 +168,75 @@ describe('upgrading a database', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('live sockets follow at once', () => {
+  /** A signed-in socket of a fresh viewer, receiving full-size frames and statuses of the camera. */
+  async function watchingViewer(name: string) {
+    const user = await make(name, 'viewer', [{ scope: 'agency', value: 'Dinas Pasar' }]);
+    const cookie = await sessionCookie(pantau.url, name, `${name}-password`);
+    const socket = new RecordingClient(pantau.url, cookie);
+    sockets.push(socket);
+    await socket.connect();
+    const answer = await socket.watch({ cameraIds: [cameraId], size: 'full', fps: 2 });
+    expect(answer.watching).toEqual([cameraId]);
+    await waitFor('frames', async () => (socket.framesOf(cameraId).length >= 1 ? true : undefined), 15_000);
+    return { ...user, cookie, socket };
+  }
+
+  const ended = (socket: RecordingClient) => waitFor('the socket to be ended', async () => (socket.socket.connected ? undefined : true), 3000, 50);
+
+  /** Nothing more arrives once a frame already on the wire has landed. */
+  async function expectSilence(socket: RecordingClient) {
+    await sleep(600);
+    const frames = socket.frames.length;
+    const statuses = socket.statuses.length;
+    await sleep(2500);
+    expect(socket.frames.length).toBe(frames);
+    expect(socket.statuses.length).toBe(statuses);
+  }
+
+  it('logout ends the socket of that session', async () => {
+    const viewer = await watchingViewer('keluar');
+    const res = await fetch(`${pantau.url}/api/auth/logout`, { method: 'POST', headers: { cookie: viewer.cookie } });
+    expect(res.status).toBe(204);
+    await ended(viewer.socket);
+    await expectSilence(viewer.socket);
+    // Ended by the server, which socket.io does not retry: the dashboard goes to sign-in.
+    await sleep(1000);
+    expect(viewer.socket.socket.connected).toBe(false);
+  });
+
+  it('disabling the user ends its sockets', async () => {
+    const viewer = await watchingViewer('dinonaktifkan');
+    expect((await admin.patch(`/api/users/${viewer.id}`, { disabled: true })).status).toBe(200);
+    await ended(viewer.socket);
+    await expectSilence(viewer.socket);
+  });
+
+  it('a password change ends the other sessions’ sockets and keeps its own', async () => {
+    const viewer = await watchingViewer('gantisandi');
+    const other = new RecordingClient(pantau.url, await sessionCookie(pantau.url, 'gantisandi', 'gantisandi-password'));
+    sockets.push(other);
+    await other.connect();
+    const res = await fetch(`${pantau.url}/api/me`, {
+      method: 'PATCH',
+      headers: { cookie: viewer.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'gantisandi-new', currentPassword: 'gantisandi-password' }),
+    });
+    expect(res.status).toBe(200);
+    await ended(other);
+    await sleep(500);
+    expect(viewer.socket.socket.connected).toBe(true);
+  });
+
+  it('a revoked grant takes the camera off the socket', async () => {
+    const viewer = await watchingViewer('dicabut');
+    expect((await admin.patch(`/api/users/${viewer.id}`, { grants: [] })).status).toBe(200);
+    await expectSilence(viewer.socket);
+    expect(viewer.socket.socket.connected).toBe(true);
+    // Asking again is refused too.
+    expect(await viewer.socket.watch({ cameraIds: [cameraId], size: 'full', fps: 2 })).toMatchObject({ watching: [], denied: [cameraId] });
   });
 });
