@@ -25,7 +25,7 @@ export function authRoutes(api: Api, deps: { auth: AuthService; store: Store; co
     responses: {
       200: { description: 'Signed in', schema: z.object({ user: UserOut, expiresAt: z.string() }) },
       401: { description: 'Wrong username or password' },
-      429: { description: 'Too many attempts (per account or per IP); see Retry-After' },
+      429: { description: 'Too many failed sign-ins from this address (for the account, or for all); see Retry-After' },
     },
     handler: async ({ req, res, body }) => {
       const session = await auth.login(body.username, body.password, { ip: req.ip ?? 'unknown', userAgent: req.get('user-agent') });
