@@ -54,7 +54,8 @@ live.on((e) => {
 /** The server ended the live connection: back to sign-in if the session is gone, else reconnect. */
 async function liveEnded(): Promise<void> {
   const me = await get<User>('/api/me').catch(() => undefined);
-  if (me?.status !== 401) return live.reconnect();
+  // Still signed in (the server restarted, or refused for another reason): retry, unhurried.
+  if (me?.status !== 401) return void setTimeout(() => live.reconnect(), 3000);
   user = undefined;
   forgetSaved();
   await render();
