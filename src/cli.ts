@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
       const password = await readPassword(values['password-stdin']);
       if (password.length < 8) throw new Error('password: at least 8 characters');
       store.users.update(user.id, { passwordHash: await hashPassword(password) }, Date.now());
-      store.sessions.destroyForUser(user.id);
+      store.sessions.revokeAll(user.id); // sessions and API tokens; a running server's sockets follow at its next check
       process.stdout.write(`password changed for ${user.username}\n`);
       return 0;
     }

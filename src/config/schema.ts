@@ -51,11 +51,16 @@ export const configSchema = z
         sessionTtlHours: z.number().min(1).max(24 * 365).default(168),
         /** Secure flag on the session cookie: auto = only when the request came over HTTPS. */
         cookieSecure: z.enum(['auto', 'always', 'never']).default('auto'),
+        /**
+         * Failed sign-ins are limited per client address, never per account alone: a stranger's
+         * failures must not keep the owner out. Past `perAccount` failures from all addresses
+         * together, the account's answers only slow down (0.5 s, doubling, at most 8 s).
+         */
         loginLimit: z
           .object({
-            /** Failed logins allowed per account within the window. @defaultValue 5 */
+            /** Failed logins allowed per account from one client address within the window. @defaultValue 5 */
             perAccount: z.number().int().min(1).default(5),
-            /** Login attempts allowed per client IP within the window. @defaultValue 30 */
+            /** Failed logins allowed per client address, all accounts together, within the window. @defaultValue 30 */
             perIp: z.number().int().min(1).default(30),
             /** @defaultValue 900 */
             windowSec: z.number().int().min(1).default(900),

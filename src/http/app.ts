@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   const router = express.Router();
   const api = new Api(router);
   authRoutes(api, { auth: deps.auth, store: deps.store, cookieSecure: deps.cookieSecure });
-  userRoutes(api, { store: deps.store });
+  userRoutes(api, { store: deps.store, auth: deps.auth });
   cameraRoutes(api, { registry: deps.registry, store: deps.store, reports: deps.reports });
   statusRoutes(api, { registry: deps.registry, reports: deps.reports });
   alertRoutes(api, router, { contacts: deps.contacts, feed: deps.feed });

@@ -2,10 +2,11 @@
  * Socket.io on the dashboard's HTTP server: statuses, outages and camera frames pushed to the
  * people allowed to see them. A socket is signed in by its session cookie at connect; it joins
  * one status room per camera it may see, and one frame room per camera and size it watches.
- * Visibility is checked at connect, at every watch, on every registry change and again on a
- * timer (grants, roles and sessions change without events), so a socket never keeps a camera
- * its user lost. Must not decide statuses or fetch frames itself: the monitor and the snapshot
- * service do.
+ * Visibility is checked at connect, at every watch, on every registry change, whenever the auth
+ * service says a user's access changed (logout, password change, disabled, role or grants), and
+ * again on a timer (sessions expire, the CLI resets passwords from another process), so a socket
+ * never keeps a camera its user lost, nor outlives its session. Must not decide statuses or
+ * fetch frames itself: the monitor and the snapshot service do.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
@@ -22,6 +23,8 @@ import { FramePipe } from './frames.js';
 import { authenticateHandshake } from './handshake.js';
 import { StatusRelay, statusEventOf, statusRoom } from './status.js';
 import { frameRoom, parseWatch, type ParsedWatch } from './watch.js';
+
+const userRoom = (userId: string) => `user:${userId}`;
 
 export interface RealtimeDeps {
   server: HttpServer;
@@ -111,7 +114,19 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     if (w && w.cameraIds.some((id) => !visible.has(id))) applyWatch(socket, { ...w, cameraIds: w.cameraIds.filter((id) => visible.has(id)) });
   };
 
+  /** Ends a socket whose session ended; otherwise refreshes its user and rooms. */
+  const recheck = (socket: PantauSocket) => {
+    const principal = auth.fromSession(socket.data.sessionId);
+    if (!principal) {
+      socket.disconnect(true);
+      return;
+    }
+    socket.data.principal = principal;
+    resync(socket, visibleIds(principal));
+  };
+
   io.on('connection', (socket: PantauSocket) => {
+    void socket.join(userRoom(socket.data.principal.user.id));
     const cameras = registry.visibleCameras(socket.data.principal);
     void socket.join(cameras.map((c) => statusRoom(c.id)));
     socket.emit('statuses', cameras.map((c) => statusEventOf(c.id, deps.reports.status(c))));
@@ -175,25 +190,26 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     relay.announce(statusEventOf(camera.id, deps.reports.status(camera)));
   });
 
-  // Sessions end and grants change without events: check every socket again now and then.
-  const recheck = setInterval(() => {
-    for (const socket of io.sockets.sockets.values()) {
-      const principal = auth.fromSession(socket.data.sessionId);
-      if (!principal) {
-        socket.disconnect(true);
-        continue;
-      }
-      socket.data.principal = principal;
-      resync(socket, visibleIds(principal));
+  // Logout, a new password, a disabled account, a changed role or grants: that user's sockets now.
+  const offAuth = auth.onAccessChange((userId) => {
+    for (const socketId of [...(io.sockets.adapter.rooms.get(userRoom(userId)) ?? [])]) {
+      const socket = io.sockets.sockets.get(socketId);
+      if (socket) recheck(socket);
     }
+  });
+
+  // Sessions expire without events: check every socket again now and then.
+  const timer = setInterval(() => {
+    for (const socket of io.sockets.sockets.values()) recheck(socket);
   }, deps.recheckMs ?? 60_000);
-  recheck.unref();
+  timer.unref();
 
   log.debug('realtime (socket.io) is attached');
   return {
     io,
     async close() {
-      clearInterval(recheck);
+      clearInterval(timer);
+      offAuth();
       offRegistry();
       relay.stop();
       snapshots.stop();

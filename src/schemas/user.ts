@@ -71,9 +71,31 @@ export const UserOut = z
 
 export const LoginInput = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }).strict().openapi('Login');
 
+/** API tokens last this long unless their creator asks otherwise… */
+export const TOKEN_DEFAULT_DAYS = 90;
+/** …and never longer: a forgotten token must not work for ever. */
+export const TOKEN_MAX_DAYS = 365;
+
 export const TokenInput = z
-  .object({ name: z.string().trim().min(1).max(100), expiresInDays: z.number().int().min(1).max(3650).nullable().default(null) })
+  .object({
+    name: z.string().trim().min(1).max(100),
+    expiresInDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(TOKEN_MAX_DAYS)
+      .optional()
+      .openapi({ description: `days the token works; default ${TOKEN_DEFAULT_DAYS}, at most ${TOKEN_MAX_DAYS}` }),
+    expiresAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: `when the token stops working instead; in the future, at most ${TOKEN_MAX_DAYS} days ahead` }),
+  })
   .strict()
+  .refine((b) => b.expiresInDays === undefined || b.expiresAt === undefined, {
+    path: ['expiresAt'],
+    message: 'give expiresInDays or expiresAt, not both',
+  })
   .openapi('TokenInput');
 
 export const TokenOut = z
@@ -81,7 +103,7 @@ export const TokenOut = z
     id: z.string(),
     name: z.string(),
     createdAt: isoTime(),
-    expiresAt: isoTime().nullable(),
-    lastUsedAt: isoTime().nullable(),
+    expiresAt: isoTime(),
+    lastUsedAt: isoTime().nullable().openapi({ description: 'when the token was last used, to the minute; null if never' }),
   })
   .openapi('Token');

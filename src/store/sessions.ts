@@ -15,7 +15,8 @@ export interface ApiToken {
   userId: string;
   name: string;
   createdAt: number;
-  expiresAt: number | null;
+  expiresAt: number;
+  /** Written at most once a minute per token, so using a token costs no write per request. */
   lastUsedAt: number | null;
 }
 
@@ -46,19 +47,32 @@ export class SessionStore {
     return { userId: row.user_id, expiresAt: row.expires_at };
   }
 
-  destroy(sessionId: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(hashBearer(sessionId));
+  /** Ends one session; answers whose it was, so its user's open sockets can be checked. */
+  destroy(sessionId: string): string | undefined {
+    const row = this.db.prepare('DELETE FROM sessions WHERE id_hash = ? RETURNING user_id').get(hashBearer(sessionId)) as { user_id: string } | undefined;
+    return row?.user_id;
   }
 
-  destroyForUser(userId: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
+  /**
+   * Ends every session of a user and revokes every API token, except the session `keep` (the
+   * one that changed the password). Revoked tokens are deleted, not hidden, so nothing can
+   * bring them back.
+   */
+  revokeAll(userId: string, keep?: string): void {
+    this.db.transaction(() => {
+      if (keep) this.db.prepare('DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?').run(userId, hashBearer(keep));
+      else this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
+      this.db.prepare('DELETE FROM api_tokens WHERE user_id = ?').run(userId);
+    })();
   }
 
+  /** Deletes expired sessions, and tokens a month after they expired (their owners see them expire). */
   pruneExpired(now: number): number {
-    return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
+    const sessions = this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
+    return sessions + this.db.prepare('DELETE FROM api_tokens WHERE expires_at <= ?').run(now - 30 * 86_400_000).changes;
   }
 
-  createToken(token: string, userId: string, name: string, now: number, expiresAt: number | null): ApiToken {
+  createToken(token: string, userId: string, name: string, now: number, expiresAt: number): ApiToken {
     const id = randomUUID();
     this.db
       .prepare('INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
@@ -69,7 +83,7 @@ export class SessionStore {
   resolveToken(token: string, now: number): string | undefined {
     const hash = hashBearer(token);
     const row = this.db
-      .prepare('SELECT user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND (expires_at IS NULL OR expires_at > ?)')
+      .prepare('SELECT user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND expires_at > ?')
       .get(hash, now) as { user_id: string; last_used_at: number | null } | undefined;
     if (!row) return undefined;
     if (row.last_used_at === null || now - row.last_used_at > 60_000) {

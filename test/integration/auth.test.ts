@@ -78,7 +78,7 @@ describe('API tokens', () => {
 });
 
 describe('login rate limits', () => {
-  it('blocks an account after repeated failures, even with the right password, and says when to retry', async () => {
+  it('blocks an address on an account after repeated failures from it, even with the right password, and says when to retry', async () => {
     const { make } = await signedInClients(pantau);
     await make('target', 'viewer');
     const anon = new Client(pantau.url);
@@ -90,7 +90,7 @@ describe('login rate limits', () => {
     expect((await anon.post('/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD })).status).toBe(200);
   });
 
-  it('limits attempts per client IP across accounts', async () => {
+  it('limits failed attempts per client IP across accounts', async () => {
     const tight = await startTestPantau({ auth: { loginLimit: { perAccount: 100, perIp: 4, windowSec: 60 } } });
     try {
       const anon = new Client(tight.url);

@@ -9,6 +9,8 @@ export interface Answer<T> {
   /** When the answer came from the server; older than now when it is a saved copy. */
   fetchedAt: number;
   fromCache: boolean;
+  /** Seconds to wait before trying again, when a write was refused with Retry-After (429). */
+  retryAfterSec?: number;
 }
 
 export class Offline extends Error {
@@ -55,7 +57,8 @@ export async function send<T = unknown>(method: 'POST' | 'PATCH' | 'DELETE', pat
     throw new Offline();
   }
   const parsed = (res.status === 204 ? null : await res.json().catch(() => null)) as T;
-  return { status: res.status, body: parsed, fetchedAt: Date.now(), fromCache: false };
+  const retryAfterSec = Number(res.headers.get('retry-after')) || undefined;
+  return { status: res.status, body: parsed, fetchedAt: Date.now(), fromCache: false, ...(retryAfterSec ? { retryAfterSec } : {}) };
 }
 
 /** A message fit for a person from an error answer: the first field issue, else the message. */

@@ -19,7 +19,9 @@ export type LiveEvent =
   | { type: 'statuses' }
   | { type: 'outage'; event: OutageEvent }
   | { type: 'frame'; cameraId: string; frame: Frame }
-  | { type: 'connection'; connected: boolean };
+  | { type: 'connection'; connected: boolean }
+  /** The server ended or refused the connection and socket.io will not retry by itself: signed out, or restarting. */
+  | { type: 'ended' };
 
 class Live {
   readonly statuses = new Map<string, StatusEvent>();
@@ -40,9 +42,13 @@ class Live {
       this.emit({ type: 'connection', connected: true });
       this.sendWatch();
     });
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       this.connected = false;
       this.emit({ type: 'connection', connected: false });
+      if (reason === 'io server disconnect') this.emit({ type: 'ended' });
+    });
+    socket.on('connect_error', () => {
+      if (!socket.active) this.emit({ type: 'ended' });
     });
     socket.on('statuses', (all) => {
       for (const s of all) this.statuses.set(s.cameraId, s);
@@ -76,6 +82,11 @@ class Live {
     this.socket = undefined;
     this.connected = false;
     this.statuses.clear();
+  }
+
+  /** Connects again after the server ended the connection (it was restarting, not signing us out). */
+  reconnect(): void {
+    this.socket?.connect();
   }
 
   /** The cameras on screen now; replaces the previous set. */

@@ -4,7 +4,7 @@
  * Pages used daily (grid, camera) are in the first bundle; the rest load when opened.
  */
 import './style.css';
-import { get, onConnectivity, Offline, send } from './api';
+import { forgetSaved, get, onConnectivity, Offline, send } from './api';
 import { button, h, tickAges } from './dom';
 import { adoptAccount, formatWhen, ago, lang, setLang, t } from './i18n';
 import { live } from './live';
@@ -48,7 +48,18 @@ onConnectivity((offline, savedAt) => {
 });
 live.on((e) => {
   if (e.type === 'connection') showBanner();
+  if (e.type === 'ended') void liveEnded();
 });
+
+/** The server ended the live connection: back to sign-in if the session is gone, else reconnect. */
+async function liveEnded(): Promise<void> {
+  const me = await get<User>('/api/me').catch(() => undefined);
+  // Still signed in (the server restarted, or refused for another reason): retry, unhurried.
+  if (me?.status !== 401) return void setTimeout(() => live.reconnect(), 3000);
+  user = undefined;
+  forgetSaved();
+  await render();
+}
 
 function showBanner(): void {
   if (offlineSince !== undefined) {

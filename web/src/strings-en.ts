@@ -9,6 +9,7 @@ export const EN: Record<Key, string> = {
   password: 'Password',
   wrongLogin: 'Wrong username or password',
   tooMany: 'Too many attempts. Try again later.',
+  tooManyWait: 'Too many failed attempts. Try again in {s} seconds.',
   switchLanguage: 'Bahasa Indonesia',
   navGrid: 'Cameras',
   navReport: 'Report',

@@ -7,6 +7,7 @@ export const ID = {
   password: 'Kata sandi',
   wrongLogin: 'Nama pengguna atau kata sandi salah',
   tooMany: 'Terlalu banyak percobaan. Coba lagi nanti.',
+  tooManyWait: 'Terlalu banyak percobaan yang gagal. Coba lagi dalam {s} detik.',
   switchLanguage: 'English',
   navGrid: 'Kamera',
   navReport: 'Laporan',

@@ -5,9 +5,9 @@ import type { Api } from '../api.js';
 import type { AuthService } from '../../services/auth.js';
 import { hashPassword } from '../../services/auth.js';
 import type { Store } from '../../store/index.js';
-import { HttpError, notFound } from '../../errors.js';
+import { HttpError, forbidden, notFound } from '../../errors.js';
 import { IdParams } from '../../schemas/common.js';
-import { LoginInput, MePatch, TokenInput, TokenOut, UserOut } from '../../schemas/user.js';
+import { LoginInput, MePatch, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, TokenInput, TokenOut, UserOut } from '../../schemas/user.js';
 import { SESSION_COOKIE, readSessionCookie, sessionCookieOptions } from '../authenticate.js';
 import { toPublicUser } from './users.js';
 import type { ApiToken } from '../../store/sessions.js';
@@ -25,7 +25,7 @@ export function authRoutes(api: Api, deps: { auth: AuthService; store: Store; co
     responses: {
       200: { description: 'Signed in', schema: z.object({ user: UserOut, expiresAt: z.string() }) },
       401: { description: 'Wrong username or password' },
-      429: { description: 'Too many attempts (per account or per IP); see Retry-After' },
+      429: { description: 'Too many failed sign-ins from this address (for the account, or for all); see Retry-After' },
     },
     handler: async ({ req, res, body }) => {
       const session = await auth.login(body.username, body.password, { ip: req.ip ?? 'unknown', userAgent: req.get('user-agent') });
@@ -62,12 +62,12 @@ export function authRoutes(api: Api, deps: { auth: AuthService; store: Store; co
   api.route({
     method: 'patch',
     path: '/api/me',
-    summary: 'Change your own name, language, time zone or password',
+    summary: 'Change your own name, language, time zone or password; a new password ends your other sessions and revokes your API tokens',
     tag: 'auth',
     access: 'signed-in',
     body: MePatch,
     responses: { 200: { description: 'The user', schema: UserOut } },
-    handler: async ({ principal, body }) => {
+    handler: async ({ req, principal, body }) => {
       const me = principal!.user;
       let passwordHash: string | undefined;
       if (body.password !== undefined) {
@@ -78,7 +78,10 @@ export function authRoutes(api: Api, deps: { auth: AuthService; store: Store; co
         passwordHash = await hashPassword(body.password);
       }
       const { currentPassword: _c, password: _p, ...rest } = body;
-      return toPublicUser(store.users.update(me.id, { ...rest, ...(passwordHash ? { passwordHash } : {}) }, Date.now())!);
+      const updated = store.users.update(me.id, { ...rest, ...(passwordHash ? { passwordHash } : {}) }, Date.now())!;
+      // Whoever else held the old password (a stolen session, a script's token) is out now.
+      if (passwordHash) auth.revokeAll(me.id, principal!.via === 'session' ? readSessionCookie(req) : undefined);
+      return toPublicUser(updated);
     },
   });
 
@@ -95,14 +98,19 @@ export function authRoutes(api: Api, deps: { auth: AuthService; store: Store; co
   api.route({
     method: 'post',
     path: '/api/tokens',
-    summary: 'Create an API token for scripts; its value is shown only in this answer',
+    summary: `Create an API token for scripts (signed in with a session, not with a token); it works ${TOKEN_DEFAULT_DAYS} days unless asked otherwise, at most ${TOKEN_MAX_DAYS}, and its value is shown only in this answer`,
     tag: 'auth',
     access: 'signed-in',
     body: TokenInput,
     status: 201,
-    responses: { 201: { description: 'The token, with its value', schema: TokenOut.extend({ token: z.string() }) } },
+    responses: {
+      201: { description: 'The token, with its value', schema: TokenOut.extend({ token: z.string() }) },
+      400: { description: 'The expiry is in the past or too far ahead' },
+      403: { description: 'Called with an API token: a token cannot make tokens, so none outlives its own expiry' },
+    },
     handler: ({ principal, body }) => {
-      const issued = auth.issueToken(principal!.user.id, body.name, body.expiresInDays);
+      if (principal!.via !== 'session') throw forbidden('an API token cannot create tokens; sign in to create one');
+      const issued = auth.issueToken(principal!.user.id, body.name, body);
       return { ...toPublicToken(issued), token: issued.token };
     },
   });
@@ -124,6 +132,6 @@ export function authRoutes(api: Api, deps: { auth: AuthService; store: Store; co
 }
 
 function toPublicToken(t: ApiToken) {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return { id: t.id, name: t.name, createdAt: iso(t.createdAt)!, expiresAt: iso(t.expiresAt), lastUsedAt: iso(t.lastUsedAt) };
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return { id: t.id, name: t.name, createdAt: iso(t.createdAt), expiresAt: iso(t.expiresAt), lastUsedAt: t.lastUsedAt === null ? null : iso(t.lastUsedAt) };
 }
