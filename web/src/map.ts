@@ -3,6 +3,8 @@
  * <meta name="pantau-tiles"> (OpenStreetMap when absent). Where tiles cannot load (no
  * internet, a closed network) the map gives way to a plain box: coordinates, the address and
  * a link, which is all a field officer needs.
+ *
+ * Leaflet inserts string content (tooltips, popups) as HTML: user text reaches it only as DOM nodes.
  */
 import { h } from './dom';
 import { t } from './i18n';
@@ -42,7 +44,7 @@ export async function showMap(box: HTMLElement, lat: number, lng: number, name: 
         fallback(box, lat, lng, address);
       }
     }, 6000);
-    L.circleMarker([lat, lng], { radius: 10, color: '#b00020', weight: 3, fillOpacity: 0.6 }).addTo(map).bindTooltip(name);
+    L.circleMarker([lat, lng], { radius: 10, color: '#b00020', weight: 3, fillOpacity: 0.6 }).addTo(map).bindTooltip(h('span', {}, name));
   } catch {
     fallback(box, lat, lng, address);
   }
