@@ -25,6 +25,19 @@ export default tseslint.config(
     },
   },
   {
+    // Stored XSS came in through an HTML string (a Leaflet tooltip): the dashboard builds DOM
+    // nodes and sets text, so markup sinks are refused here, Leaflet's string content included.
+    files: ['web/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "AssignmentExpression > MemberExpression.left[property.name=/^(innerHTML|outerHTML)$/]", message: 'set textContent or append nodes: markup from data runs script' },
+        { selector: "CallExpression[callee.property.name=/^(insertAdjacentHTML|createContextualFragment|write|writeln|parseFromString)$/]", message: 'no HTML parsing of strings in the dashboard' },
+        { selector: "CallExpression[callee.property.name=/^(bindTooltip|bindPopup|setContent|setTooltipContent|setPopupContent)$/][arguments.0.type!='CallExpression']", message: 'Leaflet parses string content as HTML: pass a DOM node built with h()' },
+      ],
+    },
+  },
+  {
     files: ['src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', '**/store/**', '**/services/**', '**/http/**', '**/protocols/**'], message: 'the domain is pure: no I/O' }] }],

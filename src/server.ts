@@ -161,6 +161,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     version: VERSION,
     cookieSecure: config.auth.cookieSecure,
     trustProxy: config.server.trustProxy,
+    map: config.map,
     webRoot: path.join(PACKAGE_ROOT, 'web', 'dist'),
   });
   const server = createServer(app);

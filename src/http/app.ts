@@ -11,6 +11,8 @@ import type { Registry } from 'prom-client';
 import { Api } from './api.js';
 import { authenticate } from './authenticate.js';
 import { errorHandler } from './errors.js';
+import { securityHeaders } from './security-headers.js';
+import { renderShell } from './shell.js';
 import { authRoutes } from './routes/auth.js';
 import { userRoutes } from './routes/users.js';
 import { cameraRoutes, csvBody } from './routes/cameras.js';
@@ -41,6 +43,8 @@ export interface AppDeps {
   version: string;
   cookieSecure: 'auto' | 'always' | 'never';
   trustProxy: number;
+  /** Map tiles: named in the dashboard's shell and allowed by the Content-Security-Policy. */
+  map: { tileUrl: string; attribution: string };
   /** Built dashboard (web/dist); served when present. */
   webRoot?: string;
 }
@@ -50,12 +54,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
   app.use(deps.metrics.httpMetrics);
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'same-origin');
-    res.setHeader('X-Frame-Options', 'DENY');
-    next();
-  });
+  app.use(securityHeaders(deps.map));
   // Phones on slow mobile data: gzip every text answer (JPEG frames travel over socket.io, uncompressed).
   app.use(compression());
   app.use(cookieParser());
@@ -78,6 +77,13 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   });
   if (deps.webRoot && existsSync(path.join(deps.webRoot, 'index.html'))) {
     const root = deps.webRoot;
+    const shell = renderShell(path.join(root, 'index.html'), deps.map, deps.log);
+    const sendShell = (_req: express.Request, res: express.Response) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.type('html').send(shell);
+    };
+    // By its file name too, or the static files would answer with the shell lacking the map settings.
+    app.get('/index.html', sendShell);
     // Hashed assets never change: cache them for good. The shell must be fetched fresh after a
     // deploy, or phones would load an old index.html whose assets are gone.
     app.use(
@@ -89,10 +95,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
       }),
     );
     // The dashboard routes on the client: unknown paths get its shell.
-    app.get(/^\/(?!api\/).*/, (_req, res) => {
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(path.join(root, 'index.html'), { cacheControl: false });
-    });
+    app.get(/^\/(?!api\/).*/, sendShell);
   } else {
     app.get('/', (_req, res) => {
       res.type('text/plain').send('Pantau is running. The dashboard is not built: run `npm run build`. API: /api/openapi.json');

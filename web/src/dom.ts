@@ -2,7 +2,8 @@
 import { ago } from './i18n';
 
 type Child = Node | string | null | undefined | false;
-type Props<K extends keyof HTMLElementTagNameMap> = Partial<Omit<HTMLElementTagNameMap[K], 'style' | 'dataset'>> & {
+/** Text goes in as children or textContent, never as markup: no prop parses HTML. */
+type Props<K extends keyof HTMLElementTagNameMap> = Partial<Omit<HTMLElementTagNameMap[K], 'style' | 'dataset' | 'innerHTML' | 'outerHTML'>> & {
   class?: string;
   data?: Record<string, string>;
   attrs?: Record<string, string>;

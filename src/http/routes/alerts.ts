@@ -143,6 +143,11 @@ export function alertRoutes(api: Api, router: Router, deps: { contacts: Contacts
     handler: ({ principal, params }) => feed.unmute(principal!, params.id),
   });
 
+  // A file, not a <style> element: the Content-Security-Policy allows styles from Pantau only.
+  router.get('/ack.css', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=86400');
+    res.type('css').send(ACK_CSS);
+  });
   // The signed link in a message: GET shows a confirm button (link previews must not acknowledge), POST acknowledges.
   router.get('/ack/:token', (req, res) => {
     const found = feed.readAckLink(req.params.token);
@@ -154,6 +159,9 @@ export function alertRoutes(api: Api, router: Router, deps: { contacts: Contacts
   });
 }
 
+const ACK_CSS =
+  'body{font:18px system-ui,sans-serif;margin:24px;color:#10201f}button{min-height:48px;padding:0 20px;font-size:18px;border:0;border-radius:8px;background:#0f3d3e;color:#fff}';
+
 function ackPage(state: 'confirm' | 'done' | 'invalid', token: string): string {
   const body = {
     confirm: `<p>Tandai gangguan ini sudah ditangani? Pengingat dan eskalasi akan berhenti.<br><small>Mark this outage as acknowledged? Reminders and escalation stop.</small></p>
@@ -162,6 +170,6 @@ function ackPage(state: 'confirm' | 'done' | 'invalid', token: string): string {
     invalid: '<p>Tautan ini tidak berlaku lagi.<br><small>This link is no longer valid.</small></p><p><a href="/">Buka Pantau</a></p>',
   }[state];
   return `<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Pantau</title>
-<style>body{font:18px system-ui,sans-serif;margin:24px;color:#10201f}button{min-height:48px;padding:0 20px;font-size:18px;border:0;border-radius:8px;background:#0f3d3e;color:#fff}</style>
+<link rel="stylesheet" href="/ack.css">
 </head><body><h1>Pantau</h1>${body}</body></html>`;
 }
