@@ -192,6 +192,7 @@ export class AlertService {
       facts.set(c.id, {
         id: c.id,
         site: c.site,
+        agency: c.agency,
         parentId: c.parentId,
         graceSec: c.alertGraceSec,
         mutedUntil: cameraMute.get(c.id) ?? null,

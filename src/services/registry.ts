@@ -103,9 +103,7 @@ export class CameraRegistry {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
       throw invalid([{ path: '(root)', message: 'expected a JSON object' }]);
     }
-    if (role === 'owner' && 'owners' in patch && !sameSet((patch as { owners?: unknown }).owners, existing.owners)) {
-      throw forbidden('only admins change the owners of a camera');
-    }
+    if (role === 'owner') this.checkOwnerPatch(principal, existing, patch);
     const draft = this.prepare({ ...toEditable(existing), ...patch }, existing);
     const camera = this.store.cameras.update(id, draft, this.now());
     this.emit({ type: 'updated', camera });
@@ -168,6 +166,22 @@ export class CameraRegistry {
     const camera = this.store.cameras.get(id, viewerOf(principal));
     if (!camera) throw notFound('camera');
     return camera;
+  }
+
+  /**
+   * What an owner may not change: who owns the camera; its agency, which decides who sees it
+   * (agency grants), who hears of it (escalations, digests) and which site it groups with in
+   * alerts; and its parent, unless the new parent is a device the owner may see — a parent makes
+   * the camera part of that device's alerts, which go to the device's owners.
+   */
+  private checkOwnerPatch(principal: Principal, existing: Camera, patch: object): void {
+    const p = patch as { owners?: unknown; agency?: unknown; parentId?: unknown };
+    if ('owners' in p && !sameSet(p.owners, existing.owners)) throw forbidden('only admins change the owners of a camera');
+    if ('agency' in p && p.agency !== existing.agency) throw forbidden('only admins move a camera to another agency');
+    // Worded as for a device that does not exist: the answer must not tell which ids exist.
+    if (typeof p.parentId === 'string' && p.parentId !== existing.parentId && !this.store.cameras.get(p.parentId, viewerOf(principal))) {
+      throw invalid([{ path: 'parentId', message: `no camera or device with id "${p.parentId}"` }]);
+    }
   }
 
   /** Credentials come from `auth` when given, else from the URL, else (on edit) stay as they were. */
