@@ -50,8 +50,17 @@ export function viewerOf(principal: Principal): Viewer {
   return user.role === 'admin' ? { role: 'admin' } : { role: user.role, userId: user.id };
 }
 
+/**
+ * Writes another part of Pantau keeps with a camera (its status machine): made in the camera's
+ * own transaction; returns what to do once that transaction committed.
+ */
+export type CameraStage = (camera: Camera) => () => void;
+
 export class CameraRegistry {
   private readonly events = new EventEmitter();
+  private readonly stages: CameraStage[] = [];
+  /** While a batch runs: what to do (and tell) once its transaction committed. */
+  private afterCommit: (() => void)[] | null = null;
 
   constructor(
     private readonly store: Store,
@@ -65,9 +74,37 @@ export class CameraRegistry {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Listeners hear of a change once it is stored (committed), never of one a failed write undid:
+   * a scheduler told of a camera that is not stored probes nothing, and one not told of a
+   * camera that is stored never probes it.
+   */
   onChange(listener: (event: RegistryEvent) => void): () => void {
     this.events.on('change', listener);
     return () => this.events.off('change', listener);
+  }
+
+  /** Adds writes to every camera write's transaction (see CameraStage). */
+  stageWith(stage: CameraStage): void {
+    this.stages.push(stage);
+  }
+
+  /**
+   * Runs camera writes (an import's rows) as one transaction: all are stored or none is, and
+   * listeners hear of them only after it committed.
+   */
+  batch<T>(fn: () => T): T {
+    if (this.afterCommit) return fn();
+    const after: (() => void)[] = [];
+    this.afterCommit = after;
+    let result: T;
+    try {
+      result = this.store.cameras.transaction(fn);
+    } finally {
+      this.afterCommit = null;
+    }
+    for (const step of after) step();
+    return result;
   }
 
   list(principal: Principal): PublicCamera[] {
@@ -90,9 +127,7 @@ export class CameraRegistry {
 
   /** Stores a draft that `prepare` accepted; returns its id. */
   insertPrepared(draft: CameraDraft): string {
-    const camera = this.store.cameras.insert(draft, this.now());
-    this.emit({ type: 'created', camera });
-    return camera.id;
+    return this.write('created', () => this.store.cameras.insert(draft, this.now())).id;
   }
 
   update(principal: Principal, id: string, patch: unknown): PublicCamera {
@@ -105,9 +140,7 @@ export class CameraRegistry {
     }
     if (role === 'owner') this.checkOwnerPatch(principal, existing, patch);
     const draft = this.prepare({ ...toEditable(existing), ...patch }, existing);
-    const camera = this.store.cameras.update(id, draft, this.now());
-    this.emit({ type: 'updated', camera });
-    return toPublic(camera);
+    return toPublic(this.write('updated', () => this.store.cameras.update(id, draft, this.now())));
   }
 
   delete(principal: Principal, id: string): void {
@@ -231,6 +264,19 @@ export class CameraRegistry {
       seen.add(id);
     }
     return [];
+  }
+
+  /** Stores a camera with what the stages keep with it, in one transaction; tells listeners after it. */
+  private write(type: 'created' | 'updated', save: () => Camera): Camera {
+    return this.batch(() => {
+      const camera = save();
+      const staged = this.stages.map((stage) => stage(camera));
+      this.afterCommit!.push(() => {
+        for (const apply of staged) apply();
+        this.emit({ type, camera });
+      });
+      return camera;
+    });
   }
 
   private emit(event: RegistryEvent): void {

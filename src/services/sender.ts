@@ -62,13 +62,16 @@ export class Sender {
       this.again = true;
       return;
     }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.again && !this.abort.signal.aborted) {
-        this.again = false;
-        this.nudge();
-      }
-    });
+    // A pass that cannot write (a full disk) leaves its claims to expire; the next poll tries again.
+    this.running = this.drain()
+      .catch((err: unknown) => this.options.log.error({ err }, 'alert sending failed; will try again on the next poll'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.abort.signal.aborted) {
+          this.again = false;
+          this.nudge();
+        }
+      });
   }
 
   /** Stops polling, cancels sends in flight (their claims expire and they are sent later) and waits. */
