@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../../src/domain/status.js';
+import { FakeHttpServer } from '../support/fake-http.js';
 import { signedInClients, startTestPantau, waitFor, type Client, type TestPantau } from '../support/pantau.js';
 
 const mountPoint = mkdtempSync(path.join(tmpdir(), 'pantau-full-disk-'));
@@ -54,6 +55,7 @@ function fillDisk(): void {
 
 let pantau: TestPantau;
 let admin: Client;
+let hook: FakeHttpServer;
 
 const result = (cameraId: string, ok: boolean): ProbeResult => ({
   cameraId,
@@ -74,11 +76,15 @@ describe.skipIf(!mayMount)('a full disk', () => {
     mountTmpfs();
     pantau = await startTestPantau({ dataDir: path.join(mountPoint, 'data'), health: { minFreeDiskMb: 1 }, alerts: { graceSec: 0, groupWindowSec: 0 } });
     admin = (await signedInClients(pantau)).admin;
+    hook = await new FakeHttpServer().start();
+    expect((await admin.post('/api/contacts', { channel: 'webhook', address: `${hook.origin}/admin` })).status).toBe(201);
     const res = await admin.post('/api/cameras', cameraBody('Kamera Awal'));
     expect(res.status, res.text).toBe(201);
     early = res.body.id;
     report(early, false);
     expect(flipsOf(early).at(-1)?.to).toBe('down');
+    // Nobody owns it, so the admin hears of it.
+    await hook.waitFor(1, 10_000);
     // An empty WAL: every write from now on needs new room on the disk.
     pantau.store.db.pragma('wal_checkpoint(TRUNCATE)');
     fillDisk();
@@ -86,6 +92,7 @@ describe.skipIf(!mayMount)('a full disk', () => {
   afterAll(async () => {
     rmSync(filler, { force: true });
     await pantau?.stop();
+    await hook?.stop();
     unmount();
     rmSync(mountPoint, { recursive: true, force: true });
   });
@@ -122,12 +129,18 @@ describe.skipIf(!mayMount)('a full disk', () => {
     // Dropped whole: neither a flip in the store nor a status in memory ahead of it.
     expect(flipsOf(early)).toEqual(stored);
     expect(pantau.monitor.status(early)!.state.status).toBe('down');
-    expect(() => pantau.alerting.alerts.tick()).toThrow(); // the outbox cannot write either…
+  });
+
+  it('answers 507 to an acknowledgement and keeps the outbox as the store has it', async () => {
+    const outageId = pantau.alerting.alerts.openOutageId(early)!;
+    const res = await admin.post(`/api/alerts/${encodeURIComponent(outageId)}/ack`);
+    expect(res.status, res.text).toBe(507);
+    expect(pantau.store.notifications.acknowledgementOf(outageId)).toBeUndefined();
+    expect(pantau.alerting.alerts.current.outages[outageId]!.ack).toBeNull();
   });
 
   it('after space returns: stores what comes, probes a new camera at once, and the history is intact', async () => {
-    // …and its timer keeps trying, like the sender's and the heartbeat: the process is still here.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Probing, the heartbeat and the outbox's timers went on meanwhile: the process is still here.
     unlinkSync(filler);
 
     const health = await fetch(`${pantau.url}/healthz`);
@@ -144,9 +157,10 @@ describe.skipIf(!mayMount)('a full disk', () => {
     const res = await admin.post('/api/cameras', cameraBody('Kamera Baru'));
     expect(res.status, res.text).toBe(201);
     await waitFor('the new camera probed', async () => (probed.has(res.body.id) ? true : undefined), 15_000);
-    // The alert outbox caught up: the state it saves is current again.
-    pantau.alerting.alerts.tick();
-    expect(pantau.store.notifications.loadState()).toBeDefined();
+    // The alert outbox kept going: the recovery is told, once, with the outage's whole length.
+    await hook.waitFor(2, 10_000);
+    const told = hook.requests.map((r) => JSON.parse(r.body.toString()) as { event: string; camera: { id: string } });
+    expect(told.map((e) => [e.event, e.camera.id])).toEqual([['camera.down', early], ['camera.recovered', early]]);
   });
 });
 
