@@ -158,7 +158,6 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     if (saved) {
       // A round begun before coverage was lost proves nothing about coverage being back.
       if (result.at < current.state.since) return;
-      this.suspended.delete(result.cameraId);
       resumed = { cameraId: result.cameraId, at: Math.max(now, current.state.since), from: 'unknown', to: saved.status, reason: 'monitor_resumed' };
       base = { ...saved, pending: null, lastProbeAt: current.state.lastProbeAt };
     }
@@ -178,7 +177,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
         this.forget(result.cameraId);
         return;
       }
-      if (!this.tryWrite(() => this.store.cameras.transaction(() => {
+      const write = () => this.store.cameras.transaction(() => {
         if (notable) {
           const latencies = Object.values(result.layers).map((l) => l?.latencyMs).filter((l): l is number => typeof l === 'number');
           this.store.probeResults.insert({
@@ -195,8 +194,11 @@ export class Monitor extends EventEmitter<MonitorEvents> {
         if (resumed) this.store.flips.insert(resumed);
         if (outcome.flip) this.store.flips.insert(outcome.flip);
         if (stateChanged) this.store.flips.saveState(result.cameraId, outcome.state, now);
-      }), result.cameraId)) return;
+      });
+      if (!this.tryWrite(write, result.cameraId)) return;
     }
+    // Resumed only once the resume is stored (a resume always changes the state, so it was written).
+    if (saved) this.suspended.delete(result.cameraId);
     if (stateChanged) this.probeTimeUnsaved.delete(result.cameraId);
     else if (outcome.state.lastProbeAt !== base.lastProbeAt) this.probeTimeUnsaved.add(result.cameraId);
     this.live.set(result.cameraId, next);
