@@ -29,7 +29,7 @@ import { attachRealtime } from './realtime/index.js';
 import { createMetrics } from './http/metrics.js';
 import { locateFfmpeg, type FfmpegLookup } from './protocols/ffmpeg-locate.js';
 import { connectRedis, pingRedis } from './jobs/redis.js';
-import type { HealthCheck } from './http/routes/health.js';
+import { diskSpaceCheck, type HealthCheck } from './http/routes/health.js';
 
 export interface RunningPantau {
   url: string;
@@ -62,7 +62,10 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     );
   }
 
-  const healthChecks: HealthCheck[] = [{ name: 'store', check: () => store.ping() }];
+  const healthChecks: HealthCheck[] = [
+    { name: 'store', check: () => store.ping() },
+    diskSpaceCheck(config.dataDir, config.health.minFreeDiskMb),
+  ];
   const redis = config.redis.url ? await connectRedis(config.redis.url, log) : undefined;
   if (redis) healthChecks.push({ name: 'redis', check: () => pingRedis(redis) });
 
@@ -132,13 +135,14 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
           },
         }),
       });
-  // Registry edits take effect at once, without a restart.
+  // Registry edits take effect at once, without a restart: the machine's pause or resume is
+  // stored with the camera, and probing hears of the camera once both are stored.
+  registry.stageWith((camera) => monitor.stageEnabled(camera.id, camera.enabled));
   registry.onChange((event) => {
     if (event.type === 'deleted') {
       probing.remove(event.id);
       monitor.forget(event.id);
     } else {
-      monitor.syncEnabled(event.camera.id, event.camera.enabled);
       probing.upsert(event.camera);
     }
   });

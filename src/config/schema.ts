@@ -33,6 +33,16 @@ export const configSchema = z
       .prefault({}),
     /** Where the SQLite database and the generated key file live. @defaultValue './data' */
     dataDir: z.string().min(1).default('./data'),
+    health: z
+      .object({
+        /**
+         * `/healthz` fails (503, check `disk`) while the data directory's disk has less free space
+         * than this, in MB: SQLite cannot store flips, alerts or edits on a full disk. @defaultValue 100
+         */
+        minFreeDiskMb: z.number().int().min(0).default(100),
+      })
+      .strict()
+      .prefault({}),
     /**
      * Key material for encrypting camera credentials at rest (at least 32 characters).
      * When absent a random key is generated into `<dataDir>/secret.key` (mode 0600).

@@ -18,14 +18,17 @@ import {
   inhibitor,
   isMuted,
   outageIdsOf,
+  placeOf,
+  placeOfOutage,
   siteOf,
   sortOutages,
 } from './alert-outages.js';
 import type { ActionCamera, AlertAction, AlertPolicy, AlertState, CameraTrack, OutageTrack } from './alert-types.js';
 
-function bySite<T>(items: T[], site: (item: T) => string): [string, T[]][] {
+/** Items grouped by place (site within agency: `placeOf`), in a stable order. */
+function byPlace<T>(items: T[], place: (item: T) => string): [string, T[]][] {
   const groups = new Map<string, T[]>();
-  for (const item of items) push(groups, site(item), item);
+  for (const item of items) push(groups, place(item), item);
   return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -69,11 +72,12 @@ function sendRecoveries(state: AlertState, now: number, policy: AlertPolicy): Al
   const ended = Object.values(state.outages).filter((o) => o.end !== null && o.alertedAt !== null);
   const open = openOutages(state);
   const actions: AlertAction[] = [];
-  for (const [site, outages] of bySite(ended, (o) => siteOf(state, o))) {
+  for (const [place, outages] of byPlace(ended, (o) => placeOfOutage(state, o))) {
     const pending = outages.sort((a, b) => (a.end ?? 0) - (b.end ?? 0) || (a.id < b.id ? -1 : 1));
+    const site = siteOf(state, first(pending));
     const ids = new Set(pending.map((o) => o.id));
     const mayJoin = open.some(
-      (o) => (o.alertedAt !== null && siteOf(state, o) === site) || (o.coveredBy !== null && ids.has(o.coveredBy)),
+      (o) => (o.alertedAt !== null && placeOfOutage(state, o) === place) || (o.coveredBy !== null && ids.has(o.coveredBy)),
     );
     if (mayJoin && now < (first(pending).end ?? now) + windowMs) continue;
     const cameras = pending.map((outage) => {
@@ -106,7 +110,8 @@ function announceFlapping(state: AlertState, now: number, flapping?: ReadonlySet
   if (flapping) flapping.forEach(consider);
   else for (const id in state.cameras) consider(id);
   fresh.sort(([a], [b]) => (a < b ? -1 : 1));
-  return bySite(fresh, ([, t]) => t.site).map(([site, members]) => {
+  return byPlace(fresh, ([, t]) => placeOf(t)).map(([, members]) => {
+    const site = first(members)[1].site;
     const cameras = members.map(([cameraId, track]) => {
       const since = track.flappingSince ?? now;
       track.flapAnnounced = since;
@@ -176,8 +181,9 @@ function raiseAlerts(state: AlertState, now: number, policy: AlertPolicy): Alert
   }
 
   const sent: { site: string; key: string; members: OutageTrack[] }[] = [];
-  for (const [site, members] of bySite(ready, (o) => siteOf(state, o))) {
+  for (const [, members] of byPlace(ready, (o) => placeOfOutage(state, o))) {
     if (!members.some((o) => (o.waitUntil ?? Infinity) <= now)) continue;
+    const site = siteOf(state, first(members));
     const key = `${first(members).id}:alert`;
     for (const o of members) {
       o.alertedAt = now;

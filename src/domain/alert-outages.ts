@@ -24,6 +24,7 @@ export function rememberFacts(state: AlertState, facts: CameraFacts): CameraTrac
   const flappingSince = facts.flappingSince ?? null;
   const track: CameraTrack = {
     site: facts.site,
+    agency: facts.agency ?? '',
     parentId: facts.parentId ?? null,
     graceSec: facts.graceSec ?? null,
     mutedUntil: facts.mutedUntil ?? null,
@@ -130,6 +131,13 @@ export function inhibitor(state: AlertState, cameraId: string): OutageTrack | nu
 export function siteOf(state: AlertState, outage: OutageTrack): string {
   return state.cameras[outage.cameraId]?.site ?? '';
 }
+
+/** What messages are grouped by: the site within its agency (see CameraFacts.agency). */
+export function placeOf(track: CameraTrack | undefined): string {
+  return track ? `${track.agency ?? ''}\u0000${track.site}` : '';
+}
+
+export const placeOfOutage = (state: AlertState, outage: OutageTrack): string => placeOf(state.cameras[outage.cameraId]);
 
 export const durationSec = (from: number, to: number): number => Math.max(0, Math.round((to - from) / 1000));
 

@@ -16,6 +16,8 @@
  *   up or paused. Degraded↔down inside it changes its status, sends nothing; restart flips
  *   (`monitor_offline`/`monitor_resumed`) keep it open, send nothing.
  * - A camera ready after its site's message went out gets a message of its own, not a follow-up.
+ * - A site is a place within an agency: cameras of two agencies that share a site name are
+ *   grouped apart, so naming a camera's site after another agency's site joins nothing of theirs.
  * - A recovery is sent even while muted or flapping, for an outage that was alerted; an outage
  *   that was never alerted (within grace, muted throughout, held behind its parent) ends
  *   silently, or listed in its parent's recovery.

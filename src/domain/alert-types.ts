@@ -51,6 +51,12 @@ export function alertPolicy(overrides: Partial<AlertPolicy> = {}): AlertPolicy {
 export interface CameraFacts {
   id: string;
   site: string;
+  /**
+   * The agency (OPD) the camera belongs to. Cameras are grouped by site within their agency: one
+   * site name in two agencies is two places, so a camera named after another agency's site never
+   * joins that agency's messages. @defaultValue ''
+   */
+  agency?: string;
   /** The router or recorder this device depends on; a record the policy also gets flips for. */
   parentId?: string | null;
   /** Overrides the policy's grace; a negative or non-finite value counts as the default. */
@@ -112,6 +118,8 @@ export interface AlertAction {
 /** Per camera: its last known facts and status. */
 export interface CameraTrack {
   site: string;
+  /** Absent in states saved before cameras were grouped by agency and site. */
+  agency?: string;
   parentId: string | null;
   graceSec: number | null;
   mutedUntil: number | null;
@@ -181,6 +189,7 @@ function isCameraTrack(v: unknown): boolean {
   return (
     isRecord(v) &&
     typeof v.site === 'string' &&
+    (v.agency === undefined || typeof v.agency === 'string') &&
     strOrNull(v.parentId) &&
     [v.graceSec, v.mutedUntil, v.siteMutedUntil, v.flappingSince, v.flapAnnounced, v.lastFlipAt].every(numOrNull) &&
     typeof v.status === 'string' &&

@@ -28,7 +28,26 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(e.status).json({ error: e.type ?? 'bad_request', message });
       return;
     }
+    if (isDiskFull(err)) {
+      log.error({ err, method: req.method, path: req.path }, 'request failed: the disk is full or failing');
+      res.status(507).json({
+        error: 'insufficient_storage',
+        message: 'The server could not write to its disk (it is full or failing), so nothing was saved. Free space on the server, then try again.',
+      });
+      return;
+    }
     log.error({ err, method: req.method, path: req.path }, 'request failed');
     res.status(500).json({ error: 'internal', message: 'Something went wrong on the server' });
   };
+}
+
+/**
+ * SQLite's and the OS's ways of saying a write found no room: SQLITE_FULL, the SQLITE_IOERR
+ * family (a write or fsync that failed, e.g. a WAL that could not grow) and ENOSPC. Every store
+ * write is one transaction, so the request changed nothing: a 507 says so, where a 500 made
+ * people retry into a half-known state.
+ */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code === 'ENOSPC');
 }

@@ -1,15 +1,19 @@
 /**
  * What people do with alerts: read them with their deliveries, acknowledge an outage (in the
  * dashboard or through a signed link), and mute cameras or sites for maintenance. Every answer
- * is limited to the cameras the user may see.
+ * is limited to the cameras the user may see, and a delivery (its contact, its errors) is shown
+ * only to the contact's user and to admins. Acknowledging, by either way, takes only outages of
+ * cameras the user owns (admins: any).
  */
 import { forbidden, invalid, notFound } from '../errors.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Store } from '../store/index.js';
+import type { ActionCamera } from '../domain/alert-policy.js';
+import type { Delivery } from '../store/notifications.js';
 import type { Mute } from '../store/contacts.js';
 import type { Principal } from './auth.js';
 import type { AlertService } from './alerts.js';
-import { readAckToken } from './alert-messages.js';
+import { mayAcknowledge, readAckToken } from './alert-messages.js';
 import type { CameraRegistry } from './registry.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -25,17 +29,22 @@ export class AlertFeed {
 
   alerts(principal: Principal, cameraId: string | undefined, days: number) {
     const visible = this.visibleIds(principal, cameraId);
+    const seen = principal.user.role === 'admin' ? null : new Set(this.registry.visibleCameras(principal).map((c) => c.id));
+    const sees = (id: string) => seen === null || seen.has(id);
     const stored = this.store.notifications.alertsFor(visible, this.now() - days * 86_400_000);
-    const deliveries = this.store.notifications.deliveriesOf(stored.map((a) => a.key));
+    const deliveries = this.ownDeliveries(principal, this.store.notifications.deliveriesOf(stored.map((a) => a.key)));
     return stored.map(({ key, kind, site, at, action }) => {
-      const ack = action.outageIds.map((o) => this.store.notifications.acknowledgementOf(o)).find(Boolean);
+      // A site's or a router's alert speaks of other owners' cameras too: only those this user may see are shown.
+      const cameras = flatten(action.cameras).filter((c) => sees(c.cameraId));
+      const outageIds = action.outageIds.filter((o) => sees(cameraOf(o)));
+      const ack = outageIds.map((o) => this.store.notifications.acknowledgementOf(o)).find(Boolean);
       return {
         key,
         kind,
         site,
         at: iso(at)!,
-        cameras: action.cameras.map((c) => ({ cameraId: c.cameraId, outageId: c.outageId, status: c.status, cause: c.cause, since: iso(c.since)!, durationSec: c.durationSec })),
-        outageIds: action.outageIds,
+        cameras: cameras.map((c) => ({ cameraId: c.cameraId, outageId: c.outageId, status: c.status, cause: c.cause, since: iso(c.since)!, durationSec: c.durationSec })),
+        outageIds,
         acknowledged: ack ? { by: ack.by, at: iso(ack.at)! } : null,
         deliveries: deliveries
           .filter((d) => d.alertKey === key)
@@ -47,7 +56,7 @@ export class AlertFeed {
   notifications(principal: Principal, cameraId: string, days: number) {
     this.registry.visible(principal, cameraId);
     const stored = this.store.notifications.alertsFor([cameraId], this.now() - days * 86_400_000);
-    const deliveries = this.store.notifications.deliveriesOf(stored.map((a) => a.key));
+    const deliveries = this.ownDeliveries(principal, this.store.notifications.deliveriesOf(stored.map((a) => a.key)));
     const attempts = this.store.notifications.attemptsOf(deliveries.map((d) => d.id));
     return deliveries
       .map((d) => ({
@@ -65,8 +74,8 @@ export class AlertFeed {
 
   acknowledge(principal: Principal, outageId: string) {
     const cameraId = cameraOf(outageId);
-    const camera = this.registry.visible(principal, cameraId);
-    if (principal.user.role !== 'admin' && !camera.owners.includes(principal.user.id)) throw forbidden('only the camera’s owners and admins acknowledge its outages');
+    this.registry.visible(principal, cameraId);
+    if (!mayAcknowledge(principal.user, cameraId, this.store.cameras)) throw forbidden('only the camera’s owners and admins acknowledge its outages');
     if (!this.store.flips.outageStartsAt(cameraId, Number(outageId.slice(cameraId.length + 1)))) throw notFound('outage');
     this.service.acknowledge(outageId, cameraId, principal.user.username);
     const ack = this.store.notifications.acknowledgementOf(outageId)!;
@@ -77,13 +86,20 @@ export class AlertFeed {
     return readAckToken(token, this.box, this.now());
   }
 
+  /**
+   * Acknowledges, as the link's user, the link's outages that this user may acknowledge now: a
+   * link is checked again when used (it may be older than an ownership change, or have been
+   * made before links were limited to the recipient's own outages).
+   */
   acknowledgeByLink(token: string): boolean {
     const link = this.readAckLink(token);
     const user = link && this.store.users.get(link.userId);
     if (!link || !user || user.disabled) return false;
     for (const outageId of link.outageIds) {
       const cameraId = cameraOf(outageId);
-      if (this.store.cameras.exists(cameraId)) this.service.acknowledge(outageId, cameraId, user.username);
+      if (this.store.cameras.exists(cameraId) && mayAcknowledge(user, cameraId, this.store.cameras)) {
+        this.service.acknowledge(outageId, cameraId, user.username);
+      }
     }
     return true;
   }
@@ -126,6 +142,18 @@ export class AlertFeed {
     if (cameraId) return [this.registry.visible(principal, cameraId).id];
     return principal.user.role === 'admin' ? null : this.registry.visibleCameras(principal).map((c) => c.id);
   }
+
+  /** Deliveries name a contact and carry its errors: shown to the contact's user and to admins. */
+  private ownDeliveries(principal: Principal, deliveries: Delivery[]): Delivery[] {
+    if (principal.user.role === 'admin') return deliveries;
+    const mine = new Set(this.store.contacts.list(principal.user.id).map((c) => c.id));
+    return deliveries.filter((d) => mine.has(d.contactId));
+  }
+}
+
+/** Every camera an alert speaks of, those behind another included. */
+function flatten(cameras: ActionCamera[]): ActionCamera[] {
+  return cameras.flatMap((c) => [c, ...flatten(c.behind)]);
 }
 
 /** Outage ids are `${cameraId}:${startMs}`. */

@@ -2,11 +2,15 @@
  * Turns a stored alert (the policy's action) into the message one contact receives: the
  * cameras in words, links to the dashboard and a signed acknowledge link, the last good
  * snapshot, in the contact's language and the user's time zone.
+ * A message speaks of several owners' cameras (a site, devices behind a router); each recipient
+ * reads only the cameras it may see, and its acknowledge link covers only the outages it may
+ * acknowledge (the owners' and admins' business). Must not send: the sender does.
  */
 import type { ActionCamera, AlertAction } from '../domain/alert-policy.js';
 import type { AlertCamera, AlertKind, AlertMessage, Language } from '../notifiers/types.js';
 import type { SecretBox } from '../security/secret-box.js';
-import type { Camera } from '../store/cameras.js';
+import type { Camera, CameraStore } from '../store/cameras.js';
+import type { User } from '../store/users.js';
 
 const ACK_LINK_DAYS = 30;
 const NEEDS_ACK = new Set(['alert', 'group', 'reminder', 'escalation']);
@@ -22,10 +26,49 @@ export interface MessageContext {
 /** A stored action: the policy's, or a digest (which carries its own lines). */
 export type StoredAction = AlertAction | (Omit<AlertAction, 'kind'> & { kind: 'digest'; digest: { title: string; lines: string[] } });
 
-export function messageFor(action: StoredAction, recipient: { userId: string; language: Language; timeZone: string }, ctx: MessageContext): AlertMessage {
+/** Who a message is for, and what of it is theirs. */
+export interface Recipient {
+  userId: string;
+  language: Language;
+  timeZone: string;
+  /** Whether this camera may be in the recipient's message. */
+  sees: (cameraId: string) => boolean;
+  /** Whether the recipient may acknowledge this camera's outages. */
+  acknowledges: (cameraId: string) => boolean;
+}
+
+/**
+ * What a user may read in a message and acknowledge from it: admins everything; others the
+ * cameras they may see (owned or granted) — and in an escalation, which goes to the heads of
+ * the cameras' agencies, that agency's cameras — and acknowledge the outages of cameras they own.
+ * Nothing for a user deleted or disabled since the message was queued.
+ */
+export function audience(user: User | undefined, kind: string, cameras: Pick<CameraStore, 'get' | 'isOwner'>): Pick<Recipient, 'sees' | 'acknowledges'> {
+  if (!user || user.disabled) return { sees: () => false, acknowledges: () => false };
+  if (user.role === 'admin') return { sees: () => true, acknowledges: () => true };
+  const viewer = { role: user.role, userId: user.id };
+  const heads = (id: string) => kind === 'escalation' && user.headOf.includes(cameras.get(id)?.agency ?? '');
+  return {
+    sees: (id) => cameras.get(id, viewer) !== undefined || heads(id),
+    acknowledges: (id) => mayAcknowledge(user, id, cameras),
+  };
+}
+
+/** Admins acknowledge any outage; owners those of the cameras they own; nobody else any. */
+export function mayAcknowledge(user: User, cameraId: string, cameras: Pick<CameraStore, 'isOwner'>): boolean {
+  if (user.disabled) return false;
+  return user.role === 'admin' || (user.role === 'owner' && cameras.isOwner(cameraId, user.id));
+}
+
+/**
+ * The recipient's message, or null when nothing of the alert is theirs to see (they lost sight
+ * of its cameras after it was queued).
+ */
+export function messageFor(action: StoredAction, recipient: Recipient, ctx: MessageContext): AlertMessage | null {
   const flat: ActionCamera[] = [];
   const walk = (cams: ActionCamera[]) => cams.forEach((c) => (flat.push(c), walk(c.behind)));
-  walk(action.cameras);
+  walk(seenBy(action.cameras, recipient.sees));
+  if (flat.length === 0 && action.kind !== 'digest') return null;
   const cameras: AlertCamera[] = flat.map((c) => {
     const cam = ctx.camera(c.cameraId);
     return {
@@ -42,9 +85,9 @@ export function messageFor(action: StoredAction, recipient: { userId: string; la
   });
   const first = cameras[0];
   const base = ctx.publicUrl.replace(/\/$/, '');
-  const open = flat.filter((c) => c.outageId && !c.acknowledged).map((c) => c.outageId!);
+  const open = flat.filter((c) => c.outageId && !c.acknowledged && recipient.acknowledges(c.cameraId)).map((c) => c.outageId!);
   const message: AlertMessage = {
-    kind: kindOf(action),
+    kind: kindOf(action, flat),
     language: recipient.language,
     cameras,
     dashboardUrl: cameras.length === 1 && first ? `${base}/cameras/${encodeURIComponent(first.id)}` : `${base}/`,
@@ -57,10 +100,24 @@ export function messageFor(action: StoredAction, recipient: { userId: string; la
   return message;
 }
 
-function kindOf(action: StoredAction): AlertKind {
+/**
+ * The cameras this recipient may see, nesting kept: a camera it may not see is left out and
+ * those behind it that it may see take its place.
+ */
+function seenBy(cameras: ActionCamera[], sees: (cameraId: string) => boolean): ActionCamera[] {
+  return cameras.flatMap((c) => {
+    const behind = seenBy(c.behind, sees);
+    return sees(c.cameraId) ? [{ ...c, behind }] : behind;
+  });
+}
+
+/** A group of which the recipient sees one camera reads as that camera's alert. */
+function kindOf(action: StoredAction, seen: ActionCamera[]): AlertKind {
   switch (action.kind) {
     case 'alert':
-      return action.cameras[0]?.status === 'degraded' ? 'degraded' : 'down';
+    case 'group':
+      if (action.kind === 'group' && seen.length > 1) return 'group';
+      return seen[0]?.status === 'degraded' ? 'degraded' : 'down';
     case 'recovery':
       return 'recovered';
     default:

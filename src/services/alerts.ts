@@ -119,12 +119,15 @@ export class AlertService {
 
   acknowledge(outageId: string, cameraId: string, by: string): boolean {
     const at = this.now();
-    let fresh = false;
-    this.store.cameras.transaction(() => {
-      fresh = this.store.notifications.acknowledge(outageId, cameraId, by, at);
-      this.state = acknowledge(this.state, outageId, by, at);
-      this.store.notifications.saveState(this.state, this.lastFlip, at);
+    const next = acknowledge(this.state, outageId, by, at);
+    // The state in memory moves only once the write committed: a failed one (a full disk) must
+    // not stop reminders for an acknowledgement that was never stored.
+    const fresh = this.store.cameras.transaction(() => {
+      const stored = this.store.notifications.acknowledge(outageId, cameraId, by, at);
+      this.store.notifications.saveState(next, this.lastFlip, at);
+      return stored;
     });
+    this.state = next;
     this.saved = undefined;
     return fresh;
   }
@@ -192,6 +195,7 @@ export class AlertService {
       facts.set(c.id, {
         id: c.id,
         site: c.site,
+        agency: c.agency,
         parentId: c.parentId,
         graceSec: c.alertGraceSec,
         mutedUntil: cameraMute.get(c.id) ?? null,

@@ -83,7 +83,7 @@ export function importCameras(
       rows.push({ row: p.row, ok: true, id, name: draft.name });
     }
   };
-  if (write) deps.store.cameras.transaction(write$);
+  if (write) deps.registry.batch(write$);
   else write$();
 
   const imported = write ? rows.filter((r) => r.ok).length : 0;

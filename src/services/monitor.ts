@@ -54,6 +54,9 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   /** Cameras whose stored state lacks only the newest probe time (written at stop). */
   private readonly probeTimeUnsaved = new Set<string>();
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Rounds not stored since the last time that was logged. */
+  private droppedRounds = 0;
+  private droppedLoggedAt = -Infinity;
   private readonly now: () => number;
   private readonly heartbeatMs: number;
   private readonly tzOffsetMinutes: number;
@@ -155,7 +158,6 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     if (saved) {
       // A round begun before coverage was lost proves nothing about coverage being back.
       if (result.at < current.state.since) return;
-      this.suspended.delete(result.cameraId);
       resumed = { cameraId: result.cameraId, at: Math.max(now, current.state.since), from: 'unknown', to: saved.status, reason: 'monitor_resumed' };
       base = { ...saved, pending: null, lastProbeAt: current.state.lastProbeAt };
     }
@@ -175,7 +177,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
         this.forget(result.cameraId);
         return;
       }
-      this.store.cameras.transaction(() => {
+      const write = () => this.store.cameras.transaction(() => {
         if (notable) {
           const latencies = Object.values(result.layers).map((l) => l?.latencyMs).filter((l): l is number => typeof l === 'number');
           this.store.probeResults.insert({
@@ -193,7 +195,10 @@ export class Monitor extends EventEmitter<MonitorEvents> {
         if (outcome.flip) this.store.flips.insert(outcome.flip);
         if (stateChanged) this.store.flips.saveState(result.cameraId, outcome.state, now);
       });
+      if (!this.tryWrite(write, result.cameraId)) return;
     }
+    // Resumed only once the resume is stored (a resume always changes the state, so it was written).
+    if (saved) this.suspended.delete(result.cameraId);
     if (stateChanged) this.probeTimeUnsaved.delete(result.cameraId);
     else if (outcome.state.lastProbeAt !== base.lastProbeAt) this.probeTimeUnsaved.add(result.cameraId);
     this.live.set(result.cameraId, next);
@@ -234,21 +239,32 @@ export class Monitor extends EventEmitter<MonitorEvents> {
 
   /** A camera registered, enabled or disabled: pause or resume its machine. */
   syncEnabled(cameraId: string, enabled: boolean): void {
-    if (!enabled) this.suspended.delete(cameraId);
-    let current = this.live.get(cameraId);
-    if (!current) {
-      current = { state: initialState(cameraId, this.now(), true), layers: {}, lastRound: null };
-      this.live.set(cameraId, current);
-      this.store.flips.saveState(cameraId, current.state, this.now());
-    }
-    const outcome = observe(current.state, { kind: enabled ? 'enable' : 'disable' }, this.now(), this.policy);
-    if (!outcome.flip) return;
-    this.store.cameras.transaction(() => {
-      this.store.flips.insert(outcome.flip!);
-      this.store.flips.saveState(cameraId, outcome.state, this.now());
-    });
-    this.live.set(cameraId, { state: outcome.state, layers: enabled ? {} : current.layers, lastRound: null });
-    this.emit('flip', outcome.flip, outcome.state);
+    this.store.cameras.transaction(() => this.stageEnabled(cameraId, enabled))();
+  }
+
+  /**
+   * `syncEnabled` in two steps, for a caller that stores the camera itself: writes the machine's
+   * state (and the pause or resume flip) now, in the caller's transaction, and returns what to
+   * do once that transaction committed — change the machine in memory and tell listeners. So a
+   * failed write (a full disk) leaves neither a camera without its machine nor a machine ahead
+   * of the store.
+   */
+  stageEnabled(cameraId: string, enabled: boolean): () => void {
+    const now = this.now();
+    const known = this.live.get(cameraId);
+    const current = known ?? { state: initialState(cameraId, now, true), layers: {}, lastRound: null };
+    const outcome = observe(current.state, { kind: enabled ? 'enable' : 'disable' }, now, this.policy);
+    if (outcome.flip) this.store.flips.insert(outcome.flip);
+    if (outcome.flip || !known) this.store.flips.saveState(cameraId, outcome.flip ? outcome.state : current.state, now);
+    return () => {
+      if (!enabled) this.suspended.delete(cameraId);
+      if (!outcome.flip) {
+        if (!known) this.live.set(cameraId, current);
+        return;
+      }
+      this.live.set(cameraId, { state: outcome.state, layers: enabled ? {} : current.layers, lastRound: null });
+      this.emit('flip', outcome.flip, outcome.state);
+    };
   }
 
   /** Cameras per status, for metrics. */
@@ -271,6 +287,28 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     if (!lost || lost.to !== 'unknown' || !COVERAGE_REASONS.has(lost.reason) || lost.from === 'paused' || lost.from === 'unknown') return;
     const { before } = this.store.flips.forWindow(cameraId, lost.at, lost.at + 1);
     this.suspended.set(cameraId, { ...state, status: lost.from, reason: before?.to === lost.from ? before.reason : lost.reason, since: before?.to === lost.from ? before.at : lost.at });
+  }
+
+  /**
+   * Runs a write of one round; false when it failed (a full disk, the database locked). The round
+   * is then dropped whole — nothing in memory moves past what the store holds — and the next
+   * round of the camera tries again, so probing goes on and the stored history stays whole.
+   * Logged at most once a minute, with how many were dropped: a full disk fails every round.
+   */
+  private tryWrite(write: () => void, cameraId: string): boolean {
+    try {
+      write();
+      return true;
+    } catch (err) {
+      this.droppedRounds++;
+      const now = this.now();
+      if (now - this.droppedLoggedAt >= 60_000) {
+        this.log.error({ err, cameraId, dropped: this.droppedRounds }, 'could not store probe rounds; dropped them, the next rounds try again');
+        this.droppedLoggedAt = now;
+        this.droppedRounds = 0;
+      }
+      return false;
+    }
   }
 
   private beat(): void {

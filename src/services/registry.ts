@@ -50,8 +50,17 @@ export function viewerOf(principal: Principal): Viewer {
   return user.role === 'admin' ? { role: 'admin' } : { role: user.role, userId: user.id };
 }
 
+/**
+ * Writes another part of Pantau keeps with a camera (its status machine): made in the camera's
+ * own transaction; returns what to do once that transaction committed.
+ */
+export type CameraStage = (camera: Camera) => () => void;
+
 export class CameraRegistry {
   private readonly events = new EventEmitter();
+  private readonly stages: CameraStage[] = [];
+  /** While a batch runs: what to do (and tell) once its transaction committed. */
+  private afterCommit: (() => void)[] | null = null;
 
   constructor(
     private readonly store: Store,
@@ -65,9 +74,37 @@ export class CameraRegistry {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Listeners hear of a change once it is stored (committed), never of one a failed write undid:
+   * a scheduler told of a camera that is not stored probes nothing, and one not told of a
+   * camera that is stored never probes it.
+   */
   onChange(listener: (event: RegistryEvent) => void): () => void {
     this.events.on('change', listener);
     return () => this.events.off('change', listener);
+  }
+
+  /** Adds writes to every camera write's transaction (see CameraStage). */
+  stageWith(stage: CameraStage): void {
+    this.stages.push(stage);
+  }
+
+  /**
+   * Runs camera writes (an import's rows) as one transaction: all are stored or none is, and
+   * listeners hear of them only after it committed.
+   */
+  batch<T>(fn: () => T): T {
+    if (this.afterCommit) return fn();
+    const after: (() => void)[] = [];
+    this.afterCommit = after;
+    let result: T;
+    try {
+      result = this.store.cameras.transaction(fn);
+    } finally {
+      this.afterCommit = null;
+    }
+    for (const step of after) step();
+    return result;
   }
 
   list(principal: Principal): PublicCamera[] {
@@ -90,9 +127,7 @@ export class CameraRegistry {
 
   /** Stores a draft that `prepare` accepted; returns its id. */
   insertPrepared(draft: CameraDraft): string {
-    const camera = this.store.cameras.insert(draft, this.now());
-    this.emit({ type: 'created', camera });
-    return camera.id;
+    return this.write('created', () => this.store.cameras.insert(draft, this.now())).id;
   }
 
   update(principal: Principal, id: string, patch: unknown): PublicCamera {
@@ -103,13 +138,9 @@ export class CameraRegistry {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
       throw invalid([{ path: '(root)', message: 'expected a JSON object' }]);
     }
-    if (role === 'owner' && 'owners' in patch && !sameSet((patch as { owners?: unknown }).owners, existing.owners)) {
-      throw forbidden('only admins change the owners of a camera');
-    }
+    if (role === 'owner') this.checkOwnerPatch(principal, existing, patch);
     const draft = this.prepare({ ...toEditable(existing), ...patch }, existing);
-    const camera = this.store.cameras.update(id, draft, this.now());
-    this.emit({ type: 'updated', camera });
-    return toPublic(camera);
+    return toPublic(this.write('updated', () => this.store.cameras.update(id, draft, this.now())));
   }
 
   delete(principal: Principal, id: string): void {
@@ -170,6 +201,22 @@ export class CameraRegistry {
     return camera;
   }
 
+  /**
+   * What an owner may not change: who owns the camera; its agency, which decides who sees it
+   * (agency grants), who hears of it (escalations, digests) and which site it groups with in
+   * alerts; and its parent, unless the new parent is a device the owner may see — a parent makes
+   * the camera part of that device's alerts, which go to the device's owners.
+   */
+  private checkOwnerPatch(principal: Principal, existing: Camera, patch: object): void {
+    const p = patch as { owners?: unknown; agency?: unknown; parentId?: unknown };
+    if ('owners' in p && !sameSet(p.owners, existing.owners)) throw forbidden('only admins change the owners of a camera');
+    if ('agency' in p && p.agency !== existing.agency) throw forbidden('only admins move a camera to another agency');
+    // Worded as for a device that does not exist: the answer must not tell which ids exist.
+    if (typeof p.parentId === 'string' && p.parentId !== existing.parentId && !this.store.cameras.get(p.parentId, viewerOf(principal))) {
+      throw invalid([{ path: 'parentId', message: `no camera or device with id "${p.parentId}"` }]);
+    }
+  }
+
   /** Credentials come from `auth` when given, else from the URL, else (on edit) stay as they were. */
   private endpoint(
     rawUrl: string | null | undefined,
@@ -217,6 +264,19 @@ export class CameraRegistry {
       seen.add(id);
     }
     return [];
+  }
+
+  /** Stores a camera with what the stages keep with it, in one transaction; tells listeners after it. */
+  private write(type: 'created' | 'updated', save: () => Camera): Camera {
+    return this.batch(() => {
+      const camera = save();
+      const staged = this.stages.map((stage) => stage(camera));
+      this.afterCommit!.push(() => {
+        for (const apply of staged) apply();
+        this.emit({ type, camera });
+      });
+      return camera;
+    });
   }
 
   private emit(event: RegistryEvent): void {

@@ -10,7 +10,7 @@ import type { Logger } from '../log.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Store } from '../store/index.js';
 import type { Delivery } from '../store/notifications.js';
-import { messageFor } from './alert-messages.js';
+import { audience, messageFor } from './alert-messages.js';
 
 export interface SenderOptions {
   publicUrl: string;
@@ -62,13 +62,16 @@ export class Sender {
       this.again = true;
       return;
     }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.again && !this.abort.signal.aborted) {
-        this.again = false;
-        this.nudge();
-      }
-    });
+    // A pass that cannot write (a full disk) leaves its claims to expire; the next poll tries again.
+    this.running = this.drain()
+      .catch((err: unknown) => this.options.log.error({ err }, 'alert sending failed; will try again on the next poll'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.abort.signal.aborted) {
+          this.again = false;
+          this.nudge();
+        }
+      });
   }
 
   /** Stops polling, cancels sends in flight (their claims expire and they are sent later) and waits. */
@@ -96,13 +99,16 @@ export class Sender {
       const alert = this.store.notifications.getAlert(d.alertKey);
       if (!contact || !alert) throw new NotifyError('the contact or the alert was deleted', { permanent: true, code: 'gone' });
       const user = this.store.users.get(contact.userId);
-      const message = messageFor(alert.action, { userId: contact.userId, language: contact.language, timeZone: user?.timeZone ?? 'Asia/Makassar' }, {
+      const recipient = { userId: contact.userId, language: contact.language, timeZone: user?.timeZone ?? 'Asia/Makassar', ...audience(user, alert.kind, this.store.cameras) };
+      const message = messageFor(alert.action, recipient, {
         publicUrl: this.options.publicUrl,
         box: this.box,
         camera: (id) => this.store.cameras.get(id),
         lastGoodFrame: this.options.lastGoodFrame,
         now: started,
       });
+      // Not a fault of the contact (so not `gone`, which marks it broken): its user lost sight of the cameras.
+      if (!message) throw new NotifyError('nothing in this alert is for this recipient any more', { permanent: true, code: 'rejected' });
       const notifier = this.notifiers.get(contact.channel);
       const result = await notifier.send(
         message,

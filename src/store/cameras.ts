@@ -43,7 +43,7 @@ export interface Camera {
 
 export type CameraDraft = Omit<Camera, 'id' | 'createdAt' | 'updatedAt'>;
 
-export type CameraSummary = Pick<Camera, 'id' | 'site' | 'parentId' | 'alertGraceSec'>;
+export type CameraSummary = Pick<Camera, 'id' | 'site' | 'agency' | 'parentId' | 'alertGraceSec'>;
 
 /** Who is asking: admins see everything, others what they own or were granted. */
 export type Viewer = { role: 'admin' } | { role: 'owner' | 'viewer'; userId: string };
@@ -116,7 +116,7 @@ export class CameraStore {
    * few seconds cannot afford.
    */
   summaries(): CameraSummary[] {
-    return this.db.prepare('SELECT id, site, parent_id AS parentId, alert_grace_sec AS alertGraceSec FROM cameras').all() as CameraSummary[];
+    return this.db.prepare('SELECT id, site, agency, parent_id AS parentId, alert_grace_sec AS alertGraceSec FROM cameras').all() as CameraSummary[];
   }
 
   get(id: string, viewer?: Viewer): Camera | undefined {

@@ -3,6 +3,7 @@
  * caller's job (services/auth), so this file stays free of crypto policy.
  */
 import { randomUUID } from 'node:crypto';
+import { HttpError } from '../errors.js';
 import type { Db } from './db.js';
 
 export type Role = 'admin' | 'owner' | 'viewer';
@@ -108,17 +109,37 @@ export class UserStore {
       head_of: changes.headOf === undefined ? undefined : JSON.stringify([...new Set(changes.headOf)]),
     };
     const set = Object.entries(columns).filter(([, v]) => v !== undefined);
-    this.db.transaction(() => {
+    this.keepingAnAdmin(() => {
       this.db
         .prepare(`UPDATE users SET ${[...set.map(([k]) => `${k} = ?`), 'updated_at = ?'].join(', ')} WHERE id = ?`)
         .run(...set.map(([, v]) => v), now, id);
       if (changes.grants) this.replaceGrants(id, changes.grants, now);
-    })();
+    });
     return this.get(id);
   }
 
   delete(id: string): boolean {
-    return this.db.prepare('DELETE FROM users WHERE id = ?').run(id).changes > 0;
+    return this.keepingAnAdmin(() => this.db.prepare('DELETE FROM users WHERE id = ?').run(id).changes > 0);
+  }
+
+  /**
+   * Runs a change of users in one write transaction that fails (409 `last_admin`) when it would
+   * leave no enabled admin. Checked inside the transaction, after the write: a check before it
+   * (two demotions each seeing the other admin) lets concurrent requests remove both. IMMEDIATE
+   * takes the write lock first, so a second process cannot interleave either. A database that
+   * had no admin (before the first one is made) is not held to it.
+   */
+  private keepingAnAdmin<T>(change: () => T): T {
+    return this.db
+      .transaction(() => {
+        const before = this.countAdmins();
+        const result = change();
+        if (before > 0 && this.countAdmins() === 0) {
+          throw new HttpError(409, 'last_admin', 'this would leave no enabled admin; make another user an admin first');
+        }
+        return result;
+      })
+      .immediate();
   }
 
   private replaceGrants(userId: string, grants: Omit<Grant, 'id'>[], now: number): void {

@@ -12,7 +12,8 @@ describe('operations endpoints', () => {
   it('GET /healthz says the store answers', async () => {
     const res = await new Client(pantau.url).get('/healthz');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ok', checks: { store: 'ok' } });
+    expect(res.body).toMatchObject({ status: 'ok', checks: { store: 'ok', disk: 'ok' } });
+    expect(res.body.details.disk).toMatch(/^\d+ MB free on the data disk; at least 100 MB wanted$/);
   });
 
   it('GET /healthz answers 503 when the store is gone', async () => {
@@ -28,10 +29,10 @@ describe('operations endpoints', () => {
     const live = await startTestPantau({ redis: { url: 'redis://127.0.0.1:6379' } });
     const dead = await startTestPantau({ redis: { url: 'redis://127.0.0.1:1' } });
     try {
-      expect((await new Client(live.url).get('/healthz')).body.checks).toEqual({ store: 'ok', redis: 'ok' });
+      expect((await new Client(live.url).get('/healthz')).body.checks).toEqual({ store: 'ok', disk: 'ok', redis: 'ok' });
       const res = await new Client(dead.url).get('/healthz');
       expect(res.status).toBe(503);
-      expect(res.body.checks).toEqual({ store: 'ok', redis: 'failing' });
+      expect(res.body.checks).toEqual({ store: 'ok', disk: 'ok', redis: 'failing' });
       expect(dead.logText()).toContain('Redis is unreachable');
     } finally {
       await live.stop();

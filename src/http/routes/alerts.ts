@@ -80,7 +80,7 @@ export function alertRoutes(api: Api, router: Router, deps: { contacts: Contacts
   api.route({
     method: 'get',
     path: '/api/alerts',
-    summary: 'Alerts of the cameras you may see (open and recent), with their deliveries',
+    summary: 'Alerts of the cameras you may see (open and recent; of a group, only those cameras), with their deliveries to your contacts (admins: everyone’s)',
     tag: 'alerts',
     access: 'signed-in',
     query: AlertsQuery,
@@ -91,7 +91,7 @@ export function alertRoutes(api: Api, router: Router, deps: { contacts: Contacts
   api.route({
     method: 'get',
     path: '/api/notifications',
-    summary: 'Every delivery attempt for a camera’s alerts',
+    summary: 'Every delivery attempt for a camera’s alerts to your contacts (admins: everyone’s)',
     tag: 'alerts',
     access: 'signed-in',
     query: z.object({ cameraId: z.string().min(1), days: z.coerce.number().int().min(1).max(365).default(30) }),
