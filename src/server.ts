@@ -9,6 +9,7 @@ import type { Config } from './config/schema.js';
 import { PACKAGE_ROOT } from './config/load.js';
 import type { Logger } from './log.js';
 import { openStore, type Store } from './store/index.js';
+import { outboundPolicies } from './security/outbound-policy.js';
 import { SecretBox } from './security/secret-box.js';
 import { AuthService } from './services/auth.js';
 import { CameraRegistry } from './services/registry.js';
@@ -77,7 +78,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     checkIntervalSec: config.probes.checkIntervalSec,
     imageCheckIntervalSec: config.probes.imageCheckIntervalSec,
     alertGraceSec: config.alerts.graceSec,
-  });
+  }, Date.now, outboundPolicies(config.outbound).cameras);
   const tzOffsetMinutes = zoneOffsetMinutes(config.history.timeZone);
   const monitor = new Monitor(
     store,

@@ -110,22 +110,27 @@ export type NotifyErrorCode =
   | 'timeout'
   | 'network'
   | 'cancelled'
-  | 'config';
+  | 'config'
+  /** The outbound-address policy refused where the address points (loopback, private, …). */
+  | 'refused_address';
 
 export class NotifyError extends Error {
   readonly permanent: boolean;
   readonly code: NotifyErrorCode;
   readonly retryAfterMs?: number;
+  /** The far side's HTTP status, when it answered with one. */
+  readonly httpStatus?: number;
 
   constructor(
     message: string,
-    opts: { permanent: boolean; code: NotifyErrorCode; retryAfterMs?: number; cause?: unknown },
+    opts: { permanent: boolean; code: NotifyErrorCode; retryAfterMs?: number; httpStatus?: number; cause?: unknown },
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'NotifyError';
     this.permanent = opts.permanent;
     this.code = opts.code;
     if (opts.retryAfterMs !== undefined) this.retryAfterMs = opts.retryAfterMs;
+    if (opts.httpStatus !== undefined) this.httpStatus = opts.httpStatus;
   }
 }
 

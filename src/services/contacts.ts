@@ -54,7 +54,11 @@ export class Contacts {
     this.store.contacts.delete(id);
   }
 
-  /** Sends a test message now, outside the outbox, and says what the channel answered. */
+  /**
+   * Sends a test message now, outside the outbox, and says how it went as a category only:
+   * never the far side's body or a raw network error, which would let a user read internal
+   * services or port-scan through Pantau.
+   */
   async test(principal: Principal, id: string) {
     const contact = this.own(principal, id);
     const notifier = this.channel(contact.channel);
@@ -66,10 +70,12 @@ export class Contacts {
         { signal: AbortSignal.timeout(30_000), idempotencyKey: `test:${contact.id}:${randomUUID()}` },
       );
       if (contact.broken) this.store.contacts.update(id, { ...contact, broken: null }, Date.now());
-      return { ok: true as const, response: result.response ?? null };
+      const status = /^HTTP (\d{3})$/.exec(result.response ?? '')?.[1];
+      return { ok: true as const, outcome: 'delivered' as const, httpStatus: status ? Number(status) : null };
     } catch (err) {
-      const e = err instanceof NotifyError ? err : null;
-      throw new HttpError(502, `send_${e?.code ?? 'failed'}`, `The ${contact.channel} channel refused the test message: ${(err as Error).message}`);
+      const { outcome, httpStatus } = testOutcome(err);
+      const what = TEST_OUTCOME_WORDS[outcome].replace('{status}', String(httpStatus));
+      throw new HttpError(502, `send_${outcome}`, `The test message to this ${contact.channel} contact was not delivered: ${what}`);
     }
   }
 
@@ -90,6 +96,25 @@ export class Contacts {
     const problem = this.channel(channel).validateAddress(address);
     if (problem) throw invalid([{ path: 'address', message: problem }]);
   }
+}
+
+export type TestOutcome = 'delivered' | 'refused' | 'rejected' | 'unreachable' | 'timed_out' | 'http_status' | 'failed';
+
+const TEST_OUTCOME_WORDS: Record<Exclude<TestOutcome, 'delivered'>, string> = {
+  refused: 'Pantau does not connect to this address (an admin may allow it: outbound in the configuration)',
+  rejected: 'the far side refused this address',
+  unreachable: 'the far side could not be reached',
+  timed_out: 'the far side did not answer in time',
+  http_status: 'the far side answered HTTP {status}',
+  failed: 'the channel could not send it',
+};
+
+/** The category of a failed test send; the only thing a test send tells the user. */
+export function testOutcome(err: unknown): { outcome: Exclude<TestOutcome, 'delivered'>; httpStatus: number | null } {
+  if (!(err instanceof NotifyError)) return { outcome: 'failed', httpStatus: null };
+  if (err.httpStatus !== undefined) return { outcome: 'http_status', httpStatus: err.httpStatus };
+  const outcome = ({ refused_address: 'refused', bad_address: 'rejected', gone: 'rejected', network: 'unreachable', timeout: 'timed_out', cancelled: 'timed_out' } as const)[err.code as string] ?? 'failed';
+  return { outcome, httpStatus: null };
 }
 
 function toPublic(c: Contact) {

@@ -9,6 +9,7 @@ import { CameraInput } from '../schemas/camera.js';
 import { forbidden, invalid, issuesFromZod, notFound, type FieldIssue } from '../errors.js';
 import type { Principal } from './auth.js';
 import { forbiddenUnlessAdmin } from './access.js';
+import { outboundPolicies, type OutboundPolicy } from '../security/outbound-policy.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Store } from '../store/index.js';
 import type { Camera, CameraDraft, Credentials, UrlEndpoint, Viewer } from '../store/cameras.js';
@@ -63,6 +64,8 @@ export class CameraRegistry {
      */
     private readonly defaults: CameraDefaults = { checkIntervalSec: 30, imageCheckIntervalSec: 300, alertGraceSec: 120 },
     private readonly now: () => number = Date.now,
+    /** Where owners may point a camera (admins' addresses are their own call). */
+    private readonly cameraPolicy: OutboundPolicy = outboundPolicies({ allowPrivate: false, allow: [] }).cameras,
   ) {}
 
   onChange(listener: (event: RegistryEvent) => void): () => void {
@@ -107,6 +110,10 @@ export class CameraRegistry {
       throw forbidden('only admins change the owners of a camera');
     }
     const draft = this.prepare({ ...toEditable(existing), ...patch }, existing);
+    if (role !== 'admin') {
+      const refused = this.refusedAddresses(draft, existing);
+      if (refused.length) throw invalid(refused);
+    }
     const camera = this.store.cameras.update(id, draft, this.now());
     this.emit({ type: 'updated', camera });
     return toPublic(camera);
@@ -195,6 +202,23 @@ export class CameraRegistry {
     return password ? this.box.seal(password) : null;
   }
 
+  /**
+   * Addresses a non-admin changed to a place no camera is (this server, link-local and cloud
+   * metadata, nowhere), as far as can be told before DNS. Unchanged addresses were set by an
+   * admin, whose call they are.
+   */
+  private refusedAddresses(draft: CameraDraft, existing: Camera): FieldIssue[] {
+    const pairs: Array<[string, string | undefined, string | undefined]> = [
+      ['onvif.host', existing.onvif?.host, draft.onvif?.host],
+      ['rtspUrl', hostOf(existing.rtsp?.url), hostOf(draft.rtsp?.url)],
+      ['snapshotUrl', hostOf(existing.snapshot?.url), hostOf(draft.snapshot?.url)],
+    ];
+    return pairs.flatMap(([path, before, after]) => {
+      const problem = after !== undefined && after !== before ? this.cameraPolicy.checkHost(after) : null;
+      return problem ? [{ path, message: `${problem} for a camera; ask an admin` }] : [];
+    });
+  }
+
   private checkOwners(owners: string[]): FieldIssue[] {
     const users = new Map(this.store.users.list().map((u) => [u.id, u]));
     return owners.flatMap((id, i) => {
@@ -269,6 +293,10 @@ function toEditable(c: Camera): z.input<typeof CameraInput> {
     tags: c.tags,
     parentId: c.parentId,
   };
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  return url === undefined ? undefined : new URL(url).hostname;
 }
 
 function stringsOr(value: unknown): string[] {

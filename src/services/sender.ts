@@ -126,7 +126,7 @@ export class Sender {
       this.store.notifications.recordAttempt(d.id, now, { ok: false, permanent: e.permanent, error: `${e.code}: ${e.message}` });
       if (e.permanent) {
         this.store.notifications.markFailed(d.id, `${e.code}: ${e.message}`);
-        if (e.code === 'bad_address' || e.code === 'gone') {
+        if (e.code === 'bad_address' || e.code === 'gone' || e.code === 'refused_address') {
           this.store.contacts.markBroken(d.contactId, e.message, now);
           this.tellAdmins(d, e.message, now);
         }

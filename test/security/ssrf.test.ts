@@ -1,0 +1,161 @@
+/**
+ * Issue 12, finding 2: any signed-in user could make the server call internal addresses and
+ * read the answer (webhook and Web Push contacts, then "send a test"). Replays the attack as a
+ * viewer against a secret-holding service on loopback: every spelling of an internal address is
+ * refused when saved, a name that resolves to one later (DNS rebinding) is refused where the
+ * connection is made, and a test send says only a category, never the far side's words. Owners
+ * may not point cameras at this server or at the metadata address either.
+ */
+import dns from 'node:dns';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FakeHttpServer } from '../support/fake-http.js';
+import { closedPort } from '../support/fake-smtp.js';
+import { signedInClients, startTestPantau, type Client, type TestPantau } from '../support/pantau.js';
+
+const SECRET = 'internal-only-secret-7f3a';
+/** Allowed by name only, so a test can make it resolve anywhere. */
+const RELAY = 'relay.pantau.test';
+const REBIND = 'rebind.pantau.test';
+
+let pantau: TestPantau;
+let admin: Client;
+let viewer: Client;
+let owner: Client;
+let ownerId: string;
+let internal: FakeHttpServer;
+
+/** Makes `name` resolve to 127.0.0.1, as an attacker's DNS would after the address was saved. */
+function resolveToLoopback(...names: string[]): void {
+  const real = dns.lookup.bind(dns) as (host: string, options: dns.LookupOptions, cb: (...args: unknown[]) => void) => void;
+  vi.spyOn(dns, 'lookup').mockImplementation(((host: string, options: dns.LookupOptions, cb: (...args: unknown[]) => void) =>
+    real(names.includes(host) ? '127.0.0.1' : host, options, cb)) as never);
+}
+
+beforeAll(async () => {
+  internal = await new FakeHttpServer({ status: 403, body: `forbidden: ${SECRET}` }).start();
+  // No loopback allowance (the test support adds one); only the relay, by name.
+  pantau = await startTestPantau({ outbound: { allow: [RELAY] } });
+  const clients = await signedInClients(pantau);
+  admin = clients.admin;
+  viewer = (await clients.make('penonton', 'viewer')).client;
+  const o = await clients.make('pemilik', 'owner');
+  owner = o.client;
+  ownerId = o.id;
+});
+afterAll(async () => {
+  await pantau?.stop();
+  await internal?.stop();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('contacts a viewer sets', () => {
+  const port = () => new URL(internal.origin).port;
+  const internalUrls = () => [
+    'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+    'http://127.0.0.1:6379/',
+    'http://[::1]:6379/',
+    `http://0.0.0.0:${port()}/`,
+    `http://2130706433:${port()}/`,
+    `http://0x7f.1:${port()}/`,
+    `http://localhost:${port()}/`,
+    `http://[::ffff:127.0.0.1]:${port()}/`,
+    'http://10.0.0.1/',
+    'http://192.168.1.1/',
+    'http://100.64.0.1/',
+    'http://[fd00::1]/',
+    'http://[fe80::1]/',
+    'http://224.0.0.1/',
+  ];
+
+  it('refuses every spelling of an internal address as a webhook, naming the field', async () => {
+    for (const address of internalUrls()) {
+      const res = await viewer.post('/api/contacts', { channel: 'webhook', address });
+      expect(res.status, `${address}: ${res.text}`).toBe(400);
+      expect(res.body).toMatchObject({ error: 'validation_failed', issues: [{ path: 'address', message: expect.stringMatching(/not allowed/) }] });
+    }
+    expect(internal.requests).toHaveLength(0);
+  });
+
+  it('refuses an internal Web Push endpoint', async () => {
+    const keys = { p256dh: `B${'A'.repeat(86)}`, auth: 'AAAAAAAAAAAAAAAAAAAAAA' };
+    const res = await viewer.post('/api/contacts', { channel: 'webpush', address: JSON.stringify({ endpoint: 'https://127.0.0.1:6379/push', keys }) });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.issues[0]).toMatchObject({ path: 'address', message: expect.stringMatching(/loopback/) });
+  });
+
+  it('refuses an existing internal contact (saved before the policy) where the connection is made', async () => {
+    const me = (await viewer.get('/api/me')).body as { id: string };
+    const stored = pantau.store.contacts.insert({ userId: me.id, channel: 'webhook', address: `${internal.origin}/`, secretEnc: null, language: 'en' }, Date.now());
+    const res = await viewer.post(`/api/contacts/${stored.id}/test`);
+    expect(res.status).toBe(502);
+    expect(res.body.error).toBe('send_refused');
+    expect(res.text).not.toContain(SECRET);
+    expect(internal.requests).toHaveLength(0);
+  });
+
+  it('refuses a name that resolves to loopback only after it was saved (DNS rebinding)', async () => {
+    const saved = await viewer.post('/api/contacts', { channel: 'webhook', address: `http://${REBIND}:${port()}/` });
+    expect(saved.status, saved.text).toBe(201);
+    resolveToLoopback(REBIND);
+    const res = await viewer.post(`/api/contacts/${saved.body.id}/test`);
+    expect(res.status).toBe(502);
+    expect(res.body.error).toBe('send_refused');
+    expect(internal.requests).toHaveLength(0);
+  });
+
+  it('says only a category of what happened, never the far side’s body or the socket error', async () => {
+    // The relay is allowed by name; it resolves to the internal service here.
+    resolveToLoopback(RELAY);
+    const relay = await viewer.post('/api/contacts', { channel: 'webhook', address: `http://${RELAY}:${port()}/hook` });
+    expect(relay.status, relay.text).toBe(201);
+    const answered = await viewer.post(`/api/contacts/${relay.body.id}/test`);
+    expect(internal.requests).toHaveLength(1);
+    expect(answered.status).toBe(502);
+    expect(answered.body.error).toBe('send_http_status');
+    expect(answered.body.message).toMatch(/HTTP 403/);
+    expect(answered.text).not.toContain(SECRET);
+    expect(answered.text).not.toContain('forbidden');
+
+    const closed = await viewer.post('/api/contacts', { channel: 'webhook', address: `http://${RELAY}:${await closedPort()}/hook` });
+    const unreachable = await viewer.post(`/api/contacts/${closed.body.id}/test`);
+    expect(unreachable.status).toBe(502);
+    expect(unreachable.body.error).toBe('send_unreachable');
+    expect(unreachable.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
+
+    // Nothing the far side said reaches the contact's stored error either.
+    const contacts = (await viewer.get('/api/contacts')).text;
+    expect(contacts).not.toContain(SECRET);
+  });
+});
+
+describe('camera addresses an owner edits', () => {
+  let cameraId: string;
+  beforeAll(async () => {
+    const res = await admin.post('/api/cameras', { name: 'Gerbang', site: 'Kantor Bupati', agency: 'Diskominfo', rtspUrl: 'rtsp://192.168.1.64:554/stream1', owners: [ownerId], checkIntervalSec: 3600, imageCheckIntervalSec: 86_400 });
+    expect(res.status, res.text).toBe(201);
+    cameraId = res.body.id;
+  });
+
+  it.each([
+    [{ onvif: { host: '127.0.0.1', port: 6379 } }, 'onvif.host'],
+    [{ onvif: { host: '169.254.169.254', port: 80 } }, 'onvif.host'],
+    [{ onvif: { host: 'localhost', port: 80 } }, 'onvif.host'],
+    [{ onvif: { host: '[::1]', port: 80 } }, 'onvif.host'],
+    [{ rtspUrl: 'rtsp://2130706433:554/x' }, 'rtspUrl'],
+    [{ rtspUrl: 'rtsp://0.0.0.0:554/x' }, 'rtspUrl'],
+    [{ snapshotUrl: 'http://169.254.169.254/latest/meta-data/' }, 'snapshotUrl'],
+    [{ snapshotUrl: 'http://[::ffff:127.0.0.1]:8080/' }, 'snapshotUrl'],
+  ])('refuses %j', async (patch, field) => {
+    const res = await owner.patch(`/api/cameras/${cameraId}`, patch);
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.issues).toEqual([{ path: field, message: expect.stringMatching(/not allowed/) }]);
+  });
+
+  it('accepts LAN addresses, and leaves an admin’s loopback address (a simulator) alone', async () => {
+    expect((await owner.patch(`/api/cameras/${cameraId}`, { rtspUrl: 'rtsp://10.20.30.40:554/live' })).status).toBe(200);
+    expect((await admin.patch(`/api/cameras/${cameraId}`, { onvif: { host: '127.0.0.1', port: 8000 } })).status).toBe(200);
+    expect((await owner.patch(`/api/cameras/${cameraId}`, { name: 'Gerbang Utama' })).status).toBe(200);
+  });
+});
