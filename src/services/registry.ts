@@ -1,6 +1,7 @@
 /**
  * The camera registry use cases: create, read, update, delete with role and ownership rules,
- * credentials sealed on the way in and never shown on the way out. Listeners hear every change
+ * credentials sealed on the way in, bound to the scheme, host and port they were given for
+ * (an edit that moves an endpoint drops them unless given again), and never shown on the way out. Listeners hear every change
  * so schedulers pick up edits without a restart.
  */
 import { EventEmitter } from 'node:events';
@@ -10,9 +11,10 @@ import { forbidden, invalid, issuesFromZod, notFound, type FieldIssue } from '..
 import type { Principal } from './auth.js';
 import { forbiddenUnlessAdmin } from './access.js';
 import { outboundPolicies, type OutboundPolicy } from '../security/outbound-policy.js';
-import type { SecretBox } from '../security/secret-box.js';
+import { onvifBinding, urlBinding } from '../security/credential-binding.js';
+import { SecretBox } from '../security/secret-box.js';
 import type { Store } from '../store/index.js';
-import type { Camera, CameraDraft, Credentials, UrlEndpoint, Viewer } from '../store/cameras.js';
+import type { Camera, CameraDraft, Credentials, OnvifEndpoint, UrlEndpoint, Viewer } from '../store/cameras.js';
 
 export interface PublicCamera {
   id: string;
@@ -151,14 +153,7 @@ export class CameraRegistry {
       innovation: input.innovation ? { name: input.innovation.name, launchedOn: input.innovation.launchedOn ?? null } : null,
       agency: input.agency,
       owners: [...new Set(input.owners)],
-      onvif: input.onvif
-        ? {
-            host: input.onvif.host,
-            port: input.onvif.port,
-            username: input.onvif.username ?? null,
-            passwordEnc: this.sealOrKeep(input.onvif.password, existing?.onvif?.passwordEnc ?? null),
-          }
-        : null,
+      onvif: input.onvif ? this.onvifEndpoint(input.onvif, existing?.onvif ?? null) : null,
       rtsp: this.endpoint(input.rtspUrl, input.rtspAuth, existing?.rtsp ?? null),
       snapshot: this.endpoint(input.snapshotUrl, input.snapshotAuth, existing?.snapshot ?? null),
       checkIntervalSec: input.checkIntervalSec ?? this.defaults.checkIntervalSec,
@@ -177,7 +172,23 @@ export class CameraRegistry {
     return camera;
   }
 
-  /** Credentials come from `auth` when given, else from the URL, else (on edit) stay as they were. */
+  /**
+   * The password is sealed for the device's host and port; it is kept on edit only while they
+   * stay the same, so moving the endpoint elsewhere drops it unless it is given again.
+   */
+  private onvifEndpoint(
+    input: { host: string; port: number; username?: string | null | undefined; password?: string | null | undefined },
+    existing: OnvifEndpoint | null,
+  ): OnvifEndpoint {
+    const binding = onvifBinding(input.host, input.port);
+    const kept = existing && onvifBinding(existing.host, existing.port) === binding ? existing.passwordEnc : null;
+    return { host: input.host, port: input.port, username: input.username ?? null, passwordEnc: this.sealOrKeep(input.password, kept, binding) };
+  }
+
+  /**
+   * Credentials come from `auth` when given, else from the URL, else (on edit) stay as they
+   * were, but only while the URL's scheme, host and port stay the same: they are sealed for those.
+   */
   private endpoint(
     rawUrl: string | null | undefined,
     auth: { username: string; password?: string | undefined } | null | undefined,
@@ -185,21 +196,33 @@ export class CameraRegistry {
   ): UrlEndpoint | null {
     if (!rawUrl) return null;
     const url = new URL(rawUrl);
+    const binding = urlBinding(rawUrl);
+    const kept = existing && urlBinding(existing.url) === binding ? existing : null;
     const fromUrl: Credentials | null = url.username
-      ? { username: decodeURIComponent(url.username), passwordEnc: url.password ? this.box.seal(decodeURIComponent(url.password)) : null }
+      ? { username: decodeURIComponent(url.username), passwordEnc: url.password ? this.box.seal(decodeURIComponent(url.password), binding) : null }
       : null;
     url.username = '';
     url.password = '';
     let creds: Credentials;
     if (auth === null) creds = { username: null, passwordEnc: null };
-    else if (auth) creds = { username: auth.username || null, passwordEnc: this.sealOrKeep(auth.password, existing?.passwordEnc ?? null) };
-    else creds = fromUrl ?? { username: existing?.username ?? null, passwordEnc: existing?.passwordEnc ?? null };
+    else if (auth) creds = { username: auth.username || null, passwordEnc: this.sealOrKeep(auth.password, kept?.passwordEnc ?? null, binding) };
+    else creds = fromUrl ?? { username: kept?.username ?? null, passwordEnc: this.sealOrKeep(undefined, kept?.passwordEnc ?? null, binding) };
     return { url: url.toString(), ...creds };
   }
 
-  private sealOrKeep(password: string | null | undefined, kept: string | null): string | null {
-    if (password === undefined) return kept;
-    return password ? this.box.seal(password) : null;
+  /** A new password sealed for `binding`, or the kept one (bound now if it was stored unbound). */
+  private sealOrKeep(password: string | null | undefined, kept: string | null, binding: string): string | null {
+    if (password === undefined) return kept && !SecretBox.isBound(kept) ? this.rebind(kept, binding) : kept;
+    return password ? this.box.seal(password, binding) : null;
+  }
+
+  /** Seals an unbound (older) password for the endpoint it is stored with. */
+  private rebind(sealed: string, binding: string): string {
+    try {
+      return this.box.seal(this.box.open(sealed), binding);
+    } catch {
+      return sealed; // unreadable (another key): the prober warns about it
+    }
   }
 
   /**
