@@ -23,7 +23,8 @@ import {
   type ProbeTarget,
 } from '../probes/index.js';
 import type { ConnectOutcome } from '../protocols/rtsp/index.js';
-import type { SecretBox } from '../security/secret-box.js';
+import { SecretBox } from '../security/secret-box.js';
+import { openSecretParams } from '../security/url-secrets.js';
 import type { Camera, UrlEndpoint } from '../store/cameras.js';
 import { bindingHost, onvifBinding, urlBinding } from '../security/credential-binding.js';
 
@@ -161,16 +162,21 @@ export class Prober {
       if (!c.onvif?.username || onvifPassword === undefined || !onvifAt || bindingHost(onvifAt) !== bindingHost(at)) return {};
       return { username: c.onvif.username, password: onvifPassword };
     };
+    // Secrets sealed into the query string (`?pwd=`), opened for this URL's endpoint only.
+    const openUrl = (url: string): string => {
+      const at = bindingOf(url);
+      return openSecretParams(url, (stored) => (!SecretBox.isBound(stored) ? stored : at === undefined ? null : (open(stored, at) ?? null)));
+    };
     const rtsp = credentialsFor(c.rtsp);
     const snapshot = credentialsFor(c.snapshot);
     return {
       cameraId: c.id,
       onvif: c.onvif ? { host: c.onvif.host, port: c.onvif.port, username: c.onvif.username ?? undefined, password: onvifPassword } : undefined,
-      rtspUrl: c.rtsp?.url,
+      rtspUrl: c.rtsp ? openUrl(c.rtsp.url) : undefined,
       rtspTransport: this.transports.get(c.id),
       rtspUsername: rtsp.username,
       rtspPassword: rtsp.password,
-      snapshotUrl: c.snapshot?.url,
+      snapshotUrl: c.snapshot ? openUrl(c.snapshot.url) : undefined,
       snapshotUsername: snapshot.username,
       snapshotPassword: snapshot.password,
     };

@@ -13,6 +13,7 @@ import { forbiddenUnlessAdmin } from './access.js';
 import { outboundPolicies, type OutboundPolicy } from '../security/outbound-policy.js';
 import { onvifBinding, urlBinding } from '../security/credential-binding.js';
 import { SecretBox } from '../security/secret-box.js';
+import { maskSecretParams, sealSecretParams, secretParams } from '../security/url-secrets.js';
 import type { Store } from '../store/index.js';
 import type { Camera, CameraDraft, Credentials, OnvifEndpoint, UrlEndpoint, Viewer } from '../store/cameras.js';
 
@@ -29,6 +30,8 @@ export interface PublicCamera {
   rtspAuth: { username: string | null; hasPassword: boolean } | null;
   snapshotUrl: string | null;
   snapshotAuth: { username: string | null; hasPassword: boolean } | null;
+  /** False when the addresses above are withheld: only admins and the camera's owners see them. */
+  connectionShown: boolean;
   checkIntervalSec: number;
   imageCheckIntervalSec: number;
   alertGraceSec: number;
@@ -76,11 +79,11 @@ export class CameraRegistry {
   }
 
   list(principal: Principal): PublicCamera[] {
-    return this.visibleCameras(principal).map(toPublic);
+    return this.visibleCameras(principal).map((c) => publicView(principal, c));
   }
 
   get(principal: Principal, id: string): PublicCamera {
-    return toPublic(this.visible(principal, id));
+    return publicView(principal, this.visible(principal, id));
   }
 
   /** Stored cameras this user may see (with sealed credentials: never hand them to a client). */
@@ -118,7 +121,7 @@ export class CameraRegistry {
     }
     const camera = this.store.cameras.update(id, draft, this.now());
     this.emit({ type: 'updated', camera });
-    return toPublic(camera);
+    return publicView(principal, camera);
   }
 
   delete(principal: Principal, id: string): void {
@@ -203,11 +206,17 @@ export class CameraRegistry {
       : null;
     url.username = '';
     url.password = '';
+    const bare = sealSecretParams(
+      url.toString(),
+      kept ? secretParams(kept.url) : new Map(),
+      (plain) => this.box.seal(plain, binding),
+      (stored) => (SecretBox.isBound(stored) ? stored : this.box.seal(stored, binding)),
+    );
     let creds: Credentials;
     if (auth === null) creds = { username: null, passwordEnc: null };
     else if (auth) creds = { username: auth.username || null, passwordEnc: this.sealOrKeep(auth.password, kept?.passwordEnc ?? null, binding) };
     else creds = fromUrl ?? { username: kept?.username ?? null, passwordEnc: this.sealOrKeep(undefined, kept?.passwordEnc ?? null, binding) };
-    return { url: url.toString(), ...creds };
+    return { url: bare, ...creds };
   }
 
   /** A new password sealed for `binding`, or the kept one (bound now if it was stored unbound). */
@@ -271,6 +280,16 @@ export class CameraRegistry {
   }
 }
 
+/**
+ * The camera as `principal` may see it. How to reach it (addresses on a government LAN, user
+ * names) is for admins and the camera's owners; viewers and grantees see the rest.
+ */
+export function publicView(principal: Principal, c: Camera): PublicCamera {
+  const shown = principal.user.role === 'admin' || c.owners.includes(principal.user.id);
+  return shown ? toPublic(c) : { ...toPublic(c), onvif: null, rtspUrl: null, rtspAuth: null, snapshotUrl: null, snapshotAuth: null, connectionShown: false };
+}
+
+/** The camera with its connection details (query secrets masked): for admins and its owners only. */
 export function toPublic(c: Camera): PublicCamera {
   const auth = (e: UrlEndpoint | null) => (e && (e.username || e.passwordEnc) ? { username: e.username, hasPassword: e.passwordEnc !== null } : null);
   return {
@@ -282,10 +301,11 @@ export function toPublic(c: Camera): PublicCamera {
     agency: c.agency,
     owners: c.owners,
     onvif: c.onvif && { host: c.onvif.host, port: c.onvif.port, username: c.onvif.username, hasPassword: c.onvif.passwordEnc !== null },
-    rtspUrl: c.rtsp?.url ?? null,
+    rtspUrl: c.rtsp ? maskSecretParams(c.rtsp.url) : null,
     rtspAuth: auth(c.rtsp),
-    snapshotUrl: c.snapshot?.url ?? null,
+    snapshotUrl: c.snapshot ? maskSecretParams(c.snapshot.url) : null,
     snapshotAuth: auth(c.snapshot),
+    connectionShown: true,
     checkIntervalSec: c.checkIntervalSec,
     imageCheckIntervalSec: c.imageCheckIntervalSec,
     alertGraceSec: c.alertGraceSec,
@@ -307,8 +327,9 @@ function toEditable(c: Camera): z.input<typeof CameraInput> {
     agency: c.agency,
     owners: c.owners,
     onvif: c.onvif && { host: c.onvif.host, port: c.onvif.port, username: c.onvif.username },
-    rtspUrl: c.rtsp?.url ?? null,
-    snapshotUrl: c.snapshot?.url ?? null,
+    // Sealed query secrets go out as *** and come back meaning "keep".
+    rtspUrl: c.rtsp ? maskSecretParams(c.rtsp.url) : null,
+    snapshotUrl: c.snapshot ? maskSecretParams(c.snapshot.url) : null,
     checkIntervalSec: c.checkIntervalSec,
     imageCheckIntervalSec: c.imageCheckIntervalSec,
     alertGraceSec: c.alertGraceSec,
