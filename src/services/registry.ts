@@ -11,11 +11,11 @@ import { forbidden, invalid, issuesFromZod, notFound, type FieldIssue } from '..
 import type { Principal } from './auth.js';
 import { forbiddenUnlessAdmin } from './access.js';
 import { outboundPolicies, type OutboundPolicy } from '../security/outbound-policy.js';
-import { onvifBinding, urlBinding } from '../security/credential-binding.js';
-import { SecretBox } from '../security/secret-box.js';
-import { maskSecretParams, sealSecretParams, secretParams } from '../security/url-secrets.js';
+import type { SecretBox } from '../security/secret-box.js';
+import { maskSecretParams } from '../security/url-secrets.js';
+import { EndpointCredentials } from './camera-credentials.js';
 import type { Store } from '../store/index.js';
-import type { Camera, CameraDraft, Credentials, OnvifEndpoint, UrlEndpoint, Viewer } from '../store/cameras.js';
+import type { Camera, CameraDraft, UrlEndpoint, Viewer } from '../store/cameras.js';
 
 export interface PublicCamera {
   id: string;
@@ -58,10 +58,11 @@ export function viewerOf(principal: Principal): Viewer {
 
 export class CameraRegistry {
   private readonly events = new EventEmitter();
+  private readonly credentials: EndpointCredentials;
 
   constructor(
     private readonly store: Store,
-    private readonly box: SecretBox,
+    box: SecretBox,
     /**
      * Intervals and alert grace of a camera saved without its own. They are copied into the
      * camera when it is saved: the store has no "not set" for them, so a later change of the
@@ -71,7 +72,9 @@ export class CameraRegistry {
     private readonly now: () => number = Date.now,
     /** Where owners may point a camera (admins' addresses are their own call). */
     private readonly cameraPolicy: OutboundPolicy = outboundPolicies({ allowPrivate: false, allow: [] }).cameras,
-  ) {}
+  ) {
+    this.credentials = new EndpointCredentials(box);
+  }
 
   onChange(listener: (event: RegistryEvent) => void): () => void {
     this.events.on('change', listener);
@@ -156,9 +159,9 @@ export class CameraRegistry {
       innovation: input.innovation ? { name: input.innovation.name, launchedOn: input.innovation.launchedOn ?? null } : null,
       agency: input.agency,
       owners: [...new Set(input.owners)],
-      onvif: input.onvif ? this.onvifEndpoint(input.onvif, existing?.onvif ?? null) : null,
-      rtsp: this.endpoint(input.rtspUrl, input.rtspAuth, existing?.rtsp ?? null),
-      snapshot: this.endpoint(input.snapshotUrl, input.snapshotAuth, existing?.snapshot ?? null),
+      onvif: input.onvif ? this.credentials.onvif(input.onvif, existing?.onvif ?? null) : null,
+      rtsp: this.credentials.url(input.rtspUrl, input.rtspAuth, existing?.rtsp ?? null),
+      snapshot: this.credentials.url(input.snapshotUrl, input.snapshotAuth, existing?.snapshot ?? null),
       checkIntervalSec: input.checkIntervalSec ?? this.defaults.checkIntervalSec,
       imageCheckIntervalSec: input.imageCheckIntervalSec ?? this.defaults.imageCheckIntervalSec,
       alertGraceSec: input.alertGraceSec ?? this.defaults.alertGraceSec,
@@ -173,65 +176,6 @@ export class CameraRegistry {
     const camera = this.store.cameras.get(id, viewerOf(principal));
     if (!camera) throw notFound('camera');
     return camera;
-  }
-
-  /**
-   * The password is sealed for the device's host and port; it is kept on edit only while they
-   * stay the same, so moving the endpoint elsewhere drops it unless it is given again.
-   */
-  private onvifEndpoint(
-    input: { host: string; port: number; username?: string | null | undefined; password?: string | null | undefined },
-    existing: OnvifEndpoint | null,
-  ): OnvifEndpoint {
-    const binding = onvifBinding(input.host, input.port);
-    const kept = existing && onvifBinding(existing.host, existing.port) === binding ? existing.passwordEnc : null;
-    return { host: input.host, port: input.port, username: input.username ?? null, passwordEnc: this.sealOrKeep(input.password, kept, binding) };
-  }
-
-  /**
-   * Credentials come from `auth` when given, else from the URL, else (on edit) stay as they
-   * were, but only while the URL's scheme, host and port stay the same: they are sealed for those.
-   */
-  private endpoint(
-    rawUrl: string | null | undefined,
-    auth: { username: string; password?: string | undefined } | null | undefined,
-    existing: UrlEndpoint | null,
-  ): UrlEndpoint | null {
-    if (!rawUrl) return null;
-    const url = new URL(rawUrl);
-    const binding = urlBinding(rawUrl);
-    const kept = existing && urlBinding(existing.url) === binding ? existing : null;
-    const fromUrl: Credentials | null = url.username
-      ? { username: decodeURIComponent(url.username), passwordEnc: url.password ? this.box.seal(decodeURIComponent(url.password), binding) : null }
-      : null;
-    url.username = '';
-    url.password = '';
-    const bare = sealSecretParams(
-      url.toString(),
-      kept ? secretParams(kept.url) : new Map(),
-      (plain) => this.box.seal(plain, binding),
-      (stored) => (SecretBox.isBound(stored) ? stored : this.box.seal(stored, binding)),
-    );
-    let creds: Credentials;
-    if (auth === null) creds = { username: null, passwordEnc: null };
-    else if (auth) creds = { username: auth.username || null, passwordEnc: this.sealOrKeep(auth.password, kept?.passwordEnc ?? null, binding) };
-    else creds = fromUrl ?? { username: kept?.username ?? null, passwordEnc: this.sealOrKeep(undefined, kept?.passwordEnc ?? null, binding) };
-    return { url: bare, ...creds };
-  }
-
-  /** A new password sealed for `binding`, or the kept one (bound now if it was stored unbound). */
-  private sealOrKeep(password: string | null | undefined, kept: string | null, binding: string): string | null {
-    if (password === undefined) return kept && !SecretBox.isBound(kept) ? this.rebind(kept, binding) : kept;
-    return password ? this.box.seal(password, binding) : null;
-  }
-
-  /** Seals an unbound (older) password for the endpoint it is stored with. */
-  private rebind(sealed: string, binding: string): string {
-    try {
-      return this.box.seal(this.box.open(sealed), binding);
-    } catch {
-      return sealed; // unreadable (another key): the prober warns about it
-    }
   }
 
   /**
