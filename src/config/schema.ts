@@ -279,7 +279,8 @@ export const configSchema = z
      * Where Pantau may connect for addresses that owners and viewers set. Their webhook and Web
      * Push contacts must be public addresses; cameras they edit may not point at loopback,
      * link-local (cloud metadata), unspecified or multicast addresses. Checked on the resolved
-     * address when connecting, and at save time. Admins' own camera addresses are not limited.
+     * address when connecting, and at save time. Addresses admins set (cameras, anyone's
+     * contacts) are not limited.
      */
     outbound: z
       .object({

@@ -70,6 +70,11 @@ export interface ContactTarget {
   /** Webhook signing key, already decrypted by the caller. */
   secret?: string;
   language: Language;
+  /**
+   * An admin set the address: channels that connect where users point them (webhook, Web Push)
+   * skip the outbound-address policy for it. @defaultValue false
+   */
+  addressByAdmin?: boolean;
 }
 
 export interface SendContext {
@@ -88,8 +93,11 @@ export interface SendResult {
 
 export interface Notifier {
   readonly channel: Channel;
-  /** An error message (in English, for the API to return) or null when the address is usable. */
-  validateAddress(address: string): string | null;
+  /**
+   * An error message (in English, for the API to return) or null when the address is usable.
+   * `byAdmin`: an admin sets it, so the outbound-address policy does not apply.
+   */
+  validateAddress(address: string, byAdmin?: boolean): string | null;
   /** Resolves when the far side accepted the message; rejects with a `NotifyError` otherwise. */
   send(msg: AlertMessage, contact: ContactTarget, ctx: SendContext): Promise<SendResult>;
   /** Releases connections at shutdown. */

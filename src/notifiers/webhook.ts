@@ -143,8 +143,8 @@ export class WebhookNotifier implements Notifier {
     this.policy = config.policy ?? PUBLIC_ONLY;
   }
 
-  validateAddress(address: string): string | null {
-    return checkHttpUrl(address, this.policy);
+  validateAddress(address: string, byAdmin = false): string | null {
+    return checkHttpUrl(address, byAdmin ? OutboundPolicy.open : this.policy);
   }
 
   async send(msg: AlertMessage, contact: ContactTarget, ctx: SendContext): Promise<SendResult> {
@@ -158,7 +158,7 @@ export class WebhookNotifier implements Notifier {
       'x-pantau-delivery': ctx.idempotencyKey,
     };
     if (contact.secret) headers[SIGNATURE_HEADER.toLowerCase()] = signBody(body, contact.secret);
-    const res = await request({ url: contact.address, method: 'POST', headers, body, timeoutMs: this.timeoutMs, signal: ctx.signal, policy: this.policy });
+    const res = await request({ url: contact.address, method: 'POST', headers, body, timeoutMs: this.timeoutMs, signal: ctx.signal, policy: contact.addressByAdmin ? OutboundPolicy.open : this.policy });
     const failure = classifyStatus(res, 'The webhook', { quoteBody: false });
     if (failure) throw failure;
     return { response: `HTTP ${res.status}` };

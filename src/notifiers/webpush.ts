@@ -85,8 +85,8 @@ export class WebPushNotifier implements Notifier {
     }
   }
 
-  validateAddress(address: string): string | null {
-    const parsed = this.parse(address, this.policy);
+  validateAddress(address: string, byAdmin = false): string | null {
+    const parsed = this.parse(address, byAdmin ? OutboundPolicy.open : this.policy);
     return typeof parsed === 'string' ? parsed : null;
   }
 
@@ -115,7 +115,7 @@ export class WebPushNotifier implements Notifier {
       ...(details.body ? { body: new Uint8Array(details.body) } : {}),
       timeoutMs: this.timeoutMs,
       signal: ctx.signal,
-      policy: this.policy,
+      policy: contact.addressByAdmin ? OutboundPolicy.open : this.policy,
     });
     if (res.status === 404 || res.status === 410) {
       throw new NotifyError(`The push subscription is gone (HTTP ${res.status})`, { permanent: true, code: 'gone', httpStatus: res.status });

@@ -1,6 +1,7 @@
 /**
  * Contacts: where each user wants alerts. Users manage their own, admins anyone's. Addresses
- * are checked by the channel that will use them; webhook secrets are sealed and never shown.
+ * are checked by the channel that will use them, and those that users (not admins) set must
+ * pass the outbound-address policy; webhook secrets are sealed and never shown.
  */
 import { randomUUID } from 'node:crypto';
 import { HttpError, forbidden, invalid, notFound } from '../errors.js';
@@ -30,10 +31,11 @@ export class Contacts {
     const userId = body.userId ?? principal.user.id;
     if (userId !== principal.user.id && principal.user.role !== 'admin') throw forbidden('only admins add contacts for others');
     if (!this.store.users.get(userId)) throw invalid([{ path: 'userId', message: `no user with id "${userId}"` }]);
-    this.checkAddress(body.channel, body.address);
+    const byAdmin = principal.user.role === 'admin';
+    this.checkAddress(body.channel, body.address, byAdmin);
     if (body.secret && body.channel !== 'webhook') throw invalid([{ path: 'secret', message: 'only webhook contacts take a signing secret' }]);
     const contact = this.store.contacts.insert(
-      { userId, channel: body.channel, address: body.address, secretEnc: body.secret ? this.box.seal(body.secret) : null, language: body.language },
+      { userId, channel: body.channel, address: body.address, secretEnc: body.secret ? this.box.seal(body.secret) : null, language: body.language, addressByAdmin: byAdmin },
       Date.now(),
     );
     return toPublic(contact);
@@ -42,11 +44,14 @@ export class Contacts {
   update(principal: Principal, id: string, body: { address?: string | undefined; secret?: string | null | undefined; language?: 'id' | 'en' | undefined }) {
     const contact = this.own(principal, id);
     const address = body.address ?? contact.address;
-    if (body.address !== undefined) this.checkAddress(contact.channel, address);
+    const changed = address !== contact.address;
+    // Whoever sets the address answers for it: an admin's passes the outbound policy, anyone else's not.
+    const addressByAdmin = changed ? principal.user.role === 'admin' : contact.addressByAdmin;
+    if (changed) this.checkAddress(contact.channel, address, addressByAdmin);
     const secretEnc = body.secret === undefined ? contact.secretEnc : body.secret === null ? null : this.box.seal(body.secret);
     // A changed address gets a fresh chance; the old one was what failed.
-    const broken = body.address !== undefined && body.address !== contact.address ? null : contact.broken;
-    return toPublic(this.store.contacts.update(id, { address, secretEnc, language: body.language ?? contact.language, broken }, Date.now()));
+    const broken = changed ? null : contact.broken;
+    return toPublic(this.store.contacts.update(id, { address, secretEnc, language: body.language ?? contact.language, broken, addressByAdmin }, Date.now()));
   }
 
   remove(principal: Principal, id: string): void {
@@ -66,7 +71,7 @@ export class Contacts {
     try {
       const result = await notifier.send(
         { kind: 'test', language: contact.language, cameras: [], dashboardUrl: `${this.publicUrl.replace(/\/$/, '')}/`, timeZone: user?.timeZone ?? 'Asia/Makassar' },
-        { id: contact.id, channel: contact.channel, address: contact.address, language: contact.language, ...(contact.secretEnc ? { secret: this.box.open(contact.secretEnc) } : {}) },
+        { id: contact.id, channel: contact.channel, address: contact.address, language: contact.language, addressByAdmin: contact.addressByAdmin, ...(contact.secretEnc ? { secret: this.box.open(contact.secretEnc) } : {}) },
         { signal: AbortSignal.timeout(30_000), idempotencyKey: `test:${contact.id}:${randomUUID()}` },
       );
       if (contact.broken) this.store.contacts.update(id, { ...contact, broken: null }, Date.now());
@@ -92,8 +97,8 @@ export class Contacts {
     return this.notifiers.get(channel);
   }
 
-  private checkAddress(channel: Channel, address: string): void {
-    const problem = this.channel(channel).validateAddress(address);
+  private checkAddress(channel: Channel, address: string, byAdmin: boolean): void {
+    const problem = this.channel(channel).validateAddress(address, byAdmin);
     if (problem) throw invalid([{ path: 'address', message: problem }]);
   }
 }

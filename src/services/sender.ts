@@ -106,7 +106,7 @@ export class Sender {
       const notifier = this.notifiers.get(contact.channel);
       const result = await notifier.send(
         message,
-        { id: contact.id, channel: contact.channel, address: contact.address, language: contact.language, ...(contact.secretEnc ? { secret: this.box.open(contact.secretEnc) } : {}) },
+        { id: contact.id, channel: contact.channel, address: contact.address, language: contact.language, addressByAdmin: contact.addressByAdmin, ...(contact.secretEnc ? { secret: this.box.open(contact.secretEnc) } : {}) },
         { signal: this.abort.signal, idempotencyKey: d.idempotencyKey },
       );
       this.store.cameras.transaction(() => {

@@ -87,7 +87,7 @@ describe('contacts a viewer sets', () => {
 
   it('refuses an existing internal contact (saved before the policy) where the connection is made', async () => {
     const me = (await viewer.get('/api/me')).body as { id: string };
-    const stored = pantau.store.contacts.insert({ userId: me.id, channel: 'webhook', address: `${internal.origin}/`, secretEnc: null, language: 'en' }, Date.now());
+    const stored = pantau.store.contacts.insert({ userId: me.id, channel: 'webhook', address: `${internal.origin}/`, secretEnc: null, language: 'en', addressByAdmin: false }, Date.now());
     const res = await viewer.post(`/api/contacts/${stored.id}/test`);
     expect(res.status).toBe(502);
     expect(res.body.error).toBe('send_refused');
@@ -127,6 +127,22 @@ describe('contacts a viewer sets', () => {
     // Nothing the far side said reaches the contact's stored error either.
     const contacts = (await viewer.get('/api/contacts')).text;
     expect(contacts).not.toContain(SECRET);
+  });
+});
+
+describe('contacts an admin sets', () => {
+  it('may point inside (an internal relay): the admin’s call, until a user changes the address', async () => {
+    const me = (await viewer.get('/api/me')).body as { id: string };
+    const relay = await admin.post('/api/contacts', { userId: me.id, channel: 'webhook', address: `${internal.origin}/relay` });
+    expect(relay.status, relay.text).toBe(201);
+    const before = internal.requests.length;
+    expect((await viewer.post(`/api/contacts/${relay.body.id}/test`)).body.error).toBe('send_http_status');
+    expect(internal.requests.length).toBe(before + 1);
+    // The user may change the language, not point the admin's allowance elsewhere.
+    expect((await viewer.patch(`/api/contacts/${relay.body.id}`, { language: 'id' })).status).toBe(200);
+    const moved = await viewer.patch(`/api/contacts/${relay.body.id}`, { address: `${internal.origin}/other` });
+    expect(moved.status).toBe(400);
+    expect(moved.body.issues[0].path).toBe('address');
   });
 });
 

@@ -6,6 +6,7 @@ import { sql as registry } from './2026-11-29-0001-registry.js';
 import { sql as history } from './2026-11-29-0002-history.js';
 import { sql as alerts } from './2026-11-29-0003-alerts.js';
 import { sql as tallies } from './2026-11-29-0004-tallies.js';
+import { sql as contactAddressByAdmin } from './2026-12-06-0001-contact-address-by-admin.js';
 
 export interface Migration {
   id: string;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '2026-11-29-0002-history', sql: history },
   { id: '2026-11-29-0003-alerts', sql: alerts },
   { id: '2026-11-29-0004-tallies', sql: tallies },
+  { id: '2026-12-06-0001-contact-address-by-admin', sql: contactAddressByAdmin },
 ];
