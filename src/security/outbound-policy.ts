@@ -242,9 +242,10 @@ export class OutboundPolicy {
   readonly lookup: LookupFunction = (hostname, options, callback) => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return (callback as (e: Error) => void)(err);
-      for (const { address } of addresses) {
-        const problem = this.checkAddress(address, hostname);
-        if (problem) return (callback as (e: Error) => void)(new OutboundRefusedError(problem));
+      // The message names no resolved address: it reaches the user (a contact marked broken),
+      // who should not learn what internal names resolve to.
+      if (addresses.some(({ address }) => this.checkAddress(address, hostname) !== null)) {
+        return (callback as (e: Error) => void)(new OutboundRefusedError(`${hostname} resolves to an address that is not allowed here`));
       }
       if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
       const first = addresses[0];

@@ -130,6 +130,8 @@ describe('lookup at connect time', () => {
   it('refuses a name that resolves to a refused address', async () => {
     await expect(lookup(contacts, 'localhost', false)).rejects.toMatchObject({ code: 'EPANTAU_REFUSED' });
     await expect(lookup(contacts, 'localhost', true)).rejects.toMatchObject({ code: 'EPANTAU_REFUSED' });
+    // Users read this (a broken contact): it must not tell them what a name resolves to.
+    await expect(lookup(contacts, 'localhost', false)).rejects.toThrow(/^localhost resolves to an address that is not allowed here$/);
   });
 
   it('resolves as dns.lookup does when allowed', async () => {
