@@ -224,13 +224,17 @@ export class CameraRegistry {
   }
 }
 
+/** Whether `principal` may see how to reach the camera: admins and the camera's owners. */
+export function showsConnection(principal: Principal, c: Pick<Camera, 'owners'>): boolean {
+  return principal.user.role === 'admin' || c.owners.includes(principal.user.id);
+}
+
 /**
  * The camera as `principal` may see it. How to reach it (addresses on a government LAN, user
  * names) is for admins and the camera's owners; viewers and grantees see the rest.
  */
 export function publicView(principal: Principal, c: Camera): PublicCamera {
-  const shown = principal.user.role === 'admin' || c.owners.includes(principal.user.id);
-  return shown ? toPublic(c) : { ...toPublic(c), onvif: null, rtspUrl: null, rtspAuth: null, snapshotUrl: null, snapshotAuth: null, connectionShown: false };
+  return showsConnection(principal, c) ? toPublic(c) : { ...toPublic(c), onvif: null, rtspUrl: null, rtspAuth: null, snapshotUrl: null, snapshotAuth: null, connectionShown: false };
 }
 
 /** The camera with its connection details (query secrets masked): for admins and its owners only. */

@@ -108,6 +108,16 @@ describe('connection details', () => {
     expect((await owner.get(`/api/cameras/${id}`)).body.connectionShown).toBe(true);
   });
 
+  it('are withheld from the status view too: no layer detail or message naming host and port', async () => {
+    const tcp = { ok: false, reason: 'refused', reached: false, latencyMs: 1, message: '10.20.30.40:554 refused the connection', detail: { host: '10.20.30.40', port: 554 } };
+    for (let i = 0; i < 2; i++) pantau.monitor.record({ cameraId: id, at: Date.now(), layers: { tcp } } as never, 'liveness');
+    const seen = await viewer.get(`/api/cameras/${id}/status`);
+    expect(seen.status).toBe(200);
+    expect(seen.body.layers.tcp).toEqual({ ok: false, reason: 'refused', reached: false, latencyMs: 1 });
+    expect(seen.text).not.toContain('10.20.30.40');
+    expect((await owner.get(`/api/cameras/${id}/status`)).body.layers.tcp.detail).toEqual({ host: '10.20.30.40', port: 554 });
+  });
+
   it('are documented as such in the OpenAPI', async () => {
     const doc = (await admin.get('/api/openapi.json')).body as { components: { schemas: Record<string, { properties: Record<string, { description?: string }> }> } };
     expect(doc.components.schemas.Camera!.properties.connectionShown!.description).toMatch(/admins nor owners/);
