@@ -170,6 +170,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     server, auth, registry, monitor, reports, store, log, box,
     imageTimeoutMs: config.probes.imageTimeoutMs,
     ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
+    cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
   });
   frameRelay.to = (cameraId, frame) => realtime.snapshots.offer(cameraId, frame);
   await listen(server, config.server.port, config.server.host);

@@ -280,7 +280,8 @@ export const configSchema = z
      * Push contacts must be public addresses; cameras they edit may not point at loopback,
      * link-local (cloud metadata), unspecified or multicast addresses. Checked on the resolved
      * address when connecting, and at save time. Addresses admins set (cameras, anyone's
-     * contacts) are not limited.
+     * contacts) are not limited, but a camera host name resolving to a refused address is
+     * refused when probed, whoever set it (IP literals are judged when saved).
      */
     outbound: z
       .object({

@@ -132,6 +132,7 @@ async function fetchFrame(target: ProbeTarget, ctx: ImageProbeContext, maxBytes:
       maxBytes,
       userAgent: ctx.userAgent,
       tlsVerify: ctx.tlsVerify,
+      lookup: target.lookup,
     });
     return { bytes: snap.body };
   }

@@ -23,6 +23,8 @@ import {
   type ProbeTarget,
 } from '../probes/index.js';
 import type { ConnectOutcome } from '../protocols/rtsp/index.js';
+import type { LookupFunction } from 'node:net';
+import { outboundPolicies } from '../security/outbound-policy.js';
 import { SecretBox } from '../security/secret-box.js';
 import { openSecretParams } from '../security/url-secrets.js';
 import type { Camera, UrlEndpoint } from '../store/cameras.js';
@@ -42,13 +44,19 @@ export interface ProberOptions {
   imageThresholds?: Partial<ImageThresholds> | undefined;
   probes?: ProbeRegistry;
   now?: () => number;
+  /**
+   * Resolves camera host names when probes connect: the camera outbound-address policy's
+   * lookup, so a name that resolves to this server or to link-local (metadata) is not reached.
+   */
+  cameraLookup?: LookupFunction | undefined;
   /** Told about every decoded frame, good or not (the dashboard shows what the camera shows); `ok` when the picture was judged fine. */
   onFrame?: (cameraId: string, frame: CapturedFrame, ok: boolean) => void;
 }
 
 /** The settings a prober takes from the config: the same for the server's own probing and for a queue worker. */
-export function proberSettings(config: Config, ffmpegPath: string | undefined): Pick<ProberOptions, 'livenessTimeoutMs' | 'imageTimeoutMs' | 'ffmpegPath' | 'imageThresholds'> {
+export function proberSettings(config: Config, ffmpegPath: string | undefined): Pick<ProberOptions, 'livenessTimeoutMs' | 'imageTimeoutMs' | 'ffmpegPath' | 'imageThresholds' | 'cameraLookup'> {
   return {
+    cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
     livenessTimeoutMs: config.probes.livenessTimeoutMs,
     imageTimeoutMs: config.probes.imageTimeoutMs,
     ffmpegPath,
@@ -179,6 +187,7 @@ export class Prober {
       snapshotUrl: c.snapshot ? openUrl(c.snapshot.url) : undefined,
       snapshotUsername: snapshot.username,
       snapshotPassword: snapshot.password,
+      lookup: this.options.cameraLookup,
     };
   }
 }

@@ -7,7 +7,12 @@
  * may not point cameras at this server or at the metadata address either.
  */
 import dns from 'node:dns';
+import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { configSchema } from '../../src/config/schema.js';
+import { createLogger } from '../../src/log.js';
+import { SecretBox } from '../../src/security/secret-box.js';
+import { Prober, proberSettings } from '../../src/services/prober.js';
 import { FakeHttpServer } from '../support/fake-http.js';
 import { closedPort } from '../support/fake-smtp.js';
 import { signedInClients, startTestPantau, type Client, type TestPantau } from '../support/pantau.js';
@@ -167,6 +172,34 @@ describe('camera addresses an owner edits', () => {
     const res = await owner.patch(`/api/cameras/${cameraId}`, patch);
     expect(res.status, res.text).toBe(400);
     expect(res.body.issues).toEqual([{ path: field, message: expect.stringMatching(/not allowed/) }]);
+  });
+
+  it('does not connect to a camera name that resolves to this server when probed (DNS rebinding)', async () => {
+    let connections = 0;
+    const rtsp = net.createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => rtsp.listen(0, '127.0.0.1', resolve));
+    const rtspPort = (rtsp.address() as net.AddressInfo).port;
+    try {
+      const res = await owner.patch(`/api/cameras/${cameraId}`, { rtspUrl: `rtsp://${REBIND}:${rtspPort}/live`, snapshotUrl: `http://${REBIND}:${new URL(internal.origin).port}/snap.jpg` });
+      expect(res.status, res.text).toBe(200);
+      resolveToLoopback(REBIND);
+      const before = internal.requests.length;
+      // The server's probing settings, from the same configuration.
+      const settings = proberSettings(configSchema.parse({ outbound: { allow: [RELAY] } }), undefined);
+      const prober = new Prober({ box: SecretBox.fromSecret('s'.repeat(32)), log: createLogger('silent'), ...settings, livenessTimeoutMs: 1000, imageTimeoutMs: 1000 });
+      const camera = pantau.store.cameras.get(cameraId)!;
+      const live = await prober.liveness(camera, new AbortController().signal);
+      const image = await prober.image(camera, new AbortController().signal);
+      expect(live.layers.rtsp?.ok).toBe(false);
+      expect(image.layers.image?.ok).toBe(false);
+      expect(connections).toBe(0);
+      expect(internal.requests.length).toBe(before);
+    } finally {
+      await new Promise((resolve) => rtsp.close(resolve));
+    }
   });
 
   it('accepts LAN addresses, and leaves an admin’s loopback address (a simulator) alone', async () => {
