@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HttpError, forbidden, invalid, notFound } from '../errors.js';
-import { NotifyError, type Channel, type NotifierRegistry } from '../notifiers/index.js';
+import { NotifyError, type Channel, type ContactTarget, type NotifierRegistry } from '../notifiers/index.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Contact } from '../store/contacts.js';
 import type { Store } from '../store/index.js';
@@ -71,7 +71,7 @@ export class Contacts {
     try {
       const result = await notifier.send(
         { kind: 'test', language: contact.language, cameras: [], dashboardUrl: `${this.publicUrl.replace(/\/$/, '')}/`, timeZone: user?.timeZone ?? 'Asia/Makassar' },
-        { id: contact.id, channel: contact.channel, address: contact.address, language: contact.language, addressByAdmin: contact.addressByAdmin, ...(contact.secretEnc ? { secret: this.box.open(contact.secretEnc) } : {}) },
+        contactTarget(contact, this.box),
         { signal: AbortSignal.timeout(30_000), idempotencyKey: `test:${contact.id}:${randomUUID()}` },
       );
       if (contact.broken) this.store.contacts.update(id, { ...contact, broken: null }, Date.now());
@@ -120,6 +120,11 @@ export function testOutcome(err: unknown): { outcome: Exclude<TestOutcome, 'deli
   if (err.httpStatus !== undefined) return { outcome: 'http_status', httpStatus: err.httpStatus };
   const outcome = ({ refused_address: 'refused', bad_address: 'rejected', gone: 'rejected', network: 'unreachable', timeout: 'timed_out', cancelled: 'timed_out' } as const)[err.code as string] ?? 'failed';
   return { outcome, httpStatus: null };
+}
+
+/** Where a delivery to `c` goes, its webhook secret opened. */
+export function contactTarget(c: Contact, box: SecretBox): ContactTarget {
+  return { id: c.id, channel: c.channel, address: c.address, language: c.language, addressByAdmin: c.addressByAdmin, ...(c.secretEnc ? { secret: box.open(c.secretEnc) } : {}) };
 }
 
 function toPublic(c: Contact) {

@@ -9,6 +9,7 @@
  * opens no connection of its own: one connection per round, not two, for the same TCP result.
  * Other endpoints (no RTSP URL, one that does not parse) keep a TCP connect of their own.
  */
+import type { LookupFunction } from 'node:net';
 import type { Config } from '../config/schema.js';
 import type { Layer, LayerResults, MediaTransport, ProbeResult } from '../domain/status.js';
 import type { Logger } from '../log.js';
@@ -23,12 +24,11 @@ import {
   type ProbeTarget,
 } from '../probes/index.js';
 import type { ConnectOutcome } from '../protocols/rtsp/index.js';
-import type { LookupFunction } from 'node:net';
+import { bindingHost, onvifBinding, urlBinding } from '../security/credential-binding.js';
 import { outboundPolicies } from '../security/outbound-policy.js';
 import { SecretBox } from '../security/secret-box.js';
 import { openSecretParams } from '../security/url-secrets.js';
 import type { Camera, UrlEndpoint } from '../store/cameras.js';
-import { bindingHost, onvifBinding, urlBinding } from '../security/credential-binding.js';
 
 type LivenessLayer = Extract<Layer, 'tcp' | 'onvif' | 'rtsp'>;
 

@@ -1,8 +1,9 @@
 /**
  * The camera registry use cases: create, read, update, delete with role and ownership rules,
  * credentials sealed on the way in, bound to the scheme, host and port they were given for
- * (an edit that moves an endpoint drops them unless given again), and never shown on the way out. Listeners hear every change
- * so schedulers pick up edits without a restart.
+ * (an edit that moves an endpoint drops them unless given again), and never shown on the way
+ * out; connection details only to admins and owners. Listeners hear every change so schedulers
+ * pick up edits without a restart.
  */
 import { EventEmitter } from 'node:events';
 import type { z } from 'zod';

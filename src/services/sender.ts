@@ -11,6 +11,7 @@ import type { SecretBox } from '../security/secret-box.js';
 import type { Store } from '../store/index.js';
 import type { Delivery } from '../store/notifications.js';
 import { messageFor } from './alert-messages.js';
+import { contactTarget } from './contacts.js';
 
 export interface SenderOptions {
   publicUrl: string;
@@ -106,7 +107,7 @@ export class Sender {
       const notifier = this.notifiers.get(contact.channel);
       const result = await notifier.send(
         message,
-        { id: contact.id, channel: contact.channel, address: contact.address, language: contact.language, addressByAdmin: contact.addressByAdmin, ...(contact.secretEnc ? { secret: this.box.open(contact.secretEnc) } : {}) },
+        contactTarget(contact, this.box),
         { signal: this.abort.signal, idempotencyKey: d.idempotencyKey },
       );
       this.store.cameras.transaction(() => {
