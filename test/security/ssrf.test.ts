@@ -14,6 +14,7 @@ import { createLogger } from '../../src/log.js';
 import { SecretBox } from '../../src/security/secret-box.js';
 import { Prober, proberSettings } from '../../src/services/prober.js';
 import { FakeHttpServer } from '../support/fake-http.js';
+import { OnvifDeviceSimulator } from '../support/onvif-device.js';
 import { closedPort } from '../support/fake-smtp.js';
 import { signedInClients, startTestPantau, type Client, type TestPantau } from '../support/pantau.js';
 
@@ -174,7 +175,7 @@ describe('camera addresses an owner edits', () => {
     expect(res.body.issues).toEqual([{ path: field, message: expect.stringMatching(/not allowed/) }]);
   });
 
-  it('does not connect to a camera name that resolves to this server when probed (DNS rebinding)', async () => {
+  it('does not connect to a camera name that resolves to this server when probed (DNS rebinding): ONVIF, RTSP, snapshot', async () => {
     let connections = 0;
     const rtsp = net.createServer((socket) => {
       connections++;
@@ -182,8 +183,14 @@ describe('camera addresses an owner edits', () => {
     });
     await new Promise<void>((resolve) => rtsp.listen(0, '127.0.0.1', resolve));
     const rtspPort = (rtsp.address() as net.AddressInfo).port;
+    const device = new OnvifDeviceSimulator();
+    await device.start();
     try {
-      const res = await owner.patch(`/api/cameras/${cameraId}`, { rtspUrl: `rtsp://${REBIND}:${rtspPort}/live`, snapshotUrl: `http://${REBIND}:${new URL(internal.origin).port}/snap.jpg` });
+      const res = await owner.patch(`/api/cameras/${cameraId}`, {
+        onvif: { host: REBIND, port: device.port },
+        rtspUrl: `rtsp://${REBIND}:${rtspPort}/live`,
+        snapshotUrl: `http://${REBIND}:${new URL(internal.origin).port}/snap.jpg`,
+      });
       expect(res.status, res.text).toBe(200);
       resolveToLoopback(REBIND);
       const before = internal.requests.length;
@@ -194,11 +201,14 @@ describe('camera addresses an owner edits', () => {
       const live = await prober.liveness(camera, new AbortController().signal);
       const image = await prober.image(camera, new AbortController().signal);
       expect(live.layers.rtsp?.ok).toBe(false);
+      expect(live.layers.onvif?.ok).toBe(false);
       expect(image.layers.image?.ok).toBe(false);
       expect(connections).toBe(0);
       expect(internal.requests.length).toBe(before);
+      expect(device.requests).toEqual({});
     } finally {
       await new Promise((resolve) => rtsp.close(resolve));
+      await device.stop();
     }
   });
 
