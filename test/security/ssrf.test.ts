@@ -14,6 +14,7 @@ import { createLogger } from '../../src/log.js';
 import { SecretBox } from '../../src/security/secret-box.js';
 import { Prober, proberSettings } from '../../src/services/prober.js';
 import { FakeHttpServer } from '../support/fake-http.js';
+import { ffmpegUnavailableReason } from '../support/frames.js';
 import { OnvifDeviceSimulator } from '../support/onvif-device.js';
 import { closedPort } from '../support/fake-smtp.js';
 import { signedInClients, startTestPantau, type Client, type TestPantau } from '../support/pantau.js';
@@ -209,6 +210,28 @@ describe('camera addresses an owner edits', () => {
     } finally {
       await new Promise((resolve) => rtsp.close(resolve));
       await device.stop();
+    }
+  });
+
+  it.skipIf(ffmpegUnavailableReason())('does not let ffmpeg reach a camera name that resolves to this server either', async () => {
+    let connections = 0;
+    const rtsp = net.createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => rtsp.listen(0, '127.0.0.1', resolve));
+    try {
+      // ffmpeg asks the system resolver, not Node's: a name that resolves to loopback there. Only an
+      // admin may save `localhost`, and even theirs is refused when probed (names are judged then).
+      const res = await admin.patch(`/api/cameras/${cameraId}`, { onvif: null, snapshotUrl: null, rtspUrl: `rtsp://localhost:${(rtsp.address() as net.AddressInfo).port}/live` });
+      expect(res.status, res.text).toBe(200);
+      const settings = proberSettings(configSchema.parse({ outbound: { allow: [RELAY] } }), 'ffmpeg');
+      const prober = new Prober({ box: SecretBox.fromSecret('s'.repeat(32)), log: createLogger('silent'), ...settings, imageTimeoutMs: 3000 });
+      const image = await prober.image(pantau.store.cameras.get(cameraId)!, new AbortController().signal);
+      expect(image.layers.image).toMatchObject({ ok: false, reason: 'unreachable' });
+      expect(connections).toBe(0);
+    } finally {
+      await new Promise((resolve) => rtsp.close(resolve));
     }
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pinHost } from '../../src/security/pin-host.js';
 import { classifyIp, literalIp, OutboundPolicy, outboundPolicies, parseLegacyIpv4, type AddressKind } from '../../src/security/outbound-policy.js';
 
 describe('classifyIp', () => {
@@ -138,5 +139,17 @@ describe('lookup at connect time', () => {
     const open = new OutboundPolicy({ refuse: ['private'] });
     expect(await lookup(open, 'localhost', false)).toMatch(/^(127\.0\.0\.1|::1)$/);
     expect(await lookup(open, 'localhost', true)).toEqual(expect.arrayContaining([expect.objectContaining({ address: expect.any(String) })]));
+  });
+});
+
+describe('pinHost', () => {
+  const { contacts } = outboundPolicies({ allowPrivate: false, allow: [] });
+  const open = new OutboundPolicy({ refuse: [] });
+  it('puts the checked address in place of the name, and leaves IP literals alone', async () => {
+    expect(await pinHost('rtsp://user:pw@localhost:554/live?x=1', open.lookup)).toMatch(/^rtsp:\/\/user:pw@(127\.0\.0\.1|\[::1\]):554\/live\?x=1$/);
+    expect(await pinHost('rtsp://10.0.0.5/live', contacts.lookup)).toBe('rtsp://10.0.0.5/live');
+  });
+  it('rejects a name the policy refuses', async () => {
+    await expect(pinHost('rtsp://localhost/live', contacts.lookup)).rejects.toMatchObject({ code: 'EPANTAU_REFUSED' });
   });
 });
