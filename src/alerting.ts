@@ -9,6 +9,7 @@ import type { Config } from './config/schema.js';
 import { alertPolicy } from './domain/alert-policy.js';
 import type { Logger } from './log.js';
 import { createNotifierRegistry, generateVapidKeys, type NotifiersConfig } from './notifiers/index.js';
+import { outboundPolicies } from './security/outbound-policy.js';
 import type { SecretBox } from './security/secret-box.js';
 import type { Store } from './store/index.js';
 import { AlertFeed } from './services/alert-feed.js';
@@ -72,9 +73,11 @@ export function startAlerting(deps: { config: Config; store: Store; monitor: Mon
 
 function notifierConfig(config: Config, vapid: { publicKey: string; privateKey: string }): NotifiersConfig {
   const { email, telegram, whatsapp, webpush } = config.notifiers;
+  // Users set webhook URLs and Web Push endpoints; the other channels' addresses are the admin's.
+  const policy = outboundPolicies(config.outbound).contacts;
   return {
-    webhook: {},
-    webpush: { vapid: { ...vapid, subject: webpush.subject } },
+    webhook: { policy },
+    webpush: { vapid: { ...vapid, subject: webpush.subject }, policy },
     ...(email
       ? {
           email: {

@@ -9,6 +9,7 @@ import type { Config } from './config/schema.js';
 import { PACKAGE_ROOT } from './config/load.js';
 import type { Logger } from './log.js';
 import { openStore, type Store } from './store/index.js';
+import { outboundPolicies } from './security/outbound-policy.js';
 import { SecretBox } from './security/secret-box.js';
 import { AuthService } from './services/auth.js';
 import { CameraRegistry } from './services/registry.js';
@@ -80,7 +81,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     checkIntervalSec: config.probes.checkIntervalSec,
     imageCheckIntervalSec: config.probes.imageCheckIntervalSec,
     alertGraceSec: config.alerts.graceSec,
-  });
+  }, Date.now, outboundPolicies(config.outbound).cameras);
   const tzOffsetMinutes = zoneOffsetMinutes(config.history.timeZone);
   const monitor = new Monitor(
     store,
@@ -174,6 +175,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     server, auth, registry, monitor, reports, store, log, box,
     imageTimeoutMs: config.probes.imageTimeoutMs,
     ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
+    cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
   });
   frameRelay.to = (cameraId, frame) => realtime.snapshots.offer(cameraId, frame);
   await listen(server, config.server.port, config.server.host);

@@ -5,6 +5,7 @@
  */
 import cron from 'node-cron';
 import { z } from 'zod';
+import { allowEntryProblem } from '../security/outbound-policy.js';
 import { isTimeZone, TIME_ZONE_HINT } from './time-zone.js';
 
 // 0 asks the OS for a free port (tests, side-by-side demos).
@@ -307,6 +308,33 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Where Pantau may connect for addresses that owners and viewers set. Their webhook and Web
+     * Push contacts must be public addresses; cameras they edit may not point at loopback,
+     * link-local (cloud metadata), unspecified or multicast addresses. Checked on the resolved
+     * address when connecting, and at save time. Addresses admins set (cameras, anyone's
+     * contacts) are not limited, but a camera host name resolving to a refused address is
+     * refused when probed, whoever set it (IP literals are judged when saved).
+     */
+    outbound: z
+      .object({
+        /** Let contacts reach private ranges (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10). @defaultValue false */
+        allowPrivate: z.boolean().default(false),
+        /**
+         * Always allowed, for contacts and cameras alike: CIDRs, IP addresses or host names (an
+         * internal webhook relay, camera simulators on 127.0.0.1). @defaultValue []
+         */
+        allow: z
+          .array(
+            z.string().superRefine((entry, ctx) => {
+              const problem = allowEntryProblem(entry);
+              if (problem) ctx.addIssue({ code: 'custom', message: problem });
+            }),
+          )
+          .default([]),
       })
       .strict()
       .prefault({}),

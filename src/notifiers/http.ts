@@ -1,10 +1,15 @@
 /**
  * The one outbound HTTP seam of the notifiers. Every HTTP channel sends through `request`, so
  * timeouts, the response size cap, redirect policy and the mapping of failures onto
- * `NotifyError` live in one place. Error messages name only the origin: bot tokens and secret
- * query strings sit in paths and must not reach logs.
+ * `NotifyError` live in one place, and so does the outbound-address policy for addresses that
+ * non-admins set (webhooks, Web Push endpoints): it is checked as the socket connects, on the
+ * resolved address. Error messages name only the origin: bot tokens and secret query strings
+ * sit in paths and must not reach logs.
  */
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { OutboundRefusedError, type OutboundPolicy } from '../security/outbound-policy.js';
 import { NotifyError } from './types.js';
 
 export const USER_AGENT = 'Pantau';
@@ -23,6 +28,12 @@ export interface HttpRequest {
   signal: AbortSignal;
   /** @defaultValue DEFAULT_MAX_RESPONSE_BYTES */
   maxResponseBytes?: number;
+  /**
+   * Where the request may connect, checked on the address the host name resolves to when the
+   * socket connects (so DNS rebinding cannot get around it). Absent: anywhere, for addresses
+   * an admin configured (SMTP, Telegram, the WhatsApp gateway).
+   */
+  policy?: OutboundPolicy;
 }
 
 export interface HttpResponse {
@@ -42,15 +53,22 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
   const url = new URL(req.url);
   const method = req.method ?? 'POST';
   const label = `${method} ${url.origin}`;
+  const refused = (why: string, cause?: unknown): NotifyError =>
+    new NotifyError(`${label} refused: ${why}`, { permanent: true, code: 'refused_address', cause });
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refused(`${url.protocol} is not http or https`);
+  // Node connects to IP literals without calling `lookup`: they are judged here.
+  const problem = req.policy?.checkHost(url.hostname);
+  if (problem) throw refused(problem);
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = AbortSignal.any([req.signal, timeout]);
   const headers = new Headers(req.headers);
   if (!headers.has('user-agent')) headers.set('user-agent', USER_AGENT);
   try {
-    const res = await fetch(url, { method, headers, body: req.body ?? null, signal, redirect: 'manual' });
+    const res = await send(url, method, headers, req.body, signal, req.policy);
     const { body, truncated } = await readCapped(res, req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
-    return { status: res.status, headers: res.headers, body, truncated };
+    return { status: res.statusCode ?? 0, headers: headersOf(res), body, truncated };
   } catch (err) {
+    if (err instanceof OutboundRefusedError) throw refused(err.message, err);
     if (timeout.aborted) {
       throw new NotifyError(`${label} timed out after ${req.timeoutMs} ms`, { permanent: false, code: 'timeout', cause: err });
     }
@@ -59,6 +77,28 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
     }
     throw new NotifyError(`${label} failed: ${describeNetworkError(err)}`, { permanent: false, code: 'network', cause: err });
   }
+}
+
+/**
+ * node:http rather than fetch: only it takes a `lookup` per connection without another
+ * package. A fresh agent per request, so no pooled socket skips the policy's lookup.
+ * Redirects are never followed.
+ */
+function send(url: URL, method: string, headers: Headers, body: string | Uint8Array | undefined, signal: AbortSignal, policy: OutboundPolicy | undefined): Promise<http.IncomingMessage> {
+  const out: Record<string, string> = Object.fromEntries(headers.entries());
+  if (body !== undefined) out['content-length'] = String(Buffer.byteLength(body));
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(url, { method, headers: out, signal, agent: false, ...(policy && !policy.isOpen ? { lookup: policy.lookup } : {}) }, resolve);
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function headersOf(res: http.IncomingMessage): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+  return headers;
 }
 
 export function postJson(
@@ -100,26 +140,22 @@ export function postMultipart(
   return request({ ...opts, url, method: 'POST', headers: { ...opts.headers, 'content-type': contentType }, body });
 }
 
-async function readCapped(res: Response, max: number): Promise<{ body: string; truncated: boolean }> {
-  if (!res.body) return { body: '', truncated: false };
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
+async function readCapped(res: http.IncomingMessage, max: number): Promise<{ body: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (size + value.byteLength > max) {
-      chunks.push(value.subarray(0, max - size));
-      await reader.cancel().catch(() => undefined);
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    if (size + chunk.byteLength > max) {
+      chunks.push(chunk.subarray(0, max - size));
+      res.destroy();
       return { body: Buffer.concat(chunks).toString('utf8'), truncated: true };
     }
-    chunks.push(value);
-    size += value.byteLength;
+    chunks.push(chunk);
+    size += chunk.byteLength;
   }
   return { body: Buffer.concat(chunks).toString('utf8'), truncated: false };
 }
 
-/** undici hides the socket error in `cause`; that is the part worth reading. */
+/** The socket error, with its code (fetch-style errors keep it in `cause`). */
 function describeNetworkError(err: unknown): string {
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   if (cause instanceof Error) {
@@ -152,25 +188,29 @@ export function excerpt(body: string, max = 200): string {
  * (honouring Retry-After); permanent for other 4xx and for redirects. Channels with their own
  * error vocabulary (Telegram, push services) refine this before falling back on it.
  */
-export function classifyStatus(res: HttpResponse, what: string): NotifyError | null {
+export function classifyStatus(res: HttpResponse, what: string, opts: { quoteBody?: boolean } = {}): NotifyError | null {
   const { status } = res;
   if (status >= 200 && status < 300) return null;
-  const detail = excerpt(res.body);
+  // Addresses non-admins set get no excerpt: the far side's words would reach them through the
+  // contact's `broken` text.
+  const detail = opts.quoteBody === false ? '' : excerpt(res.body);
   const message = `${what} answered HTTP ${status}${detail ? `: ${detail}` : ''}`;
   const retryAfter = retryAfterMs(res.headers);
-  const withRetry = retryAfter === undefined ? {} : { retryAfterMs: retryAfter };
+  const withRetry = { httpStatus: status, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) };
   if (status === 429) return new NotifyError(message, { permanent: false, code: 'rate_limited', ...withRetry });
   if (status === 408 || status === 425 || status >= 500) {
     return new NotifyError(message, { permanent: false, code: 'server_error', ...withRetry });
   }
   if (status >= 300 && status < 400) {
     const location = res.headers.get('location');
-    return new NotifyError(`${what} redirected (HTTP ${status}${location ? ` to ${location}` : ''}); update the address`, {
+    const where = location && opts.quoteBody !== false ? ` to ${location}` : '';
+    return new NotifyError(`${what} redirected (HTTP ${status}${where}); update the address`, {
       permanent: true,
       code: 'bad_address',
+      httpStatus: status,
     });
   }
-  if (status === 410) return new NotifyError(message, { permanent: true, code: 'gone' });
-  if (status === 404) return new NotifyError(message, { permanent: true, code: 'bad_address' });
-  return new NotifyError(message, { permanent: true, code: 'rejected' });
+  if (status === 410) return new NotifyError(message, { permanent: true, code: 'gone', httpStatus: status });
+  if (status === 404) return new NotifyError(message, { permanent: true, code: 'bad_address', httpStatus: status });
+  return new NotifyError(message, { permanent: true, code: 'rejected', httpStatus: status });
 }

@@ -70,6 +70,11 @@ export interface ContactTarget {
   /** Webhook signing key, already decrypted by the caller. */
   secret?: string;
   language: Language;
+  /**
+   * An admin set the address: channels that connect where users point them (webhook, Web Push)
+   * skip the outbound-address policy for it. @defaultValue false
+   */
+  addressByAdmin?: boolean;
 }
 
 export interface SendContext {
@@ -88,8 +93,11 @@ export interface SendResult {
 
 export interface Notifier {
   readonly channel: Channel;
-  /** An error message (in English, for the API to return) or null when the address is usable. */
-  validateAddress(address: string): string | null;
+  /**
+   * An error message (in English, for the API to return) or null when the address is usable.
+   * `byAdmin`: an admin sets it, so the outbound-address policy does not apply.
+   */
+  validateAddress(address: string, byAdmin?: boolean): string | null;
   /** Resolves when the far side accepted the message; rejects with a `NotifyError` otherwise. */
   send(msg: AlertMessage, contact: ContactTarget, ctx: SendContext): Promise<SendResult>;
   /** Releases connections at shutdown. */
@@ -110,22 +118,27 @@ export type NotifyErrorCode =
   | 'timeout'
   | 'network'
   | 'cancelled'
-  | 'config';
+  | 'config'
+  /** The outbound-address policy refused where the address points (loopback, private, …). */
+  | 'refused_address';
 
 export class NotifyError extends Error {
   readonly permanent: boolean;
   readonly code: NotifyErrorCode;
   readonly retryAfterMs?: number;
+  /** The far side's HTTP status, when it answered with one. */
+  readonly httpStatus?: number;
 
   constructor(
     message: string,
-    opts: { permanent: boolean; code: NotifyErrorCode; retryAfterMs?: number; cause?: unknown },
+    opts: { permanent: boolean; code: NotifyErrorCode; retryAfterMs?: number; httpStatus?: number; cause?: unknown },
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'NotifyError';
     this.permanent = opts.permanent;
     this.code = opts.code;
     if (opts.retryAfterMs !== undefined) this.retryAfterMs = opts.retryAfterMs;
+    if (opts.httpStatus !== undefined) this.httpStatus = opts.httpStatus;
   }
 }
 

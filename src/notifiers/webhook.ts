@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { classifyStatus, request } from './http.js';
 import { renderMessage } from './messages.js';
+import { OutboundPolicy, PUBLIC_ONLY } from '../security/outbound-policy.js';
 import {
   assertAddress,
   DEFAULT_TIMEOUT_MS,
@@ -20,6 +21,10 @@ import {
 export interface WebhookConfig {
   /** @defaultValue 10000 */
   timeoutMs?: number;
+  /**
+   * Where webhooks may connect: users set these URLs. @defaultValue PUBLIC_ONLY
+   */
+  policy?: OutboundPolicy;
 }
 
 export type WebhookEvent =
@@ -114,8 +119,8 @@ function toWebhookCamera(c: AlertCamera): WebhookCamera {
   };
 }
 
-/** Only absolute http(s) URLs without credentials (fetch refuses those anyway). */
-export function checkHttpUrl(address: string): string | null {
+/** Only absolute http(s) URLs without credentials, to a host the policy allows (as far as can be told before DNS). */
+export function checkHttpUrl(address: string, policy: OutboundPolicy): string | null {
   let url: URL;
   try {
     url = new URL(address);
@@ -125,23 +130,26 @@ export function checkHttpUrl(address: string): string | null {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'only http and https URLs are allowed';
   if (url.username || url.password) return 'put credentials in headers, not in the URL';
   if (!url.hostname) return 'the URL has no host';
-  return null;
+  return policy.checkHost(url.hostname);
 }
 
 export class WebhookNotifier implements Notifier {
   readonly channel = 'webhook' as const;
   private readonly timeoutMs: number;
+  private readonly policy: OutboundPolicy;
 
   constructor(config: WebhookConfig = {}) {
     this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.policy = config.policy ?? PUBLIC_ONLY;
   }
 
-  validateAddress(address: string): string | null {
-    return checkHttpUrl(address);
+  validateAddress(address: string, byAdmin = false): string | null {
+    return checkHttpUrl(address, byAdmin ? OutboundPolicy.open : this.policy);
   }
 
   async send(msg: AlertMessage, contact: ContactTarget, ctx: SendContext): Promise<SendResult> {
-    assertAddress(this, contact.address);
+    // Only the URL's form here: the policy is applied where the connection is made.
+    assertAddress({ channel: this.channel, validateAddress: (a) => checkHttpUrl(a, OutboundPolicy.open) }, contact.address);
     const body = JSON.stringify(webhookPayload(msg, ctx.idempotencyKey));
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -150,8 +158,8 @@ export class WebhookNotifier implements Notifier {
       'x-pantau-delivery': ctx.idempotencyKey,
     };
     if (contact.secret) headers[SIGNATURE_HEADER.toLowerCase()] = signBody(body, contact.secret);
-    const res = await request({ url: contact.address, method: 'POST', headers, body, timeoutMs: this.timeoutMs, signal: ctx.signal });
-    const failure = classifyStatus(res, 'The webhook');
+    const res = await request({ url: contact.address, method: 'POST', headers, body, timeoutMs: this.timeoutMs, signal: ctx.signal, policy: contact.addressByAdmin ? OutboundPolicy.open : this.policy });
+    const failure = classifyStatus(res, 'The webhook', { quoteBody: false });
     if (failure) throw failure;
     return { response: `HTTP ${res.status}` };
   }

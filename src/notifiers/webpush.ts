@@ -7,6 +7,7 @@
 import webpush from 'web-push';
 import { classifyStatus, request } from './http.js';
 import { renderMessage } from './messages.js';
+import { OutboundPolicy, PUBLIC_ONLY } from '../security/outbound-policy.js';
 import {
   DEFAULT_TIMEOUT_MS,
   NotifyError,
@@ -33,6 +34,8 @@ export interface WebPushConfig {
   timeoutMs?: number;
   /** Accept `http:` endpoints; only for tests and local push services. @defaultValue false */
   allowInsecureEndpoints?: boolean;
+  /** Where endpoints may point: browsers (so users) hand them over. @defaultValue PUBLIC_ONLY */
+  policy?: OutboundPolicy;
 }
 
 /** What the service worker receives. */
@@ -68,8 +71,10 @@ export class WebPushNotifier implements Notifier {
   readonly channel = 'webpush' as const;
   private readonly timeoutMs: number;
   private readonly ttlSec: number;
+  private readonly policy: OutboundPolicy;
 
   constructor(private readonly config: WebPushConfig) {
+    this.policy = config.policy ?? PUBLIC_ONLY;
     this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.ttlSec = config.ttlSec ?? 86_400;
     const { subject, publicKey, privateKey } = config.vapid;
@@ -80,13 +85,14 @@ export class WebPushNotifier implements Notifier {
     }
   }
 
-  validateAddress(address: string): string | null {
-    const parsed = this.parse(address);
+  validateAddress(address: string, byAdmin = false): string | null {
+    const parsed = this.parse(address, byAdmin ? OutboundPolicy.open : this.policy);
     return typeof parsed === 'string' ? parsed : null;
   }
 
   async send(msg: AlertMessage, contact: ContactTarget, ctx: SendContext): Promise<SendResult> {
-    const subscription = this.parse(contact.address);
+    // Only the subscription's form here: the policy is applied where the connection is made.
+    const subscription = this.parse(contact.address, OutboundPolicy.open);
     if (typeof subscription === 'string') {
       throw new NotifyError(`webpush address rejected: ${subscription}`, { permanent: true, code: 'bad_address' });
     }
@@ -109,22 +115,23 @@ export class WebPushNotifier implements Notifier {
       ...(details.body ? { body: new Uint8Array(details.body) } : {}),
       timeoutMs: this.timeoutMs,
       signal: ctx.signal,
+      policy: contact.addressByAdmin ? OutboundPolicy.open : this.policy,
     });
     if (res.status === 404 || res.status === 410) {
-      throw new NotifyError(`The push subscription is gone (HTTP ${res.status})`, { permanent: true, code: 'gone' });
+      throw new NotifyError(`The push subscription is gone (HTTP ${res.status})`, { permanent: true, code: 'gone', httpStatus: res.status });
     }
     // A VAPID key the subscription was not made with: our setting, not the browser's.
     if (res.status === 401 || res.status === 403) {
-      throw new NotifyError(`The push service refused our VAPID key (HTTP ${res.status})`, { permanent: false, code: 'config' });
+      throw new NotifyError(`The push service refused our VAPID key (HTTP ${res.status})`, { permanent: false, code: 'config', httpStatus: res.status });
     }
-    const failure = classifyStatus(res, 'The push service');
+    const failure = classifyStatus(res, 'The push service', { quoteBody: false });
     if (failure) throw failure;
     const location = res.headers.get('location');
     return { ...(location ? { providerMessageId: location } : {}), response: `HTTP ${res.status}` };
   }
 
   /** The subscription, or why it cannot be used. */
-  private parse(address: string): Subscription | string {
+  private parse(address: string, policy: OutboundPolicy): Subscription | string {
     let value: unknown;
     try {
       value = JSON.parse(address);
@@ -141,6 +148,8 @@ export class WebPushNotifier implements Notifier {
     }
     const insecureOk = this.config.allowInsecureEndpoints === true && url.protocol === 'http:';
     if (url.protocol !== 'https:' && !insecureOk) return 'the endpoint must be an https URL';
+    const refused = policy.checkHost(url.hostname);
+    if (refused) return `the endpoint: ${refused}`;
     const { p256dh, auth } = sub.keys ?? {};
     if (typeof p256dh !== 'string' || typeof auth !== 'string') return 'the subscription has no keys.p256dh and keys.auth';
     const point = Buffer.from(p256dh, 'base64url');

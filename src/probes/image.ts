@@ -23,6 +23,7 @@ import {
   type ImageThresholds,
 } from '../protocols/image/index.js';
 import { parseRtspUrl } from '../protocols/rtsp/index.js';
+import { pinHost } from '../security/pin-host.js';
 import { elapsedSince, failed, PROBE_REASONS, type Probe, type ProbeContext, type ProbeReason, type ProbeTarget } from './types.js';
 
 export interface FrameLimits extends DecodeLimits {
@@ -132,6 +133,7 @@ async function fetchFrame(target: ProbeTarget, ctx: ImageProbeContext, maxBytes:
       maxBytes,
       userAgent: ctx.userAgent,
       tlsVerify: ctx.tlsVerify,
+      lookup: target.lookup,
     });
     return { bytes: snap.body };
   }
@@ -140,7 +142,14 @@ async function fetchFrame(target: ProbeTarget, ctx: ImageProbeContext, maxBytes:
   // Only rtsp(s) reaches ffmpeg: it would otherwise open whatever the URL names.
   const url = parseRtspUrl(target.rtspUrl) ? withCredentials(target.rtspUrl, target.rtspUsername, target.rtspPassword) : undefined;
   if (!url) return failed(PROBE_REASONS.notConfigured, 'RTSP URL is not an rtsp:// or rtsps:// URL', false);
-  const bytes = await grabRtspFrame(url, {
+  // ffmpeg resolves names itself: it gets the address the policy checked instead.
+  let pinned: string;
+  try {
+    pinned = target.lookup ? await pinHost(url, target.lookup) : url;
+  } catch (err) {
+    return failed(PROBE_REASONS.unreachable, `camera unreachable: ${(err as Error).message}`, false);
+  }
+  const bytes = await grabRtspFrame(pinned, {
     ffmpegPath: ctx.ffmpegPath,
     timeoutMs: ctx.deadlineMs,
     signal: ctx.signal,

@@ -19,7 +19,7 @@ export const onvifProbe: Probe<'onvif'> = {
 export async function checkOnvif(target: ProbeTarget, ctx: ProbeContext): Promise<LayerResult<OnvifDetail>> {
   if (!target.onvif) return failed(PROBE_REASONS.notConfigured, 'camera has no ONVIF address', false);
   const started = performance.now();
-  const session = new OnvifSession(target.onvif, { timeoutMs: ctx.deadlineMs, signal: ctx.signal });
+  const session = new OnvifSession(target.onvif, { timeoutMs: ctx.deadlineMs, signal: ctx.signal, lookup: target.lookup });
   try {
     const offset = await readOnvifOffset(session);
     const detail: OnvifDetail = offset === null ? {} : { clockOffsetMs: offset };

@@ -55,6 +55,7 @@ export async function checkRtsp(target: ProbeTarget, ctx: RtspProbeContext): Pro
       maxResponseBytes: ctx.maxResponseBytes,
       tlsVerify: ctx.tlsVerify,
       onConnecting: ctx.onConnecting,
+      lookup: target.lookup,
     });
     const latencyMs = elapsedSince(started);
     const detail: RtspDetail = { hasVideo: res.hasVideo, statusCode: res.statusCode, ...(res.videoCodec ? { videoCodec: res.videoCodec } : {}) };

@@ -69,12 +69,12 @@ export const tcpProbe: Probe<'tcp', TcpProbeContext> = {
 export async function checkTcp(target: ProbeTarget, ctx: TcpProbeContext): Promise<LayerResult<TcpDetail>> {
   const endpoint = tcpEndpoint(target);
   if (!endpoint) return failed(PROBE_REASONS.notConfigured, 'camera has no RTSP, ONVIF or snapshot address', false);
-  const outcome = (await ctx.connection) ?? (await connectOnce(endpoint, ctx));
+  const outcome = (await ctx.connection) ?? (await connectOnce(endpoint, ctx, target.lookup));
   return { ...tcpResult(outcome, `${endpoint.host}:${endpoint.port}`), detail: { host: endpoint.host, port: endpoint.port } };
 }
 
-async function connectOnce(endpoint: TcpEndpoint, ctx: ProbeContext): Promise<ConnectOutcome> {
-  const socket = net.connect({ host: endpoint.host, port: endpoint.port });
+async function connectOnce(endpoint: TcpEndpoint, ctx: ProbeContext, lookup: ProbeTarget['lookup']): Promise<ConnectOutcome> {
+  const socket = net.connect({ host: endpoint.host, port: endpoint.port, ...(lookup ? { lookup } : {}) });
   try {
     return await watchConnect(socket, { budgetMs: ctx.deadlineMs, signal: ctx.signal });
   } finally {

@@ -4,6 +4,7 @@
  * implements, and the reason codes a failed check can carry. Probes must not throw for
  * anything a camera does; they resolve with `{ ok: false, reason, reached, message }`.
  */
+import type { LookupFunction } from 'node:net';
 import type { Layer, LayerDetails, LayerResult, MediaTransport } from '../domain/status.js';
 
 /** One camera as a probe sees it. Never log it: it carries passwords. */
@@ -21,6 +22,8 @@ export interface ProbeTarget {
   snapshotUrl?: string | undefined;
   snapshotUsername?: string | undefined;
   snapshotPassword?: string | undefined;
+  /** Resolves host names when connecting; the outbound-address policy refuses some answers. */
+  lookup?: LookupFunction | undefined;
 }
 
 export interface ProbeContext {

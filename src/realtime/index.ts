@@ -15,7 +15,7 @@ import type { AuthService, Principal } from '../services/auth.js';
 import type { Monitor } from '../services/monitor.js';
 import type { CameraRegistry, RegistryEvent } from '../services/registry.js';
 import type { Reports } from '../services/reports.js';
-import { createSnapshots, type Snapshots } from '../services/snapshots.js';
+import { createSnapshots, type CaptureOptions, type Snapshots } from '../services/snapshots.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Store } from '../store/index.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
@@ -224,6 +224,7 @@ export interface AttachOptions extends Omit<RealtimeDeps, 'snapshots'> {
   box: SecretBox;
   imageTimeoutMs: number;
   ffmpegPath?: string | undefined;
+  cameraLookup?: CaptureOptions['cameraLookup'];
 }
 
 /**
@@ -236,6 +237,7 @@ export function attachRealtime(options: AttachOptions): Realtime & { snapshots: 
     log: options.log,
     imageTimeoutMs: options.imageTimeoutMs,
     ffmpegPath: options.ffmpegPath,
+    cameraLookup: options.cameraLookup,
     camera: (id) => options.store.cameras.get(id),
   });
   return { ...startRealtime({ ...options, snapshots }), snapshots };

@@ -1,6 +1,8 @@
 /**
  * The camera as the API speaks it. Input accepts credentials (in `onvif.password`, in a
- * `*Auth` object, or inside a URL); output never carries them, only `hasPassword`.
+ * `*Auth` object, inside a URL, or as a query parameter such as `pwd=`); output never carries
+ * them, only `hasPassword` and `***` for query parameters, and shows connection details only
+ * to admins and the camera's owners.
  */
 import { z } from './zod.js';
 import { isoTime } from './common.js';
@@ -71,9 +73,15 @@ export const CameraInput = z
       .strict()
       .nullable()
       .optional(),
-    rtspUrl: cameraUrl(RTSP, 'rtsp:// or rtsps://').nullable().optional(),
+    rtspUrl: cameraUrl(RTSP, 'rtsp:// or rtsps://')
+      .nullable()
+      .optional()
+      .openapi({ description: 'Credential query parameters (pwd, password, passwd, pass, token, auth, …) are stored sealed; sending *** back keeps the stored value while scheme, host and port stay the same.' }),
     rtspAuth: Credentials.nullable().optional().openapi({ description: 'Overrides credentials given inside rtspUrl.' }),
-    snapshotUrl: cameraUrl(HTTP, 'http:// or https://').nullable().optional(),
+    snapshotUrl: cameraUrl(HTTP, 'http:// or https://')
+      .nullable()
+      .optional()
+      .openapi({ description: 'As rtspUrl: credential query parameters such as ?usr=admin&pwd=… are sealed and shown as ***.' }),
     snapshotAuth: Credentials.nullable().optional(),
     checkIntervalSec: z.number().int().min(5).max(3600).optional().openapi({ description: 'default: probes.checkIntervalSec (30)' }),
     imageCheckIntervalSec: z.number().int().min(5).max(86_400).optional().openapi({ description: 'default: probes.imageCheckIntervalSec (300)' }),
@@ -115,11 +123,15 @@ export const CameraOut = z
     innovation: z.object({ name: z.string(), launchedOn: z.string().nullable() }).nullable(),
     agency: z.string(),
     owners: z.array(z.string()),
-    onvif: z.object({ host: z.string(), port: z.number(), username: z.string().nullable(), hasPassword: z.boolean() }).nullable(),
-    rtspUrl: z.string().nullable(),
+    onvif: z
+      .object({ host: z.string(), port: z.number(), username: z.string().nullable(), hasPassword: z.boolean() })
+      .nullable()
+      .openapi({ description: 'null also when connectionShown is false' }),
+    rtspUrl: z.string().nullable().openapi({ description: 'Credential query parameters shown as ***; null also when connectionShown is false' }),
     rtspAuth: AuthOut.nullable(),
-    snapshotUrl: z.string().nullable(),
+    snapshotUrl: z.string().nullable().openapi({ description: 'Credential query parameters shown as ***; null also when connectionShown is false' }),
     snapshotAuth: AuthOut.nullable(),
+    connectionShown: z.boolean().openapi({ description: 'False for users who are neither admins nor owners of the camera: onvif, rtspUrl, snapshotUrl and their auth are then withheld (null)' }),
     checkIntervalSec: z.number(),
     imageCheckIntervalSec: z.number(),
     alertGraceSec: z.number(),

@@ -13,7 +13,9 @@ export const StatusOut = z
     since: z.string(),
     reason: z.string().describe('machine code: ok, unreachable, no_stream, black, covered, frozen, corrupt, …'),
     flapping: z.boolean(),
-    layers: z.object({ tcp: Layer, onvif: Layer, rtsp: Layer, image: Layer }),
+    layers: z
+      .object({ tcp: Layer, onvif: Layer, rtsp: Layer, image: Layer })
+      .describe('the newest result of each layer; detail and message (which name the camera’s host and port) only for admins and the camera’s owners'),
     lastCheckAt: z.string().nullable(),
   })
   .openapi('CameraStatus');

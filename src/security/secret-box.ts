@@ -1,13 +1,17 @@
 /**
  * Encrypts camera credentials at rest with AES-256-GCM. The key is derived from PANTAU_SECRET,
  * or read from (or generated into) `<dataDir>/secret.key` with mode 0600.
- * Ciphertexts are versioned (`v1:`) so the scheme can change without losing stored secrets.
+ * Ciphertexts are versioned so the scheme can change without losing stored secrets: `v1:` is
+ * sealed alone; `v2:` is bound to a context (for camera credentials: the scheme, host and port
+ * they were given for) as GCM additional data, so it opens only for that same context and a
+ * credential cannot be unsealed for any other address.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const VERSION = 'v1';
+const BOUND_VERSION = 'v2';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -51,21 +55,38 @@ export class SecretBox {
     return new SecretBox(key);
   }
 
-  seal(plaintext: string): string {
+  /** Seals `plaintext`; with `boundTo`, it opens only for that same context. */
+  seal(plaintext: string, boundTo?: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    if (boundTo !== undefined) cipher.setAAD(Buffer.from(boundTo, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return `${VERSION}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+    return `${boundTo === undefined ? VERSION : BOUND_VERSION}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
   }
 
-  open(sealed: string): string {
+  /**
+   * Opens a sealed value. A bound one (`v2`) opens only when `boundTo` is the context it was
+   * sealed for, and throws otherwise; an unbound one (`v1`, stored before binding) opens alone.
+   */
+  open(sealed: string, boundTo?: string): string {
     const [version, payload] = sealed.split(':', 2);
-    if (version !== VERSION || !payload) throw new Error('unknown secret format');
+    if ((version !== VERSION && version !== BOUND_VERSION) || !payload) throw new Error('unknown secret format');
+    if (version === BOUND_VERSION && boundTo === undefined) throw new Error('this secret is bound to an address and was opened without one');
     const raw = Buffer.from(payload, 'base64');
     const iv = raw.subarray(0, IV_BYTES);
     const tag = raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', this.#key, iv);
+    if (version === BOUND_VERSION) decipher.setAAD(Buffer.from(boundTo!, 'utf8'));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    try {
+      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    } catch (err) {
+      throw new Error(version === BOUND_VERSION ? 'the secret was sealed for another address, or with another key' : 'the secret was sealed with another key', { cause: err });
+    }
+  }
+
+  /** True when `sealed` is bound to a context (and so cannot be opened for another). */
+  static isBound(sealed: string): boolean {
+    return sealed.startsWith(`${BOUND_VERSION}:`);
   }
 }

@@ -9,6 +9,7 @@
  * opens no connection of its own: one connection per round, not two, for the same TCP result.
  * Other endpoints (no RTSP URL, one that does not parse) keep a TCP connect of their own.
  */
+import type { LookupFunction } from 'node:net';
 import type { Config } from '../config/schema.js';
 import type { Layer, LayerResults, MediaTransport, ProbeResult } from '../domain/status.js';
 import type { Logger } from '../log.js';
@@ -23,8 +24,11 @@ import {
   type ProbeTarget,
 } from '../probes/index.js';
 import type { ConnectOutcome } from '../protocols/rtsp/index.js';
-import type { SecretBox } from '../security/secret-box.js';
-import type { Camera } from '../store/cameras.js';
+import { bindingHost, onvifBinding, urlBinding } from '../security/credential-binding.js';
+import { outboundPolicies } from '../security/outbound-policy.js';
+import { SecretBox } from '../security/secret-box.js';
+import { openSecretParams } from '../security/url-secrets.js';
+import type { Camera, UrlEndpoint } from '../store/cameras.js';
 
 type LivenessLayer = Extract<Layer, 'tcp' | 'onvif' | 'rtsp'>;
 
@@ -40,13 +44,19 @@ export interface ProberOptions {
   imageThresholds?: Partial<ImageThresholds> | undefined;
   probes?: ProbeRegistry;
   now?: () => number;
+  /**
+   * Resolves camera host names when probes connect: the camera outbound-address policy's
+   * lookup, so a name that resolves to this server or to link-local (metadata) is not reached.
+   */
+  cameraLookup?: LookupFunction | undefined;
   /** Told about every decoded frame, good or not (the dashboard shows what the camera shows); `ok` when the picture was judged fine. */
   onFrame?: (cameraId: string, frame: CapturedFrame, ok: boolean) => void;
 }
 
 /** The settings a prober takes from the config: the same for the server's own probing and for a queue worker. */
-export function proberSettings(config: Config, ffmpegPath: string | undefined): Pick<ProberOptions, 'livenessTimeoutMs' | 'imageTimeoutMs' | 'ffmpegPath' | 'imageThresholds'> {
+export function proberSettings(config: Config, ffmpegPath: string | undefined): Pick<ProberOptions, 'livenessTimeoutMs' | 'imageTimeoutMs' | 'ffmpegPath' | 'imageThresholds' | 'cameraLookup'> {
   return {
+    cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
     livenessTimeoutMs: config.probes.livenessTimeoutMs,
     imageTimeoutMs: config.probes.imageTimeoutMs,
     ffmpegPath,
@@ -130,32 +140,64 @@ export class Prober {
     if (transport) this.transports.set(cameraId, transport);
   }
 
-  /** The camera as probes see it, with passwords unsealed for this round only. */
+  /**
+   * The camera as probes see it, with passwords unsealed for this round only, each for the
+   * endpoint it was given for (the sealed value opens for no other). A stream or snapshot
+   * without credentials of its own borrows the ONVIF account only on the ONVIF device's host:
+   * an owner who points a URL elsewhere gets no password sent there, in Basic or Digest.
+   */
   private target(c: ProbedCamera): ProbeTarget {
-    const open = (sealed: string | null) => {
+    const open = (sealed: string | null, binding: string) => {
       if (!sealed) return undefined;
       try {
-        return this.options.box.open(sealed);
+        return this.options.box.open(sealed, binding);
       } catch {
         if (!this.warnedUnreadable.has(c.id)) {
           this.warnedUnreadable.add(c.id);
-          this.options.log.warn({ cameraId: c.id }, 'a stored camera password cannot be decrypted (was PANTAU_SECRET or data/secret.key changed?); probing without it');
+          this.options.log.warn({ cameraId: c.id }, 'a stored camera password cannot be used (was PANTAU_SECRET or data/secret.key changed, or was it given for another address?); probing without it');
         }
         return undefined;
       }
     };
+    const onvifAt = c.onvif ? onvifBinding(c.onvif.host, c.onvif.port) : undefined;
+    const onvifPassword = c.onvif && onvifAt ? open(c.onvif.passwordEnc, onvifAt) : undefined;
+    const credentialsFor = (endpoint: UrlEndpoint | null): { username?: string; password?: string } => {
+      if (!endpoint) return {};
+      const at = bindingOf(endpoint.url);
+      if (at === undefined) return {};
+      if (endpoint.username) return { username: endpoint.username, password: open(endpoint.passwordEnc, at) };
+      // The device's own account, for its own streams: same host as the ONVIF service only.
+      if (!c.onvif?.username || onvifPassword === undefined || !onvifAt || bindingHost(onvifAt) !== bindingHost(at)) return {};
+      return { username: c.onvif.username, password: onvifPassword };
+    };
+    // Secrets sealed into the query string (`?pwd=`), opened for this URL's endpoint only.
+    const openUrl = (url: string): string => {
+      const at = bindingOf(url);
+      return openSecretParams(url, (stored) => (!SecretBox.isBound(stored) ? stored : at === undefined ? null : (open(stored, at) ?? null)));
+    };
+    const rtsp = credentialsFor(c.rtsp);
+    const snapshot = credentialsFor(c.snapshot);
     return {
       cameraId: c.id,
-      onvif: c.onvif ? { host: c.onvif.host, port: c.onvif.port, username: c.onvif.username ?? undefined, password: open(c.onvif.passwordEnc) } : undefined,
-      rtspUrl: c.rtsp?.url,
+      onvif: c.onvif ? { host: c.onvif.host, port: c.onvif.port, username: c.onvif.username ?? undefined, password: onvifPassword } : undefined,
+      rtspUrl: c.rtsp ? openUrl(c.rtsp.url) : undefined,
       rtspTransport: this.transports.get(c.id),
-      // A stream without its own credentials usually takes the ONVIF ones (same device account).
-      rtspUsername: c.rtsp?.username ?? c.onvif?.username ?? undefined,
-      rtspPassword: c.rtsp?.username ? open(c.rtsp.passwordEnc) : open(c.onvif?.passwordEnc ?? null),
-      snapshotUrl: c.snapshot?.url,
-      snapshotUsername: c.snapshot?.username ?? c.onvif?.username ?? undefined,
-      snapshotPassword: c.snapshot?.username ? open(c.snapshot.passwordEnc) : open(c.onvif?.passwordEnc ?? null),
+      rtspUsername: rtsp.username,
+      rtspPassword: rtsp.password,
+      snapshotUrl: c.snapshot ? openUrl(c.snapshot.url) : undefined,
+      snapshotUsername: snapshot.username,
+      snapshotPassword: snapshot.password,
+      lookup: this.options.cameraLookup,
     };
+  }
+}
+
+/** The binding of a stored URL, or undefined when it does not parse (the probe reports that). */
+function bindingOf(url: string): string | undefined {
+  try {
+    return urlBinding(url);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * The camera registry use cases: create, read, update, delete with role and ownership rules,
- * credentials sealed on the way in and never shown on the way out. Listeners hear every change
- * so schedulers pick up edits without a restart.
+ * credentials sealed on the way in, bound to the scheme, host and port they were given for
+ * (an edit that moves an endpoint drops them unless given again), and never shown on the way
+ * out; connection details only to admins and owners. Listeners hear every change so schedulers
+ * pick up edits without a restart.
  */
 import { EventEmitter } from 'node:events';
 import type { z } from 'zod';
@@ -9,9 +11,12 @@ import { CameraInput } from '../schemas/camera.js';
 import { forbidden, invalid, issuesFromZod, notFound, type FieldIssue } from '../errors.js';
 import type { Principal } from './auth.js';
 import { forbiddenUnlessAdmin } from './access.js';
+import { outboundPolicies, type OutboundPolicy } from '../security/outbound-policy.js';
 import type { SecretBox } from '../security/secret-box.js';
+import { maskSecretParams } from '../security/url-secrets.js';
+import { EndpointCredentials } from './camera-credentials.js';
 import type { Store } from '../store/index.js';
-import type { Camera, CameraDraft, Credentials, UrlEndpoint, Viewer } from '../store/cameras.js';
+import type { Camera, CameraDraft, UrlEndpoint, Viewer } from '../store/cameras.js';
 
 export interface PublicCamera {
   id: string;
@@ -26,6 +31,8 @@ export interface PublicCamera {
   rtspAuth: { username: string | null; hasPassword: boolean } | null;
   snapshotUrl: string | null;
   snapshotAuth: { username: string | null; hasPassword: boolean } | null;
+  /** False when the addresses above are withheld: only admins and the camera's owners see them. */
+  connectionShown: boolean;
   checkIntervalSec: number;
   imageCheckIntervalSec: number;
   alertGraceSec: number;
@@ -61,10 +68,11 @@ export class CameraRegistry {
   private readonly stages: CameraStage[] = [];
   /** While a batch runs: what to do (and tell) once its transaction committed. */
   private afterCommit: (() => void)[] | null = null;
+  private readonly credentials: EndpointCredentials;
 
   constructor(
     private readonly store: Store,
-    private readonly box: SecretBox,
+    box: SecretBox,
     /**
      * Intervals and alert grace of a camera saved without its own. They are copied into the
      * camera when it is saved: the store has no "not set" for them, so a later change of the
@@ -72,7 +80,11 @@ export class CameraRegistry {
      */
     private readonly defaults: CameraDefaults = { checkIntervalSec: 30, imageCheckIntervalSec: 300, alertGraceSec: 120 },
     private readonly now: () => number = Date.now,
-  ) {}
+    /** Where owners may point a camera (admins' addresses are their own call). */
+    private readonly cameraPolicy: OutboundPolicy = outboundPolicies({ allowPrivate: false, allow: [] }).cameras,
+  ) {
+    this.credentials = new EndpointCredentials(box);
+  }
 
   /**
    * Listeners hear of a change once it is stored (committed), never of one a failed write undid:
@@ -108,11 +120,11 @@ export class CameraRegistry {
   }
 
   list(principal: Principal): PublicCamera[] {
-    return this.visibleCameras(principal).map(toPublic);
+    return this.visibleCameras(principal).map((c) => publicView(principal, c));
   }
 
   get(principal: Principal, id: string): PublicCamera {
-    return toPublic(this.visible(principal, id));
+    return publicView(principal, this.visible(principal, id));
   }
 
   /** Stored cameras this user may see (with sealed credentials: never hand them to a client). */
@@ -140,7 +152,11 @@ export class CameraRegistry {
     }
     if (role === 'owner') this.checkOwnerPatch(principal, existing, patch);
     const draft = this.prepare({ ...toEditable(existing), ...patch }, existing);
-    return toPublic(this.write('updated', () => this.store.cameras.update(id, draft, this.now())));
+    if (role !== 'admin') {
+      const refused = this.refusedAddresses(draft, existing);
+      if (refused.length) throw invalid(refused);
+    }
+    return publicView(principal, this.write('updated', () => this.store.cameras.update(id, draft, this.now())));
   }
 
   delete(principal: Principal, id: string): void {
@@ -175,16 +191,9 @@ export class CameraRegistry {
       innovation: input.innovation ? { name: input.innovation.name, launchedOn: input.innovation.launchedOn ?? null } : null,
       agency: input.agency,
       owners: [...new Set(input.owners)],
-      onvif: input.onvif
-        ? {
-            host: input.onvif.host,
-            port: input.onvif.port,
-            username: input.onvif.username ?? null,
-            passwordEnc: this.sealOrKeep(input.onvif.password, existing?.onvif?.passwordEnc ?? null),
-          }
-        : null,
-      rtsp: this.endpoint(input.rtspUrl, input.rtspAuth, existing?.rtsp ?? null),
-      snapshot: this.endpoint(input.snapshotUrl, input.snapshotAuth, existing?.snapshot ?? null),
+      onvif: input.onvif ? this.credentials.onvif(input.onvif, existing?.onvif ?? null) : null,
+      rtsp: this.credentials.url(input.rtspUrl, input.rtspAuth, existing?.rtsp ?? null),
+      snapshot: this.credentials.url(input.snapshotUrl, input.snapshotAuth, existing?.snapshot ?? null),
       checkIntervalSec: input.checkIntervalSec ?? this.defaults.checkIntervalSec,
       imageCheckIntervalSec: input.imageCheckIntervalSec ?? this.defaults.imageCheckIntervalSec,
       alertGraceSec: input.alertGraceSec ?? this.defaults.alertGraceSec,
@@ -217,29 +226,21 @@ export class CameraRegistry {
     }
   }
 
-  /** Credentials come from `auth` when given, else from the URL, else (on edit) stay as they were. */
-  private endpoint(
-    rawUrl: string | null | undefined,
-    auth: { username: string; password?: string | undefined } | null | undefined,
-    existing: UrlEndpoint | null,
-  ): UrlEndpoint | null {
-    if (!rawUrl) return null;
-    const url = new URL(rawUrl);
-    const fromUrl: Credentials | null = url.username
-      ? { username: decodeURIComponent(url.username), passwordEnc: url.password ? this.box.seal(decodeURIComponent(url.password)) : null }
-      : null;
-    url.username = '';
-    url.password = '';
-    let creds: Credentials;
-    if (auth === null) creds = { username: null, passwordEnc: null };
-    else if (auth) creds = { username: auth.username || null, passwordEnc: this.sealOrKeep(auth.password, existing?.passwordEnc ?? null) };
-    else creds = fromUrl ?? { username: existing?.username ?? null, passwordEnc: existing?.passwordEnc ?? null };
-    return { url: url.toString(), ...creds };
-  }
-
-  private sealOrKeep(password: string | null | undefined, kept: string | null): string | null {
-    if (password === undefined) return kept;
-    return password ? this.box.seal(password) : null;
+  /**
+   * Addresses a non-admin changed to a place no camera is (this server, link-local and cloud
+   * metadata, nowhere), as far as can be told before DNS. Unchanged addresses were set by an
+   * admin, whose call they are.
+   */
+  private refusedAddresses(draft: CameraDraft, existing: Camera): FieldIssue[] {
+    const pairs: Array<[string, string | undefined, string | undefined]> = [
+      ['onvif.host', existing.onvif?.host, draft.onvif?.host],
+      ['rtspUrl', hostOf(existing.rtsp?.url), hostOf(draft.rtsp?.url)],
+      ['snapshotUrl', hostOf(existing.snapshot?.url), hostOf(draft.snapshot?.url)],
+    ];
+    return pairs.flatMap(([path, before, after]) => {
+      const problem = after !== undefined && after !== before ? this.cameraPolicy.checkHost(after) : null;
+      return problem ? [{ path, message: `${problem} for a camera; ask an admin` }] : [];
+    });
   }
 
   private checkOwners(owners: string[]): FieldIssue[] {
@@ -284,6 +285,20 @@ export class CameraRegistry {
   }
 }
 
+/** Whether `principal` may see how to reach the camera: admins and the camera's owners. */
+export function showsConnection(principal: Principal, c: Pick<Camera, 'owners'>): boolean {
+  return principal.user.role === 'admin' || c.owners.includes(principal.user.id);
+}
+
+/**
+ * The camera as `principal` may see it. How to reach it (addresses on a government LAN, user
+ * names) is for admins and the camera's owners; viewers and grantees see the rest.
+ */
+export function publicView(principal: Principal, c: Camera): PublicCamera {
+  return showsConnection(principal, c) ? toPublic(c) : { ...toPublic(c), onvif: null, rtspUrl: null, rtspAuth: null, snapshotUrl: null, snapshotAuth: null, connectionShown: false };
+}
+
+/** The camera with its connection details (query secrets masked): for admins and its owners only. */
 export function toPublic(c: Camera): PublicCamera {
   const auth = (e: UrlEndpoint | null) => (e && (e.username || e.passwordEnc) ? { username: e.username, hasPassword: e.passwordEnc !== null } : null);
   return {
@@ -295,10 +310,11 @@ export function toPublic(c: Camera): PublicCamera {
     agency: c.agency,
     owners: c.owners,
     onvif: c.onvif && { host: c.onvif.host, port: c.onvif.port, username: c.onvif.username, hasPassword: c.onvif.passwordEnc !== null },
-    rtspUrl: c.rtsp?.url ?? null,
+    rtspUrl: c.rtsp ? maskSecretParams(c.rtsp.url) : null,
     rtspAuth: auth(c.rtsp),
-    snapshotUrl: c.snapshot?.url ?? null,
+    snapshotUrl: c.snapshot ? maskSecretParams(c.snapshot.url) : null,
     snapshotAuth: auth(c.snapshot),
+    connectionShown: true,
     checkIntervalSec: c.checkIntervalSec,
     imageCheckIntervalSec: c.imageCheckIntervalSec,
     alertGraceSec: c.alertGraceSec,
@@ -320,8 +336,9 @@ function toEditable(c: Camera): z.input<typeof CameraInput> {
     agency: c.agency,
     owners: c.owners,
     onvif: c.onvif && { host: c.onvif.host, port: c.onvif.port, username: c.onvif.username },
-    rtspUrl: c.rtsp?.url ?? null,
-    snapshotUrl: c.snapshot?.url ?? null,
+    // Sealed query secrets go out as *** and come back meaning "keep".
+    rtspUrl: c.rtsp ? maskSecretParams(c.rtsp.url) : null,
+    snapshotUrl: c.snapshot ? maskSecretParams(c.snapshot.url) : null,
     checkIntervalSec: c.checkIntervalSec,
     imageCheckIntervalSec: c.imageCheckIntervalSec,
     alertGraceSec: c.alertGraceSec,
@@ -329,6 +346,10 @@ function toEditable(c: Camera): z.input<typeof CameraInput> {
     tags: c.tags,
     parentId: c.parentId,
   };
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  return url === undefined ? undefined : new URL(url).hostname;
 }
 
 function stringsOr(value: unknown): string[] {

@@ -11,6 +11,7 @@ import type { SecretBox } from '../security/secret-box.js';
 import type { Store } from '../store/index.js';
 import type { Delivery } from '../store/notifications.js';
 import { audience, messageFor } from './alert-messages.js';
+import { contactTarget } from './contacts.js';
 
 export interface SenderOptions {
   publicUrl: string;
@@ -112,7 +113,7 @@ export class Sender {
       const notifier = this.notifiers.get(contact.channel);
       const result = await notifier.send(
         message,
-        { id: contact.id, channel: contact.channel, address: contact.address, language: contact.language, ...(contact.secretEnc ? { secret: this.box.open(contact.secretEnc) } : {}) },
+        contactTarget(contact, this.box),
         { signal: this.abort.signal, idempotencyKey: d.idempotencyKey },
       );
       this.store.cameras.transaction(() => {
@@ -132,7 +133,7 @@ export class Sender {
       this.store.notifications.recordAttempt(d.id, now, { ok: false, permanent: e.permanent, error: `${e.code}: ${e.message}` });
       if (e.permanent) {
         this.store.notifications.markFailed(d.id, `${e.code}: ${e.message}`);
-        if (e.code === 'bad_address' || e.code === 'gone') {
+        if (e.code === 'bad_address' || e.code === 'gone' || e.code === 'refused_address') {
           this.store.contacts.markBroken(d.contactId, e.message, now);
           this.tellAdmins(d, e.message, now);
         }

@@ -7,6 +7,7 @@
  * leaves. Must not judge pictures or record anything: frames here are for people's eyes only.
  */
 import { EventEmitter } from 'node:events';
+import type { LookupFunction } from 'node:net';
 import type { Logger } from '../log.js';
 import type { CapturedFrame } from '../probes/index.js';
 import type { SecretBox } from '../security/secret-box.js';
@@ -197,6 +198,8 @@ export interface CaptureOptions {
   log: Logger;
   imageTimeoutMs: number;
   ffmpegPath?: string | undefined;
+  /** The camera outbound-address policy's lookup (see ProberOptions.cameraLookup). */
+  cameraLookup?: LookupFunction | undefined;
 }
 
 /**
@@ -212,6 +215,7 @@ export function frameCapture(options: CaptureOptions): CaptureFrame {
     livenessTimeoutMs: options.imageTimeoutMs,
     imageTimeoutMs: options.imageTimeoutMs,
     ffmpegPath: options.ffmpegPath,
+    cameraLookup: options.cameraLookup,
     onFrame: (cameraId, frame) => caught.set(cameraId, frame),
   });
   return async (camera, signal) => {

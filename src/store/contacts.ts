@@ -10,6 +10,8 @@ export interface Contact {
   address: string;
   secretEnc: string | null;
   language: 'id' | 'en';
+  /** The address was set by an admin: it is not held to the outbound-address policy. */
+  addressByAdmin: boolean;
   /** Why sending to it failed for good (bad address), or null while it works. */
   broken: string | null;
   createdAt: number;
@@ -33,6 +35,7 @@ interface ContactRow {
   address: string;
   secret_enc: string | null;
   language: 'id' | 'en';
+  address_by_admin: number;
   broken: string | null;
   created_at: number;
   updated_at: number;
@@ -45,6 +48,7 @@ const toContact = (r: ContactRow): Contact => ({
   address: r.address,
   secretEnc: r.secret_enc,
   language: r.language,
+  addressByAdmin: r.address_by_admin === 1,
   broken: r.broken,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -88,15 +92,15 @@ export class ContactStore {
   insert(c: Omit<Contact, 'id' | 'createdAt' | 'updatedAt' | 'broken'>, now: number): Contact {
     const id = randomUUID();
     this.db
-      .prepare('INSERT INTO contacts (id, user_id, channel, address, secret_enc, language, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(id, c.userId, c.channel, c.address, c.secretEnc, c.language, now, now);
+      .prepare('INSERT INTO contacts (id, user_id, channel, address, secret_enc, language, address_by_admin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(id, c.userId, c.channel, c.address, c.secretEnc, c.language, c.addressByAdmin ? 1 : 0, now, now);
     return this.get(id)!;
   }
 
-  update(id: string, c: Pick<Contact, 'address' | 'secretEnc' | 'language' | 'broken'>, now: number): Contact {
+  update(id: string, c: Pick<Contact, 'address' | 'secretEnc' | 'language' | 'broken' | 'addressByAdmin'>, now: number): Contact {
     this.db
-      .prepare('UPDATE contacts SET address = ?, secret_enc = ?, language = ?, broken = ?, updated_at = ? WHERE id = ?')
-      .run(c.address, c.secretEnc, c.language, c.broken, now, id);
+      .prepare('UPDATE contacts SET address = ?, secret_enc = ?, language = ?, broken = ?, address_by_admin = ?, updated_at = ? WHERE id = ?')
+      .run(c.address, c.secretEnc, c.language, c.broken, c.addressByAdmin ? 1 : 0, now, id);
     return this.get(id)!;
   }
 

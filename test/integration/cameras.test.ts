@@ -119,13 +119,17 @@ describe('camera registry', () => {
     expect((await admin.patch(`/api/cameras/${router}`, { parentId: router })).body.issues[0].message).toContain('own parent');
   });
 
-  it('PATCH changes only what it names and keeps stored passwords', async () => {
+  it('PATCH changes only what it names and keeps stored passwords while their endpoint stays put', async () => {
     const created = (await admin.post('/api/cameras', { ...masjid, name: 'Patch me', rtspUrl: 'rtsp://user:pw-rtsp@127.0.0.9/live' })).body;
     expect(created.rtspUrl).toBe('rtsp://127.0.0.9/live');
     expect(created.rtspAuth).toEqual({ username: 'user', hasPassword: true });
     const patched = await admin.patch(`/api/cameras/${created.id}`, { name: 'Patched', onvif: { host: '127.0.0.22', port: 8000, username: 'admin' }, rtspUrl: 'rtsp://127.0.0.9/other' });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ name: 'Patched', site: masjid.site, onvif: { host: '127.0.0.22', port: 8000, hasPassword: true }, rtspAuth: { username: 'user', hasPassword: true }, rtspUrl: 'rtsp://127.0.0.9/other' });
+    // The ONVIF password was given for 127.0.0.21:80, so it goes with that address; the stream moved
+    // only its path, so its password stays (test/security/credential-theft.test.ts).
+    expect(patched.body).toMatchObject({ name: 'Patched', site: masjid.site, onvif: { host: '127.0.0.22', port: 8000, hasPassword: false }, rtspAuth: { username: 'user', hasPassword: true }, rtspUrl: 'rtsp://127.0.0.9/other' });
+    const given = await admin.patch(`/api/cameras/${created.id}`, { onvif: { host: '127.0.0.22', port: 8000, username: 'admin', password: 'baru' } });
+    expect(given.body.onvif.hasPassword).toBe(true);
     const cleared = await admin.patch(`/api/cameras/${created.id}`, { onvif: { host: '127.0.0.22', password: null }, rtspAuth: null });
     expect(cleared.body.onvif.hasPassword).toBe(false);
     expect(cleared.body.rtspAuth).toBeNull();

@@ -10,6 +10,7 @@ import { NotifyError, type AlertKind, type Channel, type Notifier } from '../../
 import { WebhookNotifier } from '../../src/notifiers/webhook.js';
 import { generateVapidKeys, WebPushNotifier } from '../../src/notifiers/webpush.js';
 import { WhatsappNotifier } from '../../src/notifiers/whatsapp.js';
+import { OutboundPolicy } from '../../src/security/outbound-policy.js';
 import { alert, CAMERA, contact, ctx, rejection, SNAPSHOT_JPEG } from '../support/fake-alerts.js';
 import { FakeHttpServer } from '../support/fake-http.js';
 import { createSubscription } from '../support/fake-push-service.js';
@@ -58,13 +59,13 @@ const ADAPTERS: Record<Channel, Start> = {
   },
   webhook: async ({ hang, timeoutMs }) => {
     const server = await httpStandIn(hang);
-    const notifier = new WebhookNotifier({ timeoutMs });
+    const notifier = new WebhookNotifier({ timeoutMs, policy: OutboundPolicy.open });
     return { notifier, address: `${server.origin}/hook`, badAddress: 'gopher://x', delivered: () => server.requests.length };
   },
   webpush: async ({ hang, timeoutMs }) => {
     const server = await httpStandIn(hang);
     const sub = createSubscription(`${server.origin}/push/1`);
-    const notifier = new WebPushNotifier({ vapid: VAPID, allowInsecureEndpoints: true, timeoutMs });
+    const notifier = new WebPushNotifier({ vapid: VAPID, allowInsecureEndpoints: true, timeoutMs, policy: OutboundPolicy.open });
     return { notifier, address: JSON.stringify({ endpoint: sub.endpoint, keys: sub.keys }), badAddress: '{"endpoint":"x"}', delivered: () => server.requests.length };
   },
 };

@@ -2,10 +2,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderMessage } from '../../src/notifiers/messages.js';
 import { WebhookNotifier } from '../../src/notifiers/webhook.js';
+import { OutboundPolicy } from '../../src/security/outbound-policy.js';
 import { alert, CAMERA, contact, ctx, rejection, SINCE } from '../support/fake-alerts.js';
 import { FakeHttpServer } from '../support/fake-http.js';
 
 const SECRET = 'whsec-4f1c9a';
+/** The receivers listen on loopback, which the default policy refuses (test/security/ssrf.test.ts). */
+const LOOPBACK_OK = { policy: OutboundPolicy.open };
 const servers: FakeHttpServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
@@ -30,7 +33,7 @@ describe('WebhookNotifier', () => {
     const url = `${hook.origin}/hooks/pantau?team=noc`;
     const msg = alert();
     const before = Date.now();
-    const result = await new WebhookNotifier().send(msg, contact('webhook', url, { secret: SECRET }), ctx('notif-88'));
+    const result = await new WebhookNotifier(LOOPBACK_OK).send(msg, contact('webhook', url, { secret: SECRET }), ctx('notif-88'));
     const req = hook.single();
     expect(req.method).toBe('POST');
     expect(req.path).toBe('/hooks/pantau?team=noc');
@@ -69,13 +72,13 @@ describe('WebhookNotifier', () => {
 
   it('sends no signature header without a secret', async () => {
     const hook = await receiver();
-    await new WebhookNotifier().send(alert(), contact('webhook', `${hook.origin}/h`), ctx());
+    await new WebhookNotifier(LOOPBACK_OK).send(alert(), contact('webhook', `${hook.origin}/h`), ctx());
     expect(hook.single().headers['x-pantau-signature']).toBeUndefined();
   });
 
   it('names each kind as an event; a recovery carries its duration, a group all its cameras', async () => {
     const hook = await receiver();
-    const wh = new WebhookNotifier();
+    const wh = new WebhookNotifier(LOOPBACK_OK);
     const to = contact('webhook', `${hook.origin}/h`);
     const recovered = { ...CAMERA, status: 'up', durationSec: 8040 };
     await wh.send(alert({ kind: 'recovered', cameras: [recovered] }), to, ctx());
@@ -102,7 +105,7 @@ describe('WebhookNotifier', () => {
   ])('HTTP %i → permanent=%s (%s)', async (status, permanent, code) => {
     const hook = await receiver();
     hook.reply({ status, headers: status === 302 ? { location: 'https://elsewhere.example/' } : {}, body: 'nope' });
-    const err = await rejection(new WebhookNotifier().send(alert(), contact('webhook', `${hook.origin}/h`), ctx()));
+    const err = await rejection(new WebhookNotifier(LOOPBACK_OK).send(alert(), contact('webhook', `${hook.origin}/h`), ctx()));
     expect(err).toMatchObject({ permanent, code });
     expect(hook.requests).toHaveLength(1);
   });
@@ -110,7 +113,7 @@ describe('WebhookNotifier', () => {
   it('429 with Retry-After is temporary and says when to come back', async () => {
     const hook = await receiver();
     hook.reply({ status: 429, headers: { 'retry-after': '120' }, body: 'slow down' });
-    const err = await rejection(new WebhookNotifier().send(alert(), contact('webhook', `${hook.origin}/h`), ctx()));
+    const err = await rejection(new WebhookNotifier(LOOPBACK_OK).send(alert(), contact('webhook', `${hook.origin}/h`), ctx()));
     expect(err).toMatchObject({ permanent: false, code: 'rate_limited', retryAfterMs: 120_000 });
   });
 
@@ -118,15 +121,16 @@ describe('WebhookNotifier', () => {
     const hook = await receiver();
     hook.always('hang');
     const started = Date.now();
-    const err = await rejection(new WebhookNotifier({ timeoutMs: 300 }).send(alert(), contact('webhook', `${hook.origin}/h`), ctx()));
+    const err = await rejection(new WebhookNotifier({ ...LOOPBACK_OK, timeoutMs: 300 }).send(alert(), contact('webhook', `${hook.origin}/h`), ctx()));
     expect(err).toMatchObject({ permanent: false, code: 'timeout' });
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('accepts only http(s) URLs without credentials', async () => {
-    const wh = new WebhookNotifier();
+    const wh = new WebhookNotifier(LOOPBACK_OK);
     expect(wh.validateAddress('https://noc.example.go.id/hooks/pantau')).toBeNull();
     expect(wh.validateAddress('http://10.0.0.5:8080/x')).toBeNull();
+    expect(new WebhookNotifier().validateAddress('http://10.0.0.5:8080/x')).toMatch(/private/);
     expect(wh.validateAddress('ftp://example.com/x')).toMatch(/http/);
     expect(wh.validateAddress('javascript:alert(1)')).not.toBeNull();
     expect(wh.validateAddress('https://user:pass@example.com/')).toMatch(/credentials/);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateVapidKeys, WebPushNotifier, webPushPayload } from '../../src/notifiers/webpush.js';
+import { OutboundPolicy } from '../../src/security/outbound-policy.js';
 import { alert, CAMERA, contact, ctx, rejection } from '../support/fake-alerts.js';
 import { FakeHttpServer } from '../support/fake-http.js';
 import { createSubscription, decryptPushBody, verifyVapid, type TestSubscription } from '../support/fake-push-service.js';
@@ -19,7 +20,7 @@ async function pushService(): Promise<{ service: FakeHttpServer; sub: TestSubscr
 }
 
 const notifier = (over: Partial<ConstructorParameters<typeof WebPushNotifier>[0]> = {}): WebPushNotifier =>
-  new WebPushNotifier({ vapid: VAPID, allowInsecureEndpoints: true, ...over });
+  new WebPushNotifier({ vapid: VAPID, allowInsecureEndpoints: true, policy: OutboundPolicy.open, ...over });
 
 describe('WebPushNotifier', () => {
   it('delivers an aes128gcm payload that the subscription’s keys decrypt to the alert JSON', async () => {

@@ -66,7 +66,8 @@ describe('camera secrets', () => {
     const files = readdirSync(pantau.dataDir).filter((f) => f.startsWith('pantau.db'));
     expect(files).toContain('pantau.db');
     const raw = files.map((f) => readFileSync(path.join(pantau.dataDir, f)).toString('latin1')).join('');
-    expect(raw).toContain('v1:');
+    // Sealed and bound to their endpoint (secret-box v2).
+    expect(raw).toContain('v2:');
     for (const s of SECRETS) expect(raw).not.toContain(s);
   });
 });

@@ -30,6 +30,9 @@ export async function startTestPantau(overrides: Record<string, unknown> = {}, r
         log: { level: 'debug' },
         // Tests never send WS-Discovery to the multicast group: it would leave this machine.
         onvif: { discoveryAddress: '127.0.0.1:9' },
+        // Stand-in receivers and camera simulators listen on loopback, which the outbound-address
+        // policy refuses for what non-admins set; test/security/ssrf.test.ts runs without this.
+        outbound: { allow: ['127.0.0.1/32'] },
       },
       overrides,
     ),

@@ -24,6 +24,18 @@ describe('SecretBox', () => {
     expect(() => SecretBox.fromSecret('b'.repeat(32)).open(sealed)).toThrow();
   });
 
+  it('binds a secret to a context: it opens for that context only', () => {
+    const box = SecretBox.fromSecret('a'.repeat(32));
+    const sealed = box.seal('admin:rahasia', 'rtsp://192.168.1.64:554');
+    expect(sealed).toMatch(/^v2:/);
+    expect(SecretBox.isBound(sealed)).toBe(true);
+    expect(box.open(sealed, 'rtsp://192.168.1.64:554')).toBe('admin:rahasia');
+    expect(() => box.open(sealed, 'rtsp://203.0.113.9:554')).toThrow(/another address/);
+    expect(() => box.open(sealed)).toThrow(/bound/);
+    // Unbound (older) secrets still open.
+    expect(box.open(box.seal('lama'), 'rtsp://192.168.1.64:554')).toBe('lama');
+  });
+
   it('generates a 0600 key file once and reuses it', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'pantau-key-')), 'secret.key');
     const sealed = SecretBox.fromKeyFile(file).seal('x');

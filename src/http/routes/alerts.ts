@@ -63,7 +63,13 @@ export function alertRoutes(api: Api, router: Router, deps: { contacts: Contacts
     tag: 'alerts',
     access: 'signed-in',
     params: IdParams,
-    responses: { 200: { description: 'Sent', schema: z.object({ ok: z.literal(true), response: z.string().nullable() }) }, 502: { description: 'The channel refused it; the message says why' } },
+    responses: {
+      200: { description: 'Delivered', schema: z.object({ ok: z.literal(true), outcome: z.literal('delivered'), httpStatus: z.number().int().nullable() }) },
+      502: {
+        description:
+          'Not delivered. The error code says only the category (send_refused: the outbound-address policy refused the address; send_rejected, send_unreachable, send_timed_out, send_http_status, send_failed), never the far side’s answer',
+      },
+    },
     handler: ({ principal, params }) => contacts.test(principal!, params.id),
   });
 

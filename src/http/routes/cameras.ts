@@ -2,7 +2,8 @@
 import express from 'express';
 import { z } from '../../schemas/zod.js';
 import type { Api } from '../api.js';
-import { toPublic, type CameraRegistry } from '../../services/registry.js';
+import type { Principal } from '../../services/auth.js';
+import { publicView, type CameraRegistry } from '../../services/registry.js';
 import type { Reports } from '../../services/reports.js';
 import type { Camera } from '../../store/cameras.js';
 import { importCameras } from '../../services/camera-import.js';
@@ -42,9 +43,9 @@ export const csvBody = express.text({ type: ['text/csv', 'text/plain'], limit: '
 export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: Store; reports: Reports }) {
   const { registry, reports } = deps;
   // The list carries each camera's status; the single camera too, so one request fills a tile.
-  const withStatus = (c: Camera) => {
+  const withStatus = (principal: Principal, c: Camera) => {
     const s = reports.status(c);
-    return { ...toPublic(c), status: { status: s.status, since: s.since, reason: s.reason, flapping: s.flapping } };
+    return { ...publicView(principal, c), status: { status: s.status, since: s.since, reason: s.reason, flapping: s.flapping } };
   };
   const anyone = 'signed-in' as const;
 
@@ -55,7 +56,7 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     tag: 'cameras',
     access: anyone,
     responses: { 200: { description: 'Cameras', schema: z.array(CameraWithStatus) } },
-    handler: ({ principal }) => registry.visibleCameras(principal!).map(withStatus),
+    handler: ({ principal }) => registry.visibleCameras(principal!).map((c) => withStatus(principal!, c)),
   });
 
   api.route({
@@ -98,7 +99,7 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     access: anyone,
     params: IdParams,
     responses: { 200: { description: 'The camera', schema: CameraWithStatus }, 404: { description: 'No such camera, or not yours to see' } },
-    handler: ({ principal, params }) => withStatus(registry.visible(principal!, params.id)),
+    handler: ({ principal, params }) => withStatus(principal!, registry.visible(principal!, params.id)),
   });
 
   api.route({

@@ -1,8 +1,8 @@
 /** A camera's live status, uptime and outages, and the agency report. */
 import type { Api } from '../api.js';
 import { z } from '../../schemas/zod.js';
-import type { CameraRegistry } from '../../services/registry.js';
-import { agencyReportCsv, type Reports } from '../../services/reports.js';
+import { showsConnection, type CameraRegistry } from '../../services/registry.js';
+import { agencyReportCsv, type Reports, type StatusView } from '../../services/reports.js';
 import { IdParams } from '../../schemas/common.js';
 import { AgencyReportOut, DailyOut, DailyQuery, ManyUptimeOut, OutageOut, OutagesQuery, ReportQuery, StatusOut, UptimeOut, WindowQuery } from '../../schemas/status.js';
 
@@ -17,7 +17,11 @@ export function statusRoutes(api: Api, deps: { registry: CameraRegistry; reports
     access: 'signed-in',
     params: IdParams,
     responses: { 200: { description: 'Status', schema: StatusOut }, 404: { description: 'No such camera' } },
-    handler: ({ principal, params }) => reports.status(registry.visible(principal!, params.id)),
+    handler: ({ principal, params }) => {
+      const camera = registry.visible(principal!, params.id);
+      const view = reports.status(camera);
+      return showsConnection(principal!, camera) ? view : withoutConnection(view);
+    },
   });
 
   api.route({
@@ -93,4 +97,18 @@ export function statusRoutes(api: Api, deps: { registry: CameraRegistry; reports
       return undefined;
     },
   });
+}
+
+/**
+ * A status without what would show how to reach the camera: layer details (the TCP layer's host
+ * and port) and messages (they name host:port). For users who are neither admins nor owners.
+ */
+function withoutConnection(view: StatusView): StatusView {
+  const strip = (layer: StatusView['layers'][keyof StatusView['layers']]) => {
+    if (!layer) return layer;
+    const { ok, latencyMs, reason, reached } = layer;
+    return { ok, reached, ...(latencyMs === undefined ? {} : { latencyMs }), ...(reason === undefined ? {} : { reason }) } as typeof layer;
+  };
+  const { tcp, onvif, rtsp, image } = view.layers;
+  return { ...view, layers: { tcp: strip(tcp), onvif: strip(onvif), rtsp: strip(rtsp), image: strip(image) } };
 }

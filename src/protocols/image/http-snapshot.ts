@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { authorizationFor, type Credentials } from '../http-auth.js';
 import { socketFailure } from '../rtsp/errors.js';
 
@@ -23,6 +24,8 @@ export interface SnapshotOptions {
   userAgent?: string | undefined;
   /** Verify https certificates; cameras' are self-signed, so off by default. @defaultValue false */
   tlsVerify?: boolean | undefined;
+  /** Resolves the host when connecting (the caller's address policy). @defaultValue dns.lookup */
+  lookup?: LookupFunction | undefined;
 }
 
 export interface Snapshot {
@@ -118,6 +121,7 @@ function get(
       method: 'GET',
       headers,
       agent: false,
+      ...(opts.lookup ? { lookup: opts.lookup } : {}),
       ...(url.protocol === 'https:' ? { rejectUnauthorized: opts.tlsVerify === true } : {}),
     });
     const finish = (fn: () => void): void => {

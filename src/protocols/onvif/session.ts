@@ -5,6 +5,7 @@
  * down at the end, and the package's many failure shapes turned into OnvifError.
  */
 import http from 'node:http';
+import type { LookupFunction } from 'node:net';
 import onvif from 'onvif';
 import type { Cam } from 'onvif';
 import { OnvifError } from './errors.js';
@@ -21,6 +22,8 @@ export interface OnvifCallOptions {
   /** Budget for the whole conversation, every request included. */
   timeoutMs: number;
   signal?: AbortSignal | undefined;
+  /** Resolves the host when connecting (the caller's address policy). @defaultValue dns.lookup */
+  lookup?: LookupFunction | undefined;
 }
 
 export interface CallResult {
@@ -39,7 +42,7 @@ export class OnvifSession {
   readonly cam: Cam;
   /** Whether the device has answered anything yet: the same failure means different things before and after. */
   private answered = false;
-  private readonly agent = new http.Agent({ keepAlive: false });
+  private readonly agent: http.Agent;
   private readonly deadline: number;
   private readonly where: string;
   /** Raw text of the last reply, for callers that must look past the package's parsing. */
@@ -51,6 +54,7 @@ export class OnvifSession {
     readonly target: OnvifTarget,
     private readonly opts: OnvifCallOptions,
   ) {
+    this.agent = new http.Agent({ keepAlive: false, ...(opts.lookup ? { lookup: opts.lookup } : {}) });
     this.deadline = Date.now() + opts.timeoutMs;
     this.where = `${target.host}:${target.port}`;
     this.cam = new onvif.Cam({

@@ -44,6 +44,8 @@ export interface DescribeOptions {
    * socket failure), watched for `timeoutMs`. Not called when no connection is opened (a bad URL).
    */
   onConnecting?: ((outcome: Promise<ConnectOutcome>) => void) | undefined;
+  /** Resolves the host when connecting (the caller's address policy). @defaultValue dns.lookup */
+  lookup?: net.LookupFunction | undefined;
 }
 
 export interface DescribeResult {
@@ -220,9 +222,10 @@ class Session {
   private async connect(): Promise<net.Socket> {
     this.close();
     const { host, port, tls: secure } = this.endpoint;
+    const lookup = this.opts.lookup ? { lookup: this.opts.lookup } : {};
     const socket = secure
-      ? tls.connect({ host, port, rejectUnauthorized: this.opts.tlsVerify === true, ...(net.isIP(host) ? {} : { servername: host }) })
-      : net.connect({ host, port });
+      ? tls.connect({ host, port, rejectUnauthorized: this.opts.tlsVerify === true, ...(net.isIP(host) ? {} : { servername: host }), ...lookup })
+      : net.connect({ host, port, ...lookup });
     // Errors between steps have no step listening; without this one they would crash the process.
     socket.on('error', () => undefined);
     socket.setNoDelay(true);
