@@ -66,7 +66,13 @@ export function startEmbeddedProbing(options: EmbeddedProbingOptions): Probing {
     onLag: options.onLag,
     onMissed: options.onMissed,
     run: async (camera, kind, scheduledAt) => {
-      const result = kind === 'liveness' ? await prober.liveness(camera, shutdown.signal) : await prober.image(camera, shutdown.signal);
+      // A new or re-enabled camera waits in `unknown` for its picture's first verdict: take the
+      // picture in its first liveness round rather than at its image tick, minutes away.
+      const awaitingImage = monitor.status(camera.id)?.state.checked?.includes('image') === false;
+      const result =
+        kind === 'liveness'
+          ? await prober.liveness(camera, shutdown.signal, { withImage: awaitingImage })
+          : await prober.image(camera, shutdown.signal);
       // A round cut short by shutdown says nothing about the camera.
       if (shutdown.signal.aborted) return;
       monitor.record(result, kind);
