@@ -6,7 +6,7 @@
 import { defaultMaxListeners, EventEmitter, setMaxListeners } from 'node:events';
 import type { Monitor } from '../services/monitor.js';
 import type { Prober } from '../services/prober.js';
-import { Scheduler } from '../services/scheduler.js';
+import { Scheduler } from './scheduler.js';
 import type { Camera } from '../store/cameras.js';
 import type { ProbeKind } from '../store/probe-results.js';
 

@@ -12,7 +12,7 @@ import { Histogram, type Registry } from 'prom-client';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Monitor } from '../services/monitor.js';
-import { ProbePlan } from '../services/scheduler.js';
+import { ProbePlan } from './scheduler.js';
 import type { Camera } from '../store/cameras.js';
 import type { Store } from '../store/index.js';
 import { BullmqQueue } from './bullmq-queue.js';
