@@ -35,6 +35,11 @@ export interface MachinePolicy extends FlapPolicy {
    */
   roundsToLeaveUnknown: number;
   /**
+   * A new or re-enabled camera stays `unknown` rather than go `up` until every layer that applies
+   * was checked once (see `MachineState.checked`). @defaultValue true
+   */
+  awaitAllLayers: boolean;
+  /**
    * A remembered image verdict older than this is forgotten. Null keeps it until the next
    * image round replaces it; set it to a few image-health intervals if image checks may be
    * switched off for a camera. @defaultValue null
@@ -46,6 +51,7 @@ export const DEFAULT_MACHINE_POLICY: Readonly<MachinePolicy> = Object.freeze({
   failuresToConfirm: 2,
   recoveriesToConfirm: 2,
   roundsToLeaveUnknown: 1,
+  awaitAllLayers: true,
   flapThreshold: 6,
   flapWindowMs: 3_600_000,
   flapQuietMs: 1_800_000,
@@ -198,7 +204,7 @@ function observeProbe(state: MachineState, probe: ProbeResult, now: number, poli
   }
 
   // A new camera that looks fine waits for the layers not checked yet; a failure needs no wait.
-  if (observed.checked) {
+  if (observed.checked && policy.awaitAllLayers) {
     const checked = checkedAfter(observed.checked, probe);
     const due = (probe.applies ?? []).filter((layer) => !checked.includes(layer));
     if (classification.status === 'up' && due.length > 0) {

@@ -68,10 +68,9 @@ export function startEmbeddedProbing(options: EmbeddedProbingOptions): Probing {
     run: async (camera, kind, scheduledAt) => {
       // A new or re-enabled camera waits in `unknown` for its picture's first verdict: take the
       // picture in its first liveness round rather than at its image tick, minutes away.
-      const awaitingImage = monitor.status(camera.id)?.state.checked?.includes('image') === false;
       const result =
         kind === 'liveness'
-          ? await prober.liveness(camera, shutdown.signal, { withImage: awaitingImage })
+          ? await prober.liveness(camera, shutdown.signal, { withImage: monitor.awaitsPicture(camera.id) })
           : await prober.image(camera, shutdown.signal);
       // A round cut short by shutdown says nothing about the camera.
       if (shutdown.signal.aborted) return;

@@ -265,6 +265,11 @@ describe('a new or re-enabled camera waits for every layer that applies before s
     expect(observe(old, probe(0, liveness), 0).flip).toMatchObject({ to: 'up' });
   });
 
+  it('does not wait when the policy says so (image checks deliberately rare)', () => {
+    const policy = machinePolicy({ awaitAllLayers: false });
+    expect(observe(initialState(CAM, 0), probe(0, liveness), 0, policy).flip).toMatchObject({ to: 'up' });
+  });
+
   it('waits again after a re-enable', () => {
     let s = observe(initialState(CAM, 0), probe(0, { ...liveness, ...fine }), 0).state;
     expect(s.status).toBe('up');
