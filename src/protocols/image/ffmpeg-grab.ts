@@ -66,7 +66,7 @@ export async function grabRtspFrame(url: string, opts: GrabOptions): Promise<Gra
   const deadline = performance.now() + opts.timeoutMs;
   const first = opts.transport ?? 'tcp';
   const tried = new Set<RtpTransport>();
-  let transport: RtpTransport | undefined = first;
+  let transport: RtpTransport = first;
   let earlier = '';
   for (;;) {
     tried.add(transport);
