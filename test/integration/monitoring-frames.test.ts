@@ -2,8 +2,9 @@
  * Frame grabs end to end — probe → status machine → flip → GET /api/cameras/:id/status — on
  * cameras that broke them: one that answers 461 to RTP over TCP (up over UDP, and its black
  * picture still seen), one with a 10 s GOP (its frame caught within the default deadline), one
- * whose stream sends no video after PLAY (named, not "no answer"), and one that drips its RTSP
- * answer (the image check skipped, with why). A new camera never shows `up` before its picture
+ * whose stream sends no video after PLAY (named, not "no answer"), one that drips its answer to
+ * SETUP (the grab's cause named), and one that drips every answer (the image check skipped, with
+ * why). A new camera never shows `up` before its picture
  * was judged. Bounds are in rounds, not in wall-clock speed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,8 +75,9 @@ describe.skipIf(missing !== '')(`frame grabs end to end${missing ? ` (skipped: $
     const longGop = await sim(new RtspCameraSimulator({ gop: 50 })); // 5 fps: a key frame every 10 s
     const noMedia = await sim(new RtspFaultCamera({ mode: 'no-media' }));
     const drip = await sim(new RtspFaultCamera({ mode: 'drip' }));
+    const dripSetup = await sim(new RtspFaultCamera({ mode: 'drip-setup' }));
     const base = { site: 'Kantor Camat', agency: 'Diskominfo', checkIntervalSec: INTERVAL_S, imageCheckIntervalSec: INTERVAL_S };
-    for (const [name, url] of [['udp-only', udpOnly.url], ['long-gop', longGop.url], ['no-media', noMedia.url], ['drip', drip.url]] as const) {
+    for (const [name, url] of [['udp-only', udpOnly.url], ['long-gop', longGop.url], ['no-media', noMedia.url], ['drip', drip.url], ['drip-setup', dripSetup.url]] as const) {
       const res = await admin.post('/api/cameras', { name, rtspUrl: url, ...base });
       expect(res.status, res.text).toBe(201);
       ids[name] = res.body.id;
@@ -112,13 +114,24 @@ describe.skipIf(missing !== '')(`frame grabs end to end${missing ? ` (skipped: $
   });
 
   it('names a stream that answers but sends no video', { timeout: 60_000 }, async () => {
-    const s = await until('no-media', 'degraded', (x) => x.status === 'degraded', 45_000);
+    // An image round may come first: wait for the liveness layers to join it.
+    const s = await until('no-media', 'degraded with its RTSP layer checked', (x) => x.status === 'degraded' && x.layers.rtsp !== null, 45_000);
     expect(s.reason).toBe('no_frame');
     expect(s.layers.rtsp).toMatchObject({ ok: true });
     expect(s.layers.image).toMatchObject({ ok: false, reason: 'no_media' });
     expect(s.layers.image?.message).toMatch(/sent no video/);
     expect(s.layers.image?.message).not.toMatch(/no answer/);
     expect(flips.get(ids['no-media']!)?.[0]).toMatchObject({ from: 'unknown', to: 'degraded' });
+    expect(s.rounds).toBeLessThanOrEqual(3);
+  });
+
+  it('names a grab held by a camera that drips its SETUP answer, though its RTSP check passes', { timeout: 60_000 }, async () => {
+    const s = await until('drip-setup', 'degraded with its RTSP layer checked', (x) => x.status === 'degraded' && x.layers.rtsp !== null, 50_000);
+    expect(s.reason).toBe('no_frame');
+    expect(s.layers.rtsp).toMatchObject({ ok: true });
+    expect(s.layers.image).toMatchObject({ ok: false, reason: 'timeout', reached: true });
+    expect(s.layers.image?.message).toMatch(/answered DESCRIBE, but its answer to SETUP did not complete within 15 s/);
+    expect(flips.get(ids['drip-setup']!)?.[0]).toMatchObject({ from: 'unknown', to: 'degraded', reason: 'no_frame' });
     expect(s.rounds).toBeLessThanOrEqual(3);
   });
 

@@ -2,6 +2,8 @@
  * RTSP cameras that break frame grabs, in pure Node on loopback:
  * - `drip`: accepts, and answers the first request one byte every `dripMs` for ever — never
  *   idle long enough for a socket timeout, never done (a wedged firmware, a congested link);
+ * - `drip-setup`: answers OPTIONS and DESCRIBE at once (an RTSP check passes), then drips its
+ *   answer to SETUP the same way: only a frame grab meets the fault;
  * - `endless`: answers OPTIONS/DESCRIBE/SETUP (interleaved TCP only)/PLAY, then sends
  *   undecodable H.264 as fast as the client reads, for ever (a broken encoder);
  * - `no-media`: answers SETUP over TCP or UDP and PLAY, then sends nothing (a hung encoder);
@@ -12,7 +14,7 @@ import net from 'node:net';
 import { closeServer, listen, LOOPBACK, trackSockets } from './net.js';
 import { answerRtsp, readRtspRequests } from './rtsp-responder.js';
 
-export type RtspFaultMode = 'drip' | 'endless' | 'no-media' | 'reset';
+export type RtspFaultMode = 'drip' | 'drip-setup' | 'endless' | 'no-media' | 'reset';
 
 export interface RtspFaultCameraOptions {
   mode: RtspFaultMode;
@@ -91,6 +93,10 @@ export class RtspFaultCamera {
     const header = (name: string): string =>
       lines.find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.replace(/^[^:]*:\s*/, '') ?? '';
     const ok = (extra: string[]): string => ['RTSP/1.0 200 OK', `CSeq: ${header('CSeq') || '0'}`, ...extra, '', ''].join('\r\n');
+    if (method === 'SETUP' && this.opts.mode === 'drip-setup') {
+      this.drip(socket);
+      return null;
+    }
     if (method === 'SETUP') {
       const transport = header('Transport');
       if (/RTP\/AVP\/TCP/i.test(transport)) return ok([`Session: ${SESSION};timeout=60`, 'Transport: RTP/AVP/TCP;unicast;interleaved=0-1']);

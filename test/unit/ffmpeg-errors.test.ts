@@ -30,8 +30,9 @@ describe('ffmpeg grab failures, from captured ffmpeg output', () => {
     ['no-media-tcp', 'no_media', true, /sent no video for 5 s/],
     ['no-media-udp', 'no_media', true, /sent no video for 5 s/],
     ['slow-drip', 'timeout', true, /RTSP answer did not complete within 15 s/],
+    ['slow-drip-setup', 'timeout', true, /answered DESCRIBE, but its answer to SETUP did not complete within 15 s/],
     ['endless-garbage', 'undecodable', true, /no picture decoded/],
-    ['long-gop-deadline', 'no_keyframe', true, /no complete picture \(key frame\) arrived within 15 s/],
+    ['long-gop-deadline', 'no_keyframe', true, /set up but no complete picture \(key frame\) arrived within 15 s/],
   ] as const)('%s → %s', (name, code, reached, message) => {
     const err = verdict(name);
     expect([err.code, err.reached]).toEqual([code, reached]);

@@ -40,29 +40,36 @@ export interface GrabProgress {
   connected: boolean;
   /** The camera answered DESCRIBE with an SDP. */
   described: boolean;
+  /** The camera answered SETUP (ffmpeg then sizes its jitter buffer for the transport). */
+  setUp: boolean;
+  /** Video reached the decoder (it learnt the picture size from the stream). */
+  media: boolean;
 }
 
 export function progressOf(stderr: string): GrabProgress {
   return {
     connected: /Successfully connected to|^\[rtsp @[^\]]*\] SDP:/m.test(stderr),
     described: /^\[rtsp @[^\]]*\] SDP:|^Input #\d/m.test(stderr),
+    setUp: /setting jitter buffer size to|^Input #\d/m.test(stderr),
+    media: /Reinit context to|^\[h264 @[^\]]*\]/m.test(stderr),
   };
 }
 
-/** The grab ran out of time: what it was waiting for says why. */
+/** The grab ran out of time: how far it got says why. */
 export function classifyDeadline(stderr: string, timeoutMs: number): FrameGrabError {
   const seconds = formatSeconds(timeoutMs);
-  const { connected, described } = progressOf(stderr);
-  if (described && /decode_slice_header error|no frame!|error while decoding/i.test(stderr)) {
+  const { connected, described, setUp, media } = progressOf(stderr);
+  if (media && /decode_slice_header error|no frame!|error while decoding/i.test(stderr)) {
     return new FrameGrabError('undecodable', `the stream sends data, but no picture decoded from it within ${seconds}: the camera's encoder may be failing`, true);
   }
-  if (described) {
+  if (setUp) {
     return new FrameGrabError(
       'no_keyframe',
-      `the stream answered but no complete picture (key frame) arrived within ${seconds}; the camera's key frame interval (GOP) may be longer than that`,
+      `the stream was set up but no complete picture (key frame) arrived within ${seconds}; the camera's key frame interval (GOP) may be longer than that`,
       true,
     );
   }
+  if (described) return new FrameGrabError('timeout', `the camera answered DESCRIBE, but its answer to SETUP did not complete within ${seconds}`, true);
   if (connected) return new FrameGrabError('timeout', `the camera accepted the connection but its RTSP answer did not complete within ${seconds}`, true);
   return new FrameGrabError('timeout', `no answer from the camera within ${seconds}`, false);
 }
