@@ -105,8 +105,9 @@ async function once(s: Settings): Promise<Sample[]> {
   const ids = insertFleet(store, fleet.cameras, { checkIntervalSec: s.intervalSec, imageCheckIntervalSec: 86_400, alertGraceSec: s.graceSec });
   store.close();
   const hook = await webhookReceiver();
+  // Image checks are out of the way (a day): new cameras do not wait for a first picture.
   const pantau = await startTestPantau(
-    { log: { level: 'warn' }, alerts: { graceSec: s.graceSec, groupWindowSec: s.windowSec }, probes: { failuresToConfirm: s.confirmations, recoveriesToConfirm: s.confirmations } },
+    { log: { level: 'warn' }, alerts: { graceSec: s.graceSec, groupWindowSec: s.windowSec }, probes: { failuresToConfirm: s.confirmations, recoveriesToConfirm: s.confirmations, awaitPictureBeforeUp: false } },
     dataDir,
   );
   try {

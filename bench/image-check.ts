@@ -2,7 +2,9 @@
  * Figure 5, image check cost: CPU and wall time of one image check (Pantau's checkImage: fetch,
  * decode, judge, scale for phones) from an HTTP snapshot and from an RTSP stream through
  * ffmpeg. Cameras run in other processes (lib/camera-child.ts, GStreamer's RTSP server), so the
- * CPU counted is Pantau's own plus ffmpeg's (a child it waits for: /proc/self/stat cutime).
+ * CPU counted is Pantau's own plus ffmpeg's (a child it waits for: /proc/self/stat cutime; the
+ * `timeout` watchdog around ffmpeg waits for it in turn, so ffmpeg's CPU is counted through it).
+ * RTSP grabs are measured over interleaved TCP and over UDP.
  *
  *   npm run bench -- --only image-check [--runs 3] [--checks 20]
  */
@@ -20,7 +22,7 @@ const CLOCK_TICKS = 100; // Linux USER_HZ for /proc/<pid>/stat
 
 interface Source {
   name: string;
-  target: { cameraId: string; snapshotUrl?: string; rtspUrl?: string };
+  target: { cameraId: string; snapshotUrl?: string; rtspUrl?: string; rtspTransport?: 'tcp' | 'udp' };
 }
 
 interface PerCheck {
@@ -52,8 +54,13 @@ export async function run(): Promise<void> {
     else {
       await rtsp240.start();
       await rtsp720.start();
-      sources.push({ name: 'RTSP + ffmpeg, RtspCameraSimulator (320×240)', target: { cameraId: 'c', rtspUrl: rtsp240.url } });
-      sources.push({ name: 'RTSP + ffmpeg, RtspCameraSimulator (1280×720)', target: { cameraId: 'd', rtspUrl: rtsp720.url } });
+      // The same cameras over each RTP transport: interleaved TCP (the first try) and UDP (what
+      // a camera that answers 461 to TCP is grabbed over, once remembered).
+      for (const transport of ['tcp', 'udp'] as const) {
+        const over = transport.toUpperCase();
+        sources.push({ name: `RTSP + ffmpeg over ${over}, RtspCameraSimulator (320×240)`, target: { cameraId: `c-${transport}`, rtspUrl: rtsp240.url, rtspTransport: transport } });
+        sources.push({ name: `RTSP + ffmpeg over ${over}, RtspCameraSimulator (1280×720)`, target: { cameraId: `d-${transport}`, rtspUrl: rtsp720.url, rtspTransport: transport } });
+      }
     }
     const figures: Record<string, Figure[]> = {};
     for (const source of sources) {

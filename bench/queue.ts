@@ -84,7 +84,8 @@ export async function run(): Promise<void> {
 async function once(fleet: Fleet, job: Job): Promise<Result> {
   const prefix = `bench-${randomUUID()}`;
   const redis = redisBlock(REDIS_URL, prefix, { workerConcurrency: job.concurrency, heartbeatMs: 1000, coverageGraceMs: 30_000, lockMs: 30_000 });
-  const pantau = await startTestPantau({ secret: QUEUE_SECRET, redis, log: { level: 'warn' } });
+  // Image checks are out of the way (a day): new cameras do not wait for a first picture.
+  const pantau = await startTestPantau({ secret: QUEUE_SECRET, redis, log: { level: 'warn' }, probes: { awaitPictureBeforeUp: false } });
   const workers: ChildWorker[] = [];
   try {
     const admin = pantau.store.users.list().find((u) => u.role === 'admin');

@@ -89,6 +89,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
       failuresToConfirm: config.probes.failuresToConfirm,
       recoveriesToConfirm: config.probes.recoveriesToConfirm,
       flapThreshold: config.probes.flapThreshold,
+      awaitAllLayers: config.probes.awaitPictureBeforeUp,
     }),
     log,
     { tzOffsetMinutes },

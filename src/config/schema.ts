@@ -151,6 +151,13 @@ export const configSchema = z
         failuresToConfirm: z.number().int().min(1).max(20).default(2),
         /** Healthy rounds in a row before it returns to `up`. @defaultValue 2 */
         recoveriesToConfirm: z.number().int().min(1).max(20).default(2),
+        /**
+         * A new or re-enabled camera stays `unknown` until its picture was judged once (its first
+         * liveness round then takes the picture too), so it never shows `up` with a black
+         * picture. Off: it may show `up` from liveness alone until its first image tick — for
+         * fleets whose image checks are deliberately rare. @defaultValue true
+         */
+        awaitPictureBeforeUp: z.boolean().default(true),
         /** More flips than this in an hour is reported as flapping (once). @defaultValue 6 */
         flapThreshold: z.number().int().min(2).max(100).default(6),
         /** Picture verdicts; defaults measured on real frames (see src/protocols/image/stats.ts). */

@@ -9,7 +9,10 @@
 import { NOT_FLAPPING, trackFlapping, type FlapEvent, type FlapPolicy, type FlapState } from './flapping.js';
 import {
   classify,
+  LAYERS,
+  madeChecks,
   nextImageMemory,
+  type Layer,
   type CameraStatus,
   type Classification,
   type Flip,
@@ -32,6 +35,11 @@ export interface MachinePolicy extends FlapPolicy {
    */
   roundsToLeaveUnknown: number;
   /**
+   * A new or re-enabled camera stays `unknown` rather than go `up` until every layer that applies
+   * was checked once (see `MachineState.checked`). @defaultValue true
+   */
+  awaitAllLayers: boolean;
+  /**
    * A remembered image verdict older than this is forgotten. Null keeps it until the next
    * image round replaces it; set it to a few image-health intervals if image checks may be
    * switched off for a camera. @defaultValue null
@@ -43,6 +51,7 @@ export const DEFAULT_MACHINE_POLICY: Readonly<MachinePolicy> = Object.freeze({
   failuresToConfirm: 2,
   recoveriesToConfirm: 2,
   roundsToLeaveUnknown: 1,
+  awaitAllLayers: true,
   flapThreshold: 6,
   flapWindowMs: 3_600_000,
   flapQuietMs: 1_800_000,
@@ -70,6 +79,13 @@ export interface MachineState {
   /** `at` of the newest probe applied; older results arriving late are ignored. */
   lastProbeAt: number | null;
   flap: FlapState;
+  /**
+   * A new or re-enabled camera: the layers checked since. While present it may not leave
+   * `unknown` for `up` before every layer that applies was checked once (a black picture must
+   * not show `up` until the first image check). Absent once it left `unknown` (and in states
+   * stored before this existed).
+   */
+  checked?: Layer[];
 }
 
 export type Observation = { kind: 'probe'; result: ProbeResult } | { kind: 'disable' } | { kind: 'enable' };
@@ -84,9 +100,10 @@ export interface ObserveResult {
   classification?: Classification;
   /**
    * Why nothing was considered: the camera is paused, the result is older than one already
-   * applied, the round attempted no layer, or the command changed nothing.
+   * applied, the round attempted no layer, a new camera looks up but not every layer that
+   * applies was checked yet, or the command changed nothing.
    */
-  ignored?: 'paused' | 'stale' | 'not_checked' | 'no_change';
+  ignored?: 'paused' | 'stale' | 'not_checked' | 'awaiting_layers' | 'no_change';
 }
 
 export function machinePolicy(overrides: Partial<MachinePolicy> = {}): MachinePolicy {
@@ -116,7 +133,15 @@ export function initialState(cameraId: string, now: number, enabled = true): Mac
     image: null,
     lastProbeAt: null,
     flap: NOT_FLAPPING,
+    ...(enabled ? { checked: [] } : {}),
   };
+}
+
+/** The layers checked so far, this round's made checks added (skipped ones say nothing). */
+function checkedAfter(checked: readonly Layer[], probe: ProbeResult): Layer[] {
+  const made = madeChecks(probe.layers);
+  const added = LAYERS.filter((layer) => made[layer] !== undefined && !checked.includes(layer));
+  return added.length ? [...checked, ...added] : [...checked];
 }
 
 type Direction = 'good' | 'bad';
@@ -149,6 +174,12 @@ function confirm(
   return { pending: { status: seen, reason, count, firstAt: continuing ? pending.firstAt : now }, adopt: false };
 }
 
+function withoutChecked(state: MachineState): MachineState {
+  if (!state.checked) return state;
+  const { checked: _done, ...rest } = state;
+  return rest;
+}
+
 /** Flips are stamped no earlier than the current status began, so the log never runs backwards. */
 function makeFlip(state: MachineState, to: CameraStatus, reason: FlipReason, now: number): Flip {
   return { cameraId: state.cameraId, at: Math.max(now, state.since), from: state.status, to, reason };
@@ -172,13 +203,23 @@ function observeProbe(state: MachineState, probe: ProbeResult, now: number, poli
     return { state: { ...observed, flap }, events, classification, ignored: 'not_checked' };
   }
 
+  // A new camera that looks fine waits for the layers not checked yet; a failure needs no wait.
+  if (observed.checked && policy.awaitAllLayers) {
+    const checked = checkedAfter(observed.checked, probe);
+    const due = (probe.applies ?? []).filter((layer) => !checked.includes(layer));
+    if (classification.status === 'up' && due.length > 0) {
+      const { flap, events } = trackFlapping(state.flap, state.cameraId, undefined, now, policy);
+      return { state: { ...observed, checked, flap }, events, classification, ignored: 'awaiting_layers' };
+    }
+  }
+
   const seen = classification.status;
   const { pending, adopt } = confirm(state.status, state.pending, seen, classification.reason, now, policy);
   const flip = adopt ? makeFlip(state, seen, classification.reason, now) : undefined;
   const { flap, events } = trackFlapping(state.flap, state.cameraId, flip, now, policy);
   const next: MachineState = flip
-    ? { ...observed, status: flip.to, reason: flip.reason, since: flip.at, pending, flap }
-    : { ...observed, pending, flap };
+    ? { ...withoutChecked(observed), status: flip.to, reason: flip.reason, since: flip.at, pending, flap }
+    : { ...observed, ...(observed.checked ? { checked: checkedAfter(observed.checked, probe) } : {}), pending, flap };
   return flip ? { state: next, flip, events, classification } : { state: next, events, classification };
 }
 
@@ -210,7 +251,7 @@ export function observe(
       if (state.status !== 'paused') return { state, events: [], ignored: 'no_change' };
       const flip = makeFlip(state, 'unknown', 'enabled', now);
       const next: MachineState = { ...state, status: 'unknown', reason: 'enabled', since: flip.at, pending: null };
-      return { state: { ...next, image: null }, flip, events: [] };
+      return { state: { ...next, image: null, checked: [] }, flip, events: [] };
     }
   }
 }

@@ -75,6 +75,11 @@ export interface LayerResult<D = LayerDetails[Layer]> {
   reached?: boolean;
   /** What happened, for people (never contains credentials). `reason` is for code. */
   message?: string;
+  /**
+   * The check was not made (its `message` says why), e.g. a frame grab when the RTSP layer it
+   * needs failed in the latest liveness round. It counts as not attempted: it says nothing.
+   */
+  skipped?: boolean;
   detail?: D;
 }
 export type LayerResults = { [L in Layer]?: LayerResult<LayerDetails[L]> };
@@ -84,6 +89,11 @@ export interface ProbeResult {
   /** Epoch ms when the round started. */
   at: number;
   layers: LayerResults;
+  /**
+   * Every layer that applies to this camera (it has what the layer needs), whether or not this
+   * round checked it. The status machine keeps a new camera `unknown` until each was checked.
+   */
+  applies?: Layer[];
 }
 
 /**
@@ -165,7 +175,8 @@ function imageProblem(verdict: ImageMemory['verdict'] | null): StatusReason | nu
  * `memory` is the last image verdict; it is used only when this round has no image layer.
  * Callers decide how old a memory may be.
  */
-export function classify(layers: LayerResults, memory: ImageMemory | null = null): Classification {
+export function classify(all: LayerResults, memory: ImageMemory | null = null): Classification {
+  const layers = madeChecks(all);
   const attempted = LAYERS.filter((layer) => layers[layer] !== undefined);
   if (attempted.length === 0) return { status: 'unknown', reason: 'not_checked' };
   // A decoded frame is proof of contact even when its verdict makes the layer fail.
@@ -184,6 +195,14 @@ export function classify(layers: LayerResults, memory: ImageMemory | null = null
   return problem === null ? { status: 'up', reason: 'ok' } : { status: 'degraded', reason: problem };
 }
 
+/** The layers whose check was made: skipped ones left out. */
+export function madeChecks(layers: LayerResults): LayerResults {
+  if (!LAYERS.some((layer) => layers[layer]?.skipped)) return layers;
+  const made: Record<string, unknown> = {};
+  for (const layer of LAYERS) if (layers[layer] && !layers[layer].skipped) made[layer] = layers[layer];
+  return made as LayerResults;
+}
+
 export function isBad(status: CameraStatus): status is BadStatus {
   return status === 'degraded' || status === 'down';
 }
@@ -199,7 +218,7 @@ export function nextImageMemory(
   previous: ImageMemory | null,
 ): ImageMemory | null {
   const image = probe.layers.image;
-  if (!image || classification.status === 'down' || classification.status === 'unknown') {
+  if (!image || image.skipped || classification.status === 'down' || classification.status === 'unknown') {
     return previous;
   }
   return { verdict: imageVerdictOf(image) ?? 'no_frame', at: probe.at };

@@ -22,6 +22,11 @@ export type ProbeCamera = Pick<Camera, 'id' | 'site' | 'onvif' | 'rtsp' | 'snaps
 export interface ProbeJobData {
   camera: ProbeCamera;
   kind: ProbeKind;
+  /**
+   * A liveness round that takes the picture too: the first round of a new or re-enabled camera,
+   * which stays `unknown` until its picture was judged. @defaultValue false
+   */
+  withImage?: boolean;
 }
 
 export interface ProbeResultData {

@@ -10,7 +10,7 @@ import type { JobConsumer, JobQueue } from './job-queue.js';
 import { isProbeJob, RESULTS_LANE, type ProbeResultData, type QueueJobData } from './probe-jobs.js';
 
 export interface RoundRunner {
-  liveness(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult>;
+  liveness(camera: ProbedCamera, signal: AbortSignal, options?: { withImage?: boolean }): Promise<ProbeResult>;
   image(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult>;
 }
 
@@ -74,7 +74,10 @@ export function startProbeWorker(options: ProbeWorkerOptions): JobConsumer {
     async (job) => {
       const data = job.data;
       if (!isProbeJob(data)) throw new Error(`lane ${job.lane} carried a job that is not a probe (${job.name})`);
-      const result = data.kind === 'liveness' ? await prober.liveness(data.camera, job.signal) : await prober.image(data.camera, job.signal);
+      const result =
+        data.kind === 'liveness'
+          ? await prober.liveness(data.camera, job.signal, { withImage: data.withImage === true })
+          : await prober.image(data.camera, job.signal);
       // A round cut short by shutdown says nothing about the camera: hand the job back.
       if (job.signal.aborted) throw new Error('stopping: round abandoned');
       await results.send({ result, kind: data.kind, scheduledAt: job.scheduledAt, worker: options.name });

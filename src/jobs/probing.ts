@@ -6,7 +6,7 @@
 import { defaultMaxListeners, EventEmitter, setMaxListeners } from 'node:events';
 import type { Monitor } from '../services/monitor.js';
 import type { Prober } from '../services/prober.js';
-import { Scheduler } from '../services/scheduler.js';
+import { Scheduler } from './scheduler.js';
 import type { Camera } from '../store/cameras.js';
 import type { ProbeKind } from '../store/probe-results.js';
 
@@ -66,7 +66,12 @@ export function startEmbeddedProbing(options: EmbeddedProbingOptions): Probing {
     onLag: options.onLag,
     onMissed: options.onMissed,
     run: async (camera, kind, scheduledAt) => {
-      const result = kind === 'liveness' ? await prober.liveness(camera, shutdown.signal) : await prober.image(camera, shutdown.signal);
+      // A new or re-enabled camera waits in `unknown` for its picture's first verdict: take the
+      // picture in its first liveness round rather than at its image tick, minutes away.
+      const result =
+        kind === 'liveness'
+          ? await prober.liveness(camera, shutdown.signal, { withImage: monitor.awaitsPicture(camera.id) })
+          : await prober.image(camera, shutdown.signal);
       // A round cut short by shutdown says nothing about the camera.
       if (shutdown.signal.aborted) return;
       monitor.record(result, kind);

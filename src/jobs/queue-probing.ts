@@ -12,13 +12,13 @@ import { Histogram, type Registry } from 'prom-client';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Monitor } from '../services/monitor.js';
-import { ProbePlan } from '../services/scheduler.js';
+import { ProbePlan } from './scheduler.js';
 import type { Camera } from '../store/cameras.js';
 import type { Store } from '../store/index.js';
 import { BullmqQueue } from './bullmq-queue.js';
 import { noticeAdmins } from './admin-notice.js';
 import { CoverageWatch, type CoverageEvent } from './coverage.js';
-import { isProbeJob, laneRouter, RESULTS_LANE, stableOffset, type QueueJobData } from './probe-jobs.js';
+import { isProbeJob, laneRouter, probeCamera, RESULTS_LANE, stableOffset, type QueueJobData } from './probe-jobs.js';
 import type { Probing, ProbingEvents } from './probing.js';
 
 export interface QueueProbingOptions {
@@ -119,6 +119,12 @@ export async function startQueueProbing(options: QueueProbingOptions): Promise<P
     events,
     upsert(camera: Camera) {
       plan.upsert(camera).catch(failed(`scheduling camera ${camera.id}`));
+      // A new or re-enabled camera stays unknown until its picture was judged: one full round
+      // now rather than at its image tick, minutes away (the embedded mode does the same).
+      if (camera.enabled && monitor.awaitsPicture(camera.id)) {
+        const data = { camera: probeCamera(camera), kind: 'liveness' as const, withImage: true };
+        queue.add({ lane: router.laneOf(camera), name: 'liveness', data }).catch(failed(`a first full round of camera ${camera.id}`));
+      }
     },
     remove(cameraId: string) {
       applied.delete(`${cameraId}\nliveness`);

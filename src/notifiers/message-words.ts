@@ -10,6 +10,11 @@ const REASONS: Record<string, Record<Language, string>> = {
   port_closed: { id: 'port tertutup', en: 'port closed' },
   no_stream: { id: 'aliran video hilang', en: 'video stream lost' },
   no_frame: { id: 'tidak ada gambar', en: 'no picture' },
+  // Causes a frame grab names (image layer reasons), for messages that cite the layer.
+  transport_refused: { id: 'kamera menolak cara kirim video (RTP)', en: 'camera refused the video transport (RTP)' },
+  no_media: { id: 'siaran tidak mengirim video', en: 'stream sends no video' },
+  no_keyframe: { id: 'gambar utuh tidak datang dalam batas waktu', en: 'no complete picture within the time limit' },
+  reset: { id: 'koneksi diputus kamera', en: 'connection reset by the camera' },
   black: { id: 'gambar hitam', en: 'black picture' },
   covered: { id: 'lensa tertutup', en: 'lens covered' },
   frozen: { id: 'gambar beku', en: 'frozen picture' },

@@ -6,7 +6,7 @@
  * with the new fingerprint for next time. Keeps no state of its own and never throws for
  * camera faults.
  */
-import type { ImageDetail, LayerResult } from '../domain/status.js';
+import type { ImageDetail, LayerResult, MediaTransport } from '../domain/status.js';
 import {
   decodeFrame,
   DEFAULT_DECODE_LIMITS,
@@ -79,10 +79,11 @@ export async function checkImage(target: ProbeTarget, ctx: ImageProbeContext): P
   const source = target.snapshotUrl ? 'snapshot' : 'rtsp';
 
   let bytes: Buffer;
+  let transport: MediaTransport | undefined;
   try {
     const got = await fetchFrame(target, ctx, limits.maxBytes);
     if (!('bytes' in got)) return got;
-    bytes = got.bytes;
+    ({ bytes, transport } = got);
   } catch (err) {
     return fetchFailure(err, elapsedSince(started));
   }
@@ -109,6 +110,7 @@ export async function checkImage(target: ProbeTarget, ctx: ImageProbeContext): P
     brightness: round(judgement.stats.mean),
     variance: round(judgement.stats.stdev),
     ...(judgement.difference ? { diffFromLast: round(judgement.difference.mean) } : {}),
+    ...(transport ? { transport } : {}),
   };
   const frame: CapturedFrame = {
     jpeg: decoded.jpeg,
@@ -123,7 +125,7 @@ export async function checkImage(target: ProbeTarget, ctx: ImageProbeContext): P
 }
 
 /** The raw bytes of one frame, or a failed result when the target cannot be checked at all. */
-async function fetchFrame(target: ProbeTarget, ctx: ImageProbeContext, maxBytes: number): Promise<{ bytes: Buffer } | ImageLayerResult> {
+async function fetchFrame(target: ProbeTarget, ctx: ImageProbeContext, maxBytes: number): Promise<{ bytes: Buffer; transport?: MediaTransport } | ImageLayerResult> {
   if (target.snapshotUrl) {
     const snap = await fetchSnapshot(target.snapshotUrl, {
       username: target.snapshotUsername,
@@ -149,14 +151,15 @@ async function fetchFrame(target: ProbeTarget, ctx: ImageProbeContext, maxBytes:
   } catch (err) {
     return failed(PROBE_REASONS.unreachable, `camera unreachable: ${(err as Error).message}`, false);
   }
-  const bytes = await grabRtspFrame(pinned, {
+  const grabbed = await grabRtspFrame(pinned, {
     ffmpegPath: ctx.ffmpegPath,
     timeoutMs: ctx.deadlineMs,
     signal: ctx.signal,
+    transport: target.rtspTransport,
     maxBytes,
     userAgent: ctx.userAgent,
   });
-  return { bytes };
+  return { bytes: grabbed.jpeg, transport: grabbed.transport };
 }
 
 function fetchFailure(err: unknown, latencyMs: number): ImageLayerResult {

@@ -72,6 +72,14 @@ export const PROBE_REASONS = {
   httpError: 'http_error',
   /** The bytes arrived but are not a picture that decodes. */
   undecodable: 'undecodable',
+  /** The connection was accepted, then closed or reset before any answer. */
+  reset: 'reset',
+  /** The camera answered 461 to every RTP transport tried (frame grabs try TCP, then UDP). */
+  transportRefused: 'transport_refused',
+  /** The stream answered and accepted PLAY, then sent no media (a hung encoder, or UDP blocked). */
+  noMedia: 'no_media',
+  /** Media flowed but no key frame (no complete picture) came before the deadline. */
+  noKeyframe: 'no_keyframe',
   /** ffmpeg could not run or failed for a reason of its own. */
   ffmpegFailed: 'ffmpeg_failed',
   /** The target lacks what the layer needs (no URL, a malformed URL, no ffmpeg configured). */

@@ -3,7 +3,15 @@ import { z } from './zod.js';
 
 export const StatusName = z.enum(['up', 'degraded', 'down', 'unknown', 'paused']);
 const Layer = z
-  .object({ ok: z.boolean(), latencyMs: z.number().optional(), reason: z.string().optional(), reached: z.boolean().optional(), detail: z.record(z.string(), z.unknown()).optional() })
+  .object({
+    ok: z.boolean(),
+    latencyMs: z.number().optional(),
+    reason: z.string().optional(),
+    reached: z.boolean().optional(),
+    message: z.string().optional().describe('what happened, for people: the cause a check failed on'),
+    skipped: z.boolean().optional().describe('not checked (message says why), e.g. a frame grab after the RTSP layer failed'),
+    detail: z.record(z.string(), z.unknown()).optional().describe('per layer; image: verdict, brightness, variance, diffFromLast, transport (tcp|udp) of a frame grab'),
+  })
   .passthrough()
   .nullable();
 

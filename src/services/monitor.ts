@@ -144,6 +144,16 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   }
 
   /**
+   * Whether a camera waits in `unknown` for its picture's first verdict (new or re-enabled):
+   * its next liveness round should take the picture too. A camera not known yet is about to be.
+   */
+  awaitsPicture(cameraId: string): boolean {
+    if (!this.policy.awaitAllLayers) return false;
+    const state = this.live.get(cameraId)?.state;
+    return !state || state.checked?.includes('image') === false;
+  }
+
+  /**
    * Applies one probe round. Results of deleted cameras are dropped: the registry forgets them
    * here, and one deleted behind Pantau's back (another process) is caught before anything is
    * written for it — not on every quiet round, where a lookup per check cost 1 % of a core.

@@ -8,10 +8,16 @@
  * host:port), the RTSP layer's first connect outcome is handed to the TCP layer, which then
  * opens no connection of its own: one connection per round, not two, for the same TCP result.
  * Other endpoints (no RTSP URL, one that does not parse) keep a TCP connect of their own.
+ *
+ * A frame grab from RTSP needs the RTSP layer: when that failed in the camera's latest liveness
+ * round, the image check is skipped (recorded as skipped, with why) instead of spending up to
+ * the image deadline of ffmpeg on a stream known to be gone. A snapshot URL is its own check.
+ * When the RTSP layer passed, a grab that timed out is a picture problem (`reached`), not
+ * silence. Each round says which layers apply, so a new camera waits for all of them.
  */
 import type { LookupFunction } from 'node:net';
 import type { Config } from '../config/schema.js';
-import type { Layer, LayerResults, MediaTransport, ProbeResult } from '../domain/status.js';
+import { LAYERS, type Layer, type LayerResult, type LayerResults, type MediaTransport, type ProbeResult, type RtspDetail } from '../domain/status.js';
 import type { Logger } from '../log.js';
 import {
   defaultProbes,
@@ -69,6 +75,8 @@ export class Prober {
   private readonly fingerprints = new Map<string, FrameFingerprint>();
   /** Per camera, the RTP transport that last carried media: tried first next round. */
   private readonly transports = new Map<string, MediaTransport>();
+  /** Per camera, the RTSP layer of its latest liveness round: a frame grab depends on it. */
+  private readonly lastRtsp = new Map<string, LayerResult<RtspDetail>>();
   private readonly warnedUnreadable = new Set<string>();
   private readonly now: () => number;
 
@@ -77,9 +85,18 @@ export class Prober {
     this.now = options.now ?? Date.now;
   }
 
-  /** `signal` may be shared by every round in flight: each round adds one listener to it, for its own duration. */
-  liveness(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult> {
-    return onOwnSignal(signal, (own) => this.livenessRound(camera, own));
+  /**
+   * `signal` may be shared by every round in flight: each round adds one listener to it, for its
+   * own duration. `withImage` adds the image check after the liveness layers, in the same round:
+   * a new camera then gets its first full verdict at once instead of at its first image tick.
+   */
+  liveness(camera: ProbedCamera, signal: AbortSignal, options: { withImage?: boolean } = {}): Promise<ProbeResult> {
+    return onOwnSignal(signal, async (own) => {
+      const round = await this.livenessRound(camera, own);
+      if (!options.withImage || own.aborted) return round;
+      const image = await this.imageRound(camera, own);
+      return { ...round, layers: { ...round.layers, ...image.layers } };
+    });
   }
 
   /** As liveness(), one listener on `signal` per round. */
@@ -90,6 +107,7 @@ export class Prober {
   forget(cameraId: string): void {
     this.fingerprints.delete(cameraId);
     this.transports.delete(cameraId);
+    this.lastRtsp.delete(cameraId);
     this.warnedUnreadable.delete(cameraId);
   }
 
@@ -112,14 +130,24 @@ export class Prober {
       run('rtsp', { ...ctx, onConnecting: shared?.give }).finally(() => shared?.give(undefined)),
     ]);
     this.rememberTransport(camera.id, layers.rtsp?.detail?.transport);
-    return { cameraId: camera.id, at, layers };
+    if (layers.rtsp) this.lastRtsp.set(camera.id, layers.rtsp);
+    else this.lastRtsp.delete(camera.id);
+    return { cameraId: camera.id, at, layers, applies: this.applying(target) };
   }
 
   private async imageRound(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult> {
     const at = this.now();
     const target = this.target(camera);
     const probe = this.probes.get('image');
-    if (!probe?.applies(target)) return { cameraId: camera.id, at, layers: {} };
+    const applies = this.applying(target);
+    if (!probe?.applies(target)) return { cameraId: camera.id, at, layers: {}, applies };
+    const rtsp = this.lastRtsp.get(camera.id);
+    const grabs = !target.snapshotUrl;
+    if (grabs && rtsp && !rtsp.ok) {
+      const why = rtsp.message ?? rtsp.reason ?? 'failed';
+      const skipped = { ok: false, skipped: true, reason: 'skipped', message: `not checked: the RTSP stream failed in the latest liveness round (${why})` };
+      return { cameraId: camera.id, at, layers: { image: skipped }, applies };
+    }
     const result = await probe.check(target, {
       signal,
       deadlineMs: this.options.imageTimeoutMs,
@@ -133,7 +161,18 @@ export class Prober {
     if (fingerprint && (layer.ok || layer.detail?.verdict === 'frozen')) this.fingerprints.set(camera.id, fingerprint);
     if (frame) this.options.onFrame?.(camera.id, frame, layer.ok);
     this.rememberTransport(camera.id, layer.detail?.transport);
-    return { cameraId: camera.id, at, layers: { image: layer } };
+    // The stream answered DESCRIBE in the liveness round: a grab that then got nothing in time
+    // says the picture does not come, not that the camera is silent.
+    if (grabs && rtsp?.ok && !layer.ok && layer.reason === 'timeout' && !layer.reached) {
+      const evidence = { ...layer, reached: true, message: `${layer.message ?? 'timed out'}, though the RTSP stream answered in the latest liveness round` };
+      return { cameraId: camera.id, at, layers: { image: evidence }, applies };
+    }
+    return { cameraId: camera.id, at, layers: { image: layer }, applies };
+  }
+
+  /** The layers whose probe applies to this camera. */
+  private applying(target: ProbeTarget): Layer[] {
+    return LAYERS.filter((layer) => this.probes.get(layer)?.applies(target));
   }
 
   private rememberTransport(cameraId: string, transport: MediaTransport | undefined): void {

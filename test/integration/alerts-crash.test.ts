@@ -44,6 +44,8 @@ describe('a crash between claim and send', () => {
       [
         `dataDir: ${JSON.stringify(dataDir)}`,
         'server: { host: 127.0.0.1 }',
+        // The camera answers DESCRIBE only (no picture to judge): no first-picture wait.
+        'probes: { awaitPictureBeforeUp: false }',
         'alerts: { groupWindowSec: 0, delivery: { claimMs: 3000, baseDelayMs: 100, maxDelayMs: 200 } }',
       ].join('\n'),
     );

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkImage, type ImageProbeContext, type ProbeTarget } from '../../src/probes/index.js';
 import { ffmpegUnavailableReason } from '../support/frames.js';
-import { gstRtspUnavailableReason, LOOPBACK, RtspCameraSimulator, RtspResponderSimulator } from '../support/index.js';
+import { gstRtspUnavailableReason, LOOPBACK, RtspCameraSimulator, RtspFaultCamera, RtspResponderSimulator } from '../support/index.js';
 
 const USER = 'admin';
 const PASS = 'Pantau#2024 ok'; // '#' and a space: must survive being put into ffmpeg's URL
@@ -97,5 +97,58 @@ describe.skipIf(missing !== '')(`image probe over RTSP with ffmpeg${missing ? ` 
     expect(none).toMatchObject({ ok: false, reason: 'not_configured', reached: false });
     const broken = await checkImage(target(camera.url), ctx({ ffmpegPath: '/nonexistent/ffmpeg', deadlineMs: SHORT_DEADLINE_MS }));
     expect(broken).toMatchObject({ ok: false, reason: 'ffmpeg_failed', reached: false });
+  });
+});
+
+describe.skipIf(missing !== '')(`frame grabs over each RTP transport${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  let udpOnly: RtspCameraSimulator;
+  let longGop: RtspCameraSimulator;
+  beforeAll(async () => {
+    udpOnly = new RtspCameraSimulator({ protocols: 'udp' });
+    longGop = new RtspCameraSimulator({ gop: 50 }); // 5 fps: a key frame every 10 s
+    await Promise.all([udpOnly.start(), longGop.start()]);
+    cleanups.push(() => udpOnly.stop(), () => longGop.stop());
+  });
+  const plain = (url: string, rtspTransport?: 'tcp' | 'udp'): ProbeTarget => ({ cameraId: 'cam-2', rtspUrl: url, rtspTransport });
+
+  it('falls back to UDP when the camera answers 461 to TCP, and says so', async () => {
+    await udpOnly.setMode('live');
+    const r = await checkImage(plain(udpOnly.url), ctx());
+    expect(r).toMatchObject({ ok: true, detail: { verdict: 'ok', transport: 'udp' } });
+  });
+
+  it('tries the remembered transport first, and still judges the picture over it', async () => {
+    await udpOnly.setMode('black');
+    const r = await checkImage(plain(udpOnly.url, 'udp'), ctx());
+    expect(r).toMatchObject({ ok: false, reason: 'black', detail: { verdict: 'black', transport: 'udp' } });
+  });
+
+  it('grabs over TCP when UDP brings nothing, even if UDP was remembered', async () => {
+    const noMedia = new RtspFaultCamera({ mode: 'no-media' });
+    await noMedia.start();
+    cleanups.push(() => noMedia.stop());
+    const r = await checkImage(plain(noMedia.url, 'udp'), ctx({ deadlineMs: 6000 }));
+    // Both transports tried (two connections), and the cause named, not "no answer".
+    expect(noMedia.connections).toBe(2);
+    expect(r).toMatchObject({ ok: false, reason: 'no_media', reached: true });
+    expect(r.message).toMatch(/sent no video .*tried first over UDP/);
+  });
+
+  it('waits a whole 10 s GOP for the first key frame within the default 15 s deadline', async () => {
+    const r = await checkImage(plain(longGop.url), ctx({ deadlineMs: 15_000 }));
+    expect(r).toMatchObject({ ok: true, detail: { verdict: 'ok', transport: 'tcp' } });
+  });
+
+  it('names a missing key frame when the deadline is shorter than the GOP', async () => {
+    const r = await checkImage(plain(longGop.url), ctx({ deadlineMs: 4000 }));
+    expect(r).toMatchObject({ ok: false, reason: 'no_keyframe', reached: true });
+  });
+
+  it('names a reset connection, not a timeout', async () => {
+    const reset = new RtspFaultCamera({ mode: 'reset' });
+    await reset.start();
+    cleanups.push(() => reset.stop());
+    const r = await checkImage(plain(reset.url), ctx());
+    expect(r).toMatchObject({ ok: false, reason: 'reset', reached: true });
   });
 });

@@ -32,7 +32,8 @@ it(`runs ${CAMERAS} rounds at once on the shared shutdown signal without a MaxLi
   const sim = new RtspResponderSimulator({ mode: 'silent' });
   await sim.start();
   const recorded: string[] = [];
-  const monitor = { record: (r: { cameraId: string }) => void recorded.push(r.cameraId) } as unknown as Monitor;
+  // awaitsPicture(): probing asks whether a camera's first round should take its picture too (no).
+  const monitor = { record: (r: { cameraId: string }) => void recorded.push(r.cameraId), awaitsPicture: () => false } as unknown as Monitor;
   const prober = new Prober({ box: SecretBox.fromSecret('probing-listeners-test-secret-0123456789'), log: createLogger('silent'), livenessTimeoutMs: 20_000, imageTimeoutMs: 20_000 });
   const cameras = Array.from({ length: CAMERAS }, (_, i) => camera(`cam-${i}`, sim.url));
   // A cap of exactly the rounds in flight: each round may hold one listener on the shared signal, not more.

@@ -27,7 +27,8 @@ const workers: ChildWorker[] = [];
 const ids: string[] = [];
 
 beforeAll(async () => {
-  pantau = await startTestPantau({ secret: QUEUE_SECRET, redis: queue, log: { level: 'info' } });
+  // The cameras answer DESCRIBE only (no picture to judge): no first-picture wait (config probes).
+  pantau = await startTestPantau({ secret: QUEUE_SECRET, redis: queue, log: { level: 'info' }, probes: { awaitPictureBeforeUp: false } });
   rounds = recordRounds(pantau);
   const { admin } = await signedInClients(pantau);
   for (let i = 0; i < CAMERAS; i++) sims.push(new RtspResponderSimulator());

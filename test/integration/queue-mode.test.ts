@@ -45,7 +45,8 @@ async function schedulers(lane: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  pantau = await startTestPantau({ secret: QUEUE_SECRET, redis, probes: { livenessTimeoutMs: 1000 } });
+  // The cameras answer DESCRIBE only (no picture to judge): no first-picture wait (config probes).
+  pantau = await startTestPantau({ secret: QUEUE_SECRET, redis, probes: { livenessTimeoutMs: 1000, awaitPictureBeforeUp: false } });
   rounds = recordRounds(pantau);
   ({ admin } = await signedInClients(pantau));
   hook = await new FakeHttpServer().start();

@@ -40,7 +40,8 @@ beforeAll(async () => {
   pantau = await startTestPantau({
     secret: QUEUE_SECRET,
     redis: queue,
-    probes: { livenessTimeoutMs: 1000, failuresToConfirm: 1 },
+    // The cameras answer DESCRIBE only (no picture to judge): no first-picture wait.
+    probes: { livenessTimeoutMs: 1000, failuresToConfirm: 1, awaitPictureBeforeUp: false },
     alerts: { groupWindowSec: 0, delivery: { baseDelayMs: 200, maxDelayMs: 400, claimMs: 5000 } },
   });
   ({ admin } = await signedInClients(pantau));

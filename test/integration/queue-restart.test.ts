@@ -15,7 +15,8 @@ import { deleteKeys, REDIS_URL } from '../support/redis.js';
 const PREFIX = `test-${randomUUID()}`;
 const INTERVAL_MS = 5000;
 const queue = redisBlock(REDIS_URL, PREFIX);
-const settings = { secret: QUEUE_SECRET, redis: queue, probes: { livenessTimeoutMs: 1000, failuresToConfirm: 1 } };
+// The cameras answer DESCRIBE only (no picture to judge): no first-picture wait.
+const settings = { secret: QUEUE_SECRET, redis: queue, probes: { livenessTimeoutMs: 1000, failuresToConfirm: 1, awaitPictureBeforeUp: false } };
 
 let pantau: TestPantau;
 let admin: Client;

@@ -28,7 +28,8 @@ let survivor: Awaited<ReturnType<typeof inProcessWorker>> | undefined;
 const redis = new Redis(REDIS_URL);
 
 beforeAll(async () => {
-  pantau = await startTestPantau({ secret: QUEUE_SECRET, redis: queue });
+  // The cameras answer DESCRIBE only (no picture to judge): no first-picture wait (config probes).
+  pantau = await startTestPantau({ secret: QUEUE_SECRET, redis: queue, probes: { awaitPictureBeforeUp: false } });
   rounds = recordRounds(pantau);
   const { admin } = await signedInClients(pantau);
   for (let i = 0; i < 6; i++) {

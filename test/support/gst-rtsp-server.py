@@ -1,7 +1,12 @@
 """A small RTSP camera for tests and demos: GStreamer's RTSP server serving a
 test pattern with the wall clock drawn in, like a camera's on-screen display.
 
-Driven by rtsp-camera.ts. Reads commands on stdin, one per line:
+Driven by rtsp-camera.ts. --gop sets the key frame interval in frames and holds back
+each session's opening key frame, so a client waits a whole GOP for its first
+decodable frame: the worst case of joining a "smart codec" camera mid-GOP.
+--protocols udp answers 461 Unsupported Transport to RTP over TCP, as VLC-based
+streamers and some NVRs do (tcp refuses UDP instead).
+Reads commands on stdin, one per line:
   mode live|black|frozen   switch the picture (new sessions; current ones are dropped)
 It prints "READY <port>" once listening and "MODE <mode>" after a switch.
 It exits when stdin closes, so it never outlives the process that started it.
@@ -22,7 +27,9 @@ CAPS = "video/x-raw,format=I420,width={w},height={h},framerate={fps}/1"
 # Small, short GOP, one thread: cheap on a 2-core machine and quick to give a
 # decodable key frame to a client that just joined.
 ENCODE = (
-    "x264enc tune=zerolatency speed-preset=ultrafast threads=1 bitrate=256 key-int-max={fps} "
+    "x264enc tune=zerolatency speed-preset=ultrafast threads=1 bitrate=256 key-int-max={gop} "
+    # AVC caps carry SPS/PPS (the SDP's sprop) even when the key frame that brought them is dropped.
+    "! h264parse name=parse ! video/x-h264,stream-format=avc,alignment=au "
     "! rtph264pay name=pay0 pt=96 config-interval=1"
 )
 OSD = 'font-desc="Sans Bold 30" halignment=left valignment=top shaded-background=true'
@@ -33,7 +40,7 @@ SECONDS = 'clockoverlay font-desc="Sans Bold 56" halignment=right valignment=bot
 
 def launch_line(mode, args):
     caps = CAPS.format(w=args.width, h=args.height, fps=args.fps)
-    encode = ENCODE.format(fps=args.fps)
+    encode = ENCODE.format(gop=args.gop or args.fps)
     if mode == "live":
         src = f'videotestsrc is-live=true pattern=smpte100 ! {caps} ! clockoverlay {OSD} time-format="%H:%M:%S" ! {SECONDS}'
     elif mode == "black":
@@ -50,6 +57,27 @@ def launch_line(mode, args):
     else:
         raise ValueError(mode)
     return f"( {src} ! {encode} )"
+
+
+def hold_back_first_key_frame(media):
+    """Each session's pipeline starts on a key frame, and again after every flush (the
+    server seeks at PLAY); a camera with a long GOP gives a joining client none until the
+    next one, so the key frame that opens a stream is dropped."""
+    state = {"opening": True}
+
+    def probe(_pad, info):
+        if info.type & Gst.PadProbeType.EVENT_FLUSH:
+            if info.get_event().type == Gst.EventType.FLUSH_STOP:
+                state["opening"] = True
+            return Gst.PadProbeReturn.OK
+        buf = info.get_buffer()
+        if state["opening"] and not buf.has_flags(Gst.BufferFlags.DELTA_UNIT):
+            state["opening"] = False
+            return Gst.PadProbeReturn.DROP
+        return Gst.PadProbeReturn.OK
+
+    parse = media.get_element().get_by_name("parse")
+    parse.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER | Gst.PadProbeType.EVENT_FLUSH, probe)
 
 
 def make_auth(args):
@@ -74,6 +102,8 @@ def main():
     parser.add_argument("--width", type=int, default=320)
     parser.add_argument("--height", type=int, default=240)
     parser.add_argument("--fps", type=int, default=5)
+    parser.add_argument("--gop", type=int, default=0, help="key frame interval in frames; 0: one a second")
+    parser.add_argument("--protocols", choices=["all", "udp", "tcp"], default="all")
     parser.add_argument("--user")
     parser.add_argument("--password")
     parser.add_argument("--auth", choices=["basic", "digest"], default="digest")
@@ -90,6 +120,12 @@ def main():
     # line, so a mode switch reaches every client that connects afterwards.
     factory.set_shared(False)
     factory.set_launch(launch_line(args.mode, args))
+    if args.gop > 0:
+        factory.connect("media-configure", lambda _f, media: hold_back_first_key_frame(media))
+    if args.protocols == "udp":
+        factory.set_protocols(GstRtsp.RTSPLowerTrans.UDP)
+    elif args.protocols == "tcp":
+        factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP)
     if args.user is not None:
         server.set_auth(make_auth(args))
         perms = GstRtspServer.RTSPPermissions()

@@ -20,5 +20,6 @@ export {
   type RtspResponderMode,
   type RtspResponderOptions,
 } from './rtsp-responder.js';
+export { RtspFaultCamera, type RtspFaultCameraOptions, type RtspFaultMode } from './rtsp-fault-camera.js';
 export { WsDiscoveryResponder } from './ws-discovery-responder.js';
 export { changedPixels, decode, ffmpegUnavailableReason, grabFrame, meanLuma, type Picture } from './frames.js';

@@ -29,6 +29,14 @@ export interface RtspCameraOptions {
   height?: number;
   /** @defaultValue 5 */
   fps?: number;
+  /**
+   * Key frame interval in frames. When set, each session's opening key frame is held back, so a
+   * client waits this long for its first picture: the worst case of a long-GOP camera.
+   * @defaultValue one a second, none held back
+   */
+  gop?: number;
+  /** RTP transports served: `udp` answers 461 to RTP over TCP. @defaultValue 'all' */
+  protocols?: 'all' | 'udp' | 'tcp';
 }
 
 /** Debian's python has the GObject bindings; the one first on PATH may not. */
@@ -103,6 +111,8 @@ export class RtspCameraSimulator {
     const o = this.opts;
     const args = [SCRIPT, '--port', String(this.boundPort), '--path', this.path, '--mode', this.currentMode];
     args.push('--width', String(o.width ?? 320), '--height', String(o.height ?? 240), '--fps', String(o.fps ?? 5));
+    if (o.gop !== undefined) args.push('--gop', String(o.gop));
+    if (o.protocols !== undefined) args.push('--protocols', o.protocols);
     if (o.username !== undefined) args.push('--user', o.username, '--password', o.password ?? '', '--auth', o.auth ?? 'digest');
     const child = spawn(GST_PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;

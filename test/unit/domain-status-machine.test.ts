@@ -225,3 +225,57 @@ describe('flap damping (K = 6 per hour, stable after 30 quiet minutes)', () => {
     expect(state.flap.recent).toEqual([]);
   });
 });
+
+describe('a new or re-enabled camera waits for every layer that applies before showing up', () => {
+  const ALL: ('tcp' | 'rtsp' | 'image')[] = ['tcp', 'rtsp', 'image'];
+  const probe = (at: number, layers: LayerResults, applies = ALL): Observation => ({ kind: 'probe', result: { cameraId: CAM, at, layers, applies } });
+  const liveness = LAYERS.L!;
+  const black: LayerResults = { image: { ok: false, reached: true, detail: { verdict: 'black' } } };
+  const fine: LayerResults = { image: { ok: true, detail: { verdict: 'ok' } } };
+
+  it('stays unknown after a healthy liveness round until the picture is judged', () => {
+    const first = observe(initialState(CAM, 0), probe(0, liveness), 0);
+    expect(first).toMatchObject({ ignored: 'awaiting_layers', classification: { status: 'up' }, state: { status: 'unknown', checked: ['tcp', 'rtsp'] } });
+    expect(first.flip).toBeUndefined();
+    const second = observe(first.state, probe(5000, black), 5000);
+    expect(second.flip).toMatchObject({ from: 'unknown', to: 'degraded', reason: 'black' });
+    expect(second.state.checked).toBeUndefined();
+  });
+
+  it('goes up once the image round is fine, in either order', () => {
+    const image = observe(initialState(CAM, 0), probe(0, fine), 0);
+    expect(image).toMatchObject({ ignored: 'awaiting_layers', state: { status: 'unknown' } });
+    expect(observe(image.state, probe(5000, liveness), 5000).flip).toMatchObject({ to: 'up' });
+  });
+
+  it('shows a failure at once: nothing a later layer says could make it up', () => {
+    expect(observe(initialState(CAM, 0), probe(0, LAYERS.D!), 0).flip).toMatchObject({ to: 'down' });
+    expect(observe(initialState(CAM, 0), probe(0, LAYERS.G!), 0).flip).toMatchObject({ to: 'degraded' });
+  });
+
+  it('counts a skipped check as not made', () => {
+    const skipped: LayerResults = { ...liveness, image: { ok: false, skipped: true, reason: 'skipped' } };
+    const r = observe(initialState(CAM, 0), probe(0, skipped), 0);
+    expect(r).toMatchObject({ ignored: 'awaiting_layers', state: { status: 'unknown', checked: ['tcp', 'rtsp'] } });
+  });
+
+  it('needs no wait for layers that do not apply, nor for states kept from before', () => {
+    expect(observe(initialState(CAM, 0), probe(0, liveness, ['tcp', 'rtsp']), 0).flip).toMatchObject({ to: 'up' });
+    const { checked: _none, ...old } = initialState(CAM, 0);
+    expect(observe(old, probe(0, liveness), 0).flip).toMatchObject({ to: 'up' });
+  });
+
+  it('does not wait when the policy says so (image checks deliberately rare)', () => {
+    const policy = machinePolicy({ awaitAllLayers: false });
+    expect(observe(initialState(CAM, 0), probe(0, liveness), 0, policy).flip).toMatchObject({ to: 'up' });
+  });
+
+  it('waits again after a re-enable', () => {
+    let s = observe(initialState(CAM, 0), probe(0, { ...liveness, ...fine }), 0).state;
+    expect(s.status).toBe('up');
+    s = observe(s, { kind: 'disable' }, 1000).state;
+    s = observe(s, { kind: 'enable' }, 2000).state;
+    expect(s).toMatchObject({ status: 'unknown', checked: [] });
+    expect(observe(s, probe(3000, liveness), 3000)).toMatchObject({ ignored: 'awaiting_layers', state: { status: 'unknown' } });
+  });
+});

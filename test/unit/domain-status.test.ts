@@ -77,3 +77,13 @@ describe('image memory', () => {
     expect(imageVerdictOf({ ok: false, reached: true })).toBe('no_frame');
   });
 });
+
+describe('skipped checks', () => {
+  it('count as not attempted: the verdict comes from the checks made, the picture memory stays', () => {
+    const layers = { tcp: { ok: true }, rtsp: { ok: false, reached: true }, image: { ok: false, skipped: true, reason: 'skipped' } };
+    expect(classify(layers)).toEqual({ status: 'degraded', reason: 'no_stream' });
+    expect(classify({ image: { ok: false, skipped: true } })).toEqual({ status: 'unknown', reason: 'not_checked' });
+    const memory = { verdict: 'black' as const, at: 1 };
+    expect(nextImageMemory({ cameraId: 'c', at: 2, layers }, { status: 'degraded', reason: 'no_stream' }, memory)).toBe(memory);
+  });
+});

@@ -62,7 +62,9 @@ describe('ffmpeg failures', () => {
     ['[tcp @ 0x55] Connection to tcp://10.0.0.5:554 failed: Connection timed out', 'timeout', false],
     ['[rtsp @ 0x55] method DESCRIBE failed: 404 Not Found', 'no_stream', true],
     ['Cannot find ffmpeg', 'ffmpeg_failed', false],
-    ['rtsp://10.0.0.5/s: Invalid data found when processing input', 'ffmpeg_failed', true],
+    // Without timing, ffmpeg's "Invalid data" right after connecting is a reset (see ffmpeg-errors.test.ts).
+    ['rtsp://10.0.0.5/s: Invalid data found when processing input', 'reset', true],
+    ['[rtsp @ 0x55] method SETUP failed: 461 Unsupported transport\nrtsp://10.0.0.5/s: Protocol not supported', 'transport_refused', true],
   ] as const)('%s → %s', (text, code, reached) => {
     const err = classifyFailure(text);
     expect([err.code, err.reached]).toEqual([code, reached]);

@@ -1,6 +1,6 @@
 /** The embedded scheduler, on a fake clock: jitter, fixed rate, concurrency cap, one check per camera. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Scheduler } from '../../src/services/scheduler.js';
+import { Scheduler } from '../../src/jobs/scheduler.js';
 import type { Camera } from '../../src/store/cameras.js';
 import type { ProbeKind } from '../../src/store/probe-results.js';
 

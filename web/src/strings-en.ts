@@ -170,4 +170,9 @@ export const EN: Record<Key, string> = {
   reason_undecodable: 'unreadable picture',
   reason_ffmpeg_failed: 'ffmpeg failed',
   reason_not_configured: 'not set up',
+  reason_reset: 'connection reset by the camera',
+  reason_transport_refused: 'camera refused the video transport (RTP)',
+  reason_no_media: 'stream sends no video',
+  reason_no_keyframe: 'no complete picture arrived',
+  reason_skipped: 'skipped',
 };

@@ -168,6 +168,11 @@ export const ID = {
   reason_undecodable: 'gambar tidak terbaca',
   reason_ffmpeg_failed: 'ffmpeg gagal',
   reason_not_configured: 'belum diatur',
+  reason_reset: 'koneksi diputus kamera',
+  reason_transport_refused: 'kamera menolak cara kirim video (RTP)',
+  reason_no_media: 'siaran tanpa video',
+  reason_no_keyframe: 'gambar utuh tidak datang',
+  reason_skipped: 'dilewati',
 } as const;
 
 export type Key = keyof typeof ID;

@@ -1,54 +1,101 @@
 /**
- * Grabs one frame from an RTSP stream with ffmpeg (through fluent-ffmpeg) as a JPEG, bounded:
- * RTSP over TCP, a socket timeout, short probing, a whitelist of protocols, a cap on the bytes
- * read back and a hard SIGKILL at the deadline, so a hung camera cannot leave ffmpeg running.
+ * Grabs one frame from an RTSP stream with ffmpeg as a JPEG, bounded in time, CPU and bytes,
+ * over whichever RTP transport the camera takes: interleaved TCP first (or what worked last
+ * time), UDP when the camera answers 461 to TCP, and TCP when UDP brings no packets (a camera
+ * behind NAT) — all within one deadline. Says which transport carried the frame, and on
+ * failure the cause ffmpeg first met (ffmpeg-errors.ts).
  * Must not decode or judge the frame, and must not log or echo the URL: it carries credentials.
+ *
+ * No ffmpeg outlives its deadline, whatever happens to Pantau: each runs under coreutils'
+ * `timeout -s KILL`, a separate tiny process that kills it at the deadline plus a grace even
+ * when Pantau was SIGKILLed or OOM-killed (nothing in Pantau can then run). A stdin pipe
+ * watchdog would not do: ffmpeg reads stdin only between packets, never while blocked opening
+ * the input (where a dripping camera holds it), and it does not quit on EOF. `-timelimit` caps
+ * ffmpeg's CPU seconds (RLIMIT_CPU) so a flood of garbage cannot burn a core until then; its
+ * `-timeout` only bounds idle time. Pantau's own timer ends it sooner, by process group.
  */
+import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import ffmpeg from 'fluent-ffmpeg';
+import { classifyDeadline, classifyFailure, FrameGrabError } from './ffmpeg-errors.js';
+
+/** How RTP reaches us: interleaved in the RTSP connection, or over UDP. */
+export type RtpTransport = 'tcp' | 'udp';
 
 export interface GrabOptions {
   /** The ffmpeg binary, from config. */
   ffmpegPath: string;
-  /** Budget for the whole grab, ms. */
+  /** Budget for the whole grab, every transport tried included, ms. */
   timeoutMs: number;
   signal?: AbortSignal | undefined;
+  /** Transport to try first: what carried this camera's media last time. @defaultValue 'tcp' */
+  transport?: RtpTransport | undefined;
   /** Most bytes of JPEG accepted from ffmpeg. @defaultValue 8 MiB */
   maxBytes?: number | undefined;
   /** @defaultValue 'Pantau' */
   userAgent?: string | undefined;
+  /**
+   * Longest silence (no bytes) ffmpeg waits before giving up on its own, ms: how long UDP may
+   * bring nothing before TCP is tried. Packets flow between key frames, so a long GOP never
+   * trips it. @defaultValue a third of the deadline, between 1 and 5 s
+   */
+  idleTimeoutMs?: number | undefined;
 }
 
-export type GrabErrorCode = 'timeout' | 'aborted' | 'too_large' | 'auth_failed' | 'unreachable' | 'refused' | 'no_stream' | 'ffmpeg_failed';
-
-export class FrameGrabError extends Error {
-  constructor(
-    readonly code: GrabErrorCode,
-    message: string,
-    /** Whether ffmpeg got any answer from the camera. */
-    readonly reached: boolean,
-  ) {
-    super(message);
-    this.name = 'FrameGrabError';
-  }
+export interface GrabbedFrame {
+  jpeg: Buffer;
+  /** The transport that carried the frame. */
+  transport: RtpTransport;
 }
 
 const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+/** Past Pantau's own deadline, `timeout` kills ffmpeg this much later: only if Pantau is gone. */
+export const KILL_GRACE_MS = 2000;
 
 /**
  * One JPEG frame from `url` (credentials embedded, as ffmpeg wants them; they are visible in the
  * process list of this host for the life of the grab, which is unavoidable with the ffmpeg CLI).
  */
-export async function grabRtspFrame(url: string, opts: GrabOptions): Promise<Buffer> {
-  // fluent-ffmpeg 2.1.3 throws an uncaught TypeError from a child-process event when the binary
-  // cannot be spawned, which would take the whole process down: check it can run first.
+export async function grabRtspFrame(url: string, opts: GrabOptions): Promise<GrabbedFrame> {
+  // A missing binary would otherwise surface as a spawn error mid-grab: say so plainly.
   if (!(await isExecutable(opts.ffmpegPath))) {
     throw new FrameGrabError('ffmpeg_failed', `ffmpeg not found or not executable at ${opts.ffmpegPath}`, false);
   }
-  return grab(url, opts);
+  const watchdog = (await isExecutable('timeout')) ? 'timeout' : undefined;
+  const deadline = performance.now() + opts.timeoutMs;
+  const first = opts.transport ?? 'tcp';
+  const tried = new Set<RtpTransport>();
+  let transport: RtpTransport = first;
+  let earlier = '';
+  for (;;) {
+    tried.add(transport);
+    const budget = Math.round(deadline - performance.now());
+    try {
+      if (budget <= 0) throw classifyDeadline('', opts.timeoutMs);
+      return { jpeg: await grabOnce(url, transport, budget, opts, watchdog), transport };
+    } catch (err) {
+      if (!(err instanceof FrameGrabError)) throw err;
+      const next = fallback(err, transport, tried);
+      if (!next || deadline - performance.now() < 500) throw withEarlier(err, earlier);
+      earlier = `over ${transport.toUpperCase()}: ${err.message}`;
+      transport = next;
+    }
+  }
+}
+
+/** The transport to try after `err` on `transport`, if any. */
+function fallback(err: FrameGrabError, transport: RtpTransport, tried: ReadonlySet<RtpTransport>): RtpTransport | undefined {
+  const other: RtpTransport = transport === 'tcp' ? 'udp' : 'tcp';
+  if (tried.has(other)) return undefined;
+  if (err.code === 'transport_refused') return other;
+  // UDP that brings nothing is usually a NAT or firewall in the way; interleaved TCP gets through.
+  if (transport === 'udp' && err.code === 'no_media') return other;
+  return undefined;
+}
+
+function withEarlier(err: FrameGrabError, earlier: string): FrameGrabError {
+  return earlier ? new FrameGrabError(err.code, `${err.message} (tried first ${earlier})`, err.reached) : err;
 }
 
 async function isExecutable(binary: string): Promise<boolean> {
@@ -66,102 +113,81 @@ async function isExecutable(binary: string): Promise<boolean> {
   return false;
 }
 
-function grab(url: string, opts: GrabOptions): Promise<Buffer> {
+/** ffmpeg's arguments for one attempt; the URL is the only secret in them. */
+export function ffmpegArgs(url: string, transport: RtpTransport, budgetMs: number, idleMs: number, userAgent: string): string[] {
+  return [
+    '-hide_banner', '-nostdin',
+    // verbose: says when the TCP connection was made and the SDP came, which tells a reset,
+    // a silence, a stream without media and a missing key frame apart (ffmpeg-errors.ts).
+    '-loglevel', 'verbose',
+    '-timelimit', String(Math.ceil(budgetMs / 1000) + 1),
+    '-rtsp_transport', transport,
+    '-timeout', String(idleMs * 1000),
+    '-user_agent', userAgent,
+    '-protocol_whitelist', 'rtsp,rtsps,rtp,tcp,udp,tls,http,https',
+    // Only the video track is SET UP: no audio ports or bytes for a picture check.
+    '-allowed_media_types', 'video',
+    // No frame-rate probing (one frame is all we take), but room to wait a whole long GOP for
+    // the stream's parameters when the SDP lacks them: analysis ends as soon as they are known.
+    '-fpsprobesize', '0',
+    '-analyzeduration', String(budgetMs * 1000),
+    '-i', url,
+    '-an', '-sn', '-dn', '-frames:v', '1', '-c:v', 'mjpeg', '-q:v', '3', '-f', 'image2pipe', 'pipe:1',
+  ];
+}
+
+function grabOnce(url: string, transport: RtpTransport, budgetMs: number, opts: GrabOptions, watchdog: string | undefined): Promise<Buffer> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  // Our timer is what ends a hung grab (ffmpeg reports a silent camera as "Invalid data found",
-  // indistinguishable from garbage). ffmpeg's own socket timeout (microseconds since ffmpeg 5;
-  // `-stimeout` before) sits just past it, so an ffmpeg orphaned by a crashed parent still exits.
-  const socketTimeoutUs = (opts.timeoutMs + 1000) * 1000;
+  const idleMs = Math.min(opts.idleTimeoutMs ?? Math.max(1000, Math.min(5000, Math.round(opts.timeoutMs / 3))), budgetMs);
+  const args = ffmpegArgs(url, transport, budgetMs, idleMs, opts.userAgent ?? 'Pantau');
+  const hardSeconds = String(Math.ceil((budgetMs + KILL_GRACE_MS) / 1000));
+  const [command, argv] = watchdog ? [watchdog, ['-s', 'KILL', hardSeconds, opts.ffmpegPath, ...args]] : [opts.ffmpegPath, args];
+  const started = performance.now();
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    let stderrTail = '';
-    /** ffmpeg printed the stream's description: the camera answered DESCRIBE and SETUP. */
-    let opened = false;
-    const out = new PassThrough();
-    const command = ffmpeg(url)
-      .setFfmpegPath(opts.ffmpegPath)
-      .inputOptions([
-        '-rtsp_transport', 'tcp',
-        '-timeout', String(socketTimeoutUs),
-        '-user_agent', opts.userAgent ?? 'Pantau',
-        '-protocol_whitelist', 'rtsp,rtsps,rtp,tcp,udp,tls,http,https',
-        // Short probing: the default 5 s analysis would dominate a grab from a low-fps stream.
-        '-probesize', '262144',
-        '-analyzeduration', '500000',
-        '-nostdin',
-      ])
-      .outputOptions(['-an', '-sn', '-dn', '-frames:v', '1', '-c:v', 'mjpeg', '-q:v', '3', '-f', 'image2pipe']);
-
+    let stderr = '';
+    // Its own process group: one kill reaches the watchdog and ffmpeg alike.
+    const child = spawn(command, argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const kill = (): void => {
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
     const finish = (err: FrameGrabError | undefined): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       kill();
-      out.destroy();
       if (err) reject(err);
       else resolve(Buffer.concat(chunks));
     };
-    const kill = (): void => {
-      const proc = (command as unknown as { ffmpegProc?: { exitCode: number | null; kill(s: string): void } }).ffmpegProc;
-      if (proc && proc.exitCode === null) proc.kill('SIGKILL');
-    };
-    const timer = setTimeout(() => {
-      const what = opened ? 'stream opened but no frame arrived' : 'no answer from the stream';
-      finish(new FrameGrabError('timeout', `${what} within ${opts.timeoutMs} ms`, opened));
-    }, opts.timeoutMs);
+    const timer = setTimeout(() => finish(classifyDeadline(stderr, opts.timeoutMs)), budgetMs);
     const onAbort = (): void => finish(new FrameGrabError('aborted', 'frame grab cancelled', false));
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-    out.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) finish(new FrameGrabError('too_large', `frame larger than ${maxBytes} bytes`, true));
       else chunks.push(chunk);
     });
-    out.on('error', () => undefined);
-    // A kill between spawn-preparation and spawn would be missed: kill as soon as it starts.
-    command.on('start', () => {
-      if (settled) kill();
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      // The head holds the cause, the tail the last line: keep both, bounded.
+      const all = stderr + text;
+      stderr = all.length <= 16_384 ? all : all.slice(0, 12_288) + all.slice(-4096);
     });
-    command.on('stderr', (line: string) => {
-      if (line.startsWith('Input #')) opened = true;
-      stderrTail = (stderrTail + '\n' + line).slice(-2000);
+    child.on('error', (err) => finish(classifyFailure(`spawn ${command} ${(err as NodeJS.ErrnoException).code ?? err.message}`)));
+    child.on('close', (code) => {
+      if (code === 0 && size > 0) return finish(undefined);
+      const failure = classifyFailure(stderr, { elapsedMs: performance.now() - started, idleTimeoutMs: idleMs });
+      if (code === 0) return finish(new FrameGrabError('no_stream', 'ffmpeg ended without a frame', true));
+      finish(failure);
     });
-    command.on('error', (err: Error) => {
-      finish(classifyFailure(`${err.message}\n${stderrTail}`));
-    });
-    command.on('end', () => {
-      if (size === 0) finish(new FrameGrabError('no_stream', 'ffmpeg ended without a frame', true));
-      else finish(undefined);
-    });
-    command.pipe(out, { end: true });
   });
-}
-
-/** Maps ffmpeg's last words to a code; the message keeps one line of them, URL removed. */
-export function classifyFailure(text: string): FrameGrabError {
-  const line =
-    text
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l && !/^ffmpeg exited with code/i.test(l))
-      .pop() ?? 'ffmpeg failed';
-  const clean = line
-    .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
-    .replace(/^<url>:?\s*/, '')
-    .slice(0, 200);
-  if (/cannot find ffmpeg|spawn \S+ ENOENT|EACCES/i.test(text)) {
-    return new FrameGrabError('ffmpeg_failed', `ffmpeg could not run: ${clean}`, false);
-  }
-  if (/401|unauthori[sz]ed/i.test(text)) return new FrameGrabError('auth_failed', `camera refused the credentials: ${clean}`, true);
-  if (/connection refused/i.test(text)) return new FrameGrabError('refused', `connection refused: ${clean}`, false);
-  if (/no route to host|network is unreachable|name or service not known|temporary failure in name/i.test(text)) {
-    return new FrameGrabError('unreachable', `camera unreachable: ${clean}`, false);
-  }
-  if (/timed out|timeout/i.test(text)) return new FrameGrabError('timeout', `ffmpeg timed out: ${clean}`, false);
-  if (/404|not found|454|session not found/i.test(text)) return new FrameGrabError('no_stream', `stream not found: ${clean}`, true);
-  return new FrameGrabError('ffmpeg_failed', `ffmpeg failed: ${clean}`, true);
 }

@@ -1,6 +1,7 @@
 /** One camera frame: fetched (HTTP snapshot or ffmpeg over RTSP), decoded safely and judged. */
 export { decodeFrame, DEFAULT_DECODE_LIMITS, FrameDecodeError, type DecodedFrame, type DecodeLimits } from './decode.js';
-export { classifyFailure, FrameGrabError, grabRtspFrame, type GrabErrorCode, type GrabOptions } from './ffmpeg-grab.js';
+export { classifyDeadline, classifyFailure, FrameGrabError, type GrabErrorCode } from './ffmpeg-errors.js';
+export { grabRtspFrame, KILL_GRACE_MS, type GrabbedFrame, type GrabOptions, type RtpTransport } from './ffmpeg-grab.js';
 export {
   DEFAULT_SNAPSHOT_MAX_BYTES,
   fetchSnapshot,

@@ -1,5 +1,6 @@
 /**
- * Probe scheduling on the JobQueue port. `ProbePlan` turns cameras into two schedules each —
+ * Probe scheduling on the JobQueue port (here in jobs/, beside the queues it plans on, so that
+ * services never import jobs: the arrows point one way). `ProbePlan` turns cameras into two schedules each —
  * liveness every `checkIntervalSec` (`probe:<id>`) and image health every
  * `imageCheckIntervalSec` (`image:<id>`) — on the camera's lane, keyed by camera so a camera
  * never has two checks at once (a tick finding the other kind's check running waits its turn;
@@ -9,9 +10,9 @@
  * `Scheduler` is the embedded mode's whole loop: a ProbePlan on an in-process queue plus a
  * consumer that runs each check here, under a global concurrency cap.
  */
-import { LocalQueue } from '../jobs/local-queue.js';
-import type { JobConsumer, JobQueue } from '../jobs/job-queue.js';
-import { DEFAULT_LANE, kindOfSchedule, probeCamera, scheduleId, type ProbeJobData } from '../jobs/probe-jobs.js';
+import { LocalQueue } from './local-queue.js';
+import type { JobConsumer, JobQueue } from './job-queue.js';
+import { DEFAULT_LANE, kindOfSchedule, probeCamera, scheduleId, type ProbeJobData } from './probe-jobs.js';
 import type { Camera } from '../store/cameras.js';
 import type { ProbeKind } from '../store/probe-results.js';
 
