@@ -5,7 +5,7 @@
 import { get, problem, send } from '../api';
 import { button, field, h } from '../dom';
 import { t } from '../i18n';
-import type { Ctx, Page } from '../main';
+import type { Ctx, Page } from '../page';
 import type { Camera } from '../types';
 import { contactsSection } from '../contacts';
 import { statusLine } from '../widgets';
