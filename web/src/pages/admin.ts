@@ -6,18 +6,20 @@ import { get, problem, send } from '../api';
 import { button, field, h } from '../dom';
 import { t } from '../i18n';
 import type { Ctx, Page } from '../page';
-import type { Camera } from '../types';
+import type { Camera, User } from '../types';
 import { contactsSection } from '../contacts';
 import { statusLine } from '../widgets';
 import { cameraForm } from './admin-camera-form';
 import { usersSection } from './admin-users';
 
 export async function adminPage(ctx: Ctx): Promise<Page> {
-  const cameras = (await get<Camera[]>('/api/cameras')).body ?? [];
+  const [cameraList, userList] = await Promise.all([get<Camera[]>('/api/cameras'), get<User[]>('/api/users')]);
+  const cameras = cameraList.body ?? [];
+  const users = await usersSection(userList.status === 200 ? userList.body : [], cameras);
   const formSlot = h('div', {});
   const message = h('p', { class: 'note', attrs: { role: 'status' } });
   const openForm = (c: Camera | null) => {
-    formSlot.replaceChildren(cameraForm(c, () => ctx.rerender()));
+    formSlot.replaceChildren(cameraForm(c, { cameras, users: users.users }, () => ctx.rerender()));
     formSlot.scrollIntoView({ behavior: 'smooth' });
   };
 
@@ -73,7 +75,6 @@ export async function adminPage(ctx: Ctx): Promise<Page> {
     if (!dry.checked && r.status === 200) ctx.rerender();
   };
 
-  const users = await usersSection();
   const contacts = await contactsSection(ctx.user, { all: true, users: users.users });
   const node = h(
     'article',
