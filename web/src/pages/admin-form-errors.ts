@@ -84,7 +84,7 @@ export class FieldErrors {
     this.clear();
     for (const slot of this.slots.values()) {
       const bad = slot.controls.find((c) => !c.validity.valid);
-      if (bad) this.mark(slot, validityMessage(bad));
+      if (bad) this.mark(slot, validityMessage(bad, slot.explain));
     }
     for (const [path, problem] of extra) this.show(path, problem);
     return this.finish() === 0;
@@ -147,7 +147,7 @@ export class FieldErrors {
   }
 }
 
-function validityMessage(c: Control): string {
+function validityMessage(c: Control, explain: Key | undefined): string {
   const v = c.validity;
   const type = c instanceof HTMLInputElement ? c.type : '';
   if (v.valueMissing) return t('errRequired');
@@ -155,10 +155,12 @@ function validityMessage(c: Control): string {
   if (v.rangeUnderflow && c instanceof HTMLInputElement) return fill('errMin', { n: c.min });
   if (v.rangeOverflow && c instanceof HTMLInputElement) return fill('errMax', { n: c.max });
   if (v.stepMismatch) return t('errWhole');
-  if (v.typeMismatch) return type === 'url' ? t('errUrl') : t('errInvalid');
+  if (v.typeMismatch) return type === 'url' ? t('errUrl') : t(explain ?? 'errInvalid');
+  if (v.tooShort && c instanceof HTMLInputElement) return fill('errTooShort', { n: c.minLength });
   if (v.tooLong && c instanceof HTMLInputElement) return fill('errTooLong', { n: c.maxLength });
+  if (v.patternMismatch) return t(explain ?? 'errInvalid');
   if (v.customError) return c.validationMessage;
-  return t('errInvalid');
+  return t(explain ?? 'errInvalid');
 }
 
 /** Words for a server issue: its code and parameters when they say enough, else the field's explanation. */

@@ -25,12 +25,19 @@ function refusal(r: Answer<unknown> | null): string {
 export async function usersSection(initial: User[], cameras: Camera[]): Promise<{ node: HTMLElement; users: User[] }> {
   const users = [...initial];
   const message = h('p', { class: 'note', attrs: { role: 'status' } });
-  const say = (text: string, ok: boolean) => {
-    message.textContent = text;
-    message.className = ok ? 'note ok' : 'note error';
+  /** Each user's row says what became of its last change, right where the admin tapped. */
+  const notes = new Map<string, HTMLElement>();
+  const formNote = h('p', { class: 'note', attrs: { role: 'status' } });
+  const say = (text: string, ok: boolean, userId?: string) => {
+    const where = (userId === 'new' ? formNote : userId && notes.get(userId)) || message;
+    where.textContent = text;
+    where.className = ok ? 'note ok' : 'note error';
   };
   const list = h('ul', { class: 'users' });
-  const render = () => list.replaceChildren(...users.map((u) => userRow(u)));
+  const render = () => {
+    notes.clear();
+    list.replaceChildren(...users.map((u) => userRow(u)));
+  };
   const replace = (next: User) => {
     users.splice(users.findIndex((u) => u.id === next.id), 1, next);
     render();
@@ -45,12 +52,15 @@ export async function usersSection(initial: User[], cameras: Camera[]): Promise<
     });
     edit.setAttribute('aria-expanded', 'false');
     const grants = u.grants.map((g) => grantLabel(cameras, g)).join(' · ');
+    const note = h('p', { class: 'note', attrs: { role: 'status' } });
+    notes.set(u.id, note);
     return h(
       'li',
-      { class: 'user card', data: { username: u.username } },
+      { class: 'user', data: { username: u.username } },
       h('div', {}, h('strong', {}, u.displayName), h('span', { class: 'muted' }, ` ${u.username} · ${roles().find(([r]) => r === u.role)?.[1] ?? u.role}`), u.disabled ? h('span', { class: 'error' }, ` · ${t('disabled')}`) : null),
       h('small', { class: 'muted' }, grants || (u.role === 'viewer' ? t('noGrantsViewer') : '')),
       edit,
+      note,
       editor,
     );
   };
@@ -58,9 +68,9 @@ export async function usersSection(initial: User[], cameras: Camera[]): Promise<
   const userEditor = (u: User): HTMLElement => {
     const patch = async (body: Record<string, unknown>): Promise<boolean> => {
       const r = await send<User>('PATCH', `/api/users/${encodeURIComponent(u.id)}`, body).catch(() => null);
-      if (!r || r.status >= 300) return say(`${u.username}: ${refusal(r)}`, false), false;
+      if (!r || r.status >= 300) return say(`${u.username}: ${refusal(r)}`, false, u.id), false;
       replace(r.body);
-      say(`${u.username}: ${t('saved')}`, true);
+      say(`${u.username}: ${t('saved')}`, true, u.id);
       return true;
     };
     const role = select(roles(), u.role);
@@ -72,15 +82,15 @@ export async function usersSection(initial: User[], cameras: Camera[]): Promise<
       if (!errors.checkBrowser()) return;
       const r = await send('PATCH', `/api/users/${encodeURIComponent(u.id)}`, { password: password.value }).catch(() => null);
       if (r?.body && (r.body as { issues?: Issue[] }).issues) return errors.showServer((r.body as { issues: Issue[] }).issues);
-      if (!r || r.status >= 300) return say(`${u.username}: ${refusal(r)}`, false);
+      if (!r || r.status >= 300) return say(`${u.username}: ${refusal(r)}`, false, u.id);
       password.value = '';
-      say(`${u.username}: ${t('passwordReset')}`, true);
+      say(`${u.username}: ${t('passwordReset')}`, true, u.id);
     });
     const toggle = button(u.disabled ? t('enableUser') : t('disableUser'), () => void patch({ disabled: !u.disabled }), u.disabled ? '' : 'danger');
     const remove = button(t('deleteUser'), async () => {
       if (!confirm(`${t('confirmDeleteUser')}\n${u.username}`)) return;
       const r = await send('DELETE', `/api/users/${encodeURIComponent(u.id)}`).catch(() => null);
-      if (!r || r.status >= 300) return say(`${u.username}: ${refusal(r)}`, false);
+      if (!r || r.status >= 300) return say(`${u.username}: ${refusal(r)}`, false, u.id);
       users.splice(users.findIndex((x) => x.id === u.id), 1);
       render();
       say(`${u.username}: ${t('userDeleted')}`, true);
@@ -113,6 +123,7 @@ export async function usersSection(initial: User[], cameras: Camera[]): Promise<
     picker.node,
     errors.summary,
     h('button', { type: 'submit', class: 'primary' }, t('add')),
+    formNote,
   );
   form.onsubmit = async (e) => {
     e.preventDefault();
@@ -122,12 +133,12 @@ export async function usersSection(initial: User[], cameras: Camera[]): Promise<
     const issues = (r?.body as { issues?: Issue[] } | null)?.issues;
     if (issues?.length) return errors.showServer(issues);
     if (r?.status === 409) return errors.showProblems([['username', t('usernameTaken')]]);
-    if (!r || r.status >= 300) return say(refusal(r), false);
+    if (!r || r.status >= 300) return say(refusal(r), false, 'new');
     users.push(r.body);
     render();
     form.reset();
     picker.reset();
-    say(`${r.body.username}: ${t('saved')}`, true);
+    say(`${r.body.username}: ${t('saved')}`, true, 'new');
   };
-  return { node: h('section', { class: 'users-section' }, h('h2', {}, t('users')), list, message, form), users };
+  return { node: h('section', { class: 'users-section' }, h('h2', {}, t('users')), message, list, form), users };
 }
