@@ -37,6 +37,9 @@ const W = {
     edit: 'Ubah', addUser: 'Tambah', addUserHeading: 'Tambah pengguna', tooShort: 'Terlalu pendek: paling sedikit 8 karakter.', siteScope: 'Lokasi', newPassword: 'Kata sandi baru',
     resetPassword: 'Atur ulang kata sandi', passwordReset: 'kata sandi diganti; sesi lamanya berakhir.', disable: 'Nonaktifkan', disabled: 'nonaktif',
     deleteUser: 'Hapus pengguna', deleted: 'dihapus.', sitePrefix: 'Lokasi: ',
+    dryRun: 'Coba dulu (tanpa menyimpan)', importButton: 'Impor', ready: '2 baris siap diimpor.', badRows: '1 baris bermasalah:',
+    badOwner: 'Baris 4: owners — tidak ada pengguna bernama "siapa".', nothingWritten: 'Tidak ada yang disimpan: 1 baris bermasalah.',
+    goodRows: 'Impor 2 baris yang baik saja', imported: '2 kamera diimpor.', template: 'Unduh templat CSV',
   },
   en: {
     username: 'Username', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', navAdmin: 'Registry', navAccount: 'Account',
@@ -50,6 +53,9 @@ const W = {
     edit: 'Edit', addUser: 'Add', addUserHeading: 'Add a user', tooShort: 'Too short: at least 8 characters.', siteScope: 'Site', newPassword: 'New password',
     resetPassword: 'Reset password', passwordReset: 'password changed; its old sessions have ended.', disable: 'Disable', disabled: 'disabled',
     deleteUser: 'Delete user', deleted: 'deleted.', sitePrefix: 'Site: ',
+    dryRun: 'Try first (save nothing)', importButton: 'Import', ready: '2 rows ready to import.', badRows: '1 row has problems:',
+    badOwner: 'Row 4: owners — no user named "siapa".', nothingWritten: 'Nothing was saved: 1 row has problems.',
+    goodRows: 'Import the 2 good rows alone', imported: '2 cameras imported.', template: 'Download the CSV template',
   },
 } as const;
 
@@ -263,6 +269,37 @@ describe.skipIf(!existsSync(CHROMIUM))('the admin registers and grants on a phon
       expect(await page.locator('li.user', { hasText: `${c.newcomer} ·` }).count()).toBe(0);
       expect((await admin.get('/api/users')).body.some((u: any) => u.username === c.newcomer)).toBe(false);
       await shot(`${lang}-users`, page.locator('.users-section'));
+    }, 60_000);
+
+    it(`imports cameras from CSV: a dry run, a refused import that offers the good rows, a result that stays (${lang})`, async () => {
+      const form = page.locator('form', { has: page.locator('input[type=file]') });
+      expect(await form.getByRole('link', { name: w.template }).getAttribute('download')).toBe('pantau-kamera.csv');
+      const csv = [
+        'name,site,agency,snapshot_url,owners',
+        `CSV ${lang} Satu,Pasar Sentral,Dinas Perdagangan,http://127.0.0.1:9/a.jpg,${c.owner}`,
+        `CSV ${lang} Dua,Pasar Sentral,Dinas Perdagangan,http://127.0.0.1:9/b.jpg,`,
+        `CSV ${lang} Tiga,Pasar Sentral,Dinas Perdagangan,http://127.0.0.1:9/c.jpg,siapa`,
+      ].join('\n');
+      await form.locator('input[type=file]').setInputFiles({ name: 'kamera.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      expect(await form.getByLabel(w.dryRun).isChecked()).toBe(true);
+      await form.getByRole('button', { name: w.importButton, exact: true }).click();
+      const result = form.locator('.import-result');
+      await result.getByText(w.ready).waitFor({ timeout: 10_000 });
+      expect(await result.textContent()).toContain(w.badRows);
+      expect(await result.textContent()).toContain(w.badOwner);
+
+      await form.getByLabel(w.dryRun).uncheck();
+      await form.getByRole('button', { name: w.importButton, exact: true }).click();
+      await result.getByText(w.nothingWritten, { exact: false }).waitFor({ timeout: 10_000 });
+      expect((await admin.get('/api/cameras')).body.some((x: any) => x.name.startsWith(`CSV ${lang}`))).toBe(false);
+      await shot(`${lang}-import-refused`, result);
+      await result.getByRole('button', { name: w.goodRows }).click();
+      // The list reloads with the new cameras, and the result is still there.
+      await page.locator('.admin-camera', { hasText: `CSV ${lang} Satu` }).waitFor({ timeout: 10_000 });
+      await page.locator('.import-result').getByText(w.imported).waitFor();
+      const names = ((await admin.get('/api/cameras')).body as any[]).map((x) => x.name).filter((n) => n.startsWith(`CSV ${lang}`));
+      expect(names.sort()).toEqual([`CSV ${lang} Dua`, `CSV ${lang} Satu`]);
+
       await page.getByRole('link', { name: w.navAccount }).click();
       await page.getByRole('button', { name: w.signOut }).click();
       await page.getByLabel(w.username).waitFor();

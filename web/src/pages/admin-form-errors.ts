@@ -27,9 +27,11 @@ interface Slot {
   explain: Key | undefined;
 }
 
-/** `t(key)` with `{n}`-style parameters filled in. */
+/** `t(key)` with `{n}`-style parameters filled in; `{n|row|rows}` picks a word by whether n is 1. */
 export function fill(key: Key, params: Record<string, string | number>): string {
-  return t(key).replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+  return t(key)
+    .replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (_, name: string, one: string, many: string) => (Number(params[name]) === 1 ? one : many))
+    .replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
 }
 
 let nextId = 0;
@@ -176,6 +178,8 @@ export function issueMessage(issue: Issue, explain?: Key): string {
       if (p.origin === 'number') return fill('errMax', { n: p.maximum ?? '' });
       if (p.origin === 'array') return fill('errTooMany', { n: p.maximum ?? '' });
       break;
+    case 'unknown_user':
+      return fill('errUnknownUser', { value: p.value ?? '' });
     case 'invalid_type':
       if (p.expected === 'int') return t('errWhole');
       if (p.expected === 'number') return t('errNumber');
