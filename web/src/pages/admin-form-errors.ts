@@ -5,6 +5,7 @@
  * issues, matched to fields by their path (`location.lat`, `owners.2`) and worded from their
  * stable code and parameters, or from the field's own explanation when the code says no more.
  */
+import type { Answer } from '../api';
 import { h } from '../dom';
 import { t, type Key } from '../i18n';
 
@@ -187,4 +188,13 @@ export function issueMessage(issue: Issue, explain?: Key): string {
       break;
   }
   return t(explain ?? 'errInvalid');
+}
+
+const REFUSALS: Record<string, Key> = { last_admin: 'lastAdmin', self_delete: 'selfDelete', conflict: 'usernameTaken', forbidden: 'forbidden' };
+
+/** Words for a refused change that is not about one field (or for no answer at all). */
+export function refusal(r: Answer<unknown> | null): string {
+  if (!r) return t('offlineNoData');
+  const key = REFUSALS[(r.body as { error?: string } | null)?.error ?? ''];
+  return key ? t(key) : t('errorGeneric');
 }

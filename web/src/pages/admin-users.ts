@@ -3,24 +3,14 @@
  * the registry's agencies, sites and cameras), a new password, disabling and deleting; and
  * adding a user. Refusals (the last admin, oneself, a taken name) are said in words.
  */
-import { send, type Answer } from '../api';
+import { send } from '../api';
 import { button, h, select } from '../dom';
-import { t, type Key } from '../i18n';
+import { t } from '../i18n';
 import type { Camera, Role, User } from '../types';
-import { FieldErrors, labelled, type Issue } from './admin-form-errors';
+import { FieldErrors, labelled, refusal, type Issue } from './admin-form-errors';
 import { grantLabel, grantPicker } from './admin-grants';
 
 const roles = (): [Role, string][] => [['admin', t('roleAdmin')], ['owner', t('roleOwner')], ['viewer', t('roleViewer')]];
-
-const REFUSALS: Record<string, Key> = { last_admin: 'lastAdmin', self_delete: 'selfDelete', conflict: 'usernameTaken', forbidden: 'forbidden' };
-
-/** Words for a refused change; field problems are shown by their fields when the caller has them. */
-function refusal(r: Answer<unknown> | null): string {
-  if (!r) return t('offlineNoData');
-  const b = r.body as { error?: string; issues?: Issue[] } | null;
-  const key = REFUSALS[b?.error ?? ''];
-  return key ? t(key) : t('errorGeneric');
-}
 
 export async function usersSection(initial: User[], cameras: Camera[]): Promise<{ node: HTMLElement; users: User[] }> {
   const users = [...initial];

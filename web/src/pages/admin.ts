@@ -2,7 +2,7 @@
  * The registry (admins): cameras with edit, pause and delete; adding one through ONVIF; CSV
  * import with a dry run; users and roles; every owner's alert contacts with a test button.
  */
-import { get, problem, send } from '../api';
+import { get, send } from '../api';
 import { button, h } from '../dom';
 import { t } from '../i18n';
 import type { Ctx, Page } from '../page';
@@ -12,6 +12,7 @@ import { statusLine } from '../widgets';
 import { cameraForm } from './admin-camera-form';
 import { usersSection } from './admin-users';
 import { importSection } from './admin-import';
+import { refusal } from './admin-form-errors';
 
 export async function adminPage(ctx: Ctx): Promise<Page> {
   const [cameraList, userList] = await Promise.all([get<Camera[]>('/api/cameras'), get<User[]>('/api/users')]);
@@ -36,13 +37,13 @@ export async function adminPage(ctx: Ctx): Promise<Page> {
         button(c.enabled ? t('pause') : t('resume'), async () => {
           const r = await send('PATCH', `/api/cameras/${encodeURIComponent(c.id)}`, { enabled: !c.enabled }).catch(() => null);
           if (r && r.status < 300) ctx.rerender();
-          else message.textContent = r ? problem(r) : t('offlineNoData');
+          else message.replaceChildren(h('span', { class: 'error' }, refusal(r)));
         }),
         button(t('delete'), async () => {
           if (!confirm(`${t('confirmDelete')}\n${c.name}`)) return;
           const r = await send('DELETE', `/api/cameras/${encodeURIComponent(c.id)}`).catch(() => null);
           if (r && r.status < 300) ctx.rerender();
-          else message.textContent = r ? problem(r) : t('offlineNoData');
+          else message.replaceChildren(h('span', { class: 'error' }, refusal(r)));
         }, 'danger'),
       ),
     ),
