@@ -178,6 +178,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the admin registers and grants on a phon
       await form.getByLabel(w.tags, { exact: true }).fill('kesehatan, pintu masuk');
       await form.getByLabel(w.grace, { exact: true }).fill('5');
       await form.getByRole('checkbox', { name: new RegExp(`\\(${c.owner}\\)`) }).check();
+      await shot(`${lang}-owners`, form.locator('fieldset.owners'));
       const subUrl = await rtsp.inputValue();
       await rtsp.fill('http://127.0.0.1/stream');
       await form.getByRole('button', { name: w.save, exact: true }).click();
@@ -280,6 +281,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the admin registers and grants on a phon
         `CSV ${lang} Dua,Pasar Sentral,Dinas Perdagangan,http://127.0.0.1:9/b.jpg,`,
         `CSV ${lang} Tiga,Pasar Sentral,Dinas Perdagangan,http://127.0.0.1:9/c.jpg,siapa`,
       ].join('\n');
+      await form.locator('details.columns summary').click();
+      await shot(`${lang}-import`, form);
       await form.locator('input[type=file]').setInputFiles({ name: 'kamera.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
       expect(await form.getByLabel(w.dryRun).isChecked()).toBe(true);
       await form.getByRole('button', { name: w.importButton, exact: true }).click();
