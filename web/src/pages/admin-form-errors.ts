@@ -4,6 +4,7 @@
  * control's `validity` so they are worded like the rest of the page, then the server's field
  * issues, matched to fields by their path (`location.lat`, `owners.2`) and worded from their
  * stable code and parameters, or from the field's own explanation when the code says no more.
+ * Also: labels that name their control alone, and refusals that are about no one field.
  */
 import type { Answer } from '../api';
 import { h } from '../dom';

@@ -12,7 +12,7 @@ import { grantLabel, grantPicker } from './admin-grants';
 
 const roles = (): [Role, string][] => [['admin', t('roleAdmin')], ['owner', t('roleOwner')], ['viewer', t('roleViewer')]];
 
-export async function usersSection(initial: User[], cameras: Camera[]): Promise<{ node: HTMLElement; users: User[] }> {
+export function usersSection(initial: User[], cameras: Camera[]): { node: HTMLElement; users: User[] } {
   const users = [...initial];
   const message = h('p', { class: 'note', attrs: { role: 'status' } });
   /** Each user's row says what became of its last change, right where the admin tapped. */

@@ -17,7 +17,7 @@ import { refusal } from './admin-form-errors';
 export async function adminPage(ctx: Ctx): Promise<Page> {
   const [cameraList, userList] = await Promise.all([get<Camera[]>('/api/cameras'), get<User[]>('/api/users')]);
   const cameras = cameraList.body ?? [];
-  const users = await usersSection(userList.status === 200 ? userList.body : [], cameras);
+  const users = usersSection(userList.status === 200 ? userList.body : [], cameras);
   const formSlot = h('div', {});
   const message = h('p', { class: 'note', attrs: { role: 'status' } });
   const openForm = (c: Camera | null) => {
