@@ -7,6 +7,10 @@ import type { ZodError } from 'zod';
 export interface FieldIssue {
   path: string;
   message: string;
+  /** A stable code a client can put in its own words: zod's issue code (`too_small`, `custom`…). */
+  code?: string;
+  /** What that code's words need, e.g. `minimum` for `too_small`. */
+  params?: Record<string, string | number>;
 }
 
 export class HttpError extends Error {
@@ -31,7 +35,15 @@ export function issuesFromZod(err: ZodError, prefix: string[] = []): FieldIssue[
   return err.issues.map((i) => {
     const parts = [...prefix, ...i.path.map(String)];
     const keys = i.code === 'unrecognized_keys' ? ` (${i.keys.join(', ')})` : '';
-    return { path: parts.join('.') || '(root)', message: i.message + keys };
+    return { path: parts.join('.') || '(root)', message: i.message + keys, code: i.code, ...zodParams(i) };
   });
 }
 
+
+function zodParams(i: ZodError['issues'][number]): { params?: Record<string, string | number> } {
+  if (i.code === 'too_small') return { params: { minimum: Number(i.minimum), origin: i.origin } };
+  if (i.code === 'too_big') return { params: { maximum: Number(i.maximum), origin: i.origin } };
+  if (i.code === 'invalid_type') return { params: { expected: i.expected } };
+  if (i.code === 'invalid_format') return { params: { format: i.format } };
+  return {};
+}

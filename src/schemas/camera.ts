@@ -62,7 +62,7 @@ export const CameraInput = z
       .nullable()
       .optional(),
     agency: text(),
-    owners: z.array(z.string().min(1).max(100)).max(50).default([]),
+    owners: z.array(z.string().min(1).max(100)).max(50).default([]).openapi({ description: 'user ids or usernames; answers carry ids' }),
     onvif: z
       .object({
         host,

@@ -7,7 +7,16 @@ export const ErrorBody = z
   .object({
     error: z.string(),
     message: z.string(),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    issues: z
+      .array(
+        z.object({
+          path: z.string(),
+          message: z.string(),
+          code: z.string().optional().openapi({ description: 'stable, for clients to translate: too_small, too_big, invalid_type, invalid_format, custom…' }),
+          params: z.record(z.string(), z.union([z.string(), z.number()])).optional().openapi({ description: 'what the code needs, e.g. minimum, maximum' }),
+        }),
+      )
+      .optional(),
   })
   .openapi('Error');
 

@@ -41,13 +41,15 @@ export function importCameras(
 ): { status: number; report: ImportReport } {
   forbiddenUnlessAdmin(principal, 'only admins import cameras');
   const records = readCsv(csv);
-  const usersByName = new Map(deps.store.users.list().map((u) => [u.username.toLowerCase(), u.id]));
+  const users = deps.store.users.list();
+  const usersByName = new Map(users.map((u) => [u.username.toLowerCase(), u.id]));
+  const userIds = new Set(users.map((u) => u.id));
   const camerasByName = new Map(deps.store.cameras.all().map((c) => [c.name.toLowerCase(), c.id]));
   const pendingNames = new Map<string, string>(); // name in this file → placeholder id
   const prepared: Array<{ row: number; draft: CameraDraft; parentName: string | null } | { row: number; issues: FieldIssue[] }> = [];
 
   for (const { line, record } of records) {
-    const { input, issues, parentName } = toInput(record, usersByName, camerasByName, pendingNames);
+    const { input, issues, parentName } = toInput(record, { usersByName, userIds }, camerasByName, pendingNames);
     try {
       const draft = deps.registry.prepare(input, undefined, new Set(pendingNames.values()));
       if (issues.length) throw invalid(issues);
@@ -112,7 +114,7 @@ function readCsv(csv: string): Array<{ line: number; record: Record<string, stri
 
 function toInput(
   r: Partial<Record<Column, string>>,
-  usersByName: Map<string, string>,
+  users: { usersByName: Map<string, string>; userIds: ReadonlySet<string> },
   camerasByName: Map<string, string>,
   pendingNames: Map<string, string>,
 ) {
@@ -128,7 +130,14 @@ function toInput(
   };
   const list = (v: string | undefined) => (blank(v) ? [] : v!.split(/[;|]/).map((s) => s.trim()).filter(Boolean));
 
-  const owners = list(r.owners).map((o) => usersByName.get(o.toLowerCase()) ?? o);
+  // Usernames (what people write) or ids; a name that is neither is reported as a name.
+  const owners = list(r.owners).map((o, i) => {
+    const id = users.usersByName.get(o.toLowerCase()) ?? (users.userIds.has(o) ? o : undefined);
+    if (id === undefined) {
+      issues.push({ path: `owners.${i}`, message: `no user named "${o}"; the owners column takes usernames (or user ids) separated by ; or |`, code: 'unknown_user', params: { value: o } });
+    }
+    return id ?? o;
+  });
   let parentId: string | null = null;
   const parentName = blank(r.parent) ? null : r.parent!;
   if (parentName) {

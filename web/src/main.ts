@@ -11,22 +11,8 @@ import { live } from './live';
 import { loginPage } from './pages/login';
 import { gridPage } from './pages/grid';
 import { cameraPage } from './pages/camera';
+import type { Page, PageFn } from './page';
 import type { User } from './types';
-
-export interface Page {
-  node: HTMLElement;
-  dispose?(): void;
-  /** Called every few seconds to age times and judge pictures. */
-  tick?(): void;
-}
-
-export interface Ctx {
-  user: User;
-  params: string[];
-  rerender(): void;
-}
-
-type PageFn = (ctx: Ctx) => Promise<Page> | Page;
 
 const ROUTES: [RegExp, PageFn, string][] = [
   [/^#?\/?$/, gridPage, 'grid'],

@@ -35,8 +35,10 @@ export interface Camera {
   snapshotUrl: string | null;
   checkIntervalSec: number;
   imageCheckIntervalSec: number;
+  alertGraceSec: number;
   enabled: boolean;
   tags: string[];
+  parentId: string | null;
   status: CameraStatusBrief;
 }
 

@@ -69,7 +69,7 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     status: 201,
     responses: { 201: { description: 'Registered', schema: CameraOut } },
     // Validated again inside the registry (with owners and parent checks); the schema here documents it.
-    handler: ({ principal, req }) => registry.create(principal!, req.body),
+    handler: ({ principal, req }) => registry.create(principal!, ownerIds(deps.store, req.body)),
   });
 
   api.route({
@@ -111,7 +111,7 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     params: IdParams,
     body: CameraPatch,
     responses: { 200: { description: 'Updated', schema: CameraOut }, 404: { description: 'No such camera' } },
-    handler: ({ principal, params, body }) => registry.update(principal!, params.id, body),
+    handler: ({ principal, params, body }) => registry.update(principal!, params.id, ownerIds(deps.store, body)),
   });
 
   api.route({
@@ -124,4 +124,13 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such camera' } },
     handler: ({ principal, params }) => registry.delete(principal!, params.id),
   });
+}
+
+/** `owners` may name users by id or by username, as the CSV import does; the registry takes ids. */
+function ownerIds(store: Store, body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || !Array.isArray((body as { owners?: unknown }).owners)) return body;
+  const owners = (body as { owners: unknown[] }).owners.map((o) =>
+    typeof o === 'string' && !store.users.get(o) ? (store.users.findByUsername(o)?.id ?? o) : o,
+  );
+  return { ...body, owners };
 }

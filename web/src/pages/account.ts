@@ -2,7 +2,7 @@
 import { forgetSaved, problem, send } from '../api';
 import { button, field, h, select } from '../dom';
 import { lang, setLang, setTimeZone, t, type Lang } from '../i18n';
-import type { Ctx, Page } from '../main';
+import type { Ctx, Page } from '../page';
 import { contactsSection } from '../contacts';
 import { enablePush, pushState, type PushState } from '../push';
 import type { User } from '../types';

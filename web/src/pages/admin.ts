@@ -2,22 +2,26 @@
  * The registry (admins): cameras with edit, pause and delete; adding one through ONVIF; CSV
  * import with a dry run; users and roles; every owner's alert contacts with a test button.
  */
-import { get, problem, send } from '../api';
-import { button, field, h } from '../dom';
+import { get, send } from '../api';
+import { button, h } from '../dom';
 import { t } from '../i18n';
-import type { Ctx, Page } from '../main';
-import type { Camera } from '../types';
+import type { Ctx, Page } from '../page';
+import type { Camera, User } from '../types';
 import { contactsSection } from '../contacts';
 import { statusLine } from '../widgets';
 import { cameraForm } from './admin-camera-form';
 import { usersSection } from './admin-users';
+import { importSection } from './admin-import';
+import { refusal } from './admin-form-errors';
 
 export async function adminPage(ctx: Ctx): Promise<Page> {
-  const cameras = (await get<Camera[]>('/api/cameras')).body ?? [];
+  const [cameraList, userList] = await Promise.all([get<Camera[]>('/api/cameras'), get<User[]>('/api/users')]);
+  const cameras = cameraList.body ?? [];
+  const users = usersSection(userList.status === 200 ? userList.body : [], cameras);
   const formSlot = h('div', {});
   const message = h('p', { class: 'note', attrs: { role: 'status' } });
   const openForm = (c: Camera | null) => {
-    formSlot.replaceChildren(cameraForm(c, () => ctx.rerender()));
+    formSlot.replaceChildren(cameraForm(c, { cameras, users: users.users }, () => ctx.rerender()));
     formSlot.scrollIntoView({ behavior: 'smooth' });
   };
 
@@ -33,54 +37,25 @@ export async function adminPage(ctx: Ctx): Promise<Page> {
         button(c.enabled ? t('pause') : t('resume'), async () => {
           const r = await send('PATCH', `/api/cameras/${encodeURIComponent(c.id)}`, { enabled: !c.enabled }).catch(() => null);
           if (r && r.status < 300) ctx.rerender();
-          else message.textContent = r ? problem(r) : t('offlineNoData');
+          else message.replaceChildren(h('span', { class: 'error' }, refusal(r)));
         }),
         button(t('delete'), async () => {
           if (!confirm(`${t('confirmDelete')}\n${c.name}`)) return;
           const r = await send('DELETE', `/api/cameras/${encodeURIComponent(c.id)}`).catch(() => null);
           if (r && r.status < 300) ctx.rerender();
-          else message.textContent = r ? problem(r) : t('offlineNoData');
+          else message.replaceChildren(h('span', { class: 'error' }, refusal(r)));
         }, 'danger'),
       ),
     ),
   );
 
-  const csvFile = h('input', { type: 'file', accept: '.csv,text/csv' });
-  const dry = h('input', { type: 'checkbox', checked: true });
-  const importResult = h('pre', { class: 'import-result' });
-  const importForm = h(
-    'form',
-    { class: 'stack card' },
-    h('h3', {}, t('importCsv')),
-    field('CSV', csvFile),
-    h('label', { class: 'check' }, dry, ` ${t('dryRun')}`),
-    h('button', { type: 'submit', class: 'primary' }, t('importButton')),
-    importResult,
-  );
-  importForm.onsubmit = async (e) => {
-    e.preventDefault();
-    const file = csvFile.files?.[0];
-    if (!file) return;
-    const r = await send<{ imported: number; failed: number; rows: { row: number; ok: boolean; issues?: { path: string; message: string }[] }[] }>(
-      'POST',
-      `/api/cameras/import?dryRun=${dry.checked}`,
-      await file.text(),
-      'text/csv',
-    ).catch(() => null);
-    if (!r || !r.body) return void (importResult.textContent = t('offlineNoData'));
-    const bad = r.body.rows.filter((row) => !row.ok).map((row) => `#${row.row}: ${(row.issues ?? []).map((i) => `${i.path} ${i.message}`).join('; ')}`);
-    importResult.textContent = [`${r.body.imported} ${t('imported')}, ${r.body.failed} ${t('failedRows')}`, ...bad].join('\n');
-    if (!dry.checked && r.status === 200) ctx.rerender();
-  };
-
-  const users = await usersSection();
   const contacts = await contactsSection(ctx.user, { all: true, users: users.users });
   const node = h(
     'article',
     { class: 'admin' },
     h('h1', {}, t('navAdmin')),
     h('section', {}, h('h2', {}, t('adminCameras')), h('p', {}, button(t('addCamera'), () => openForm(null), 'primary')), formSlot, message, h('ul', { class: 'admin-cameras' }, ...rows)),
-    h('section', {}, importForm),
+    h('section', {}, importSection(() => ctx.rerender())),
     users.node,
     contacts,
   );

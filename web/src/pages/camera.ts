@@ -8,7 +8,7 @@ import { get } from '../api';
 import { button, h } from '../dom';
 import { t } from '../i18n';
 import { live } from '../live';
-import type { Ctx, Page } from '../main';
+import type { Ctx, Page } from '../page';
 import { picture } from '../picture';
 import type { Camera, DailyUptime, StatusDetail, Uptime } from '../types';
 import { sinceLine, statusLine, uptimeBar } from '../widgets';

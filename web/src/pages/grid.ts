@@ -8,7 +8,7 @@ import { get } from '../api';
 import { field, h, select } from '../dom';
 import { formatWhen, statusWord, t } from '../i18n';
 import { live } from '../live';
-import type { Ctx, Page } from '../main';
+import type { Ctx, Page } from '../page';
 import { picture, type Picture } from '../picture';
 import type { Camera, Mute, StatusEvent, StatusName } from '../types';
 import { isDark, sinceLine, statusLine, uptimeBar } from '../widgets';

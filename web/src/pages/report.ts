@@ -5,7 +5,7 @@
 import { get } from '../api';
 import { button, field, h, select } from '../dom';
 import { duration, formatWhen, percent, statusWord, t } from '../i18n';
-import type { Ctx, Page } from '../main';
+import type { Ctx, Page } from '../page';
 import type { StatusName } from '../types';
 
 interface Report {
