@@ -61,6 +61,10 @@ export interface LayerDetails {
 
 /** A layer's `reason` when the device answered but refused our credentials. */
 export const AUTH_FAILED = 'auth_failed';
+/** The RTSP layer's `reason` when the stream played but sent no RTP packet. */
+export const NO_MEDIA = 'no_media';
+/** The image layer's `reason` when the snapshot URL answered with a web page, not a picture. */
+export const NOT_A_PICTURE = 'not_a_picture';
 
 export interface LayerResult<D = LayerDetails[Layer]> {
   ok: boolean;
@@ -95,9 +99,13 @@ export type StatusReason =
   | 'not_checked'
   | 'unreachable'
   | 'no_stream'
+  /** The stream is described, set up and played, but sends no video (a hung encoder). */
+  | 'no_media'
   | 'rtsp_auth_failed'
   | Exclude<ImageVerdict, 'ok'>
   | 'no_frame'
+  /** The snapshot URL answered with something that is not a picture (a login page). */
+  | 'not_a_picture'
   | 'onvif_auth_failed'
   | 'onvif_failed'
   | 'port_closed';
@@ -113,7 +121,7 @@ export interface Classification {
  * healthy (which would make a black camera flap between degraded and up every round).
  */
 export interface ImageMemory {
-  verdict: ImageVerdict | 'no_frame';
+  verdict: ImageVerdict | 'no_frame' | 'not_a_picture';
   /** `at` of the probe round that produced it. */
   at: number;
 }
@@ -128,6 +136,7 @@ export function wasReached(result: LayerResult<unknown>): boolean {
  * `ok`: the probe may have fetched a frame fine and still judged it black.
  */
 export function imageVerdictOf(result: LayerResult<ImageDetail>): ImageMemory['verdict'] | null {
+  if (result.reason === NOT_A_PICTURE) return 'not_a_picture';
   if (result.detail) return result.detail.verdict;
   if (result.ok) return 'ok';
   return wasReached(result) ? 'no_frame' : null;
@@ -136,6 +145,7 @@ export function imageVerdictOf(result: LayerResult<ImageDetail>): ImageMemory['v
 function rtspProblem(rtsp: LayerResult<RtspDetail> | undefined): StatusReason | null {
   if (!rtsp) return null;
   if (rtsp.ok && rtsp.detail?.hasVideo !== false) return null;
+  if (rtsp.reason === NO_MEDIA) return 'no_media';
   return rtsp.reason === AUTH_FAILED ? 'rtsp_auth_failed' : 'no_stream';
 }
 

@@ -61,6 +61,8 @@ export const PROBE_REASONS = {
   noVideo: 'no_video',
   /** The stream is not there: DESCRIBE answered 404/454/5xx, or ffmpeg got no frame. */
   noStream: 'no_stream',
+  /** The stream was set up and played, but its video track sent no RTP packet (a hung encoder). */
+  noMedia: 'no_media',
   /** The camera answered with something that is not the protocol (garbage, a broken SDP). */
   badResponse: 'bad_response',
   /** The answer was larger than allowed: an endless reply, a 50 MB "JPEG", a decompression bomb. */

@@ -8,6 +8,12 @@
  * host:port), the RTSP layer's first connect outcome is handed to the TCP layer, which then
  * opens no connection of its own: one connection per round, not two, for the same TCP result.
  * Other endpoints (no RTSP URL, one that does not parse) keep a TCP connect of their own.
+ *
+ * The RTSP layer's media check (does video really flow) runs on every `mediaCheckEvery`-th
+ * liveness round of a camera, and on every round while the camera's last RTSP check failed:
+ * a camera whose stream stopped is then judged on fresh evidence each round (so its verdict
+ * cannot alternate with DESCRIBE-only rounds), and the healthy fleet pays for the check only
+ * on a fraction of its rounds. In queue mode each worker keeps this count for the rounds it ran.
  */
 import type { Config } from '../config/schema.js';
 import type { Layer, LayerResults, MediaTransport, ProbeResult } from '../domain/status.js';
@@ -38,6 +44,11 @@ export interface ProberOptions {
   imageTimeoutMs: number;
   ffmpegPath?: string | undefined;
   imageThresholds?: Partial<ImageThresholds> | undefined;
+  /**
+   * Check that media flows on every Nth liveness round of a camera (and on every round after a
+   * failed RTSP check); 0 never checks. @defaultValue 0
+   */
+  mediaCheckEvery?: number | undefined;
   probes?: ProbeRegistry;
   now?: () => number;
   /** Told about every decoded frame, good or not (the dashboard shows what the camera shows); `ok` when the picture was judged fine. */
@@ -45,9 +56,10 @@ export interface ProberOptions {
 }
 
 /** The settings a prober takes from the config: the same for the server's own probing and for a queue worker. */
-export function proberSettings(config: Config, ffmpegPath: string | undefined): Pick<ProberOptions, 'livenessTimeoutMs' | 'imageTimeoutMs' | 'ffmpegPath' | 'imageThresholds'> {
+export function proberSettings(config: Config, ffmpegPath: string | undefined): Pick<ProberOptions, 'livenessTimeoutMs' | 'imageTimeoutMs' | 'ffmpegPath' | 'imageThresholds' | 'mediaCheckEvery'> {
   return {
     livenessTimeoutMs: config.probes.livenessTimeoutMs,
+    mediaCheckEvery: config.probes.mediaCheckEvery,
     imageTimeoutMs: config.probes.imageTimeoutMs,
     ffmpegPath,
     imageThresholds: config.probes.image,
@@ -59,6 +71,8 @@ export class Prober {
   private readonly fingerprints = new Map<string, FrameFingerprint>();
   /** Per camera, the RTP transport that last carried media: tried first next round. */
   private readonly transports = new Map<string, MediaTransport>();
+  /** Per camera, liveness rounds since its last media check, and whether its last RTSP check failed. */
+  private readonly mediaRounds = new Map<string, { since: number; failing: boolean }>();
   private readonly warnedUnreadable = new Set<string>();
   private readonly now: () => number;
 
@@ -80,6 +94,7 @@ export class Prober {
   forget(cameraId: string): void {
     this.fingerprints.delete(cameraId);
     this.transports.delete(cameraId);
+    this.mediaRounds.delete(cameraId);
     this.warnedUnreadable.delete(cameraId);
   }
 
@@ -94,14 +109,19 @@ export class Prober {
       (layers as Record<string, unknown>)[layer] = await probe.check(target, layerCtx);
     };
     const shared = tcpEndpointIsRtsp(target) ? handOver() : undefined;
+    const media = this.mediaDue(camera.id);
     await Promise.all([
       run('tcp', { ...ctx, connection: shared?.connection }),
       run('onvif', ctx),
       // Settles the hand-over when the RTSP layer ended without connecting (not applicable, or
       // a probe that does not report): the TCP layer then connects on its own.
-      run('rtsp', { ...ctx, onConnecting: shared?.give }).finally(() => shared?.give(undefined)),
+      run('rtsp', { ...ctx, onConnecting: shared?.give, media }).finally(() => shared?.give(undefined)),
     ]);
     this.rememberTransport(camera.id, layers.rtsp?.detail?.transport);
+    if (layers.rtsp && layers.rtsp.reason !== 'aborted') {
+      const since = media ? 0 : (this.mediaRounds.get(camera.id)?.since ?? 0);
+      this.mediaRounds.set(camera.id, { since, failing: !layers.rtsp.ok });
+    }
     return { cameraId: camera.id, at, layers };
   }
 
@@ -124,6 +144,16 @@ export class Prober {
     if (frame) this.options.onFrame?.(camera.id, frame, layer.ok);
     this.rememberTransport(camera.id, layer.detail?.transport);
     return { cameraId: camera.id, at, layers: { image: layer } };
+  }
+
+  /** Whether this liveness round checks media: the first, every Nth, and each one after a failed RTSP check. */
+  private mediaDue(cameraId: string): boolean {
+    const every = this.options.mediaCheckEvery ?? 0;
+    if (every <= 0) return false;
+    const state = this.mediaRounds.get(cameraId);
+    if (!state) return true;
+    state.since++;
+    return state.failing || state.since >= every;
   }
 
   private rememberTransport(cameraId: string, transport: MediaTransport | undefined): void {

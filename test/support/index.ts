@@ -20,5 +20,6 @@ export {
   type RtspResponderMode,
   type RtspResponderOptions,
 } from './rtsp-responder.js';
+export { RtspMediaConnection, rtpPacket, type MediaRequest, type RtspMediaBehaviour } from './rtsp-media.js';
 export { WsDiscoveryResponder } from './ws-discovery-responder.js';
 export { changedPixels, decode, ffmpegUnavailableReason, grabFrame, meanLuma, type Picture } from './frames.js';
