@@ -71,6 +71,8 @@ export const PROBE_REASONS = {
   httpError: 'http_error',
   /** The bytes arrived but are not a picture that decodes. */
   undecodable: 'undecodable',
+  /** The snapshot URL answered with a web page (text/html, typically a login page), not a picture. */
+  notAPicture: 'not_a_picture',
   /** ffmpeg could not run or failed for a reason of its own. */
   ffmpegFailed: 'ffmpeg_failed',
   /** The target lacks what the layer needs (no URL, a malformed URL, no ffmpeg configured). */

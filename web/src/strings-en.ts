@@ -145,6 +145,8 @@ export const EN: Record<Key, string> = {
   reason_not_checked: 'not checked yet',
   reason_unreachable: 'unreachable',
   reason_no_stream: 'video stream gone',
+  reason_no_media: 'stream sends no video',
+  reason_not_a_picture: 'not a picture: the camera returned a web page (text/html)',
   reason_rtsp_auth_failed: 'stream password refused',
   reason_black: 'black picture',
   reason_covered: 'lens covered',

@@ -143,6 +143,8 @@ export const ID = {
   reason_not_checked: 'belum diperiksa',
   reason_unreachable: 'tidak dapat dihubungi',
   reason_no_stream: 'siaran video hilang',
+  reason_no_media: 'siaran tidak mengirim video',
+  reason_not_a_picture: 'bukan gambar: kamera mengirim halaman web (text/html)',
   reason_rtsp_auth_failed: 'kata sandi siaran ditolak',
   reason_black: 'gambar hitam',
   reason_covered: 'lensa tertutup',
