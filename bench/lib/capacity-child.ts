@@ -26,6 +26,8 @@ export interface CapacityJob {
   warmupSec: number;
   windowSec: number;
   onvif: boolean;
+  /** probes.mediaCheckEvery of the measured Pantau. @defaultValue the config's default */
+  mediaCheckEvery?: number | undefined;
   /** Write a CPU profile of the window here (and summarise it). */
   profileFile?: string;
   /** Sample allocations over the window instead. */
@@ -90,7 +92,8 @@ counter.incWithoutExemplar = function (...a) {
 async function measure(job: CapacityJob): Promise<CapacityResult> {
   const dataDir = job.dataDir;
   {
-    const config = configSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir, log: { level: 'warn' }, secret: 'fleet-benchmark-secret-0123456789abcdef' });
+    const probes = job.mediaCheckEvery === undefined ? {} : { probes: { mediaCheckEvery: job.mediaCheckEvery } };
+    const config = configSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir, log: { level: 'warn' }, secret: 'fleet-benchmark-secret-0123456789abcdef', ...probes });
     const started = performance.now();
     const pantau = await startPantau(config, createLogger('warn', process.stderr as never));
     const startMs = performance.now() - started;

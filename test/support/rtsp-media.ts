@@ -112,7 +112,11 @@ export class RtspMediaConnection {
     }
     const address = this.socket.remoteAddress;
     if (!address) return;
-    this.udp ??= dgram.createSocket(this.socket.remoteFamily === 'IPv6' ? 'udp6' : 'udp4').on('error', () => undefined);
+    if (!this.udp) {
+      // From the camera's own address, as a camera sends: clients may drop datagrams from elsewhere.
+      this.udp = dgram.createSocket(this.socket.remoteFamily === 'IPv6' ? 'udp6' : 'udp4').on('error', () => undefined);
+      this.udp.bind({ address: this.socket.localAddress, port: 0 });
+    }
     this.udp.send(packet, t.port, address);
   }
 }
