@@ -194,6 +194,21 @@ export function classify(layers: LayerResults, memory: ImageMemory | null = null
   return problem === null ? { status: 'up', reason: 'ok' } : { status: 'degraded', reason: problem };
 }
 
+/**
+ * An image round, to be judged: its fresh image layer together with the newest liveness layers
+ * (tcp, onvif, rtsp) from `previous`. Judged alone, an image round knows nothing of the stream:
+ * a camera whose stream fails (no media, resets, garbage) while its snapshot works was `up`
+ * every image round and `degraded` every liveness round, and one whose frame grabs reach
+ * nothing was `down` every image round and `degraded` every liveness round — flapping for a
+ * fault that never changed. Liveness rounds already carry the picture the same way (ImageMemory).
+ * A round without an image layer is returned as it is.
+ */
+export function withLivenessOf(image: ProbeResult, previous: LayerResults): ProbeResult {
+  if (!image.layers.image) return image;
+  const { tcp, onvif, rtsp } = previous;
+  return { ...image, layers: { ...(tcp ? { tcp } : {}), ...(onvif ? { onvif } : {}), ...(rtsp ? { rtsp } : {}), image: image.layers.image } };
+}
+
 export function isBad(status: CameraStatus): status is BadStatus {
   return status === 'degraded' || status === 'down';
 }
