@@ -75,6 +75,16 @@ export interface LayerResult<D = LayerDetails[Layer]> {
    * The device answered, even if the answer was a failure (401, 404, a broken SDP).
    * Reachability is what separates `down` from `degraded`, so a probe that got any reply sets
    * this; `ok: true` and an auth failure imply it.
+   *
+   * A connection the camera accepts and then resets is reached, and so is one answered with
+   * garbage (bytes that are not the protocol, a reply with the wrong CSeq): something at that
+   * address took the connection and acted on it, so the camera is there and its service is
+   * broken — `degraded`, not `down`. The TCP layer reads the same connect the same way (a reset
+   * reported in place of the connect event, as happens on fast links, is still a completed
+   * handshake: a closed port refuses instead), so the two layers cannot disagree from round to
+   * round. A connection accepted and never answered is reached by the TCP layer only; the
+   * verdict is `degraded` all the same. Only refused, unroutable and unanswered connects are
+   * not reached.
    */
   reached?: boolean;
   /** What happened, for people (never contains credentials). `reason` is for code. */
