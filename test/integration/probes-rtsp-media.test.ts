@@ -93,6 +93,14 @@ describe('media check against the RTSP responder', () => {
     const ok = await checkRtsp(target(flowing.url, { rtspTransport: 'udp' }), media);
     expect(ok).toMatchObject({ ok: true, detail: { transport: 'udp' } });
   });
+
+  it('catches a lone first packet that comes with the PLAY reply, over TCP and over UDP', async () => {
+    // One packet, then none for a minute: a check that starts listening late sees nothing.
+    const tcp = await responder({ packetEveryMs: 60_000 });
+    expect(await checkRtsp(target(tcp.url), media)).toMatchObject({ ok: true, detail: { transport: 'tcp' } });
+    const udp = await responder({ mode: 'tcp-refused', packetEveryMs: 60_000 });
+    expect(await checkRtsp(target(udp.url), media)).toMatchObject({ ok: true, detail: { transport: 'udp' } });
+  });
 });
 
 describe('protocol strictness', () => {

@@ -45,6 +45,8 @@ export interface RtspResponderOptions {
   optionsFirst?: boolean;
   /** How reply headers spell CSeq (`Cseq`, `CSEQ` as some servers write it). @defaultValue 'CSeq' */
   cseqHeader?: string;
+  /** Between RTP packets after PLAY, ms; the first goes right after the PLAY reply. @defaultValue 40 */
+  packetEveryMs?: number;
 }
 
 const MAX_REQUEST_BYTES = 16 * 1024;
@@ -127,7 +129,7 @@ export class RtspResponderSimulator {
     socket.setNoDelay(true); // the first RTP packet follows the PLAY reply at once, as a camera's does
     let optionsAsked = false;
     const mode = this.currentMode;
-    const media = new RtspMediaConnection(socket, { silentAfterPlay: mode === 'no-media', refuseTcp: mode === 'tcp-refused' });
+    const media = new RtspMediaConnection(socket, { silentAfterPlay: mode === 'no-media', refuseTcp: mode === 'tcp-refused', packetEveryMs: this.opts.packetEveryMs });
     readRtspRequests(socket, (head) => {
       if (this.currentMode === 'silent') return null;
       if (this.currentMode === 'garbage') return GARBAGE;

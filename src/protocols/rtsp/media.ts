@@ -32,6 +32,12 @@ export interface MediaResult {
 
 export const DEFAULT_MAX_MEDIA_BYTES = 256 * 1024;
 const TEARDOWN_BUDGET_MS = 500;
+/**
+ * Less than this left for the first packet, and silence is blamed on the deadline (`timeout`),
+ * not on the encoder: a camera sends its first packet within a frame of PLAY (200 ms at 5 fps),
+ * but one whose replies used up the budget has not been given that chance.
+ */
+const MIN_FAIR_WAIT_MS = 400;
 
 type Attempt = { outcome: 'ok'; firstPacketMs: number } | { outcome: 'refused'; statusText: string } | { outcome: 'silent'; error: RtspError };
 
@@ -81,6 +87,7 @@ async function attempt(
     session.pin();
     const channel = agreed.transport === 'tcp' ? (agreed.rtpChannel ?? 0) : undefined;
     if (channel !== undefined) session.watchChannel(channel, accept, maxBytes);
+    else udp?.arm(accept, session.peer?.address, maxBytes);
     const played = performance.now();
     const play = await session.request('PLAY', { uri: urls.play, headers: [`Session: ${id}`, 'Range: npt=0.000-'] });
     if (play.statusCode < 200 || play.statusCode > 299) {
@@ -89,12 +96,15 @@ async function attempt(
     const budget = Math.floor(session.remainingMs * share);
     try {
       if (channel !== undefined) await session.waitForInterleaved(channel, accept, budget, maxBytes);
-      else await udp!.waitFor(accept, session.peer?.address, budget, maxBytes, session.signal);
+      else await udp?.waitFor(budget, session.signal);
     } catch (err) {
       if (!(err instanceof RtspError) || err.code !== 'no_media') throw err;
       await teardown(session, urls.play, id);
-      const message = `stream sends no video: no RTP packet within ${budget} ms of PLAY over ${agreed.transport.toUpperCase()}`;
-      return { outcome: 'silent', error: new RtspError('no_media', message, true) };
+      const over = agreed.transport.toUpperCase();
+      if (budget < MIN_FAIR_WAIT_MS) {
+        return { outcome: 'silent', error: new RtspError('timeout', `no RTP packet within the ${budget} ms left of the deadline after PLAY over ${over}`, true) };
+      }
+      return { outcome: 'silent', error: new RtspError('no_media', `stream sends no video: no RTP packet within ${budget} ms of PLAY over ${over}`, true) };
     }
     const firstPacketMs = Math.round(performance.now() - played);
     await teardown(session, urls.play, id);
@@ -111,6 +121,9 @@ async function teardown(session: RtspSession, uri: string, id: string): Promise<
 
 /** Two ephemeral UDP ports on our side (RTP, and RTCP next to it when free), for one SETUP. */
 class UdpReceiver {
+  private outcome: 'seen' | RtspError | undefined;
+  private onOutcome: (() => void) | undefined;
+
   private constructor(
     private readonly rtp: dgram.Socket,
     private readonly rtcp: dgram.Socket | undefined,
@@ -131,30 +144,45 @@ class UdpReceiver {
     return [port, port + 1];
   }
 
-  /** First RTP packet of the track from `from` within `budgetMs`; rejects with `no_media`. */
-  waitFor(accept: (packet: Buffer) => boolean, from: string | undefined, budgetMs: number, maxBytes: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Starts taking datagrams before PLAY is sent, so a packet that arrives with the PLAY reply
+   * is not lost: only RTP of the track from `from` counts, anything else from there counts
+   * against `maxBytes`, and datagrams from anyone else are ignored.
+   */
+  arm(accept: (packet: Buffer) => boolean, from: string | undefined, maxBytes: number): void {
+    let bytes = 0;
+    this.rtp.on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => {
+      if (this.outcome !== undefined || (from !== undefined && rinfo.address !== from)) return;
+      if (accept(msg)) this.settle('seen');
+      else if ((bytes += msg.length) > maxBytes) {
+        this.settle(new RtspError('too_large', `more than ${maxBytes} bytes after PLAY without an RTP packet of the video track`, true));
+      }
+    });
+  }
+
+  /** Resolves once the track's first packet came (before this call too), within `budgetMs`; rejects with `no_media`. */
+  waitFor(budgetMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      let bytes = 0;
-      const finish = (err?: RtspError): void => {
+      const finish = (): void => {
         clearTimeout(timer);
-        this.rtp.off('message', onMessage);
         signal?.removeEventListener('abort', onAbort);
-        if (err) reject(err);
-        else resolve();
+        this.onOutcome = undefined;
+        if (this.outcome === 'seen') resolve();
+        else reject(this.outcome ?? new RtspError('no_media', `no RTP packet within ${budgetMs} ms`, true));
       };
-      const onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {
-        // Datagrams from anyone else are not the camera's stream: ignored, not counted.
-        if (from !== undefined && rinfo.address !== from) return;
-        if (accept(msg)) return finish();
-        bytes += msg.length;
-        if (bytes > maxBytes) finish(new RtspError('too_large', `more than ${maxBytes} bytes after PLAY without an RTP packet of the video track`, true));
-      };
-      const onAbort = (): void => finish(new RtspError('aborted', 'cancelled', true));
-      const timer = setTimeout(() => finish(new RtspError('no_media', `no RTP packet within ${budgetMs} ms`, true)), budgetMs);
-      this.rtp.on('message', onMessage);
+      const onAbort = (): void => this.settle(new RtspError('aborted', 'cancelled', true));
+      const timer = setTimeout(() => this.settle(new RtspError('no_media', `no RTP packet within ${budgetMs} ms`, true)), budgetMs);
+      this.onOutcome = finish;
+      if (this.outcome !== undefined) return finish();
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  private settle(outcome: 'seen' | RtspError): void {
+    if (this.outcome !== undefined) return;
+    this.outcome = outcome;
+    this.onOutcome?.();
   }
 
   close(): void {
