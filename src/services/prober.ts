@@ -9,8 +9,9 @@
  * opens no connection of its own: one connection per round, not two, for the same TCP result.
  * Other endpoints (no RTSP URL, one that does not parse) keep a TCP connect of their own.
  *
- * The RTSP layer's media check (does video really flow) runs on every `mediaCheckEvery`-th
- * liveness round of a camera, and on every round while the camera's last RTSP check failed:
+ * The RTSP layer's media check (does video really flow) runs on a camera's first liveness round,
+ * then on every `mediaCheckEvery`-th one (at a phase of its own, so the fleet's checks spread
+ * evenly), and on every round while the camera's last RTSP check failed:
  * a camera whose stream stopped is then judged on fresh evidence each round (so its verdict
  * cannot alternate with DESCRIBE-only rounds), and the healthy fleet pays for the check only
  * on a fraction of its rounds. In queue mode each worker keeps this count for the rounds it ran.
@@ -119,7 +120,10 @@ export class Prober {
     ]);
     this.rememberTransport(camera.id, layers.rtsp?.detail?.transport);
     if (layers.rtsp && layers.rtsp.reason !== 'aborted') {
-      const since = media ? 0 : (this.mediaRounds.get(camera.id)?.since ?? 0);
+      const previous = this.mediaRounds.get(camera.id);
+      // After a camera's first check its next one comes at a phase of its own, so the fleet's
+      // media checks spread evenly over rounds instead of all landing on every Nth interval.
+      const since = !media ? (previous?.since ?? 0) : previous ? 0 : phaseOf(camera.id, this.options.mediaCheckEvery ?? 0);
       this.mediaRounds.set(camera.id, { since, failing: !layers.rtsp.ok });
     }
     return { cameraId: camera.id, at, layers };
@@ -187,6 +191,14 @@ export class Prober {
       snapshotPassword: c.snapshot?.username ? open(c.snapshot.passwordEnc) : open(c.onvif?.passwordEnc ?? null),
     };
   }
+}
+
+/** A stable number in 0…n-1 for a camera (FNV-1a of its id), so restarts keep its phase. */
+function phaseOf(cameraId: string, n: number): number {
+  if (n <= 1) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < cameraId.length; i++) h = Math.imul(h ^ cameraId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % n;
 }
 
 /** A connect outcome passed from the RTSP layer to the TCP layer; only the first `give` counts. */

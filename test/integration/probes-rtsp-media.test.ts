@@ -138,18 +138,39 @@ describe('the same verdict every round for a stable fault', () => {
     });
   }
 
-  it('the cadence: media every Nth round when healthy, every round after a failure', async () => {
+  it('the cadence: the first round, then one in every N at the camera’s own phase, and every round after a failure', async () => {
     const cam = await responder();
     const p = prober(3);
     const c = camera(cam.url);
-    for (let i = 0; i < 5; i++) await p.liveness(c, new AbortController().signal);
-    expect(cam.requests.PLAY).toBe(2); // rounds 1 and 4
+    const plays = (): number => cam.requests.PLAY ?? 0;
+    await p.liveness(c, new AbortController().signal);
+    expect(plays()).toBe(1);
+    for (let block = 0; block < 2; block++) {
+      const before = plays();
+      for (let i = 0; i < 3; i++) await p.liveness(c, new AbortController().signal);
+      expect(plays() - before).toBe(1);
+    }
     await cam.setMode('no-media');
-    const after = [];
-    for (let i = 0; i < 3; i++) after.push((await p.liveness(c, new AbortController().signal)).layers.rtsp);
-    // Round 6 is DESCRIBE only and cannot see it; round 7 is due and fails; round 8 checks again because 7 failed.
-    expect(after.map((r) => r?.reason ?? 'ok')).toEqual(['ok', 'no_media', 'no_media']);
-    expect(cam.requests.PLAY).toBe(4);
+    const after: string[] = [];
+    for (let i = 0; i < 5; i++) after.push((await p.liveness(c, new AbortController().signal)).layers.rtsp?.reason ?? 'ok');
+    // DESCRIBE-only rounds cannot see it; the first media round (within 3) fails, and every round after it checks again.
+    const firstFail = after.indexOf('no_media');
+    expect(firstFail).toBeGreaterThanOrEqual(0);
+    expect(firstFail).toBeLessThan(3);
+    expect(after.slice(firstFail)).toEqual(Array(5 - firstFail).fill('no_media'));
+  });
+
+  it('spreads the fleet’s media checks over the rounds', async () => {
+    const cam = await responder();
+    const p = prober(4);
+    const fleet = Array.from({ length: 24 }, (_, i) => camera(`${cam.url}?cam=${i}`));
+    for (const c of fleet) await p.liveness(c, new AbortController().signal); // each camera's first check
+    const before = cam.requests.PLAY ?? 0;
+    for (const c of fleet) await p.liveness(c, new AbortController().signal);
+    const inOneRound = (cam.requests.PLAY ?? 0) - before;
+    // All 24 would check together on every 4th round if phases were not spread; about 6 do.
+    expect(inOneRound).toBeGreaterThan(0);
+    expect(inOneRound).toBeLessThan(24);
   });
 });
 
