@@ -17,7 +17,7 @@
  * both, `--node-flags` passes other V8 flags;
  * `--no-breakdown` skips the in-process CPU cost per check operation (`--runs 0` without
  * `--profile` gives only that breakdown: DESCRIBE-only vs the media check per RTSP check);
- * `--media-every N` sets probes.mediaCheckEvery (default: the config's, 4; 0 = DESCRIBE only).
+ * `--media-every N` sets probes.mediaCheckEvery (default: the config's, 10; 0 = DESCRIBE only).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,9 +57,9 @@ export async function run(): Promise<void> {
   const image = args.flag('image');
   const onvif = args.flag('onvif');
   const mediaArg = args.string('media-every');
-  const mediaCheckEvery = mediaArg === undefined ? undefined : args.number('media-every', 4, { min: 0, max: 1000, integer: true });
+  const mediaCheckEvery = mediaArg === undefined ? undefined : args.number('media-every', 10, { min: 0, max: 1000, integer: true });
   console.log(`\n# Probe capacity — liveness every ${intervalSec} s, window ${windowSec} s after ${warmupSec} s warm-up, ${runs} runs per size`);
-  console.log(`  media check every ${mediaCheckEvery ?? 'default (4)'} liveness rounds per camera`);
+  console.log(`  media check every ${mediaCheckEvery ?? 'default (10)'} liveness rounds per camera`);
   console.log(`  cameras: RTSP (tcp + OPTIONS/DESCRIBE)${onvif ? ' + ONVIF GetSystemDateAndTime' : ''}; image checks ${image ? 'every 300 s over HTTP snapshot' : 'out of the window'}; fleet: 1 % down, 1 % slow (1.5 s)`);
   console.log(`  Pantau runs with: ${[...Object.entries(START_ENV).map(([k, v]) => `${k}=${v}`), 'node', ...START_FLAGS].join(' ')}`);
   printMachine();

@@ -46,8 +46,8 @@ export interface ProberOptions {
   ffmpegPath?: string | undefined;
   imageThresholds?: Partial<ImageThresholds> | undefined;
   /**
-   * Check that media flows on every Nth liveness round of a camera (and on every round after a
-   * failed RTSP check); 0 never checks. @defaultValue 0
+   * Check that media flows on a camera's first liveness round, then on every Nth (and on every
+   * round after a failed RTSP check); 0 never checks. @defaultValue 0 (the config's is 10)
    */
   mediaCheckEvery?: number | undefined;
   probes?: ProbeRegistry;
