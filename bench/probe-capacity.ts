@@ -8,13 +8,16 @@
  *   npm run bench -- --only probe-capacity [--sizes 1000,5000,10000] [--runs 3]
  *     [--interval 30] [--window 60] [--warmup 70] [--image] [--onvif] [--profile]
  *     [--allocations] [--uncapped | --node-flags=--max-old-space-size=256] [--no-breakdown]
+ *     [--media-every N]
  *
  * `--image` keeps image checks at the default 5 min (by default they are pushed out of the
  * window: figure 5 costs them); `--profile` adds one CPU-profiled run per size and prints where
  * the time went, `--allocations` one allocation-sampled run; `--runs 0` does only those.
  * Pantau runs as `npm start` runs it (heap cap 160 MB, MALLOC_ARENA_MAX=2); `--uncapped` drops
  * both, `--node-flags` passes other V8 flags;
- * `--no-breakdown` skips the in-process CPU cost per check operation.
+ * `--no-breakdown` skips the in-process CPU cost per check operation (`--runs 0` without
+ * `--profile` gives only that breakdown: DESCRIBE-only vs the media check per RTSP check);
+ * `--media-every N` sets probes.mediaCheckEvery (default: the config's, 10; 0 = DESCRIBE only).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,17 +56,20 @@ export async function run(): Promise<void> {
   const warmupSec = args.number('warmup', 2 * intervalSec + 10, { min: intervalSec, max: 600 });
   const image = args.flag('image');
   const onvif = args.flag('onvif');
+  const mediaArg = args.string('media-every');
+  const mediaCheckEvery = mediaArg === undefined ? undefined : args.number('media-every', 10, { min: 0, max: 1000, integer: true });
   console.log(`\n# Probe capacity — liveness every ${intervalSec} s, window ${windowSec} s after ${warmupSec} s warm-up, ${runs} runs per size`);
+  console.log(`  media check every ${mediaCheckEvery ?? 'default (10)'} liveness rounds per camera`);
   console.log(`  cameras: RTSP (tcp + OPTIONS/DESCRIBE)${onvif ? ' + ONVIF GetSystemDateAndTime' : ''}; image checks ${image ? 'every 300 s over HTTP snapshot' : 'out of the window'}; fleet: 1 % down, 1 % slow (1.5 s)`);
   console.log(`  Pantau runs with: ${[...Object.entries(START_ENV).map(([k, v]) => `${k}=${v}`), 'node', ...START_FLAGS].join(' ')}`);
   printMachine();
 
   if (!args.flag('no-breakdown')) {
     const c = await checkCosts();
-    console.log(`  CPU per operation (µs, in-process, 32 in flight): tcp layer ${c.tcp.toFixed(0)}, rtsp layer ${c.rtsp.toFixed(0)}, whole liveness round ${c.liveness.toFixed(0)}, recording its result ${c.record.toFixed(0)}`);
+    console.log(`  CPU per operation (µs, in-process, 32 in flight): tcp layer ${c.tcp.toFixed(0)}, rtsp layer ${c.rtsp.toFixed(0)} (with the media check: ${c.rtspMediaTcp.toFixed(0)} over TCP, ${c.rtspMediaUdp.toFixed(0)} over UDP), whole liveness round ${c.liveness.toFixed(0)}, recording its result ${c.record.toFixed(0)}`);
     breakdown = c;
   }
-  const base = { intervalSec, windowSec, warmupSec, imageIntervalSec: image ? 300 : 86_400, onvif };
+  const base = { intervalSec, windowSec, warmupSec, imageIntervalSec: image ? 300 : 86_400, onvif, mediaCheckEvery };
   const table: Record<number, Figure[]> = {};
   const raw: Record<number, CapacityResult[]> = {};
   for (const cameras of sizes) {
@@ -89,7 +95,7 @@ export async function run(): Promise<void> {
       for (const a of sampled.allocations?.top ?? []) console.log(`      ${a.mb.toFixed(1).padStart(7)} MB  ${a.name}  ${a.where}`);
     }
   }
-  const name = `probe-capacity${image ? '-image' : ''}${onvif ? '-onvif' : ''}${NODE_FLAGS.length ? '-flags' : UNCAPPED ? '-uncapped' : ''}`;
+  const name = `probe-capacity${image ? '-image' : ''}${onvif ? '-onvif' : ''}${mediaCheckEvery !== undefined ? `-media${mediaCheckEvery}` : ''}${NODE_FLAGS.length ? '-flags' : UNCAPPED ? '-uncapped' : ''}`;
   const file = saveResults(name, { intervalSec, windowSec, warmupSec, runs, nodeFlags: START_FLAGS, env: START_ENV, breakdown, table, raw });
   console.log(`  results: ${path.relative(PACKAGE_ROOT, file)}`);
 }

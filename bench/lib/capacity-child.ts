@@ -26,6 +26,8 @@ export interface CapacityJob {
   warmupSec: number;
   windowSec: number;
   onvif: boolean;
+  /** probes.mediaCheckEvery of the measured Pantau. @defaultValue the config's default */
+  mediaCheckEvery?: number | undefined;
   /** Write a CPU profile of the window here (and summarise it). */
   profileFile?: string;
   /** Sample allocations over the window instead. */
@@ -92,7 +94,10 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
   {
     // With image checks pushed out of the window, new cameras do not wait for a first picture
     // (it would put an image check of every camera into the first liveness round).
-    const probes = job.imageIntervalSec > 300 ? { awaitPictureBeforeUp: false } : {};
+    const probes = {
+      ...(job.imageIntervalSec > 300 ? { awaitPictureBeforeUp: false } : {}),
+      ...(job.mediaCheckEvery === undefined ? {} : { mediaCheckEvery: job.mediaCheckEvery }),
+    };
     const config = configSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir, log: { level: 'warn' }, secret: 'fleet-benchmark-secret-0123456789abcdef', probes });
     const started = performance.now();
     const pantau = await startPantau(config, createLogger('warn', process.stderr as never));

@@ -1,5 +1,6 @@
 /**
- * Where one liveness check's CPU goes: the TCP layer alone, the RTSP layer alone, a whole
+ * Where one liveness check's CPU goes: the TCP layer alone, the RTSP layer alone (DESCRIBE
+ * only, and with the media check: SETUP, PLAY, first RTP packet, TEARDOWN, over TCP and UDP), a whole
  * liveness round (Prober), and recording its result (Monitor: status machine, raw result,
  * saved state, one transaction) — each run many times against a fleet in another process and
  * divided, so the capacity figure can be explained in microseconds per check.
@@ -20,7 +21,7 @@ import { forkTs } from './child.js';
 import { fleetCamera } from './fleet-sim.js';
 import { insertFleet } from './fleet-register.js';
 
-export type CheckCosts = Record<'tcp' | 'rtsp' | 'liveness' | 'record', number>;
+export type CheckCosts = Record<'tcp' | 'rtsp' | 'rtspMediaTcp' | 'rtspMediaUdp' | 'liveness' | 'record', number>;
 
 /** Microseconds of CPU per operation, each the median of `rounds` passes of `n` operations. */
 export async function checkCosts(n = 4000, rounds = 3): Promise<CheckCosts> {
@@ -50,6 +51,8 @@ export async function checkCosts(n = 4000, rounds = 3): Promise<CheckCosts> {
     const costs: CheckCosts = {
       tcp: await perOp(n, rounds, (i) => checkTcp(target(i), ctx)),
       rtsp: await perOp(n, rounds, (i) => checkRtsp(target(i), ctx)),
+      rtspMediaTcp: await perOp(n, rounds, (i) => checkRtsp(target(i), { ...ctx, media: true })),
+      rtspMediaUdp: await perOp(n, rounds, (i) => checkRtsp({ ...target(i), rtspTransport: 'udp' }, { ...ctx, media: true })),
       liveness: await perOp(n, rounds, (i) => prober.liveness(all[i % cameras]!, signal)),
       record: await perOp(n, rounds, async (i) => monitor.record({ ...results[i % cameras]!, at: at++ }, 'liveness')),
     };

@@ -2,13 +2,14 @@
  * A fleet of simulated cameras in one process, for benchmarks and tests: up to 10 000 cameras
  * on loopback, each its own listening socket (by default its own 127.x.y.z address on one
  * port, so there is no port exhaustion; or many ports on 127.0.0.1). Each socket answers RTSP
- * OPTIONS/DESCRIBE with the same wire code as RtspResponderSimulator, and — sniffed from the
+ * OPTIONS/DESCRIBE and SETUP/PLAY/TEARDOWN (RTP packets after PLAY, interleaved or over UDP)
+ * with the same wire code as RtspResponderSimulator, and — sniffed from the
  * first bytes — an HTTP snapshot and ONVIF GetSystemDateAndTime. Cameras can be down (port
  * closed), silent (accepts, never answers), slow, black or without video, from the start or on
  * a timed script. Must not reach beyond loopback: every address is checked to be in 127/8.
  */
 import net from 'node:net';
-import { answerRtsp, readRtspRequests, renderFrame } from '../../test/support/index.js';
+import { answerRtsp, readRtspRequests, renderFrame, RtspMediaConnection } from '../../test/support/index.js';
 import { onvifReply, readHttpRequests, type HttpReply, type HttpRequest } from './fleet-http.js';
 import { mulberry32 } from '../../test/support/random.js';
 
@@ -216,18 +217,26 @@ export class Fleet {
       if (/^(GET|POST|HEAD) /.test(first.subarray(0, 5).toString('latin1'))) {
         readHttpRequests(socket, (req) => this.http(sim, req), () => (sim.mode === 'slow' ? this.options.slowMs ?? 1500 : 0));
       } else {
-        readRtspRequests(socket, (head) => this.rtsp(sim, socket, head));
+        const media = new RtspMediaConnection(socket, {});
+        readRtspRequests(socket, (head) => this.rtsp(sim, socket, head, media));
       }
       socket.resume();
     });
   }
 
-  private rtsp(sim: Sim, socket: net.Socket, head: string): string | null {
+  private rtsp(sim: Sim, socket: net.Socket, head: string, media: RtspMediaConnection): string | null {
     if (sim.mode === 'silent') return null;
     this.served.rtsp++;
-    const { reply } = answerRtsp(head, { path: RTSP_PATH, mode: sim.mode === 'no-video' ? 'no-video' : 'ok' });
-    if (sim.mode !== 'slow') return reply;
-    setTimeout(() => socket.destroyed || socket.write(reply), this.options.slowMs ?? 1500).unref();
+    const { reply, after } = answerRtsp(head, { path: RTSP_PATH, mode: sim.mode === 'no-video' ? 'no-video' : 'ok', media });
+    if (sim.mode !== 'slow') {
+      if (after) setImmediate(after);
+      return reply;
+    }
+    setTimeout(() => {
+      if (socket.destroyed) return;
+      socket.write(reply);
+      after?.();
+    }, this.options.slowMs ?? 1500).unref();
     return null;
   }
 

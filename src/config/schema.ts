@@ -145,6 +145,14 @@ export const configSchema = z
         concurrency: z.number().int().min(1).max(10_000).default(64),
         /** Deadline of one liveness layer (tcp, onvif, rtsp). @defaultValue 5000 */
         livenessTimeoutMs: z.number().int().min(200).max(60_000).default(5000),
+        /**
+         * The RTSP layer also checks that video flows (SETUP, PLAY, the first RTP packet,
+         * TEARDOWN) on every Nth liveness round of a camera, and on every round while its last
+         * RTSP check failed; 1 checks every round, 0 never. A hung encoder is `degraded` within
+         * about N + failuresToConfirm liveness intervals (BENCHMARKS.md has the cost).
+         * @defaultValue 10
+         */
+        mediaCheckEvery: z.number().int().min(0).max(1000).default(10),
         /** Deadline of one image check (snapshot download or ffmpeg frame grab). @defaultValue 15000 */
         imageTimeoutMs: z.number().int().min(1000).max(120_000).default(15_000),
         /** Failing rounds in a row before a camera leaves `up`. @defaultValue 2 */

@@ -61,6 +61,10 @@ export interface LayerDetails {
 
 /** A layer's `reason` when the device answered but refused our credentials. */
 export const AUTH_FAILED = 'auth_failed';
+/** The RTSP layer's `reason` when the stream played but sent no RTP packet. */
+export const NO_MEDIA = 'no_media';
+/** The image layer's `reason` when the snapshot URL answered with a web page, not a picture. */
+export const NOT_A_PICTURE = 'not_a_picture';
 
 export interface LayerResult<D = LayerDetails[Layer]> {
   ok: boolean;
@@ -71,6 +75,16 @@ export interface LayerResult<D = LayerDetails[Layer]> {
    * The device answered, even if the answer was a failure (401, 404, a broken SDP).
    * Reachability is what separates `down` from `degraded`, so a probe that got any reply sets
    * this; `ok: true` and an auth failure imply it.
+   *
+   * A connection the camera accepts and then resets is reached, and so is one answered with
+   * garbage (bytes that are not the protocol, a reply with the wrong CSeq): something at that
+   * address took the connection and acted on it, so the camera is there and its service is
+   * broken — `degraded`, not `down`. The TCP layer reads the same connect the same way (a reset
+   * reported in place of the connect event, as happens on fast links, is still a completed
+   * handshake: a closed port refuses instead), so the two layers cannot disagree from round to
+   * round. A connection accepted and never answered is reached by the TCP layer only; the
+   * verdict is `degraded` all the same. Only refused, unroutable and unanswered connects are
+   * not reached.
    */
   reached?: boolean;
   /** What happened, for people (never contains credentials). `reason` is for code. */
@@ -105,9 +119,13 @@ export type StatusReason =
   | 'not_checked'
   | 'unreachable'
   | 'no_stream'
+  /** The stream is described, set up and played, but sends no video (a hung encoder). */
+  | 'no_media'
   | 'rtsp_auth_failed'
   | Exclude<ImageVerdict, 'ok'>
   | 'no_frame'
+  /** The snapshot URL answered with something that is not a picture (a login page). */
+  | 'not_a_picture'
   | 'onvif_auth_failed'
   | 'onvif_failed'
   | 'port_closed';
@@ -123,7 +141,7 @@ export interface Classification {
  * healthy (which would make a black camera flap between degraded and up every round).
  */
 export interface ImageMemory {
-  verdict: ImageVerdict | 'no_frame';
+  verdict: ImageVerdict | 'no_frame' | 'not_a_picture';
   /** `at` of the probe round that produced it. */
   at: number;
 }
@@ -138,6 +156,7 @@ export function wasReached(result: LayerResult<unknown>): boolean {
  * `ok`: the probe may have fetched a frame fine and still judged it black.
  */
 export function imageVerdictOf(result: LayerResult<ImageDetail>): ImageMemory['verdict'] | null {
+  if (result.reason === NOT_A_PICTURE) return 'not_a_picture';
   if (result.detail) return result.detail.verdict;
   if (result.ok) return 'ok';
   return wasReached(result) ? 'no_frame' : null;
@@ -146,6 +165,7 @@ export function imageVerdictOf(result: LayerResult<ImageDetail>): ImageMemory['v
 function rtspProblem(rtsp: LayerResult<RtspDetail> | undefined): StatusReason | null {
   if (!rtsp) return null;
   if (rtsp.ok && rtsp.detail?.hasVideo !== false) return null;
+  if (rtsp.reason === NO_MEDIA) return 'no_media';
   return rtsp.reason === AUTH_FAILED ? 'rtsp_auth_failed' : 'no_stream';
 }
 
@@ -201,6 +221,21 @@ export function madeChecks(layers: LayerResults): LayerResults {
   const made: Record<string, unknown> = {};
   for (const layer of LAYERS) if (layers[layer] && !layers[layer].skipped) made[layer] = layers[layer];
   return made as LayerResults;
+}
+
+/**
+ * An image round, to be judged: its fresh image layer together with the newest liveness layers
+ * (tcp, onvif, rtsp) from `previous`. Judged alone, an image round knows nothing of the stream:
+ * a camera whose stream fails (no media, resets, garbage) while its snapshot works was `up`
+ * every image round and `degraded` every liveness round, and one whose frame grabs reach
+ * nothing was `down` every image round and `degraded` every liveness round — flapping for a
+ * fault that never changed. Liveness rounds already carry the picture the same way (ImageMemory).
+ * A round without an image layer is returned as it is.
+ */
+export function withLivenessOf(image: ProbeResult, previous: LayerResults): ProbeResult {
+  if (!image.layers.image) return image;
+  const { tcp, onvif, rtsp } = previous;
+  return { ...image, layers: { ...(tcp ? { tcp } : {}), ...(onvif ? { onvif } : {}), ...(rtsp ? { rtsp } : {}), image: image.layers.image } };
 }
 
 export function isBad(status: CameraStatus): status is BadStatus {

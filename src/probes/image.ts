@@ -80,10 +80,11 @@ export async function checkImage(target: ProbeTarget, ctx: ImageProbeContext): P
 
   let bytes: Buffer;
   let transport: MediaTransport | undefined;
+  let contentType: string | undefined;
   try {
     const got = await fetchFrame(target, ctx, limits.maxBytes);
     if (!('bytes' in got)) return got;
-    ({ bytes, transport } = got);
+    ({ bytes, transport, contentType } = got);
   } catch (err) {
     return fetchFailure(err, elapsedSince(started));
   }
@@ -96,6 +97,11 @@ export async function checkImage(target: ProbeTarget, ctx: ImageProbeContext): P
     decoded = await withinDeadline(decodeFrame(bytes, at, limits), remaining, ctx.signal);
   } catch (err) {
     if (err instanceof FrameDecodeError) {
+      // The type is never trusted to accept a picture, only to say why bytes did not decode:
+      // a web page is a login or error page, which an owner fixes differently from a bad picture.
+      if (contentType && /^text\/html\b/i.test(contentType)) {
+        return failed(PROBE_REASONS.notAPicture, 'not a picture: the camera returned a web page (text/html)', true, { latencyMs });
+      }
       const reason = err.code === 'too_large' ? PROBE_REASONS.tooLarge : PROBE_REASONS.undecodable;
       return failed(reason, err.message, true, { latencyMs, detail: { verdict: 'corrupt' } });
     }
@@ -125,7 +131,11 @@ export async function checkImage(target: ProbeTarget, ctx: ImageProbeContext): P
 }
 
 /** The raw bytes of one frame, or a failed result when the target cannot be checked at all. */
-async function fetchFrame(target: ProbeTarget, ctx: ImageProbeContext, maxBytes: number): Promise<{ bytes: Buffer; transport?: MediaTransport } | ImageLayerResult> {
+async function fetchFrame(
+  target: ProbeTarget,
+  ctx: ImageProbeContext,
+  maxBytes: number,
+): Promise<{ bytes: Buffer; transport?: MediaTransport; contentType?: string | undefined } | ImageLayerResult> {
   if (target.snapshotUrl) {
     const snap = await fetchSnapshot(target.snapshotUrl, {
       username: target.snapshotUsername,
@@ -137,7 +147,7 @@ async function fetchFrame(target: ProbeTarget, ctx: ImageProbeContext, maxBytes:
       tlsVerify: ctx.tlsVerify,
       lookup: target.lookup,
     });
-    return { bytes: snap.body };
+    return { bytes: snap.body, contentType: snap.contentType };
   }
   if (!target.rtspUrl) return failed(PROBE_REASONS.notConfigured, 'camera has neither a snapshot URL nor an RTSP URL', false);
   if (!ctx.ffmpegPath) return failed(PROBE_REASONS.notConfigured, 'no snapshot URL, and ffmpeg is not available for RTSP', false);

@@ -1,7 +1,10 @@
 /**
- * RTSP layer: does the camera describe a video stream to us. DESCRIBE (OPTIONS first only for
- * cameras that insist) with the camera's credentials; passes only when the SDP has an `m=video` section. No media is set up
- * or decoded, so a check costs the camera milliseconds. Must not throw for camera faults and
+ * RTSP layer: does the camera describe a video stream to us, and (when the caller asks for the
+ * media check) does that stream send video. DESCRIBE (OPTIONS first only for cameras that
+ * insist) with the camera's credentials; passes only when the SDP has an `m=video` section.
+ * With `media`, the video track is then set up and played until its first RTP packet, over the
+ * transport that worked last time first (`target.rtspTransport`); the transport that carried it
+ * is reported in `detail.transport`. Nothing is decoded. Must not throw for camera faults and
  * must not report credentials.
  *
  * Its connection doubles as the TCP layer's evidence when both go to the same host:port
@@ -20,6 +23,8 @@ export interface RtspProbeContext extends ProbeContext {
   tlsVerify?: boolean | undefined;
   /** Handed the TCP connect outcome of the first connection as it is opened (see describeRtsp). */
   onConnecting?: ((outcome: Promise<ConnectOutcome>) => void) | undefined;
+  /** Check that media flows this round (the prober decides the cadence). @defaultValue false */
+  media?: boolean | undefined;
 }
 
 const REASON_OF: Record<RtspErrorCode, ProbeReason> = {
@@ -30,6 +35,7 @@ const REASON_OF: Record<RtspErrorCode, ProbeReason> = {
   aborted: PROBE_REASONS.aborted,
   auth_failed: PROBE_REASONS.authFailed,
   no_stream: PROBE_REASONS.noStream,
+  no_media: PROBE_REASONS.noMedia,
   bad_response: PROBE_REASONS.badResponse,
   too_large: PROBE_REASONS.tooLarge,
 };
@@ -56,14 +62,21 @@ export async function checkRtsp(target: ProbeTarget, ctx: RtspProbeContext): Pro
       tlsVerify: ctx.tlsVerify,
       onConnecting: ctx.onConnecting,
       lookup: target.lookup,
+      media: ctx.media ? { prefer: target.rtspTransport } : undefined,
     });
     const latencyMs = elapsedSince(started);
-    const detail: RtspDetail = { hasVideo: res.hasVideo, statusCode: res.statusCode, ...(res.videoCodec ? { videoCodec: res.videoCodec } : {}) };
+    const detail: RtspDetail = {
+      hasVideo: res.hasVideo,
+      statusCode: res.statusCode,
+      ...(res.videoCodec ? { videoCodec: res.videoCodec } : {}),
+      ...(res.media ? { transport: res.media.transport } : {}),
+    };
     if (!res.hasVideo) {
       const kinds = res.sdp.media.map((m) => m.type).join(', ') || 'nothing';
       return failed(PROBE_REASONS.noVideo, `stream offers no video (SDP has ${kinds})`, true, { latencyMs, detail });
     }
-    return { ok: true, reached: true, latencyMs, message: `video ${res.videoCodec ?? 'of unknown codec'}`, detail };
+    const flowing = res.media ? `, flowing over ${res.media.transport.toUpperCase()} (first packet after ${res.media.firstPacketMs} ms)` : '';
+    return { ok: true, reached: true, latencyMs, message: `video ${res.videoCodec ?? 'of unknown codec'}${flowing}`, detail };
   } catch (err) {
     if (!(err instanceof RtspError)) throw err;
     const detail: RtspDetail = err.statusCode !== undefined ? { statusCode: err.statusCode } : {};

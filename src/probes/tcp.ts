@@ -11,6 +11,12 @@
  * camera sees). Either way the outcome goes through the one mapping below, so the result keeps
  * its meaning: latency is connect time, and refused/timeout/unreachable/aborted are judged on
  * the same socket events within the same deadline.
+ *
+ * A connection that is accepted and then reset counts as reached, whether the reset comes
+ * after our connect event or (on a fast network) is reported in its place as ECONNRESET: a
+ * port that refuses answers the SYN with a reset (ECONNREFUSED), so ECONNRESET always means
+ * the handshake completed. Without this a camera resetting every connection was `down` on
+ * some rounds and `degraded` on others, by a race, and flapped.
  */
 import net from 'node:net';
 import type { TcpDetail } from '../domain/status.js';
@@ -95,6 +101,7 @@ function tcpResult(outcome: ConnectOutcome, where: string): LayerResult<TcpDetai
       const { latencyMs } = outcome;
       if (outcome.failure === 'refused') return failed(PROBE_REASONS.refused, `${where} refused the connection`, false, { latencyMs });
       if (outcome.failure === 'timeout') return failed(PROBE_REASONS.timeout, `connection to ${where} timed out`, false, { latencyMs });
+      if (outcome.failure === 'dropped') return { ok: true, reached: true, latencyMs, message: `${where} accepted the connection, then reset it` };
       return failed(PROBE_REASONS.unreachable, `${where} unreachable (${outcome.cause})`, false, { latencyMs });
     }
   }

@@ -64,6 +64,8 @@ export const PROBE_REASONS = {
   noVideo: 'no_video',
   /** The stream is not there: DESCRIBE answered 404/454/5xx, or ffmpeg got no frame. */
   noStream: 'no_stream',
+  /** The stream was set up and played, but its video track sent nothing (a hung encoder, or UDP blocked). */
+  noMedia: 'no_media',
   /** The camera answered with something that is not the protocol (garbage, a broken SDP). */
   badResponse: 'bad_response',
   /** The answer was larger than allowed: an endless reply, a 50 MB "JPEG", a decompression bomb. */
@@ -76,10 +78,10 @@ export const PROBE_REASONS = {
   reset: 'reset',
   /** The camera answered 461 to every RTP transport tried (frame grabs try TCP, then UDP). */
   transportRefused: 'transport_refused',
-  /** The stream answered and accepted PLAY, then sent no media (a hung encoder, or UDP blocked). */
-  noMedia: 'no_media',
   /** Media flowed but no key frame (no complete picture) came before the deadline. */
   noKeyframe: 'no_keyframe',
+  /** The snapshot URL answered with a web page (text/html, typically a login page), not a picture. */
+  notAPicture: 'not_a_picture',
   /** ffmpeg could not run or failed for a reason of its own. */
   ffmpegFailed: 'ffmpeg_failed',
   /** The target lacks what the layer needs (no URL, a malformed URL, no ffmpeg configured). */

@@ -19,7 +19,7 @@ export const StatusOut = z
   .object({
     status: StatusName,
     since: z.string(),
-    reason: z.string().describe('machine code: ok, unreachable, no_stream, black, covered, frozen, corrupt, …'),
+    reason: z.string().describe('machine code: ok, unreachable, no_stream, no_media, black, covered, frozen, corrupt, …'),
     flapping: z.boolean(),
     layers: z
       .object({ tcp: Layer, onvif: Layer, rtsp: Layer, image: Layer })

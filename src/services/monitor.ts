@@ -13,7 +13,7 @@ import { EventEmitter } from 'node:events';
 import { initialState, observe, type MachinePolicy, type MachineState, type MachineEvent } from '../domain/status-machine.js';
 import { parseMachineState, resumeAfterRestart, stateFromLastFlip } from '../domain/restart.js';
 import { sampleOf, tallySample, type CheckCount } from '../domain/rollup.js';
-import type { Classification, CoverageReason, Flip, LayerResults, ProbeResult } from '../domain/status.js';
+import { withLivenessOf, type Classification, type CoverageReason, type Flip, type LayerResults, type ProbeResult } from '../domain/status.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { ProbeKind } from '../store/probe-results.js';
@@ -171,7 +171,8 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       resumed = { cameraId: result.cameraId, at: Math.max(now, current.state.since), from: 'unknown', to: saved.status, reason: 'monitor_resumed' };
       base = { ...saved, pending: null, lastProbeAt: current.state.lastProbeAt };
     }
-    const outcome = observe(base, { kind: 'probe', result }, now, this.policy);
+    const judged = kind === 'image' ? withLivenessOf(result, current.layers) : result;
+    const outcome = observe(base, { kind: 'probe', result: judged }, now, this.policy);
     const layers = { ...current.layers, ...result.layers };
     const lastRound = outcome.classification ? { ...outcome.classification, at: result.at } : current.lastRound;
     const next: CameraLiveStatus = { state: outcome.state, layers, lastRound };

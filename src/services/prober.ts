@@ -14,6 +14,13 @@
  * the image deadline of ffmpeg on a stream known to be gone. A snapshot URL is its own check.
  * When the RTSP layer passed, a grab that timed out is a picture problem (`reached`), not
  * silence. Each round says which layers apply, so a new camera waits for all of them.
+ *
+ * The RTSP layer's media check (does video really flow) runs on a camera's first liveness round,
+ * then on every `mediaCheckEvery`-th one (at a phase of its own, so the fleet's checks spread
+ * evenly), and on every round while the camera's last RTSP check failed:
+ * a camera whose stream stopped is then judged on fresh evidence each round (so its verdict
+ * cannot alternate with DESCRIBE-only rounds), and the healthy fleet pays for the check only
+ * on a fraction of its rounds. In queue mode each worker keeps this count for the rounds it ran.
  */
 import type { LookupFunction } from 'node:net';
 import type { Config } from '../config/schema.js';
@@ -48,6 +55,11 @@ export interface ProberOptions {
   imageTimeoutMs: number;
   ffmpegPath?: string | undefined;
   imageThresholds?: Partial<ImageThresholds> | undefined;
+  /**
+   * Check that media flows on a camera's first liveness round, then on every Nth (and on every
+   * round after a failed RTSP check); 0 never checks. @defaultValue 0 (the config's is 10)
+   */
+  mediaCheckEvery?: number | undefined;
   probes?: ProbeRegistry;
   now?: () => number;
   /**
@@ -60,10 +72,14 @@ export interface ProberOptions {
 }
 
 /** The settings a prober takes from the config: the same for the server's own probing and for a queue worker. */
-export function proberSettings(config: Config, ffmpegPath: string | undefined): Pick<ProberOptions, 'livenessTimeoutMs' | 'imageTimeoutMs' | 'ffmpegPath' | 'imageThresholds' | 'cameraLookup'> {
+export function proberSettings(
+  config: Config,
+  ffmpegPath: string | undefined,
+): Pick<ProberOptions, 'livenessTimeoutMs' | 'imageTimeoutMs' | 'ffmpegPath' | 'imageThresholds' | 'cameraLookup' | 'mediaCheckEvery'> {
   return {
     cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
     livenessTimeoutMs: config.probes.livenessTimeoutMs,
+    mediaCheckEvery: config.probes.mediaCheckEvery,
     imageTimeoutMs: config.probes.imageTimeoutMs,
     ffmpegPath,
     imageThresholds: config.probes.image,
@@ -77,6 +93,8 @@ export class Prober {
   private readonly transports = new Map<string, MediaTransport>();
   /** Per camera, the RTSP layer of its latest liveness round: a frame grab depends on it. */
   private readonly lastRtsp = new Map<string, LayerResult<RtspDetail>>();
+  /** Per camera, liveness rounds since its last media check, and whether its last RTSP check failed. */
+  private readonly mediaRounds = new Map<string, { since: number; failing: boolean }>();
   private readonly warnedUnreadable = new Set<string>();
   private readonly now: () => number;
 
@@ -108,6 +126,7 @@ export class Prober {
     this.fingerprints.delete(cameraId);
     this.transports.delete(cameraId);
     this.lastRtsp.delete(cameraId);
+    this.mediaRounds.delete(cameraId);
     this.warnedUnreadable.delete(cameraId);
   }
 
@@ -122,14 +141,22 @@ export class Prober {
       (layers as Record<string, unknown>)[layer] = await probe.check(target, layerCtx);
     };
     const shared = tcpEndpointIsRtsp(target) ? handOver() : undefined;
+    const media = this.mediaDue(camera.id);
     await Promise.all([
       run('tcp', { ...ctx, connection: shared?.connection }),
       run('onvif', ctx),
       // Settles the hand-over when the RTSP layer ended without connecting (not applicable, or
       // a probe that does not report): the TCP layer then connects on its own.
-      run('rtsp', { ...ctx, onConnecting: shared?.give }).finally(() => shared?.give(undefined)),
+      run('rtsp', { ...ctx, onConnecting: shared?.give, media }).finally(() => shared?.give(undefined)),
     ]);
     this.rememberTransport(camera.id, layers.rtsp?.detail?.transport);
+    if (layers.rtsp && layers.rtsp.reason !== 'aborted') {
+      const previous = this.mediaRounds.get(camera.id);
+      // After a camera's first check its next one comes at a phase of its own, so the fleet's
+      // media checks spread evenly over rounds instead of all landing on every Nth interval.
+      const since = !media ? (previous?.since ?? 0) : previous ? 0 : phaseOf(camera.id, this.options.mediaCheckEvery ?? 0);
+      this.mediaRounds.set(camera.id, { since, failing: !layers.rtsp.ok });
+    }
     if (layers.rtsp) this.lastRtsp.set(camera.id, layers.rtsp);
     else this.lastRtsp.delete(camera.id);
     return { cameraId: camera.id, at, layers, applies: this.applying(target) };
@@ -173,6 +200,16 @@ export class Prober {
   /** The layers whose probe applies to this camera. */
   private applying(target: ProbeTarget): Layer[] {
     return LAYERS.filter((layer) => this.probes.get(layer)?.applies(target));
+  }
+
+  /** Whether this liveness round checks media: the first, every Nth, and each one after a failed RTSP check. */
+  private mediaDue(cameraId: string): boolean {
+    const every = this.options.mediaCheckEvery ?? 0;
+    if (every <= 0) return false;
+    const state = this.mediaRounds.get(cameraId);
+    if (!state) return true;
+    state.since++;
+    return state.failing || state.since >= every;
   }
 
   private rememberTransport(cameraId: string, transport: MediaTransport | undefined): void {
@@ -238,6 +275,14 @@ function bindingOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A stable number in 0…n-1 for a camera (FNV-1a of its id), so restarts keep its phase. */
+function phaseOf(cameraId: string, n: number): number {
+  if (n <= 1) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < cameraId.length; i++) h = Math.imul(h ^ cameraId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % n;
 }
 
 /** A connect outcome passed from the RTSP layer to the TCP layer; only the first `give` counts. */

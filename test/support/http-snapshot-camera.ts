@@ -14,10 +14,11 @@ import { closeServer, listen, LOOPBACK, trackSockets } from './net.js';
  * - `frozen`: the same JPEG bytes for ever (the one current when frozen)
  * - `down`: port closed
  * - `garbage`: 200 image/jpeg whose body is not a JPEG
+ * - `html`: 200 text/html, a login page (firmware that wants a web session first)
  * - `huge`: a body of `hugeBytes`, streamed
  * - `slow`: a real JPEG dripped a few bytes at a time
  */
-export type SnapshotMode = 'live' | 'black' | 'frozen' | 'down' | 'garbage' | 'huge' | 'slow';
+export type SnapshotMode = 'live' | 'black' | 'frozen' | 'down' | 'garbage' | 'html' | 'huge' | 'slow';
 
 export interface HttpSnapshotOptions {
   /** @defaultValue 0 (a free port, kept across mode switches) */
@@ -129,6 +130,11 @@ export class HttpSnapshotSimulator {
     const mode = this.currentMode;
     if (mode === 'garbage') {
       res.writeHead(200, { 'Content-Type': 'image/jpeg' }).end('<html><body>Error: sensor not ready</body></html>\n');
+      return;
+    }
+    if (mode === 'html') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><html><head><title>Login</title></head><body><form action="/doc/page/login.asp"><input name="username"><input type="password" name="password"></form></body></html>\n');
       return;
     }
     if (mode === 'huge') {

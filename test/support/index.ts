@@ -21,5 +21,6 @@ export {
   type RtspResponderOptions,
 } from './rtsp-responder.js';
 export { RtspFaultCamera, type RtspFaultCameraOptions, type RtspFaultMode } from './rtsp-fault-camera.js';
+export { RtspMediaConnection, rtpPacket, type MediaRequest, type RtspMediaBehaviour } from './rtsp-media.js';
 export { WsDiscoveryResponder } from './ws-discovery-responder.js';
 export { changedPixels, decode, ffmpegUnavailableReason, grabFrame, meanLuma, type Picture } from './frames.js';

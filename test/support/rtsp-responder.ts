@@ -1,23 +1,30 @@
 /**
- * An RTSP camera that only talks: answers OPTIONS and DESCRIBE (an SDP with an
- * H.264 track) like a real camera, with optional Digest/Basic auth, and no media.
- * Pure Node and a few kilobytes per instance, so a test (or a fleet simulator)
- * can run thousands of them in one process where GStreamer and ffmpeg are absent.
- * The wire half (`readRtspRequests`, `answerRtsp`) is exported on its own, so a fleet
- * simulator can answer for many cameras from a few servers without one object each.
+ * An RTSP camera in pure Node: answers OPTIONS and DESCRIBE (an SDP with an H.264 track) like
+ * a real camera, with optional Digest/Basic auth, and SETUP/PLAY/TEARDOWN with RTP packets of
+ * the video track over interleaved TCP or UDP (rtsp-media.ts; nothing that decodes). A few
+ * kilobytes per instance, so a test (or a fleet simulator) can run thousands of them in one
+ * process where GStreamer and ffmpeg are absent. The wire half (`readRtspRequests`,
+ * `answerRtsp`) is exported on its own, so a fleet simulator can answer for many cameras from a
+ * few servers without one object each.
  */
 import net from 'node:net';
 import { AuthGate, type AuthScheme, type DigestAlgorithm } from './auth-gate.js';
 import { closeServer, listen, LOOPBACK, onRequests, trackSockets } from './net.js';
+import { RtspMediaConnection } from './rtsp-media.js';
 
 /**
- * - `ok`: a camera with a 1080p H.264 stream
+ * - `ok`: a camera with a 1080p H.264 stream whose RTP flows after PLAY
  * - `no-video`: DESCRIBE works but the SDP has only audio (encoder disabled)
  * - `bad-sdp`: DESCRIBE says application/sdp but the body is not an SDP
+ * - `no-media`: everything answers, PLAY too, but no RTP packet ever comes (hung encoder)
+ * - `tcp-refused`: 461 Unsupported Transport to RTP over TCP; RTP flows over UDP
+ * - `cseq-mismatch`: every reply carries a CSeq other than the request's
+ * - `reset`: accepts TCP, then resets the connection (RST) at once
+ * - `garbage`: answers every request with binary noise
  * - `silent`: accepts TCP but never answers (hung firmware)
  * - `refuse`: not listening (camera or its RTSP service down)
  */
-export type RtspResponderMode = 'ok' | 'no-video' | 'bad-sdp' | 'silent' | 'refuse';
+export type RtspResponderMode = 'ok' | 'no-video' | 'bad-sdp' | 'no-media' | 'tcp-refused' | 'cseq-mismatch' | 'reset' | 'garbage' | 'silent' | 'refuse';
 
 export interface RtspResponderOptions {
   /** @defaultValue 0 (a free port, kept across mode switches) */
@@ -36,6 +43,10 @@ export interface RtspResponderOptions {
   server?: string;
   /** Answer DESCRIBE with 455 until OPTIONS was asked on the connection, as some old firmware does. */
   optionsFirst?: boolean;
+  /** How reply headers spell CSeq (`Cseq`, `CSEQ` as some servers write it). @defaultValue 'CSeq' */
+  cseqHeader?: string;
+  /** Between RTP packets after PLAY, ms; the first goes right after the PLAY reply. @defaultValue 40 */
+  packetEveryMs?: number;
 }
 
 const MAX_REQUEST_BYTES = 16 * 1024;
@@ -111,10 +122,19 @@ export class RtspResponderSimulator {
 
   private onConnection(socket: net.Socket): void {
     this.accepted++;
+    if (this.currentMode === 'reset') {
+      socket.resetAndDestroy();
+      return;
+    }
+    socket.setNoDelay(true); // the first RTP packet follows the PLAY reply at once, as a camera's does
     let optionsAsked = false;
+    const mode = this.currentMode;
+    const media = new RtspMediaConnection(socket, { silentAfterPlay: mode === 'no-media', refuseTcp: mode === 'tcp-refused', packetEveryMs: this.opts.packetEveryMs });
     readRtspRequests(socket, (head) => {
       if (this.currentMode === 'silent') return null;
-      const { method, reply } = answerRtsp(head, { path: this.path, mode: this.currentMode, gate: this.gate, server: this.opts.server });
+      if (this.currentMode === 'garbage') return GARBAGE;
+      const { method, reply, after } = answerRtsp(head, { path: this.path, mode: this.currentMode, gate: this.gate, server: this.opts.server, media, cseqHeader: this.opts.cseqHeader });
+      if (after) setImmediate(after);
       this.requests[method] = (this.requests[method] ?? 0) + 1;
       if (method === 'OPTIONS') optionsAsked = true;
       if (method === 'DESCRIBE' && this.opts.optionsFirst && !optionsAsked) {
@@ -135,7 +155,14 @@ export interface RtspAnswerContext {
   gate?: AuthGate | undefined;
   /** @defaultValue 'Hikvision-Webs' */
   server?: string | undefined;
+  /** The connection's media state; without it SETUP, PLAY and TEARDOWN are not allowed (405). */
+  media?: RtspMediaConnection | undefined;
+  /** @defaultValue 'CSeq' */
+  cseqHeader?: string | undefined;
 }
+
+/** What a babbling camera sends: not RTSP, not text. */
+const GARBAGE = Buffer.from([0x00, 0xff, 0x13, 0x37, 0x42, 0x00, 0x99, 0x10, 0x0d, 0x0a]).toString('latin1');
 
 /**
  * Reads RTSP requests off a socket (pipelined or split across packets, bounded in size) and
@@ -156,23 +183,33 @@ export function readRtspRequests(socket: net.Socket, answer: (head: string) => s
   });
 }
 
-/** One request head in, the camera's reply out (status line, headers and SDP body). */
-export function answerRtsp(head: string, ctx: RtspAnswerContext): { method: string; reply: string } {
+/**
+ * One request head in, the camera's reply out (status line, headers and SDP body), and for
+ * PLAY what starts the packets once the reply is written.
+ */
+export function answerRtsp(head: string, ctx: RtspAnswerContext): { method: string; reply: string; after?: (() => void) | undefined } {
   const lines = head.split('\r\n');
   const [method = '', uri = ''] = (lines[0] ?? '').split(' ');
   const header = (name: string): string | undefined =>
     lines.find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.replace(/^[^:]*:\s*/, '');
-  const cseq = header('CSeq') ?? '0';
-  const base = [`CSeq: ${cseq}`, `Server: ${ctx.server ?? 'Hikvision-Webs'}`, `Date: ${new Date().toUTCString()}`];
+  const asked = header('CSeq') ?? '0';
+  const cseq = ctx.mode === 'cseq-mismatch' ? String(Number(asked) + 7) : asked;
+  const base = [`${ctx.cseqHeader ?? 'CSeq'}: ${cseq}`, `Server: ${ctx.server ?? 'Hikvision-Webs'}`, `Date: ${new Date().toUTCString()}`];
   const reply = (status: string, extra: string[] = [], body = ''): string =>
     [`RTSP/1.0 ${status}`, ...base, ...extra, ...(body ? [`Content-Length: ${Buffer.byteLength(body)}`] : []), '', body].join('\r\n');
 
   if (method === 'OPTIONS') {
     return { method, reply: reply('200 OK', ['Public: OPTIONS, DESCRIBE, PLAY, PAUSE, SETUP, TEARDOWN, SET_PARAMETER, GET_PARAMETER']) };
   }
-  if (method !== 'DESCRIBE') return { method, reply: reply('405 Method Not Allowed', ['Allow: OPTIONS, DESCRIBE']) };
-  if (ctx.gate && !ctx.gate.check('DESCRIBE', header('Authorization'))) {
+  const media = method === 'DESCRIBE' ? undefined : ctx.media;
+  if (method !== 'DESCRIBE' && !media) return { method, reply: reply('405 Method Not Allowed', ['Allow: OPTIONS, DESCRIBE']) };
+  if (ctx.gate && !ctx.gate.check(method, header('Authorization'), uri)) {
     return { method, reply: reply('401 Unauthorized', ctx.gate.challenges().map((c) => `WWW-Authenticate: ${c}`)) };
+  }
+  if (media) {
+    const answer = media.answer({ method, header });
+    if (!answer) return { method, reply: reply('405 Method Not Allowed', ['Allow: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN']) };
+    return { method, reply: reply(answer.status, answer.headers), after: answer.after };
   }
   if (pathOf(uri) !== ctx.path.replace(/\/$/, '')) return { method, reply: reply('404 Not Found') };
   return { method, reply: reply('200 OK', [`Content-Base: ${uri}/`, 'Content-Type: application/sdp'], sdp(uri, ctx.mode)) };

@@ -146,6 +146,8 @@ export const EN: Record<Key, string> = {
   reason_not_checked: 'not checked yet',
   reason_unreachable: 'unreachable',
   reason_no_stream: 'video stream gone',
+  reason_no_media: 'stream sends no video',
+  reason_not_a_picture: 'not a picture: the camera returned a web page (text/html)',
   reason_rtsp_auth_failed: 'stream password refused',
   reason_black: 'black picture',
   reason_covered: 'lens covered',
@@ -172,7 +174,6 @@ export const EN: Record<Key, string> = {
   reason_not_configured: 'not set up',
   reason_reset: 'connection reset by the camera',
   reason_transport_refused: 'camera refused the video transport (RTP)',
-  reason_no_media: 'stream sends no video',
   reason_no_keyframe: 'no complete picture arrived',
   reason_skipped: 'skipped',
   // The admin journey (issue 13): camera form, ONVIF inspect, users.

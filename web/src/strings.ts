@@ -144,6 +144,8 @@ export const ID = {
   reason_not_checked: 'belum diperiksa',
   reason_unreachable: 'tidak dapat dihubungi',
   reason_no_stream: 'siaran video hilang',
+  reason_no_media: 'siaran tidak mengirim video',
+  reason_not_a_picture: 'bukan gambar: kamera mengirim halaman web (text/html)',
   reason_rtsp_auth_failed: 'kata sandi siaran ditolak',
   reason_black: 'gambar hitam',
   reason_covered: 'lensa tertutup',
@@ -170,7 +172,6 @@ export const ID = {
   reason_not_configured: 'belum diatur',
   reason_reset: 'koneksi diputus kamera',
   reason_transport_refused: 'kamera menolak cara kirim video (RTP)',
-  reason_no_media: 'siaran tanpa video',
   reason_no_keyframe: 'gambar utuh tidak datang',
   reason_skipped: 'dilewati',
   // The admin journey (issue 13): camera form, ONVIF inspect, users.

@@ -11,6 +11,8 @@ export type RtspErrorCode =
   | 'aborted'
   | 'auth_failed'
   | 'no_stream'
+  /** The stream was set up and played, but no RTP packet of its video track came. */
+  | 'no_media'
   | 'bad_response'
   | 'too_large';
 

@@ -3,6 +3,10 @@
  * for hostile cameras: a reply that does not start like RTSP fails on its first bytes, and one
  * larger than the cap (headers and body together) fails as soon as it passes the cap, whether
  * it declares its length or drips for ever. Must not do I/O or keep more than the cap in memory.
+ *
+ * Once a stream plays over TCP, the same connection carries RTP interleaved between replies
+ * (RFC 2326 §10.12: `$`, a channel byte, a 16-bit length, the packet); `next()` hands those out
+ * as frames, so a packet that arrives in the same read as the PLAY reply is not lost.
  */
 import { RtspError } from './errors.js';
 
@@ -19,7 +23,16 @@ export function header(res: RtspResponse, name: string): string | undefined {
   return res.headers[name.toLowerCase()]?.[0];
 }
 
+/** One interleaved packet: `channel` is the one the SETUP reply's `interleaved=` named. */
+export interface InterleavedFrame {
+  channel: number;
+  data: Buffer;
+}
+
+export type RtspMessage = { kind: 'response'; response: RtspResponse } | { kind: 'frame'; frame: InterleavedFrame };
+
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+const DOLLAR = 0x24;
 const PREFIX = Buffer.from('RTSP/', 'latin1');
 const STATUS_LINE = /^RTSP\/(\d)\.(\d)\s+(\d{3})(?:\s+(.*))?$/;
 
@@ -38,7 +51,34 @@ export class RtspResponseReader {
    * Throws RtspError ('bad_response' or 'too_large') as soon as the bytes cannot become one.
    */
   push(chunk: Buffer): RtspResponse | undefined {
+    this.feed(chunk);
+    return this.response();
+  }
+
+  /** Adds bytes without parsing them; take messages out with `next()`. */
+  feed(chunk: Buffer): void {
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+  }
+
+  /**
+   * The next complete message, a reply or an interleaved frame, or undefined until more bytes
+   * arrive. Throws RtspError as push() does.
+   */
+  next(): RtspMessage | undefined {
+    if (this.buf.length === 0) return undefined;
+    if (this.buf[0] === DOLLAR) {
+      if (this.buf.length < 4) return undefined;
+      const size = this.buf.readUInt16BE(2);
+      if (this.buf.length < 4 + size) return undefined;
+      const frame = { channel: this.buf[1] ?? 0, data: this.buf.subarray(4, 4 + size) };
+      this.buf = this.buf.subarray(4 + size);
+      return { kind: 'frame', frame };
+    }
+    const response = this.response();
+    return response ? { kind: 'response', response } : undefined;
+  }
+
+  private response(): RtspResponse | undefined {
     const head = this.buf.subarray(0, PREFIX.length);
     if (!PREFIX.subarray(0, head.length).equals(head)) {
       throw new RtspError('bad_response', `reply is not RTSP (starts with ${printable(head)})`, true);

@@ -11,10 +11,14 @@ export interface SdpMedia {
   formats: string[];
   /** Codec of the first format: from a=rtpmap, or the static payload table. */
   codec?: string | undefined;
+  /** The section's `a=control`: absolute, relative to the session's base, or `*`. */
+  control?: string | undefined;
 }
 
 export interface SdpSummary {
   media: SdpMedia[];
+  /** The session-level `a=control`, when there is one. */
+  control?: string | undefined;
 }
 
 // Static RTP payload types (RFC 3551) that carry video; cameras almost always use dynamic ones.
@@ -36,6 +40,7 @@ export function parseSdp(text: string): SdpSummary | undefined {
   if (lines[0] !== 'v=0') return undefined;
   const media: Array<SdpMedia & { rtpmap: Record<string, string> }> = [];
   let current: (typeof media)[number] | undefined;
+  let sessionControl: string | undefined;
   for (const line of lines) {
     const m = LINE.exec(line);
     if (!m) return undefined;
@@ -48,9 +53,14 @@ export function parseSdp(text: string): SdpSummary | undefined {
     } else if (kind === 'a' && current && value.startsWith('rtpmap:')) {
       const rm = /^rtpmap:(\d+)\s+([^/\s]+)/.exec(value);
       if (rm?.[1] && rm[2]) current.rtpmap[rm[1]] = rm[2].toUpperCase();
+    } else if (kind === 'a' && value.startsWith('control:')) {
+      const control = value.slice('control:'.length).trim();
+      if (current) current.control = control;
+      else sessionControl = control;
     }
   }
   return {
+    ...(sessionControl !== undefined ? { control: sessionControl } : {}),
     media: media.map(({ rtpmap, ...m }) => {
       const first = m.formats[0] ?? '';
       const table = m.type === 'video' ? STATIC_VIDEO : m.type === 'audio' ? STATIC_AUDIO : {};

@@ -1,0 +1,360 @@
+/**
+ * One RTSP conversation with a camera: a socket (reopened if the camera closes it between
+ * requests, until a stream is set up on it), requests with CSeq and Basic/Digest answers, and
+ * replies read with the interleaved RTP that may come between them. Every step is bounded
+ * (connect, each reply, the whole exchange, the reply size, the media bytes) so a silent,
+ * dripping or babbling camera fails in bounded time and memory. Must not log, and never puts
+ * credentials into a message.
+ *
+ * The first connect's outcome can be handed out (`onConnecting`): the TCP layer takes it as its
+ * evidence rather than connecting to the same port a second time. That connect is watched for
+ * the whole budget (`timeoutMs`), as the TCP layer would watch its own, even when the connect
+ * step gave up sooner; so its socket outlives the exchange until the outcome is known.
+ *
+ * `reached` on an error means the camera sent something back: bytes (garbage included), or a
+ * reset of a connection it had accepted. The TCP layer reads the same connect the same way
+ * (probes/tcp.ts), so a camera that resets every connection, or babbles, is reached by both
+ * layers alike every round, and gets the same verdict every round.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { authorizationFor, type Credentials } from '../http-auth.js';
+import { watchConnect, type ConnectOutcome } from './connect.js';
+import { RtspError, socketFailure } from './errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, header, RtspResponseReader, type InterleavedFrame, type RtspResponse } from './response.js';
+import type { RtspEndpoint } from './url.js';
+
+export interface SessionOptions {
+  /** Budget for the whole exchange, ms. */
+  timeoutMs: number;
+  /** Budget for each step (connect, each reply), ms; never more than what is left overall. @defaultValue timeoutMs */
+  stepTimeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Some cameras answer 401 to requests without one. @defaultValue 'Pantau' */
+  userAgent?: string | undefined;
+  /** Largest reply accepted, headers and body. @defaultValue 64 KiB */
+  maxResponseBytes?: number | undefined;
+  /**
+   * Verify the rtsps certificate. Off by default: cameras ship self-signed certificates for
+   * bare IP addresses, so there is nothing to verify against. @defaultValue false
+   */
+  tlsVerify?: boolean | undefined;
+  /**
+   * Handed, as the first connection is opened, how its TCP connect goes (connect time, or the
+   * socket failure), watched for `timeoutMs`. Not called when no connection is opened (a bad URL).
+   */
+  onConnecting?: ((outcome: Promise<ConnectOutcome>) => void) | undefined;
+  /** Resolves the host when connecting (the caller's address policy). @defaultValue dns.lookup */
+  lookup?: net.LookupFunction | undefined;
+}
+
+export interface RequestOptions {
+  /** Request URL. @defaultValue the endpoint's URL */
+  uri?: string | undefined;
+  headers?: readonly string[] | undefined;
+  /** Budget for the reply, ms, instead of the step budget (a TEARDOWN is not worth waiting long for). */
+  budgetMs?: number | undefined;
+}
+
+/** Interleaved RTP being waited for: the channel, and a test that a packet is the track's. */
+interface Watch {
+  channel: number;
+  accept: (packet: Buffer) => boolean;
+  maxBytes: number;
+  bytes: number;
+  seen: boolean;
+}
+
+export class RtspSession {
+  private socket: net.Socket | undefined;
+  private reader = new RtspResponseReader();
+  /** Requests written on the current socket: a camera that hangs up on the second one is retried. */
+  private sentOnSocket = 0;
+  private cseq = 0;
+  private challenge: string[] | undefined;
+  private nc = 0;
+  private reached = false;
+  private connects = 0;
+  /** Set once a stream is set up on the socket: a new connection would not carry its media. */
+  private pinned = false;
+  private watch: Watch | undefined;
+  /** The first connection while its connect outcome is still being watched for `onConnecting`. */
+  private watched: { socket: net.Socket; outcome: Promise<unknown> } | undefined;
+  private readonly deadline: number;
+  authScheme: 'basic' | 'digest' | undefined;
+
+  constructor(
+    readonly endpoint: RtspEndpoint,
+    private readonly creds: Credentials | undefined,
+    private readonly opts: SessionOptions,
+  ) {
+    this.deadline = Date.now() + opts.timeoutMs;
+  }
+
+  /** Ms left of the whole exchange. */
+  get remainingMs(): number {
+    return Math.max(0, this.deadline - Date.now());
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.opts.signal;
+  }
+
+  /** Address and family of the camera end of the connection (UDP media is accepted only from there). */
+  get peer(): { address: string; family: 'IPv4' | 'IPv6' } | undefined {
+    const s = this.socket;
+    if (!s?.remoteAddress) return undefined;
+    return { address: s.remoteAddress, family: s.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4' };
+  }
+
+  /** Keep the current connection: a stream set up on it plays on it only. */
+  pin(): void {
+    this.pinned = true;
+  }
+
+  /**
+   * Sends `method` and answers at most one 401 per request. Once challenged, later requests
+   * carry credentials from the start (RTSP Digest reuses the nonce); a 401 to those (a stale
+   * nonce) gets one fresh answer too.
+   */
+  async request(method: string, options: RequestOptions = {}): Promise<RtspResponse> {
+    let res = await this.exchange(method, options);
+    if (res.statusCode !== 401) return res;
+    if (!this.creds) throw new RtspError('auth_failed', `${method} requires credentials and none are configured`, true, 401);
+    this.challenge = res.headers['www-authenticate'] ?? [];
+    this.nc = 0;
+    res = await this.exchange(method, options);
+    if (res.statusCode === 401) throw new RtspError('auth_failed', `camera rejected the credentials for ${method}`, true, 401);
+    return res;
+  }
+
+  /**
+   * Resolves once an RTP packet of the track arrives interleaved on `channel` (one that came
+   * with an earlier reply counts), within `budgetMs`; rejects with `no_media` when none came,
+   * or `too_large` when more than `maxBytes` of other interleaved data came first.
+   */
+  async waitForInterleaved(channel: number, accept: (packet: Buffer) => boolean, budgetMs: number, maxBytes: number): Promise<void> {
+    const socket = this.socket;
+    if (!socket || socket.destroyed) throw new RtspError('bad_response', 'camera closed the connection after PLAY', true);
+    const watch = this.watch?.channel === channel ? this.watch : this.watchChannel(channel, accept, maxBytes);
+    if (watch.seen) return;
+    await this.step<void>(socket, `no RTP packet on the stream within ${budgetMs} ms`, (done, fail) => {
+      const check = (): void => {
+        this.drain();
+        if (watch.seen) done(undefined);
+      };
+      return this.pump(socket, check, fail, () => fail(new RtspError('bad_response', 'camera closed the connection while playing', true)));
+    }, budgetMs, 'no_media');
+  }
+
+  /** Watches `channel` from now on, so a packet arriving with the PLAY reply is not missed. */
+  watchChannel(channel: number, accept: (packet: Buffer) => boolean, maxBytes: number): Watch {
+    this.watch = { channel, accept, maxBytes, bytes: 0, seen: false };
+    return this.watch;
+  }
+
+  close(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket && socket === this.watched?.socket) void this.watched.outcome.then(() => socket.destroy());
+    else socket?.destroy();
+  }
+
+  private authorization(method: string, uri: string): string | undefined {
+    if (!this.challenge || !this.creds) return undefined;
+    const value = authorizationFor(this.challenge, this.creds, { method, uri, nc: ++this.nc });
+    if (value === undefined) throw new RtspError('auth_failed', 'camera offers no authentication scheme Pantau can answer', true, 401);
+    this.authScheme = value.startsWith('Basic') ? 'basic' : 'digest';
+    return value;
+  }
+
+  private async exchange(method: string, options: RequestOptions): Promise<RtspResponse> {
+    const reuse = this.socket !== undefined && !this.socket.destroyed && this.socket.writable;
+    if (!reuse && this.pinned) throw new RtspError('bad_response', `camera closed the connection before ${method}`, true);
+    const socket = reuse && this.socket ? this.socket : await this.connect();
+    try {
+      return await this.send(socket, method, options);
+    } catch (err) {
+      // Some cameras close the connection after every reply (notably after a 401): open a new
+      // one, once, when the old one went away without a word.
+      if (!(err instanceof HungUp) || this.sentOnSocket < 2 || this.pinned) throw err instanceof HungUp ? err.error : err;
+      return this.send(await this.connect(), method, options).catch((e: unknown) => {
+        throw e instanceof HungUp ? e.error : e;
+      });
+    }
+  }
+
+  private send(socket: net.Socket, method: string, options: RequestOptions): Promise<RtspResponse> {
+    const uri = options.uri ?? this.endpoint.requestUrl;
+    const cseq = ++this.cseq;
+    const lines = [`${method} ${uri} RTSP/1.0`, `CSeq: ${cseq}`, `User-Agent: ${this.opts.userAgent ?? 'Pantau'}`, ...(options.headers ?? [])];
+    const authorization = this.authorization(method, uri);
+    if (authorization) lines.push(`Authorization: ${authorization}`);
+    this.sentOnSocket++;
+    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    return this.readResponse(socket, method, cseq, options.budgetMs);
+  }
+
+  /** The reply to request `cseq`. A reply carrying another CSeq answers something else: a bad response, never taken for this one. */
+  private readResponse(socket: net.Socket, method: string, cseq: number, budgetMs?: number): Promise<RtspResponse> {
+    return this.step(socket, `no reply to ${method}`, (done, fail) => {
+      const check = (): void => {
+        const res = this.drain();
+        if (!res) return;
+        const said = header(res, 'cseq')?.trim();
+        if (said !== undefined && said !== String(cseq)) {
+          fail(new RtspError('bad_response', `reply to ${method} carries CSeq ${JSON.stringify(said.slice(0, 20))}, the request had ${cseq}`, true, res.statusCode));
+        } else done(res);
+      };
+      const onEnd = (): void => {
+        if (this.reader.pending > 0) {
+          fail(new RtspError('bad_response', `camera closed the connection in the middle of its reply to ${method}`, true));
+        } else {
+          fail(new HungUp(new RtspError('bad_response', `camera closed the connection without answering ${method}`, this.reached)));
+        }
+      };
+      return this.pump(socket, check, fail, onEnd);
+    }, budgetMs);
+  }
+
+  /**
+   * Feeds what arrives to the reader and runs `check` on it (once at once, for what an earlier
+   * read left buffered); a reader error fails the step, a hang-up calls `onEnd`. Returns the
+   * listeners' removal.
+   */
+  private pump(socket: net.Socket, check: () => void, fail: (e: RtspError) => void, onEnd: () => void): () => void {
+    const guarded = (): void => {
+      try {
+        check();
+      } catch (err) {
+        fail(err as RtspError);
+      }
+    };
+    const onData = (chunk: Buffer): void => {
+      this.reached = true;
+      this.reader.feed(chunk);
+      guarded();
+    };
+    socket.on('data', onData);
+    socket.once('end', onEnd);
+    socket.once('close', onEnd);
+    guarded();
+    return () => {
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('close', onEnd);
+    };
+  }
+
+  /** Takes buffered messages off the reader: frames go to the watch, the first reply is returned. */
+  private drain(): RtspResponse | undefined {
+    for (let msg = this.reader.next(); msg; msg = this.reader.next()) {
+      if (msg.kind === 'response') return msg.response;
+      this.onFrame(msg.frame);
+    }
+    return undefined;
+  }
+
+  private onFrame(frame: InterleavedFrame): void {
+    const watch = this.watch;
+    if (!watch || watch.seen) return;
+    if (frame.channel === watch.channel && watch.accept(frame.data)) {
+      watch.seen = true;
+      return;
+    }
+    watch.bytes += frame.data.length + 4;
+    if (watch.bytes > watch.maxBytes) throw new RtspError('too_large', `more than ${watch.maxBytes} bytes after PLAY without an RTP packet of the video track`, true);
+  }
+
+  private async connect(): Promise<net.Socket> {
+    this.close();
+    const { host, port, tls: secure } = this.endpoint;
+    const lookup = this.opts.lookup ? { lookup: this.opts.lookup } : {};
+    const socket = secure
+      ? tls.connect({ host, port, rejectUnauthorized: this.opts.tlsVerify === true, ...(net.isIP(host) ? {} : { servername: host }), ...lookup })
+      : net.connect({ host, port, ...lookup });
+    // Errors between steps have no step listening; without this one they would crash the process.
+    socket.on('error', () => undefined);
+    socket.setNoDelay(true);
+    if (this.connects++ === 0 && this.opts.onConnecting) {
+      const outcome = watchConnect(socket, { budgetMs: this.opts.timeoutMs, signal: this.opts.signal });
+      this.watched = { socket, outcome };
+      void outcome.then(() => {
+        this.watched = undefined;
+      });
+      this.opts.onConnecting(outcome);
+    }
+    this.socket = socket;
+    this.reader = new RtspResponseReader(this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+    this.sentOnSocket = 0;
+    const event = secure ? 'secureConnect' : 'connect';
+    await this.step<void>(socket, 'connection not established', (done) => {
+      const ready = (): void => done(undefined);
+      socket.once(event, ready);
+      return () => socket.off(event, ready);
+    });
+    return socket;
+  }
+
+  /**
+   * Runs one step against the step and overall deadlines (or `budgetMs`) and the abort signal.
+   * `start` wires listeners and returns their removal; socket errors fail the step with a mapped code.
+   */
+  private step<T>(
+    socket: net.Socket,
+    timeoutText: string,
+    start: (done: (v: T) => void, fail: (e: RtspError | HungUp) => void) => () => void,
+    budgetMs?: number,
+    timeoutCode: 'timeout' | 'no_media' = 'timeout',
+  ): Promise<T> {
+    const remaining = this.remainingMs;
+    const budget = Math.max(0, Math.min(remaining, budgetMs ?? this.opts.stepTimeoutMs ?? remaining));
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let stop: () => void = () => undefined;
+      const settle = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        stop();
+        socket.off('error', onError);
+        this.opts.signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const fail = (e: RtspError | HungUp): void => settle(() => reject(e));
+      const onError = (err: Error): void => fail(this.socketError(err));
+      const onAbort = (): void => fail(new RtspError('aborted', 'cancelled', this.reached));
+      const timer = setTimeout(() => fail(new RtspError(timeoutCode, timeoutCode === 'no_media' ? timeoutText : `${timeoutText} within ${budget} ms`, this.reached)), budget);
+      socket.on('error', onError);
+      if (this.opts.signal?.aborted) return onAbort();
+      this.opts.signal?.addEventListener('abort', onAbort, { once: true });
+      stop = start((v) => settle(() => resolve(v)), fail);
+    });
+  }
+
+  private socketError(err: Error): RtspError {
+    const where = `${this.endpoint.host}:${this.endpoint.port}`;
+    switch (socketFailure(err)) {
+      case 'refused':
+        return new RtspError('refused', `connection to ${where} refused`, false);
+      case 'unreachable':
+        return new RtspError('unreachable', `${where} unreachable (${(err as NodeJS.ErrnoException).code})`, false);
+      case 'timeout':
+        return new RtspError('timeout', `connection to ${where} timed out`, this.reached);
+      case 'dropped':
+        // A reset (not a refusal) means the connection was established first, even when the
+        // reset arrives before we saw the connect: the camera is there and closed on us.
+        return new RtspError('bad_response', 'camera accepted the connection, then reset it', true);
+      default:
+        // TLS handshake failures land here: the port answered, but not with what we asked for.
+        return new RtspError('bad_response', `connection to ${where} failed: ${err.message}`, true);
+    }
+  }
+}
+
+/** The camera closed the connection before answering a request: worth one retry on a new one. */
+class HungUp extends Error {
+  constructor(readonly error: RtspError) {
+    super(error.message);
+  }
+}
