@@ -63,8 +63,10 @@ describe.skipIf(missing !== '')(`frame grabs end to end${missing ? ` (skipped: $
   let udpOnly: RtspCameraSimulator;
 
   beforeAll(async () => {
-    // The default image deadline (15 s): a 10 s GOP must fit in it.
-    pantau = await startTestPantau({ probes: { livenessTimeoutMs: 2000 } });
+    // The default image deadline (15 s): a 10 s GOP must fit in it. The RTSP layer's own media
+    // check is off here, as a fleet may set it: these cases are about what the frame grab alone
+    // finds and names (test/integration/rtsp-verdicts.test.ts covers the media check).
+    pantau = await startTestPantau({ probes: { livenessTimeoutMs: 2000, mediaCheckEvery: 0 } });
     ({ admin } = await signedInClients(pantau));
     pantau.monitor.on('round', (id, live) => {
       const layers = { tcp: live.layers.tcp ?? null, onvif: live.layers.onvif ?? null, rtsp: live.layers.rtsp ?? null, image: live.layers.image ?? null } as Status['layers'];
