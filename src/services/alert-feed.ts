@@ -89,19 +89,21 @@ export class AlertFeed {
   /**
    * Acknowledges, as the link's user, the link's outages that this user may acknowledge now: a
    * link is checked again when used (it may be older than an ownership change, or have been
-   * made before links were limited to the recipient's own outages).
+   * made before links were limited to the recipient's own outages). Says which cameras' outages it acknowledged.
    */
-  acknowledgeByLink(token: string): boolean {
+  acknowledgeByLink(token: string): { cameraIds: string[] } | null {
     const link = this.readAckLink(token);
     const user = link && this.store.users.get(link.userId);
-    if (!link || !user || user.disabled) return false;
+    if (!link || !user || user.disabled) return null;
+    const cameraIds = new Set<string>();
     for (const outageId of link.outageIds) {
       const cameraId = cameraOf(outageId);
       if (this.store.cameras.exists(cameraId) && mayAcknowledge(user, cameraId, this.store.cameras)) {
         this.service.acknowledge(outageId, cameraId, user.username);
+        cameraIds.add(cameraId);
       }
     }
-    return true;
+    return { cameraIds: [...cameraIds] };
   }
 
   mutes(principal: Principal) {

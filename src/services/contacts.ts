@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpError, forbidden, invalid, notFound } from '../errors.js';
 import { NotifyError, type Channel, type ContactTarget, type NotifierRegistry } from '../notifiers/index.js';
+import { gridLink } from '../notifiers/links.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Contact } from '../store/contacts.js';
 import type { Store } from '../store/index.js';
@@ -70,7 +71,7 @@ export class Contacts {
     const user = this.store.users.get(contact.userId);
     try {
       const result = await notifier.send(
-        { kind: 'test', language: contact.language, cameras: [], dashboardUrl: `${this.publicUrl.replace(/\/$/, '')}/`, timeZone: user?.timeZone ?? 'Asia/Makassar' },
+        { kind: 'test', language: contact.language, cameras: [], dashboardUrl: gridLink(this.publicUrl), timeZone: user?.timeZone ?? 'Asia/Makassar' },
         contactTarget(contact, this.box),
         { signal: AbortSignal.timeout(30_000), idempotencyKey: `test:${contact.id}:${randomUUID()}` },
       );

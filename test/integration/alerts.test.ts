@@ -100,7 +100,7 @@ describe('an outage, told to the owner on every channel', () => {
     const mail = await simpleParser(smtp.mails[0]!.raw);
     expect(smtp.mails[0]!.to).toEqual(['kadis@kolutkab.go.id']);
     expect(mail.subject).toContain('Masjid Agung');
-    expect(mail.text).toContain(`https://pantau.kolutkab.go.id/cameras/${id}`);
+    expect(mail.text).toContain(`https://pantau.kolutkab.go.id/#/kamera/${id}`);
 
     await new Promise((r) => setTimeout(r, 1100));
     report(id, up);
