@@ -55,6 +55,11 @@ export class Contacts {
     return toPublic(this.store.contacts.update(id, { address, secretEnc, language: body.language ?? contact.language, broken, addressByAdmin }, Date.now()));
   }
 
+  /** The channels configured on this server, in a stable order. */
+  channels(): Channel[] {
+    return this.notifiers.channels().sort();
+  }
+
   remove(principal: Principal, id: string): void {
     this.own(principal, id);
     this.store.contacts.delete(id);

@@ -1,10 +1,14 @@
 /**
  * The owner's journey on a 360×740 phone, in Bahasa Indonesia and in English: a camera of theirs
  * dies, the alert reaches their webhook (a local stand-in), and its dashboard link — opened
- * signed out — leads through sign-in to that camera's page, not the grid. Screenshots go to
+ * signed out — leads through sign-in to that camera's page, not the grid. Then the owner adds
+ * contacts: only the channels this server has are offered, a webhook gets a signing key (the
+ * test message arrives signed, in the contact's own language), and "send a test" says what the
+ * channel answered — delivered, an HTTP status, unreachable. Screenshots go to
  * test-artifacts/screenshots/owner-*.png.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -19,12 +23,24 @@ const PUBLIC_URL = 'https://pantau.kolutkab.go.id';
 let pantau: TestPantau;
 let admin: Client;
 let hook: FakeHttpServer;
+let broken: FakeHttpServer;
+let telegram: FakeHttpServer;
 let phone: Phone;
 let page: Page;
 
 const W = {
-  id: { username: 'Nama pengguna', password: 'Kata sandi', signIn: 'Masuk', english: 'English' },
-  en: { username: 'Username', password: 'Password', signIn: 'Sign in', english: 'English' },
+  id: {
+    username: 'Nama pengguna', password: 'Kata sandi', signIn: 'Masuk', english: 'English', navAccount: 'Akun', addContact: 'Tambah kontak',
+    channel: 'Saluran', address: 'Alamat', secret: 'Kunci tanda tangan (opsional)', language: 'Bahasa pesan', add: 'Tambah', signed: 'bertanda tangan',
+    sendTest: 'Kirim tes', delivered: 'Terkirim: penerima menjawab HTTP 200.', http503: 'Tidak terkirim: penerima menjawab HTTP 503.',
+    unreachable: 'Tidak terjangkau: penerima tidak dapat dihubungi.', otherLanguage: 'English', testTitle: 'Pantau test message',
+  },
+  en: {
+    username: 'Username', password: 'Password', signIn: 'Sign in', english: 'English', navAccount: 'Account', addContact: 'Add a contact',
+    channel: 'Channel', address: 'Address', secret: 'Signing key (optional)', language: 'Message language', add: 'Add', signed: 'signed',
+    sendTest: 'Send a test', delivered: 'Delivered: the receiver answered HTTP 200.', http503: 'Not delivered: the receiver answered HTTP 503.',
+    unreachable: 'Unreachable: the receiver could not be reached.', otherLanguage: 'Bahasa Indonesia', testTitle: 'Pesan uji Pantau',
+  },
 } as const;
 const CASES = {
   id: { owner: 'budi', camera: 'CCTV Masjid Agung', site: 'Masjid Agung' },
@@ -40,8 +56,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the owner follows an alert to the camera
     mkdirSync(SHOTS, { recursive: true });
     await buildDashboard();
     hook = await new FakeHttpServer().start();
+    broken = await new FakeHttpServer({ status: 503, body: 'down for maintenance' }).start();
+    telegram = await new FakeHttpServer({ status: 200, body: { ok: true, result: { message_id: 7 } } }).start();
     pantau = await startTestPantau({
       server: { port: 0, host: '127.0.0.1', publicUrl: PUBLIC_URL },
+      // Telegram and webhooks only: no email, no WhatsApp gateway on this server.
+      notifiers: { telegram: { botToken: '123456:TEST-token-abc', apiBase: telegram.origin } },
       alerts: { graceSec: 0, delivery: { baseDelayMs: 200, maxDelayMs: 400, maxAttempts: 3, claimMs: 5000 } },
     });
     const clients = await signedInClients(pantau);
@@ -59,7 +79,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the owner follows an alert to the camera
   afterAll(async () => {
     await phone?.close();
     await pantau?.stop();
-    await hook?.stop();
+    await Promise.all([hook?.stop(), broken?.stop(), telegram?.stop()]);
   });
 
   for (const lang of ['id', 'en'] as const) {
@@ -98,6 +118,54 @@ describe.skipIf(!existsSync(CHROMIUM))('the owner follows an alert to the camera
       const old = await fetch(`${pantau.url}/cameras/${encodeURIComponent(id)}`, { redirect: 'manual' });
       expect(old.status).toBe(302);
       expect(old.headers.get('location')).toBe(`/#/kamera/${encodeURIComponent(id)}`);
+    }, 60_000);
+
+    it(`adds a signed webhook in its own language and reads what each test answered (${lang})`, async () => {
+      await page.getByRole('link', { name: w.navAccount }).click();
+      const form = page.locator('form', { has: page.getByRole('heading', { name: w.addContact }) });
+      await form.waitFor({ timeout: 10_000 });
+      // Only what this server can send through: no email, no WhatsApp.
+      expect(await form.getByLabel(w.channel).locator('option').allTextContents()).toEqual(['Telegram', 'Webhook']);
+      expect(await form.getByLabel(w.secret).count()).toBe(0);
+
+      const add = async (address: string, secret?: string) => {
+        await form.getByLabel(w.channel).selectOption('webhook');
+        await form.getByLabel(w.address).fill(address);
+        if (secret) await form.getByLabel(w.secret).fill(secret);
+        await form.getByLabel(w.language).selectOption({ label: w.otherLanguage });
+        await form.getByRole('button', { name: w.add, exact: true }).click();
+        const item = page.locator('li.contact', { hasText: address });
+        await item.waitFor();
+        return item;
+      };
+      const tested = async (item: Awaited<ReturnType<typeof add>>) => {
+        await item.getByRole('button', { name: w.sendTest }).click();
+        const answer = item.locator('.contact-answer');
+        await expect.poll(() => answer.textContent(), { timeout: 15_000 }).not.toMatch(/^$|…$/);
+        return answer.textContent();
+      };
+
+      const secret = `kunci-${c.owner}-rahasia`;
+      const good = await add(`${hook.origin}/${c.owner}-signed`, secret);
+      expect(await good.textContent()).toContain(w.signed);
+      const before = hook.requests.length;
+      expect(await tested(good)).toBe(w.delivered);
+      const req = hook.requests.slice(before).find((r) => r.path === `/${c.owner}-signed`)!;
+      expect(req.headers['x-pantau-signature']).toBe(`sha256=${createHmac('sha256', secret).update(req.body).digest('hex')}`);
+      // The contact's language, not the page's.
+      expect(JSON.parse(req.body.toString()).text).toContain(w.testTitle);
+      // The key is never sent back.
+      expect((await admin.get('/api/contacts')).text).not.toContain(secret);
+
+      const refusing = await add(`${broken.origin}/${c.owner}`);
+      expect(await tested(refusing)).toBe(w.http503);
+      expect(await tested(await add(`http://127.0.0.1:9/${c.owner}`))).toBe(w.unreachable);
+      // Each answer stays by its contact when the list is drawn again.
+      expect(await good.locator('.contact-answer').textContent()).toBe(w.delivered);
+      expect(await refusing.locator('.contact-answer').textContent()).toBe(w.http503);
+      await good.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.evaluate(() => (globalThis as any).scrollBy(0, -60));
+      await page.screenshot({ path: path.join(SHOTS, `owner-contacts-${lang}.png`) });
     }, 60_000);
   }
 });

@@ -3,7 +3,7 @@ import express, { type Router } from 'express';
 import type { Api } from '../api.js';
 import { z } from '../../schemas/zod.js';
 import { IdParams } from '../../schemas/common.js';
-import { AlertOut, AlertsQuery, ContactInput, ContactOut, ContactPatch, MuteInput, MuteOut } from '../../schemas/alerts.js';
+import { AlertOut, AlertsQuery, ChannelName, ContactInput, ContactOut, ContactPatch, MuteInput, MuteOut } from '../../schemas/alerts.js';
 import { cameraLink, gridLink } from '../../notifiers/links.js';
 import type { Contacts } from '../../services/contacts.js';
 import type { AlertFeed } from '../../services/alert-feed.js';
@@ -20,6 +20,16 @@ export function alertRoutes(api: Api, router: Router, deps: { contacts: Contacts
     query: z.object({ userId: z.string().optional() }),
     responses: { 200: { description: 'Contacts', schema: z.array(ContactOut) } },
     handler: ({ principal, query }) => contacts.list(principal!, query.userId),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/contacts/channels',
+    summary: 'The channels this server can send through (configured in notifiers.*): a contact of another channel cannot be added',
+    tag: 'alerts',
+    access: 'signed-in',
+    responses: { 200: { description: 'Channels', schema: z.object({ channels: z.array(ChannelName) }) } },
+    handler: () => ({ channels: contacts.channels() }),
   });
 
   api.route({
