@@ -58,11 +58,20 @@ export class AlertFeed {
     const stored = this.store.notifications.alertsFor([cameraId], this.now() - days * 86_400_000);
     const deliveries = this.ownDeliveries(principal, this.store.notifications.deliveriesOf(stored.map((a) => a.key)));
     const attempts = this.store.notifications.attemptsOf(deliveries.map((d) => d.id));
+    const kinds = new Map(stored.map((a) => [a.key, a.kind]));
+    // Deliveries are the principal's own contacts' (admins: everyone's), so their details may be shown.
+    const to = (contactId: string) => {
+      const contact = this.store.contacts.get(contactId);
+      const user = contact && this.store.users.get(contact.userId);
+      return { to: contact && contact.channel !== 'webpush' ? contact.address : null, userName: user ? user.displayName || user.username : null };
+    };
     return deliveries
       .map((d) => ({
         id: d.id,
         alertKey: d.alertKey,
+        kind: kinds.get(d.alertKey) ?? null,
         contactId: d.contactId,
+        ...to(d.contactId),
         channel: d.channel,
         status: d.status,
         createdAt: iso(d.createdAt),

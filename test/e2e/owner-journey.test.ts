@@ -4,7 +4,8 @@
  * signed out — leads through sign-in to that camera's page, not the grid. Then the owner adds
  * contacts: only the channels this server has are offered, a webhook gets a signing key (the
  * test message arrives signed, in the contact's own language), and "send a test" says what the
- * channel answered — delivered, an HTTP status, unreachable. Screenshots go to
+ * channel answered — delivered, an HTTP status, unreachable; and the camera's page lists what
+ * was sent about it to the owner's contacts. Screenshots go to
  * test-artifacts/screenshots/owner-*.png.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -34,12 +35,14 @@ const W = {
     channel: 'Saluran', address: 'Alamat', secret: 'Kunci tanda tangan (opsional)', language: 'Bahasa pesan', add: 'Tambah', signed: 'bertanda tangan',
     sendTest: 'Kirim tes', delivered: 'Terkirim: penerima menjawab HTTP 200.', http503: 'Tidak terkirim: penerima menjawab HTTP 503.',
     unreachable: 'Tidak terjangkau: penerima tidak dapat dihubungi.', otherLanguage: 'English', testTitle: 'Pantau test message',
+    history: 'Notifikasi terkirim', alertLine: 'Peringatan · Webhook', to: 'ke', sent: 'terkirim',
   },
   en: {
     username: 'Username', password: 'Password', signIn: 'Sign in', english: 'English', navAccount: 'Account', addContact: 'Add a contact',
     channel: 'Channel', address: 'Address', secret: 'Signing key (optional)', language: 'Message language', add: 'Add', signed: 'signed',
     sendTest: 'Send a test', delivered: 'Delivered: the receiver answered HTTP 200.', http503: 'Not delivered: the receiver answered HTTP 503.',
     unreachable: 'Unreachable: the receiver could not be reached.', otherLanguage: 'Bahasa Indonesia', testTitle: 'Pesan uji Pantau',
+    history: 'Notifications sent', alertLine: 'Alert · Webhook', to: 'to', sent: 'delivered',
   },
 } as const;
 const CASES = {
@@ -51,6 +54,7 @@ const down = (cameraId: string): ProbeResult => ({ cameraId, at: Date.now(), lay
 
 describe.skipIf(!existsSync(CHROMIUM))('the owner follows an alert to the camera on a phone', () => {
   const ownerIds: Record<string, string> = {};
+  const cameraIds: Record<string, string> = {};
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -92,6 +96,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the owner follows an alert to the camera
       });
       expect(res.status, res.text).toBe(201);
       const id = res.body.id as string;
+      cameraIds[lang] = id;
       const before = hook.requests.length;
       for (let i = 0; i < 2; i++) pantau.monitor.record(down(id), 'liveness');
       await hook.waitFor(before + 1, 15_000);
@@ -167,5 +172,22 @@ describe.skipIf(!existsSync(CHROMIUM))('the owner follows an alert to the camera
       await page.evaluate(() => (globalThis as any).scrollBy(0, -60));
       await page.screenshot({ path: path.join(SHOTS, `owner-contacts-${lang}.png`) });
     }, 60_000);
+
+    it(`shows on the camera's page what was sent to whom, when, and whether it arrived (${lang})`, async () => {
+      await page.goto(`${pantau.url}/#/kamera/${encodeURIComponent(cameraIds[lang]!)}`);
+      const section = page.locator('section.camera-notifications');
+      await section.getByRole('heading', { name: w.history }).waitFor({ timeout: 10_000 });
+      const item = section.locator('li.notification').first();
+      await item.waitFor({ timeout: 10_000 });
+      expect(await item.locator('strong').textContent()).toBe(w.alertLine);
+      expect(await item.textContent()).toContain(`${w.to} ${hook.origin}/${c.owner}`);
+      expect(await item.textContent()).toContain(w.sent);
+      // Only the owner's own contacts: the other owner's deliveries are not listed.
+      const other = lang === 'id' ? CASES.en.owner : CASES.id.owner;
+      expect(await section.textContent()).not.toContain(`/${other}`);
+      await section.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.evaluate(() => (globalThis as any).scrollBy(0, -60));
+      await page.screenshot({ path: path.join(SHOTS, `owner-history-${lang}.png`) });
+    }, 30_000);
   }
 });

@@ -297,6 +297,19 @@ export const ID = {
   ctHttpStatus: 'Tidak terkirim: penerima menjawab HTTP {status}.',
   ctFailed: 'Tidak terkirim: saluran tidak dapat mengirimnya.',
   ctNotConfigured: 'Saluran ini tidak disiapkan di server ini.',
+  nhTitle: 'Notifikasi terkirim',
+  nhNone: 'Belum ada notifikasi tentang kamera ini ke kontak Anda dalam {days} hari terakhir.',
+  nhKindAlert: 'Peringatan',
+  nhKindReminder: 'Pengingat',
+  nhKindEscalation: 'Eskalasi',
+  nhKindRecovery: 'Pulih',
+  nhKindFlapping: 'Tidak stabil',
+  nhKindOther: 'Pesan',
+  nhTo: 'ke',
+  nhSent: 'terkirim',
+  nhFailed: 'gagal terkirim',
+  nhPending: 'menunggu dikirim',
+  nhRetrying: 'dicoba lagi ({n} kali gagal)',
 } as const;
 
 export type Key = keyof typeof ID;

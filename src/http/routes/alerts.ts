@@ -112,7 +112,12 @@ export function alertRoutes(api: Api, router: Router, deps: { contacts: Contacts
     tag: 'alerts',
     access: 'signed-in',
     query: z.object({ cameraId: z.string().min(1), days: z.coerce.number().int().min(1).max(365).default(30) }),
-    responses: { 200: { description: 'Deliveries with attempts, newest first' } },
+    responses: {
+      200: {
+        description:
+          'Deliveries with attempts, newest first: the alert’s kind (alert, group, reminder, escalation, recovery, flapping), and to whom — the contact’s address (none for Web Push) and its user’s name; only your own contacts’ (admins: everyone’s)',
+      },
+    },
     handler: ({ principal, query }) => feed.notifications(principal!, query.cameraId, query.days),
   });
 
