@@ -100,6 +100,8 @@ describe('a site group tells each owner only of its own cameras', () => {
     const token = ackToken([outageOf(a1), outageOf(b1)], users.b.id, { box, now: Date.now() });
     const res = await fetch(`${pantau.url}/ack/${token}`, { method: 'POST' });
     expect(res.status).toBe(200);
+    // The page's link opens the one camera it acknowledged.
+    expect(await res.text()).toContain(`href="/#/kamera/${encodeURIComponent(b1)}"`);
     expect(pantau.store.notifications.acknowledgementOf(outageOf(b1))?.by).toBe('pemilik-b');
     expect(pantau.store.notifications.acknowledgementOf(outageOf(a1))).toBeUndefined();
     // Nor through the API.

@@ -119,6 +119,36 @@ describe('grouping by site', () => {
   });
 });
 
+describe('the grace is the grouping window', () => {
+  it('sends the first grace end’s message at once, with cameras dark within that grace, whatever their own grace', () => {
+    const w = new World().add('a1', 'A').add('a2', 'A', { graceSec: 600 });
+    w.flip(0, 'a1', 'down');
+    w.flip(115, 'a2', 'down');
+    w.until(2000);
+    expect(brief(w.sent)).toEqual(['group@120 a1, a2']);
+  });
+
+  it('leaves out a camera that came back before the message, and one held by a mute', () => {
+    const w = new World().add('a1', 'A').add('a2', 'A').add('a3', 'A', { mutedUntil: 10_000 * S });
+    w.flip(0, 'a1', 'down');
+    w.flip(10, 'a2', 'down');
+    w.flip(40, 'a2', 'up');
+    w.flip(50, 'a3', 'down');
+    w.until(130);
+    expect(brief(w.sent)).toEqual(['alert@120 a1']);
+  });
+
+  it('still holds a site’s recoveries for each other up to groupWindowSec', () => {
+    const w = new World(alertPolicy({ groupWindowSec: 60 })).add('a1', 'A').add('a2', 'A');
+    w.flip(0, 'a1', 'down');
+    w.flip(10, 'a2', 'down');
+    w.flip(500, 'a1', 'up');
+    w.flip(530, 'a2', 'up');
+    w.until(1000);
+    expect(brief(w.sent)).toEqual(['group@120 a1, a2', 'recovery@530 a1, a2']);
+  });
+});
+
 describe('inhibition by a parent', () => {
   const kids = ['c1', 'c2', 'c3', 'c4', 'c5'];
   const site = (): World => {
