@@ -70,6 +70,10 @@ afterAll(async () => {
 });
 
 describe('an outage, told to the owner on every channel', () => {
+  it('notes at start-up that groupWindowSec, set here, no longer delays alerts', () => {
+    expect(pantau.logText()).toContain('alerts.groupWindowSec no longer delays alerts');
+  });
+
   it('sends the alert and then the recovery with its duration', async () => {
     const id = await camera('Masjid Agung');
     report(id, down);
