@@ -7,8 +7,10 @@
  *
  *   floor(death → flip)  = (confirmations − 1) × interval … confirmations × interval
  *                          (the first failing check comes 0…1 interval after the death)
- *   floor(flip → alert)  = grace + group window, then the alert tick (every 5 s) picks it up
- *   with defaults (30 s, 2 confirmations, 120 s grace, 60 s window): 210…240 s + ≤ 5 s
+ *   floor(flip → alert)  = grace (a site's cameras dark within it share the message; nothing is
+ *   added on top), then the alert tick (every 5 s) picks it up
+ *   with defaults (30 s, 2 confirmations, 120 s grace): 150…180 s + ≤ 5 s. `--window` is the
+ *   recovery grouping (alerts.groupWindowSec), which no longer delays alerts
  *
  *   npm run bench -- --only alert-latency [--runs 3] [--victims 20] [--interval 5]
  *     [--grace 5] [--window 5] [--cameras 200]
@@ -54,13 +56,13 @@ export async function run(): Promise<void> {
     intervalSec: args.number('interval', 5, { min: 5, max: 300, integer: true }),
     confirmations: 2, // probes.failuresToConfirm and recoveriesToConfirm, default
     graceSec: args.number('grace', 5, { min: 0, max: 600, integer: true }),
-    windowSec: args.number('window', 5, { min: 0, max: 600, integer: true }),
+    windowSec: args.number('window', 60, { min: 0, max: 600, integer: true }),
   };
   if (s.victims * 4 > s.cameras) throw new Error('--victims: at most a quarter of --cameras (one victim per site of four)');
   const runs = args.number('runs', 3, { min: 1, max: 20, integer: true });
-  console.log(`\n# Detection and alert latency — interval ${s.intervalSec} s, ${s.confirmations} confirmations, grace ${s.graceSec} s, group window ${s.windowSec} s; ${s.victims} cameras die per run (one per site) among ${s.cameras}`);
+  console.log(`\n# Detection and alert latency — interval ${s.intervalSec} s, ${s.confirmations} confirmations, grace ${s.graceSec} s, recovery window ${s.windowSec} s; ${s.victims} cameras die per run (one per site) among ${s.cameras}`);
   const detectFloor = [(s.confirmations - 1) * s.intervalSec, s.confirmations * s.intervalSec];
-  console.log(`  floors: death → flip ${detectFloor[0]}…${detectFloor[1]} s; flip → alert ${s.graceSec + s.windowSec} s + alert tick 0…${ALERT_TICK_SEC} s; back → recovery ${detectFloor[0]}…${detectFloor[1]} s`);
+  console.log(`  floors: death → flip ${detectFloor[0]}…${detectFloor[1]} s; flip → alert ${s.graceSec} s + alert tick 0…${ALERT_TICK_SEC} s; back → recovery ${detectFloor[0]}…${detectFloor[1]} s`);
   printMachine();
 
   const perRun: Sample[][] = [];
@@ -72,7 +74,7 @@ export async function run(): Promise<void> {
   }
   const stat = (label: string, pick: (x: Sample) => number, q: number, unit = 's') =>
     figure(`${label} p${q}`, unit, perRun.map((samples) => percentile(samples.map(pick), q) / 1000));
-  const overFloor = (x: Sample) => x.flipToAlertMs - (s.graceSec + s.windowSec) * 1000;
+  const overFloor = (x: Sample) => x.flipToAlertMs - s.graceSec * 1000;
   const figures: Figure[] = [
     stat('death → flip stored', (x) => x.detectMs, 50),
     stat('death → flip stored', (x) => x.detectMs, 99),
@@ -80,17 +82,17 @@ export async function run(): Promise<void> {
     stat('flip → webhook alert received', (x) => x.flipToAlertMs, 99),
     stat('death → webhook alert received', (x) => x.deathToAlertMs, 50),
     stat('death → webhook alert received', (x) => x.deathToAlertMs, 99),
-    stat('alert over its floor (grace + window)', overFloor, 50),
-    stat('alert over its floor (grace + window)', overFloor, 99),
+    stat('alert over its floor (grace)', overFloor, 50),
+    stat('alert over its floor (grace)', overFloor, 99),
     stat('back → recovery received', (x) => x.recoveryMs, 50),
     stat('back → recovery received', (x) => x.recoveryMs, 99),
   ];
   console.log(`\n  ${runs} runs × ${s.victims} cameras (median of the runs' percentiles, spread across runs):`);
   figures.forEach(printFigure);
-  const defaults = { intervalSec: 30, graceSec: 120, windowSec: 60 };
+  const defaults = { intervalSec: 30, graceSec: 120 };
   const over = figures[6]!.median;
   console.log(
-    `  with defaults (interval ${defaults.intervalSec} s, grace ${defaults.graceSec} s, window ${defaults.windowSec} s): death → alert ≈ ${(defaults.intervalSec * (s.confirmations - 0.5) + defaults.graceSec + defaults.windowSec + over).toFixed(0)} s typical, at most ${defaults.intervalSec * s.confirmations + defaults.graceSec + defaults.windowSec + ALERT_TICK_SEC} s + delivery`,
+    `  with defaults (interval ${defaults.intervalSec} s, grace ${defaults.graceSec} s): death → alert ≈ ${(defaults.intervalSec * (s.confirmations - 0.5) + defaults.graceSec + over).toFixed(0)} s typical, at most ${defaults.intervalSec * s.confirmations + defaults.graceSec + ALERT_TICK_SEC} s + delivery`,
   );
   const file = saveResults('alert-latency', { settings: s, figures, samples: perRun });
   console.log(`  results: ${path.relative(PACKAGE_ROOT, file)}`);

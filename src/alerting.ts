@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config/schema.js';
-import { alertPolicy } from './domain/alert-policy.js';
+import { alertPolicy, DEFAULT_ALERT_POLICY } from './domain/alert-policy.js';
 import type { Logger } from './log.js';
 import { createNotifierRegistry, generateVapidKeys, type NotifiersConfig } from './notifiers/index.js';
 import { outboundPolicies } from './security/outbound-policy.js';
@@ -38,11 +38,17 @@ export function startAlerting(deps: { config: Config; store: Store; monitor: Mon
   const notifiers = createNotifierRegistry(notifierConfig(config, vapid));
   const policy = alertPolicy({
     graceSec: config.alerts.graceSec,
-    groupWindowSec: config.alerts.groupWindowSec,
+    groupWindowSec: config.alerts.groupWindowSec ?? DEFAULT_ALERT_POLICY.groupWindowSec,
     reminderEverySec: config.alerts.reminderEverySec,
     maxReminders: config.alerts.maxReminders,
     escalateAfterSec: config.alerts.escalateAfterSec,
   });
+  if (config.alerts.groupWindowSec !== undefined) {
+    log.info(
+      { groupWindowSec: config.alerts.groupWindowSec },
+      'alerts.groupWindowSec no longer delays alerts: cameras of a site that go dark within the grace share one message. It now only holds a site\'s recoveries for each other; remove it to keep the default (60 s)',
+    );
+  }
   const goodFrames = new Map<string, Buffer>();
   const sender = new Sender(store, notifiers, box, { ...config.alerts.delivery, publicUrl: config.server.publicUrl, pollMs: 2000, lastGoodFrame: (id) => goodFrames.get(id), log });
   const alerts = new AlertService(store, monitor, { policy, log, onQueued: () => sender.nudge() });

@@ -247,8 +247,13 @@ export const configSchema = z
          * cameras saved after it. At most 7 days, as the API allows. @defaultValue 120
          */
         graceSec: z.number().int().min(0).max(7 * 86_400).default(120),
-        /** Cameras of one site going dark within this many seconds share one message. @defaultValue 60 */
-        groupWindowSec: z.number().int().min(0).max(3600).default(60),
+        /**
+         * Deprecated for alerts: a site's cameras that go dark within the grace share one message,
+         * and nothing is added on top of the grace. Now only how long a site's recoveries wait for
+         * each other while other alerted cameras there are still dark. Unset: 60. A start-up
+         * note says so when it is set.
+         */
+        groupWindowSec: z.number().int().min(0).max(3600).optional(),
         /** Reminder spacing while an outage is unacknowledged. @defaultValue 21600 (6 h) */
         reminderEverySec: z.number().int().min(60).default(21_600),
         /** Reminders per outage; then a daily line in the digest. @defaultValue 4 */

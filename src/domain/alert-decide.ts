@@ -1,6 +1,6 @@
 /**
  * The timed decisions of the alert policy, run after every flip and on every tick: recoveries
- * ready to go, flapping notices, alerts whose grace and group window have passed, then
+ * ready to go, flapping notices, alerts whose grace has passed (with their site's other dark cameras), then
  * reminders and escalations that have come due — in that order, so a router's recovery
  * releases the cameras still dark behind it and they are alerted in the same step.
  *
@@ -152,37 +152,39 @@ function isHeld(state: AlertState, outage: OutageTrack, track: CameraTrack, now:
 }
 
 /**
- * Alerts, Alertmanager-style. An outage past its grace becomes ready and waits for the group
- * window, measured from its grace end, so a replay of late flips waits exactly as long as live
- * ticks did. When the first ready outage of a site has waited enough, one message goes out
- * with every outage of the site ready by then; a camera ready later starts a new message
- * (a group once sent is never amended). An outage that was held after its grace (mute ended,
- * parent back, flapping over, Pantau back) does not wait again: everything released at once
- * is ready at once.
+ * Alerts. The grace is the grouping window: when the first outage of a site passes its grace,
+ * one message goes out at once with every outage of the site open by then and not held —
+ * those still within their own grace join it, since they failed within the first one's grace
+ * (the site is going dark together). Nothing is added on top of the grace, so an alert leaves at
+ * grace + one tick. A camera that fails after the message starts its own (a group once sent is
+ * never amended). An outage that was held after its grace (mute ended, parent back, flapping
+ * over, Pantau back) is ready at once: everything released at once goes in one message.
  */
 function raiseAlerts(state: AlertState, now: number, policy: AlertPolicy): AlertAction[] {
-  const windowMs = policy.groupWindowSec * 1000;
-  const ready: OutageTrack[] = [];
+  const ready = new Set<string>();
+  const waiting = new Map<string, OutageTrack[]>();
+  const places: [string, OutageTrack][] = [];
   for (const outage of openOutages(state)) {
     const track = state.cameras[outage.cameraId];
     if (!track || outage.alertedAt !== null || outage.coveredBy !== null) continue;
     const graceEnd = outage.start + graceMs(track, policy);
-    if (now < graceEnd) continue;
     if (isHeld(state, outage, track, now)) {
-      outage.heldSince ??= now;
+      if (now >= graceEnd) outage.heldSince ??= now;
       outage.waitUntil = null;
       continue;
     }
-    if (outage.waitUntil === null) {
-      outage.waitUntil = outage.heldSince === null ? graceEnd + windowMs : now;
+    const place = placeOfOutage(state, outage);
+    if (now >= graceEnd) {
       outage.heldSince = null;
+      outage.waitUntil = null;
+      ready.add(place);
     }
-    ready.push(outage);
+    places.push([place, outage]);
   }
+  for (const [place, outage] of places) if (ready.has(place)) push(waiting, place, outage);
 
   const sent: { site: string; key: string; members: OutageTrack[] }[] = [];
-  for (const [, members] of byPlace(ready, (o) => placeOfOutage(state, o))) {
-    if (!members.some((o) => (o.waitUntil ?? Infinity) <= now)) continue;
+  for (const [, members] of [...waiting.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const site = siteOf(state, first(members));
     const key = `${first(members).id}:alert`;
     for (const o of members) {

@@ -11,9 +11,10 @@ export interface AlertPolicy {
   /** Seconds a camera must stay down or degraded before it is alerted; a camera's own `graceSec` wins. @defaultValue 120 */
   graceSec: number;
   /**
-   * Seconds the first alert of a site waits for other cameras of the site to pass their grace,
-   * so a site that goes dark sends one message. Recoveries wait at most this long for each
-   * other in the same way. @defaultValue 60
+   * Seconds a site's first recovery waits for the site's other alerted cameras to come back, so
+   * a site that comes back sends one message. Alerts do not wait for it: a site's cameras that
+   * go dark within the first one's grace join its alert, with nothing added on top of the
+   * grace. @defaultValue 60
    */
   groupWindowSec: number;
   /** Seconds between reminders while an alerted outage is unacknowledged. @defaultValue 21_600 (6 h) */

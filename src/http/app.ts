@@ -13,6 +13,7 @@ import { authenticate } from './authenticate.js';
 import { errorHandler } from './errors.js';
 import { securityHeaders } from './security-headers.js';
 import { renderShell } from './shell.js';
+import { cameraLink } from '../notifiers/links.js';
 import { authRoutes } from './routes/auth.js';
 import { userRoutes } from './routes/users.js';
 import { cameraRoutes, csvBody } from './routes/cameras.js';
@@ -75,6 +76,8 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   app.use('/api', (req, res) => {
     res.status(404).json({ error: 'not_found', message: `No API route ${req.method} ${req.originalUrl}` });
   });
+  // Messages sent before links named the dashboard's hash routes pointed here.
+  app.get('/cameras/:id', (req, res) => res.redirect(302, cameraLink('', req.params.id)));
   if (deps.webRoot && existsSync(path.join(deps.webRoot, 'index.html'))) {
     const root = deps.webRoot;
     const shell = renderShell(path.join(root, 'index.html'), deps.map, deps.log);

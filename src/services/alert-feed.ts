@@ -58,11 +58,20 @@ export class AlertFeed {
     const stored = this.store.notifications.alertsFor([cameraId], this.now() - days * 86_400_000);
     const deliveries = this.ownDeliveries(principal, this.store.notifications.deliveriesOf(stored.map((a) => a.key)));
     const attempts = this.store.notifications.attemptsOf(deliveries.map((d) => d.id));
+    const kinds = new Map(stored.map((a) => [a.key, a.kind]));
+    // Deliveries are the principal's own contacts' (admins: everyone's), so their details may be shown.
+    const to = (contactId: string) => {
+      const contact = this.store.contacts.get(contactId);
+      const user = contact && this.store.users.get(contact.userId);
+      return { to: contact && contact.channel !== 'webpush' ? contact.address : null, userName: user ? user.displayName || user.username : null };
+    };
     return deliveries
       .map((d) => ({
         id: d.id,
         alertKey: d.alertKey,
+        kind: kinds.get(d.alertKey) ?? null,
         contactId: d.contactId,
+        ...to(d.contactId),
         channel: d.channel,
         status: d.status,
         createdAt: iso(d.createdAt),
@@ -89,19 +98,21 @@ export class AlertFeed {
   /**
    * Acknowledges, as the link's user, the link's outages that this user may acknowledge now: a
    * link is checked again when used (it may be older than an ownership change, or have been
-   * made before links were limited to the recipient's own outages).
+   * made before links were limited to the recipient's own outages). Says which cameras' outages it acknowledged.
    */
-  acknowledgeByLink(token: string): boolean {
+  acknowledgeByLink(token: string): { cameraIds: string[] } | null {
     const link = this.readAckLink(token);
     const user = link && this.store.users.get(link.userId);
-    if (!link || !user || user.disabled) return false;
+    if (!link || !user || user.disabled) return null;
+    const cameraIds = new Set<string>();
     for (const outageId of link.outageIds) {
       const cameraId = cameraOf(outageId);
       if (this.store.cameras.exists(cameraId) && mayAcknowledge(user, cameraId, this.store.cameras)) {
         this.service.acknowledge(outageId, cameraId, user.username);
+        cameraIds.add(cameraId);
       }
     }
-    return true;
+    return { cameraIds: [...cameraIds] };
   }
 
   mutes(principal: Principal) {

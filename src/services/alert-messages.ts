@@ -8,6 +8,7 @@
  */
 import type { ActionCamera, AlertAction } from '../domain/alert-policy.js';
 import type { AlertCamera, AlertKind, AlertMessage, Language } from '../notifiers/types.js';
+import { cameraLink, gridLink, reportLink } from '../notifiers/links.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Camera, CameraStore } from '../store/cameras.js';
 import type { User } from '../store/users.js';
@@ -90,7 +91,7 @@ export function messageFor(action: StoredAction, recipient: Recipient, ctx: Mess
     kind: kindOf(action, flat),
     language: recipient.language,
     cameras,
-    dashboardUrl: cameras.length === 1 && first ? `${base}/cameras/${encodeURIComponent(first.id)}` : `${base}/`,
+    dashboardUrl: dashboardUrl(action, cameras, ctx.publicUrl),
     timeZone: recipient.timeZone,
   };
   if (action.kind === 'digest') message.digest = action.digest;
@@ -98,6 +99,13 @@ export function messageFor(action: StoredAction, recipient: Recipient, ctx: Mess
   const jpeg = first && ctx.lastGoodFrame(first.id);
   if (jpeg) message.snapshot = { jpeg };
   return message;
+}
+
+/** One camera: its page; several (a site, devices behind a router): the grid; a digest: the report. */
+function dashboardUrl(action: StoredAction, cameras: AlertCamera[], base: string): string {
+  if (action.kind === 'digest') return reportLink(base);
+  const only = cameras.length === 1 ? cameras[0] : undefined;
+  return only ? cameraLink(base, only.id) : gridLink(base);
 }
 
 /**

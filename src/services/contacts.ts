@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpError, forbidden, invalid, notFound } from '../errors.js';
 import { NotifyError, type Channel, type ContactTarget, type NotifierRegistry } from '../notifiers/index.js';
+import { gridLink } from '../notifiers/links.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Contact } from '../store/contacts.js';
 import type { Store } from '../store/index.js';
@@ -54,6 +55,11 @@ export class Contacts {
     return toPublic(this.store.contacts.update(id, { address, secretEnc, language: body.language ?? contact.language, broken, addressByAdmin }, Date.now()));
   }
 
+  /** The channels configured on this server, in a stable order. */
+  channels(): Channel[] {
+    return this.notifiers.channels().sort();
+  }
+
   remove(principal: Principal, id: string): void {
     this.own(principal, id);
     this.store.contacts.delete(id);
@@ -70,7 +76,7 @@ export class Contacts {
     const user = this.store.users.get(contact.userId);
     try {
       const result = await notifier.send(
-        { kind: 'test', language: contact.language, cameras: [], dashboardUrl: `${this.publicUrl.replace(/\/$/, '')}/`, timeZone: user?.timeZone ?? 'Asia/Makassar' },
+        { kind: 'test', language: contact.language, cameras: [], dashboardUrl: gridLink(this.publicUrl), timeZone: user?.timeZone ?? 'Asia/Makassar' },
         contactTarget(contact, this.box),
         { signal: AbortSignal.timeout(30_000), idempotencyKey: `test:${contact.id}:${randomUUID()}` },
       );

@@ -70,6 +70,10 @@ afterAll(async () => {
 });
 
 describe('an outage, told to the owner on every channel', () => {
+  it('notes at start-up that groupWindowSec, set here, no longer delays alerts', () => {
+    expect(pantau.logText()).toContain('alerts.groupWindowSec no longer delays alerts');
+  });
+
   it('sends the alert and then the recovery with its duration', async () => {
     const id = await camera('Masjid Agung');
     report(id, down);
@@ -100,7 +104,7 @@ describe('an outage, told to the owner on every channel', () => {
     const mail = await simpleParser(smtp.mails[0]!.raw);
     expect(smtp.mails[0]!.to).toEqual(['kadis@kolutkab.go.id']);
     expect(mail.subject).toContain('Masjid Agung');
-    expect(mail.text).toContain(`https://pantau.kolutkab.go.id/cameras/${id}`);
+    expect(mail.text).toContain(`https://pantau.kolutkab.go.id/#/kamera/${id}`);
 
     await new Promise((r) => setTimeout(r, 1100));
     report(id, up);

@@ -91,6 +91,7 @@ const ROWS: Row[] = [
   { method: 'get', path: '/api/uptime', call: (c) => c.get('/api/uptime?window=7d'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
   { method: 'get', path: '/api/reports/agencies', call: (c) => c.get('/api/reports/agencies?window=7d'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
   { method: 'get', path: '/api/contacts', call: (c) => c.get('/api/contacts'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
+  { method: 'get', path: '/api/contacts/channels', call: (c) => c.get('/api/contacts/channels'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
   { method: 'post', path: '/api/contacts', call: (c) => c.post('/api/contacts', hook), expect: { anon: 401, admin: 201, owner: 201, stranger: 201, viewer: 201 } },
   { method: 'patch', path: '/api/contacts/{id}', call: async (c) => c.patch(`/api/contacts/${await contactOf(c)}`, { language: 'en' }), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
   { method: 'delete', path: '/api/contacts/{id}', call: async (c) => c.delete(`/api/contacts/${await contactOf(c)}`), expect: { anon: 401, admin: 204, owner: 204, stranger: 204, viewer: 204 } },

@@ -35,7 +35,7 @@ beforeAll(async () => {
   // B's receiver fails with words of its own, which land in B's delivery errors.
   brokenHook = await new FakeHttpServer({ status: 503, body: 'relay B down for maintenance' }).start();
   pantau = await startTestPantau({
-    alerts: { graceSec: 0, groupWindowSec: 1, delivery: { baseDelayMs: 60_000, maxDelayMs: 60_000, maxAttempts: 3, claimMs: 5000 } },
+    alerts: { graceSec: 1, delivery: { baseDelayMs: 60_000, maxDelayMs: 60_000, maxAttempts: 3, claimMs: 5000 } },
   });
   const clients = await signedInClients(pantau);
   admin = clients.admin;
@@ -44,7 +44,7 @@ beforeAll(async () => {
   ownerA = a.client;
   ownerB = b.client;
   const camera = async (name: string, owner: string) => {
-    const res = await admin.post('/api/cameras', { name, site: 'Masjid Raya', agency: 'Dinas Kominfo', owners: [owner], rtspUrl: 'rtsp://127.0.0.1:9/x', checkIntervalSec: 3600, imageCheckIntervalSec: 86_400, alertGraceSec: 0 });
+    const res = await admin.post('/api/cameras', { name, site: 'Masjid Raya', agency: 'Dinas Kominfo', owners: [owner], rtspUrl: 'rtsp://127.0.0.1:9/x', checkIntervalSec: 3600, imageCheckIntervalSec: 86_400, alertGraceSec: 1 });
     expect(res.status, res.text).toBe(201);
     return res.body.id as string;
   };

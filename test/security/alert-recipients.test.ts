@@ -26,7 +26,7 @@ function goDown(...cameraIds: string[]): void {
 }
 
 async function camera(name: string, site: string, agency: string, owner: 'a' | 'b' | 'x', extra: Record<string, unknown> = {}): Promise<string> {
-  const res = await admin.post('/api/cameras', { name, site, agency, owners: [users[owner].id], rtspUrl: 'rtsp://127.0.0.1:9/x', checkIntervalSec: 3600, imageCheckIntervalSec: 86_400, alertGraceSec: 0, ...extra });
+  const res = await admin.post('/api/cameras', { name, site, agency, owners: [users[owner].id], rtspUrl: 'rtsp://127.0.0.1:9/x', checkIntervalSec: 3600, imageCheckIntervalSec: 86_400, alertGraceSec: 1, ...extra });
   expect(res.status, res.text).toBe(201);
   return res.body.id as string;
 }
@@ -40,7 +40,7 @@ interface HookBody {
 /** What each owner's webhook received, in order. */
 const received = (who: 'a' | 'b' | 'x'): HookBody[] => hook.requests.filter((r) => r.path === `/${who}`).map((r) => JSON.parse(r.body.toString()) as HookBody);
 
-/** Ticks the alert policy until every named owner has `count` messages (the group window is a second). */
+/** Ticks the alert policy until every named owner has `count` messages (the grace, a second, is the group window). */
 async function messages(count: number, ...who: ('a' | 'b' | 'x')[]): Promise<void> {
   await waitFor(`${count} messages to ${who.join(', ')}`, async () => {
     pantau.alerting.alerts.tick();
@@ -58,7 +58,7 @@ beforeAll(async () => {
   hook = await new FakeHttpServer().start();
   pantau = await startTestPantau({
     server: { port: 0, host: '127.0.0.1', publicUrl: 'https://pantau.kolutkab.go.id' },
-    alerts: { graceSec: 0, groupWindowSec: 1, delivery: { baseDelayMs: 200, maxDelayMs: 400, maxAttempts: 3, claimMs: 5000 } },
+    alerts: { graceSec: 1, delivery: { baseDelayMs: 200, maxDelayMs: 400, maxAttempts: 3, claimMs: 5000 } },
   });
   const clients = await signedInClients(pantau);
   admin = clients.admin;
@@ -100,6 +100,8 @@ describe('a site group tells each owner only of its own cameras', () => {
     const token = ackToken([outageOf(a1), outageOf(b1)], users.b.id, { box, now: Date.now() });
     const res = await fetch(`${pantau.url}/ack/${token}`, { method: 'POST' });
     expect(res.status).toBe(200);
+    // The page's link opens the one camera it acknowledged.
+    expect(await res.text()).toContain(`href="/#/kamera/${encodeURIComponent(b1)}"`);
     expect(pantau.store.notifications.acknowledgementOf(outageOf(b1))?.by).toBe('pemilik-b');
     expect(pantau.store.notifications.acknowledgementOf(outageOf(a1))).toBeUndefined();
     // Nor through the API.

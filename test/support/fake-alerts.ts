@@ -34,7 +34,7 @@ export function alert(over: Partial<AlertMessage> = {}): AlertMessage {
     kind: 'down',
     language: 'id',
     cameras: [CAMERA],
-    dashboardUrl: 'https://pantau.example.go.id/cameras/cam-7f3a',
+    dashboardUrl: 'https://pantau.example.go.id/#/kamera/cam-7f3a',
     ackUrl: 'https://pantau.example.go.id/ack?o=19&sig=9c1e',
     timeZone: 'Asia/Makassar',
     ...over,

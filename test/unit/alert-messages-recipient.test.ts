@@ -51,7 +51,7 @@ describe('a message per recipient', () => {
     const { message, ids, acks } = read('alert', user('u-b', 'owner'));
     expect(ids).toEqual(['cam1']);
     expect(message!.kind).toBe('down');
-    expect(message!.dashboardUrl).toBe('https://pantau.example/cameras/cam1');
+    expect(message!.dashboardUrl).toBe('https://pantau.example/#/kamera/cam1');
     expect(acks).toEqual(['cam1:1']);
   });
 

@@ -17,7 +17,7 @@ import type { CameraStatus, FlipReason } from '../../src/domain/status.js';
 
 const S = 1000;
 const H = 3600;
-const A = 180; // when a lone camera that went down at 0 is alerted: grace 120 + group window 60
+const A = 120; // when a lone camera that went down at 0 is alerted: the grace, nothing added
 const REASON: Record<CameraStatus, FlipReason> = {
   up: 'ok',
   down: 'unreachable',
@@ -86,15 +86,15 @@ describe('reminders, escalation and acknowledgement', () => {
   const cases: { name: string; policy?: Partial<AlertPolicy>; ackAt?: number; expected: string[] }[] = [
     {
       name: 'four reminders 6 h apart, then none; one escalation at 24 h',
-      expected: ['alert@180 c1', ...REMINDED, `escalation@${A + 24 * H} c1`],
+      expected: ['alert@120 c1', ...REMINDED, `escalation@${A + 24 * H} c1`],
     },
-    { name: 'acknowledged after 1 h: no reminder, no escalation', ackAt: A + H, expected: ['alert@180 c1'] },
-    { name: 'acknowledged after 7 h: the first reminder only', ackAt: A + 7 * H, expected: ['alert@180 c1', REMINDED[0]!] },
-    { name: 'escalation switched off', policy: { escalateAfterSec: null }, expected: ['alert@180 c1', ...REMINDED] },
+    { name: 'acknowledged after 1 h: no reminder, no escalation', ackAt: A + H, expected: ['alert@120 c1'] },
+    { name: 'acknowledged after 7 h: the first reminder only', ackAt: A + 7 * H, expected: ['alert@120 c1', REMINDED[0]!] },
+    { name: 'escalation switched off', policy: { escalateAfterSec: null }, expected: ['alert@120 c1', ...REMINDED] },
     {
       name: 'a shorter escalation comes before the first reminder',
       policy: { escalateAfterSec: H },
-      expected: ['alert@180 c1', `escalation@${A + H} c1`, ...REMINDED],
+      expected: ['alert@120 c1', `escalation@${A + H} c1`, ...REMINDED],
     },
   ];
   it.each(cases)('$name', ({ policy, ackAt, expected }) => {
@@ -124,7 +124,7 @@ describe('reminders, escalation and acknowledgement', () => {
     w.flip(0, 'a1', 'down');
     w.flip(30, 'a2', 'down');
     w.until(7 * H);
-    expect(brief(w.sent)).toEqual(['group@180 a1, a2', `reminder#1@${A + 6 * H} a1, a2`]);
+    expect(brief(w.sent)).toEqual(['group@120 a1, a2', `reminder#1@${A + 6 * H} a1, a2`]);
   });
 
   it('lists the outage in the digest once its reminders are over, and when acknowledged', () => {
@@ -155,7 +155,7 @@ describe('reminders, escalation and acknowledgement', () => {
     w.flip(0, 'c1', 'down');
     w.ack(300, 'c1:0', 'budi');
     w.flip(H, 'c1', 'up');
-    expect(brief(w.sent)).toEqual(['alert@180 c1', `recovery@${H} c1`]);
+    expect(brief(w.sent)).toEqual(['alert@120 c1', `recovery@${H} c1`]);
     expect(w.sent[1]?.cameras[0]?.acknowledged).toEqual({ by: 'budi', at: 300 * S });
   });
 });
@@ -175,7 +175,7 @@ describe('mute', () => {
     w.flip(0, 'b1', 'down');
     w.flip(100, 'a2', 'down');
     w.until(2 * H);
-    expect(brief(w.sent)).toEqual(['alert@180 b1', `group@${H} a1, a2`]);
+    expect(brief(w.sent)).toEqual(['alert@120 b1', `group@${H} a1, a2`]);
   });
 
   it('sends nothing for an outage that began and ended inside the mute', () => {
@@ -191,7 +191,7 @@ describe('mute', () => {
     w.flip(0, 'c1', 'down');
     w.set('c1', { mutedUntil: 2 * H * S }, 300);
     w.flip(1000, 'c1', 'up');
-    expect(brief(w.sent)).toEqual(['alert@180 c1', 'recovery@1000 c1']);
+    expect(brief(w.sent)).toEqual(['alert@120 c1', 'recovery@1000 c1']);
   });
 
   it('holds reminders and escalation while muted, then sends only the latest reminder due', () => {
@@ -201,7 +201,7 @@ describe('mute', () => {
     w.until(25 * H);
     expect(digestLines(w.state, 25 * H * S)).toEqual([]);
     w.until(72 * H);
-    expect(brief(w.sent)).toEqual(['alert@180 c1', `reminder#4@${30 * H} c1`, `escalation@${30 * H} c1`]);
+    expect(brief(w.sent)).toEqual(['alert@120 c1', `reminder#4@${30 * H} c1`, `escalation@${30 * H} c1`]);
   });
 });
 
@@ -233,8 +233,8 @@ describe('replay', () => {
 
   it('gives the expected messages', () => {
     expect(brief(live.sent)).toEqual([
-      'group@180 a1, a2',
-      'alert@240 r(+k1,k2)',
+      'group@120 a1, a2',
+      'alert@180 r(+k1,k2)',
       `alert@${2 * H} m1`,
       `recovery@${3 * H + 60} r(+k1)`,
       `alert@${3 * H + 60} k2`,

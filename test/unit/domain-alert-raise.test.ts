@@ -74,12 +74,12 @@ describe('grace period', () => {
   const cases: { name: string; policy?: Partial<AlertPolicy>; grace?: number; upAt?: number; expected: string[] }[] = [
     { name: 'back within grace: nothing, not even a recovery', upAt: 60, expected: [] },
     { name: 'back one second before grace ends: nothing', upAt: 119, expected: [] },
-    { name: 'back after grace but before its group window closed: nothing', upAt: 170, expected: [] },
-    { name: 'still dark: one alert after grace plus the group window', expected: ['alert@180 c1'] },
-    { name: 'alerted, then back: a recovery', upAt: 1000, expected: ['alert@180 c1', 'recovery@1000 c1'] },
-    { name: "the camera's own grace wins", grace: 300, expected: ['alert@360 c1'] },
-    { name: 'grace 0', grace: 0, expected: ['alert@60 c1'] },
-    { name: 'no group window', policy: { groupWindowSec: 0 }, expected: ['alert@120 c1'] },
+    { name: 'back after grace: the alert, then the recovery', upAt: 170, expected: ['alert@120 c1', 'recovery@170 c1'] },
+    { name: 'still dark: one alert when the grace ends, nothing added on top', expected: ['alert@120 c1'] },
+    { name: 'alerted, then back: a recovery', upAt: 1000, expected: ['alert@120 c1', 'recovery@1000 c1'] },
+    { name: "the camera's own grace wins", grace: 300, expected: ['alert@300 c1'] },
+    { name: 'grace 0: at the flip itself', grace: 0, expected: ['alert@0 c1'] },
+    { name: 'a group window set in the config adds nothing to alerts', policy: { groupWindowSec: 600 }, expected: ['alert@120 c1'] },
   ];
   it.each(cases)('$name', ({ policy, grace, upAt, expected }) => {
     const w = new World(alertPolicy(policy)).add('c1', 'A', grace === undefined ? {} : { graceSec: grace });
@@ -95,7 +95,7 @@ describe('grace period', () => {
     w.flip(1000, 'c1', 'up');
     const [alert, recovery] = w.sent;
     expect(alert).toMatchObject({ key: 'c1:0:alert', kind: 'alert', site: 'A', outageIds: ['c1:0'] });
-    expect(alert?.cameras[0]).toMatchObject({ status: 'down', cause: 'unreachable', since: 0, durationSec: 180 });
+    expect(alert?.cameras[0]).toMatchObject({ status: 'down', cause: 'unreachable', since: 0, durationSec: 120 });
     expect(recovery).toMatchObject({ key: 'c1:0:recovery', kind: 'recovery', site: 'A', at: 1000 * S, outageIds: ['c1:0'] });
     expect(recovery?.cameras[0]).toMatchObject({ status: 'up', since: 0, end: 1000 * S, durationSec: 1000, worst: 'down' });
   });
@@ -111,11 +111,41 @@ describe('grouping by site', () => {
   w.until(1000);
 
   it('sends one message for three cameras of a site, one for the other site, one for a latecomer', () => {
-    expect(brief(w.sent)).toEqual(['group@180 a1, a2, a3', 'alert@210 b1', 'alert@380 a4']);
+    expect(brief(w.sent)).toEqual(['group@120 a1, a2, a3', 'alert@150 b1', 'alert@320 a4']);
   });
 
   it('names the group after its first outage and lists every outage in it', () => {
     expect(w.sent[0]).toMatchObject({ key: 'a1:0:alert', site: 'A', outageIds: ['a1:0', 'a2:20000', 'a3:50000'] });
+  });
+});
+
+describe('the grace is the grouping window', () => {
+  it('sends the first grace end’s message at once, with cameras dark within that grace, whatever their own grace', () => {
+    const w = new World().add('a1', 'A').add('a2', 'A', { graceSec: 600 });
+    w.flip(0, 'a1', 'down');
+    w.flip(115, 'a2', 'down');
+    w.until(2000);
+    expect(brief(w.sent)).toEqual(['group@120 a1, a2']);
+  });
+
+  it('leaves out a camera that came back before the message, and one held by a mute', () => {
+    const w = new World().add('a1', 'A').add('a2', 'A').add('a3', 'A', { mutedUntil: 10_000 * S });
+    w.flip(0, 'a1', 'down');
+    w.flip(10, 'a2', 'down');
+    w.flip(40, 'a2', 'up');
+    w.flip(50, 'a3', 'down');
+    w.until(130);
+    expect(brief(w.sent)).toEqual(['alert@120 a1']);
+  });
+
+  it('still holds a site’s recoveries for each other up to groupWindowSec', () => {
+    const w = new World(alertPolicy({ groupWindowSec: 60 })).add('a1', 'A').add('a2', 'A');
+    w.flip(0, 'a1', 'down');
+    w.flip(10, 'a2', 'down');
+    w.flip(500, 'a1', 'up');
+    w.flip(530, 'a2', 'up');
+    w.until(1000);
+    expect(brief(w.sent)).toEqual(['group@120 a1, a2', 'recovery@530 a1, a2']);
   });
 });
 
@@ -132,7 +162,7 @@ describe('inhibition by a parent', () => {
   it('alerts the parent once, listing the five children behind it', () => {
     const w = site();
     w.until(1000);
-    expect(brief(w.sent)).toEqual(['alert@190 r(+c1,c2,c3,c4,c5)']);
+    expect(brief(w.sent)).toEqual(['alert@130 r(+c1,c2,c3,c4,c5)']);
     expect(w.sent[0]?.outageIds).toHaveLength(6);
   });
 
@@ -168,7 +198,7 @@ describe('inhibition by a parent', () => {
     w.flip(1001, 'c2', 'up');
     w.flip(1002, 'r', 'up');
     w.until(2000);
-    expect(brief(w.sent)).toEqual(['alert@180 c1', 'alert@680 r(+c2)', 'recovery@1002 c1, r(+c2)']);
+    expect(brief(w.sent)).toEqual(['alert@120 c1', 'alert@620 r(+c2)', 'recovery@1002 c1, r(+c2)']);
   });
 
   it('lists everything behind the top-most dead device of a chain', () => {
@@ -177,7 +207,7 @@ describe('inhibition by a parent', () => {
     for (const id of ['k1', 'k2', 'nvr']) w.flip(0, id, 'down');
     w.flip(3, 'router', 'down');
     w.until(1000);
-    expect(brief(w.sent)).toEqual(['alert@190 router(+k1,k2,nvr)']);
+    expect(brief(w.sent)).toEqual(['alert@130 router(+k1,k2,nvr)']);
   });
 
   it('does not hold children back behind a parent that is only degraded', () => {
@@ -185,7 +215,7 @@ describe('inhibition by a parent', () => {
     w.flip(0, 'nvr', 'degraded');
     w.flip(0, 'k1', 'down');
     w.until(1000);
-    expect(brief(w.sent)).toEqual(['group@180 k1, nvr']);
+    expect(brief(w.sent)).toEqual(['group@120 k1, nvr']);
   });
 });
 
@@ -199,7 +229,7 @@ describe('one outage through restarts and status changes', () => {
     w.flip(900, 'c1', 'down', 'monitor_resumed');
     w.until(1100);
     w.flip(1200, 'c1', 'up');
-    expect(brief(w.sent)).toEqual(['alert@180 c1', 'recovery@1200 c1']);
+    expect(brief(w.sent)).toEqual(['alert@120 c1', 'recovery@1200 c1']);
     expect(w.sent[1]?.cameras[0]).toMatchObject({ since: 0, durationSec: 1200, cause: 'unreachable', reason: 'unreachable' });
   });
 
@@ -222,7 +252,7 @@ describe('one outage through restarts and status changes', () => {
     w.flip(400, 'c1', 'degraded', 'black');
     w.flip(1000, 'c1', 'up');
     w.until(2000);
-    expect(brief(w.sent)).toEqual(['alert@180 c1', 'recovery@1000 c1']);
+    expect(brief(w.sent)).toEqual(['alert@120 c1', 'recovery@1000 c1']);
     expect(w.sent[0]?.cameras[0]).toMatchObject({ status: 'down', cause: 'frozen', worst: 'down' });
     expect(w.sent[1]?.cameras[0]).toMatchObject({ cause: 'frozen', reason: 'black', worst: 'down', durationSec: 1000 });
   });
@@ -232,7 +262,7 @@ describe('one outage through restarts and status changes', () => {
     w.flip(0, 'c1', 'down');
     w.flip(500, 'c1', 'paused');
     w.until(1000);
-    expect(brief(w.sent)).toEqual(['alert@180 c1', 'recovery@500 c1']);
+    expect(brief(w.sent)).toEqual(['alert@120 c1', 'recovery@500 c1']);
     expect(w.sent[1]?.cameras[0]?.status).toBe('paused');
   });
 });
@@ -259,6 +289,6 @@ describe('flapping', () => {
     w.flip(500, 'c1', 'down');
     w.flip(600, 'c1', 'up');
     w.until(3000);
-    expect(brief(w.sent)).toEqual(['alert@180 c1', 'flapping@400 c1', 'recovery@400 c1']);
+    expect(brief(w.sent)).toEqual(['alert@120 c1', 'flapping@400 c1', 'recovery@400 c1']);
   });
 });

@@ -18,7 +18,7 @@ const camera: AlertCamera = {
 function message(over: Partial<AlertMessage> & Pick<AlertMessage, 'kind' | 'language'>): AlertMessage {
   return {
     cameras: [camera],
-    dashboardUrl: 'https://pantau.example.go.id/cameras/cam-1',
+    dashboardUrl: 'https://pantau.example.go.id/#/kamera/cam-1',
     ackUrl: 'https://pantau.example.go.id/ack?o=7&sig=ab',
     timeZone: 'Asia/Makassar',
     ...over,
@@ -97,7 +97,7 @@ describe('renderMessage: one camera', () => {
         'Masalah: tidak dapat dihubungi',
         'Sejak: 29 Nov 2026 13.05 WITA',
         '',
-        'Dasbor: https://pantau.example.go.id/cameras/cam-1',
+        'Dasbor: https://pantau.example.go.id/#/kamera/cam-1',
         'Tandai ditangani: https://pantau.example.go.id/ack?o=7&sig=ab',
       ].join('\n'),
     );
@@ -109,7 +109,7 @@ describe('renderMessage: one camera', () => {
     expect(r.subject).toBe('[Pantau] Camera down: Gerbang Utama (Masjid Raya Al-Falah)');
     expect(r.text).toContain('Innovation: Masjid Aman\nSite: Masjid Raya Al-Falah\nAgency: Dinas Kominfo');
     expect(r.text).toContain('Problem: unreachable\nSince: 29 Nov 2026 13:05 WITA');
-    expect(r.text).toContain('Dashboard: https://pantau.example.go.id/cameras/cam-1');
+    expect(r.text).toContain('Dashboard: https://pantau.example.go.id/#/kamera/cam-1');
     expect(r.text).toContain('Acknowledge: https://pantau.example.go.id/ack?o=7&sig=ab');
   });
 

@@ -3,7 +3,8 @@ import express, { type Router } from 'express';
 import type { Api } from '../api.js';
 import { z } from '../../schemas/zod.js';
 import { IdParams } from '../../schemas/common.js';
-import { AlertOut, AlertsQuery, ContactInput, ContactOut, ContactPatch, MuteInput, MuteOut } from '../../schemas/alerts.js';
+import { AlertOut, AlertsQuery, ChannelName, ContactInput, ContactOut, ContactPatch, MuteInput, MuteOut } from '../../schemas/alerts.js';
+import { cameraLink, gridLink } from '../../notifiers/links.js';
 import type { Contacts } from '../../services/contacts.js';
 import type { AlertFeed } from '../../services/alert-feed.js';
 
@@ -19,6 +20,16 @@ export function alertRoutes(api: Api, router: Router, deps: { contacts: Contacts
     query: z.object({ userId: z.string().optional() }),
     responses: { 200: { description: 'Contacts', schema: z.array(ContactOut) } },
     handler: ({ principal, query }) => contacts.list(principal!, query.userId),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/contacts/channels',
+    summary: 'The channels this server can send through (configured in notifiers.*): a contact of another channel cannot be added',
+    tag: 'alerts',
+    access: 'signed-in',
+    responses: { 200: { description: 'Channels', schema: z.object({ channels: z.array(ChannelName) }) } },
+    handler: () => ({ channels: contacts.channels() }),
   });
 
   api.route({
@@ -101,7 +112,12 @@ export function alertRoutes(api: Api, router: Router, deps: { contacts: Contacts
     tag: 'alerts',
     access: 'signed-in',
     query: z.object({ cameraId: z.string().min(1), days: z.coerce.number().int().min(1).max(365).default(30) }),
-    responses: { 200: { description: 'Deliveries with attempts, newest first' } },
+    responses: {
+      200: {
+        description:
+          'Deliveries with attempts, newest first: the alert’s kind (alert, group, reminder, escalation, recovery, flapping), and to whom — the contact’s address (none for Web Push) and its user’s name; only your own contacts’ (admins: everyone’s)',
+      },
+    },
     handler: ({ principal, query }) => feed.notifications(principal!, query.cameraId, query.days),
   });
 
@@ -161,21 +177,28 @@ export function alertRoutes(api: Api, router: Router, deps: { contacts: Contacts
   });
   router.post('/ack/:token', express.urlencoded({ extended: false, limit: '1kb' }), (req, res) => {
     const done = feed.acknowledgeByLink(req.params.token);
-    res.status(done ? 200 : 400).type('html').send(ackPage(done ? 'done' : 'invalid', req.params.token));
+    res.status(done ? 200 : 400).type('html').send(ackPage(done ? 'done' : 'invalid', req.params.token, done?.cameraIds));
   });
 }
 
 const ACK_CSS =
   'body{font:18px system-ui,sans-serif;margin:24px;color:#10201f}button{min-height:48px;padding:0 20px;font-size:18px;border:0;border-radius:8px;background:#0f3d3e;color:#fff}';
 
-function ackPage(state: 'confirm' | 'done' | 'invalid', token: string): string {
+/** After acknowledging one camera's outage, its page; otherwise the grid (sign-in keeps the route). */
+function ackPage(state: 'confirm' | 'done' | 'invalid', token: string, cameraIds: string[] = []): string {
+  const [only, ...others] = cameraIds;
+  const open = escapeAttr(only && others.length === 0 ? cameraLink('', only) : gridLink(''));
   const body = {
     confirm: `<p>Tandai gangguan ini sudah ditangani? Pengingat dan eskalasi akan berhenti.<br><small>Mark this outage as acknowledged? Reminders and escalation stop.</small></p>
       <form method="post" action="/ack/${encodeURIComponent(token)}"><button type="submit">Ya, sudah ditangani / Acknowledge</button></form>`,
-    done: '<p>Terima kasih: gangguan sudah ditandai ditangani.<br><small>Thank you: the outage is acknowledged.</small></p><p><a href="/">Buka Pantau</a></p>',
-    invalid: '<p>Tautan ini tidak berlaku lagi.<br><small>This link is no longer valid.</small></p><p><a href="/">Buka Pantau</a></p>',
+    done: `<p>Terima kasih: gangguan sudah ditandai ditangani.<br><small>Thank you: the outage is acknowledged.</small></p><p><a href="${open}">Buka Pantau / Open Pantau</a></p>`,
+    invalid: `<p>Tautan ini tidak berlaku lagi.<br><small>This link is no longer valid.</small></p><p><a href="${open}">Buka Pantau / Open Pantau</a></p>`,
   }[state];
   return `<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Pantau</title>
 <link rel="stylesheet" href="/ack.css">
 </head><body><h1>Pantau</h1>${body}</body></html>`;
+}
+
+function escapeAttr(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }

@@ -13,6 +13,7 @@ import { picture } from '../picture';
 import type { Camera, DailyUptime, StatusDetail, Uptime } from '../types';
 import { sinceLine, statusLine, uptimeBar } from '../widgets';
 import { dailyStrip, layersList, outagesSection } from './camera-parts';
+import { notificationsSection } from './camera-notifications';
 
 const WINDOWS = ['24h', '7d', '30d', '90d', '365d'] as const;
 const SLOW_FPS = 0.2;
@@ -112,6 +113,7 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
     h('section', {}, h('h2', {}, t('layers')), statusBox),
     h('section', {}, h('h2', {}, t('uptimeTitle')), uptimeBox, dailyBox),
     outages.node,
+    notificationsSection(id, ctx.user),
     h('section', {}, h('h2', {}, t('location')), mapBox),
   );
   return {
