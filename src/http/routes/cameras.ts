@@ -3,7 +3,7 @@ import express from 'express';
 import { z } from '../../schemas/zod.js';
 import type { Api } from '../api.js';
 import { toPublic, type CameraRegistry } from '../../services/registry.js';
-import type { Reports } from '../../services/reports.js';
+import type { OpenOutageView, Reports } from '../../services/reports.js';
 import type { Camera } from '../../store/cameras.js';
 import { importCameras } from '../../services/camera-import.js';
 import type { Store } from '../../store/index.js';
@@ -11,8 +11,13 @@ import { IdParams } from '../../schemas/common.js';
 import { CameraInput, CameraOut, CameraPatch } from '../../schemas/camera.js';
 import { StatusName } from '../../schemas/status.js';
 
+const OpenOutage = z
+  .object({ id: z.string(), start: z.string(), acknowledged: z.object({ by: z.string(), at: z.string() }).nullable() })
+  .nullable()
+  .describe('the outage going on now (null when the camera is not dark), and who acknowledged it');
+
 const CameraWithStatus = CameraOut.extend({
-  status: z.object({ status: StatusName, since: z.string(), reason: z.string(), flapping: z.boolean() }),
+  status: z.object({ status: StatusName, since: z.string(), reason: z.string(), flapping: z.boolean(), outage: OpenOutage }),
 }).openapi('CameraWithStatus');
 
 const ImportQuery = z.object({
@@ -42,9 +47,13 @@ export const csvBody = express.text({ type: ['text/csv', 'text/plain'], limit: '
 export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: Store; reports: Reports }) {
   const { registry, reports } = deps;
   // The list carries each camera's status; the single camera too, so one request fills a tile.
-  const withStatus = (c: Camera) => {
+  const withStatus = (c: Camera, open: Map<string, OpenOutageView>) => {
     const s = reports.status(c);
-    return { ...toPublic(c), status: { status: s.status, since: s.since, reason: s.reason, flapping: s.flapping } };
+    return { ...toPublic(c), status: { status: s.status, since: s.since, reason: s.reason, flapping: s.flapping, outage: open.get(c.id) ?? null } };
+  };
+  const allWithStatus = (cameras: Camera[]) => {
+    const open = reports.openOutages(cameras);
+    return cameras.map((c) => withStatus(c, open));
   };
   const anyone = 'signed-in' as const;
 
@@ -55,7 +64,7 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     tag: 'cameras',
     access: anyone,
     responses: { 200: { description: 'Cameras', schema: z.array(CameraWithStatus) } },
-    handler: ({ principal }) => registry.visibleCameras(principal!).map(withStatus),
+    handler: ({ principal }) => allWithStatus(registry.visibleCameras(principal!)),
   });
 
   api.route({
@@ -98,7 +107,7 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     access: anyone,
     params: IdParams,
     responses: { 200: { description: 'The camera', schema: CameraWithStatus }, 404: { description: 'No such camera, or not yours to see' } },
-    handler: ({ principal, params }) => withStatus(registry.visible(principal!, params.id)),
+    handler: ({ principal, params }) => allWithStatus([registry.visible(principal!, params.id)])[0],
   });
 
   api.route({
