@@ -35,6 +35,8 @@ const WORDS = {
     lastPicture: /^Gambar terakhir: \d+ (dtk|mnt) lalu/,
     stale: 'LAMA',
     young: /^Baru dipantau sejak \d{2}\.\d{2} WITA$/,
+    fullUptime: /^Aktif 90 hari\s+100,0\s%$/,
+    lowerUptime: /^Aktif 90 hari\s+\d{1,2},\d+\s%$/,
     loading: 'Memuat gambar…',
     noPicture: 'Belum ada gambar',
     dayHint: 'Ketuk satu hari',
@@ -57,6 +59,8 @@ const WORDS = {
     lastPicture: /^Last picture: \d+ (s|min) ago/,
     stale: 'OLD',
     young: /^Monitored only since \d{2}:\d{2} WITA$/,
+    fullUptime: /^Up 90 days\s+100\.0\s%$/,
+    lowerUptime: /^Up 90 days\s+\d{1,2}\.\d+\s%$/,
     loading: 'Loading picture…',
     noPicture: 'No picture yet',
     dayHint: 'Tap a day',
@@ -126,6 +130,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the official's journey on a phone", () =
       expect(res.status, res.text).toBe(201);
       ids[c.key] = res.body.id;
     }
+    // Monitored for 100 days: its tile shows a 90-day figure, which must move when it dies.
+    pantau.store.db.prepare('UPDATE cameras SET created_at = ? WHERE id = ?').run(Date.now() - 100 * 86_400_000, ids.ronda);
     await clients.make('camat', 'viewer', [{ scope: 'agency', value: AGENCY }]);
     await clients.make('baru', 'viewer');
     await clients.make('alun', 'viewer', [{ scope: 'site', value: 'Alun-alun Lasusua' }]);
@@ -192,8 +198,12 @@ describe.skipIf(!existsSync(CHROMIUM))("the official's journey on a phone", () =
     await tile(page(), 'CCTV Pos Ronda').scrollIntoViewIfNeeded();
     await tile(page(), 'CCTV Pos Ronda').locator('img[src^="blob:"]').waitFor({ timeout: 15_000 });
     await page().evaluate('scrollTo(0, 0)');
+    const uptime = tile(page(), 'CCTV Pos Ronda').locator('.uptime');
+    await expect.poll(() => uptime.innerText(), { timeout: 10_000 }).toMatch(w.fullUptime);
     await sims.ronda!.stop();
     await darkHeading(page()).filter({ hasText: w.counts(1, 2) }).waitFor({ timeout: 4 * INTERVAL_S * 1000 });
+    // The 90-day figure follows the status change, without a reload.
+    await expect.poll(() => uptime.innerText(), { timeout: 10_000 }).toMatch(w.lowerUptime);
     const ronda = card(page(), 'CCTV Pos Ronda');
     await expect.poll(() => ronda.innerText()).toContain('Pos Ronda Desa Lapai');
     expect(await ronda.innerText()).toContain(w.unreachable);
@@ -272,6 +282,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the official's journey on a phone", () =
     expect(await tile(page(), 'CCTV Kantor Camat').locator('.pic-verdict').innerText()).toBe(w.frozen);
     expect(await tile(page(), 'CCTV Lobi Setda').locator('.pic-verdict').innerText()).toBe(w.black);
     expect(await tile(page(), 'CCTV Alun-alun').locator('.uptime').innerText()).toMatch(w.young);
+    expect(await tile(page(), 'CCTV Pos Ronda').locator('.uptime').innerText()).toMatch(w.lowerUptime);
     const text = await page().locator('main').innerText();
     expect(text).not.toContain('CCTV Pelabuhan');
     for (const word of ['Mati', 'Terganggu', 'Belum', 'Gambar', 'sejak']) expect(text).not.toContain(word);
