@@ -203,11 +203,11 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
         'a',
         { href: `#/kamera/${encodeURIComponent(c.id)}`, class: `dark-row dark-card st-${s.status}` },
         entry.pic.node,
+        h('div', { class: 'info' }, h('strong', {}, c.name), h('p', { class: 'meta' }, `${c.site} · ${c.agency}`)),
+        // Under the picture, across the card: the lines are read in full, not wrapped word by word.
         h(
           'div',
-          { class: 'info' },
-          h('strong', {}, c.name),
-          h('p', { class: 'meta' }, `${c.site} · ${c.agency}`),
+          { class: 'info wide' },
           statusLine(s),
           sinceLine(outage?.start ?? s.since),
           outage ? handledLine(outage.acknowledged) : null,
