@@ -174,7 +174,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the official's journey on a phone", () =
     await expect.poll(() => page().locator('.grid .tile').count(), { timeout: 15_000 }).toBe(7);
     // Below the fold, never looked at: loading, not "no picture".
     const last = page().locator('.grid .tile').last();
-    expect((await last.boundingBox())!.y).toBeGreaterThan(740 + 100);
+    await expect.poll(async () => (await last.boundingBox())?.y ?? 0).toBeGreaterThan(740 + 100);
     expect(await last.locator('.pic-age').innerText()).toBe(w.loading);
     await darkHeading(page()).filter({ hasText: w.counts(0, 2) }).waitFor({ timeout: 40_000 });
     expect(await last.locator('.pic-age').innerText()).not.toBe(w.noPicture);
@@ -224,6 +224,24 @@ describe.skipIf(!existsSync(CHROMIUM))("the official's journey on a phone", () =
     await card(page(), 'CCTV Pos Ronda').locator('img[src^="blob:"]').waitFor({ timeout: 10_000 });
     await shot(page(), 'grid-id');
   }, 90_000);
+
+  it('finds cameras by name, site or agency, and folds paused cameras away until asked', async () => {
+    const search = page().getByLabel('Cari');
+    // Every word, anywhere in name, site or agency: the camat's office is an office of the Setda too.
+    await search.fill('kantor setda');
+    await expect.poll(() => page().locator('.grid .tile').count()).toBe(5);
+    await search.fill('CAMAT');
+    await expect.poll(() => page().locator('.grid .tile').count()).toBe(1);
+    expect(await page().locator('.grid .tile h3').innerText()).toBe('CCTV Kantor Camat');
+    await search.fill('');
+    await expect.poll(() => page().locator('.grid .tile').count()).toBe(7);
+    const paused = await admin.patch(`/api/cameras/${ids.gerbang}`, { enabled: false });
+    expect(paused.status, paused.text).toBe(200);
+    await expect.poll(() => page().locator('.grid .tile').count(), { timeout: 15_000 }).toBe(6);
+    await page().getByRole('button', { name: 'Tampilkan 1 kamera yang dijeda' }).click();
+    await tile(page(), 'CCTV Gerbang Setda').locator('.status', { hasText: 'Dijeda' }).waitFor();
+    await page().evaluate('scrollTo(0, 0)');
+  }, 45_000);
 
   for (const lang of ['id', 'en'] as const) {
     it(`tells a day's date, uptime and outages on tap (${lang})`, async () => {

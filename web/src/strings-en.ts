@@ -188,4 +188,8 @@ export const EN: Record<Key, string> = {
   dayNoData: 'not monitored',
   dayHint: 'Tap a day for its details.',
   dayStrip: 'Uptime per day, 90 days. Left and right arrows pick a day.',
+  search: 'Search',
+  searchHint: 'Name, site or agency',
+  showMore: 'Show {n} more ({left} left)',
+  showPaused: 'Show {n} paused cameras',
 };

@@ -186,6 +186,10 @@ export const ID = {
   dayNoData: 'belum dipantau',
   dayHint: 'Ketuk satu hari untuk rinciannya.',
   dayStrip: 'Aktif per hari, 90 hari. Panah kiri dan kanan memilih hari.',
+  search: 'Cari',
+  searchHint: 'Nama, lokasi atau OPD',
+  showMore: 'Tampilkan {n} lagi (sisa {left})',
+  showPaused: 'Tampilkan {n} kamera yang dijeda',
 } as const;
 
 export type Key = keyof typeof ID;

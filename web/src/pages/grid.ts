@@ -7,23 +7,19 @@
  * changes. A user who may see no camera is told so, and whom to ask, never "all fine".
  */
 import { get } from '../api';
-import { field, h, select } from '../dom';
+import { button, field, h, select } from '../dom';
 import { formatWhen, lang, statusWord, t } from '../i18n';
 import { live } from '../live';
 import type { Ctx, Page } from '../main';
 import { picture, type Picture } from '../picture';
 import type { Camera, Mute, StatusEvent, StatusName } from '../types';
+import { listCameras, PAGE_SIZE, type Filters } from './grid-filter';
 import { handledLine, isDark, sinceLine, statusLine, uptimeOver } from '../widgets';
 
 const THUMB_FPS = 0.1;
 const FILTER_KEY = 'pantau.filters';
 const STATUSES: StatusName[] = ['down', 'degraded', 'up', 'unknown', 'paused'];
 
-interface Filters {
-  site: string;
-  agency: string;
-  status: string;
-}
 
 /** 90-day uptime per camera, kept across visits to the grid: it moves slowly. */
 const uptimes = new Map<string, number | null>();
@@ -38,7 +34,9 @@ let uptimesAskedAt = -Infinity;
 
 export async function gridPage(ctx: Ctx): Promise<Page> {
   let cameras = (await get<Camera[]>('/api/cameras')).body ?? [];
-  const filters: Filters = { site: '', agency: '', status: '', ...JSON.parse(sessionStorage.getItem(FILTER_KEY) ?? '{}') };
+  const filters: Filters = { site: '', agency: '', status: '', q: '', ...JSON.parse(sessionStorage.getItem(FILTER_KEY) ?? '{}') };
+  let limit = PAGE_SIZE;
+  let showPaused = false;
   const tiles = new Map<string, { node: HTMLElement; pic: Picture }>();
   const darkCards = new Map<string, { node: HTMLElement; pic: Picture }>();
   const onScreen = new Set<string>();
@@ -183,9 +181,17 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
     const change = (key: keyof Filters) => (v: string) => {
       filters[key] = v;
       sessionStorage.setItem(FILTER_KEY, JSON.stringify(filters));
+      limit = PAGE_SIZE;
       renderAll();
     };
+    const search = h('input', { type: 'search', value: filters.q, placeholder: t('searchHint'), autocomplete: 'off' });
+    let typing: number | undefined;
+    search.oninput = () => {
+      clearTimeout(typing);
+      typing = window.setTimeout(() => change('q')(search.value.trim()), 200);
+    };
     filterBar.replaceChildren(
+      h('div', { class: 'search' }, field(t('search'), search)),
       field(t('filterSite'), select(opts(cameras.map((c) => c.site)), filters.site, change('site'))),
       field(t('filterAgency'), select(opts(cameras.map((c) => c.agency)), filters.agency, change('agency'))),
       field(t('filterStatus'), select([['', t('any')], ...STATUSES.map((s) => [s, statusWord(s)] as [string, string])], filters.status, change('status'))),
@@ -254,18 +260,29 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
 
   function renderAll(): void {
     renderDark();
-    const shown = cameras.filter(
-      (c) => (!filters.site || c.site === filters.site) && (!filters.agency || c.agency === filters.agency) && (!filters.status || statusOf(c).status === filters.status),
-    );
+    const list = listCameras(cameras, filters, (c) => statusOf(c).status, limit, showPaused);
+    const ids = new Set(list.shown.map((c) => c.id));
     for (const [id, entry] of tiles) {
-      if (!shown.some((c) => c.id === id)) {
+      if (!ids.has(id)) {
         forget(entry.node);
         tiles.delete(id);
       }
     }
-    grid.replaceChildren(...shown.map(tile));
+    const more = list.more
+      ? h('li', { class: 'more' }, button(t('showMore').replace('{n}', String(Math.min(list.more, PAGE_SIZE))).replace('{left}', String(list.more)), () => {
+          limit += PAGE_SIZE;
+          renderAll();
+        }))
+      : null;
+    const paused = list.pausedHidden
+      ? h('li', { class: 'more' }, button(t('showPaused').replace('{n}', String(list.pausedHidden)), () => {
+          showPaused = true;
+          renderAll();
+        }))
+      : null;
+    grid.replaceChildren(...list.shown.map(tile), ...[more, paused].filter((x): x is HTMLLIElement => x !== null));
     if (!cameras.length) grid.replaceChildren(h('li', { class: 'muted' }, t('noCameras')));
-    else if (!shown.length) grid.replaceChildren(h('li', { class: 'muted' }, t('noMatch')));
+    else if (!list.matching) grid.replaceChildren(h('li', { class: 'muted' }, t('noMatch')));
     syncOnScreen();
   }
 
@@ -286,10 +303,12 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
       uptimeSoon();
       return;
     }
+    const wasPaused = c.status.status === 'paused';
     c.status = { ...c.status, status: event.status, since: event.since, reason: event.reason, flapping: event.flapping };
     uptimeSoon();
     renderDark();
-    if (filters.status) renderAll();
+    // A filter on status, or a camera paused or resumed (folded away or back): the list changes.
+    if (filters.status || wasPaused !== (event.status === 'paused')) renderAll();
     else if (tiles.has(c.id)) tile(c);
   }
 
