@@ -258,6 +258,30 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
     darkList.replaceChildren(...dark.map(darkCard));
   }
 
+  /** "Show more" and "show paused": the list's last items. */
+  function footer(list: ReturnType<typeof listCameras<Camera>>): HTMLLIElement[] {
+    const items: HTMLLIElement[] = [];
+    if (list.more) {
+      items.push(h('li', { class: 'more' }, button(t('showMore').replace('{n}', String(Math.min(list.more, PAGE_SIZE))).replace('{left}', String(list.more)), showMore)));
+    }
+    if (list.pausedHidden) {
+      items.push(h('li', { class: 'more' }, button(t('showPaused').replace('{n}', String(list.pausedHidden)), () => {
+        showPaused = true;
+        renderAll();
+      })));
+    }
+    return items;
+  }
+
+  /** The next page is added after the tiles already drawn, which stay as they are. */
+  function showMore(): void {
+    limit += PAGE_SIZE;
+    const list = listCameras(cameras, filters, (c) => statusOf(c).status, limit, showPaused);
+    for (const li of grid.querySelectorAll(':scope > li.more')) li.remove();
+    grid.append(...list.shown.filter((c) => !tiles.has(c.id)).map(tile), ...footer(list));
+    syncOnScreen();
+  }
+
   function renderAll(): void {
     renderDark();
     const list = listCameras(cameras, filters, (c) => statusOf(c).status, limit, showPaused);
@@ -268,19 +292,7 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
         tiles.delete(id);
       }
     }
-    const more = list.more
-      ? h('li', { class: 'more' }, button(t('showMore').replace('{n}', String(Math.min(list.more, PAGE_SIZE))).replace('{left}', String(list.more)), () => {
-          limit += PAGE_SIZE;
-          renderAll();
-        }))
-      : null;
-    const paused = list.pausedHidden
-      ? h('li', { class: 'more' }, button(t('showPaused').replace('{n}', String(list.pausedHidden)), () => {
-          showPaused = true;
-          renderAll();
-        }))
-      : null;
-    grid.replaceChildren(...list.shown.map(tile), ...[more, paused].filter((x): x is HTMLLIElement => x !== null));
+    grid.replaceChildren(...list.shown.map(tile), ...footer(list));
     if (!cameras.length) grid.replaceChildren(h('li', { class: 'muted' }, t('noCameras')));
     else if (!list.matching) grid.replaceChildren(h('li', { class: 'muted' }, t('noMatch')));
     syncOnScreen();
