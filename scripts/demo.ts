@@ -82,10 +82,13 @@ async function main(): Promise<void> {
     { username: 'pemilik', displayName: 'Pemilik Inovasi', role: 'owner', passwordHash: await hashPassword('pemilik-demo'), language: 'id', timeZone: 'Asia/Makassar' },
     now,
   );
-  pantau.store.users.insert(
+  const viewer = pantau.store.users.insert(
     { username: 'pengamat', displayName: 'Pengamat', role: 'viewer', passwordHash: await hashPassword('pengamat-demo'), language: 'id', timeZone: 'Asia/Makassar' },
     now,
   );
+  // An official of the regent's office, who oversees its own cameras and the market's: one that
+  // drops out and one with a black picture, so the viewer's dashboard has a story to tell.
+  pantau.store.users.update(viewer.id, { grants: [{ scope: 'agency', value: 'Bagian Umum Setda' }, { scope: 'agency', value: 'Dinas Perdagangan' }] }, now);
   const admin = pantau.auth.fromSession(
     (await pantau.auth.login('admin', ADMIN_PASSWORD, { ip: 'demo' })).sessionId,
   )!;

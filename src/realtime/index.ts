@@ -61,6 +61,10 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     serveClient: false,
     // Clients send small JSON only; frames go the other way.
     maxHttpBufferSize: 64 * 1024,
+    // A dead link is noticed by both ends within ten seconds (socket.io's defaults: 45), so the
+    // dashboard's "not connected" banner follows the truth, not a minute behind it.
+    pingInterval: 5000,
+    pingTimeout: 5000,
   });
   const relay = new StatusRelay(io, deps.monitor, deps.store);
   relay.start();

@@ -21,6 +21,12 @@ export interface StatusView {
   lastCheckAt: string | null;
 }
 
+export interface OpenOutageView {
+  id: string;
+  start: string;
+  acknowledged: { by: string; at: string } | null;
+}
+
 export interface ReportOptions {
   green: number;
   yellow: number;
@@ -98,6 +104,22 @@ export class Reports {
         endedBy: o.endedBy,
       }))
       .reverse();
+  }
+
+  /**
+   * The open outage of each dark camera among these (id, start, who acknowledged it): the grid's
+   * dark-now cards say whether anyone is on it. One query for the fleet, then one lookup per dark camera.
+   */
+  openOutages(cameras: readonly Camera[]): Map<string, OpenOutageView> {
+    const open = this.store.flips.openOutages();
+    const out = new Map<string, OpenOutageView>();
+    for (const c of cameras) {
+      const o = open.get(c.id);
+      if (!o) continue;
+      const id = `${c.id}:${o.start}`;
+      out.set(c.id, { id, start: iso(o.start), acknowledged: ackOf(this.store, id) });
+    }
+    return out;
   }
 
   agencies(cameras: readonly Camera[], window: WindowName): ZoneReport & { window: WindowName; from: string; to: string } {

@@ -201,6 +201,8 @@ describe.skipIf(!existsSync(CHROMIUM))('stored XSS and the Content-Security-Poli
       await page.locator('.dark-list .dark-row strong').getByText(P.name, { exact: true }).waitFor({ timeout: 15_000 });
       expect(await hostile.locator('.meta').textContent()).toBe(`${P.site} · ${P.agency}`);
       // The live link works under the policy: a WebSocket to Pantau itself, and frames as blob: images.
+      // (Below the dark-now cards, whose pictures push the grid down: scrolled to, as a user would.)
+      await page.locator('.grid .tile', { hasText: 'CCTV Pasar' }).scrollIntoViewIfNeeded();
       const frame = page.locator('.grid .tile', { hasText: 'CCTV Pasar' }).locator('.pic:not(.empty) img[src^="blob:"]');
       await frame.waitFor({ timeout: 20_000 });
       await expect.poll(() => frame.evaluate((img: any) => img.complete && img.naturalWidth > 0)).toBe(true);

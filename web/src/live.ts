@@ -3,6 +3,9 @@
  * cameras on screen and sends them again on every reconnect; a hidden tab unwatches (no frames
  * spent on a phone in a pocket) and watches again when shown. Frames arrive as binary JPEG and
  * become object URLs; each is acknowledged so the server can send the next, newest one.
+ * The connection state is the truth the banner shows: the server pings every few seconds, so a
+ * silent drop is noticed within ten; the phone's own offline and online events act at once, and
+ * retries are a few seconds apart, so "connected" comes back soon after the network does.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, FrameMeta, OutageEvent, ServerToClientEvents, StatusEvent, WatchRequest } from '../../src/realtime/contract';
@@ -35,7 +38,7 @@ class Live {
 
   start(): void {
     if (this.socket) return;
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ['websocket', 'polling'], reconnectionDelay: 500, reconnectionDelayMax: 3000 });
     this.socket = socket;
     socket.on('connect', () => {
       this.connected = true;
@@ -73,6 +76,12 @@ class Live {
       document.addEventListener('visibilitychange', () => {
         if (document.hidden) this.socket?.emit('unwatch');
         else this.sendWatch();
+      });
+      // The phone knows before any ping does: drop the link now (socket.io retries by itself)…
+      window.addEventListener('offline', () => this.socket?.io.engine?.close());
+      // …and when the network is back, retries (at most 3 s apart) find the server soon.
+      window.addEventListener('online', () => {
+        if (this.socket && !this.socket.connected) this.socket.connect();
       });
     }
   }

@@ -33,7 +33,11 @@ onConnectivity((offline, savedAt) => {
   showBanner();
 });
 live.on((e) => {
-  if (e.type === 'connection') showBanner();
+  if (e.type === 'connection') {
+    // The live link reached the server: whatever a failed request said, we are online again.
+    if (e.connected) offlineSince = undefined;
+    showBanner();
+  }
   if (e.type === 'ended') void liveEnded();
 });
 

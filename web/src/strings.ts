@@ -311,6 +311,28 @@ export const ID = {
   nhFailed: 'gagal terkirim',
   nhPending: 'menunggu dikirim',
   nhRetrying: 'dicoba lagi ({n} kali gagal)',
+  // The official's journey (issue 13): dark-now header and cards, access, pictures, uptime, days.
+  allOn: 'Semua kamera menyala',
+  allOnNote: 'Tidak ada kamera yang mati atau terganggu saat ini.',
+  noAccessTitle: 'Belum ada kamera untuk Anda',
+  noAccess: 'Akun Anda belum diberi akses ke kamera mana pun, jadi di sini tidak tampak kamera yang mati. Minta admin Pantau di instansi Anda untuk memberi akses ke OPD, lokasi atau kamera yang Anda awasi.',
+  noCamerasTitle: 'Belum ada kamera terdaftar',
+  noCamerasAdmin: 'Tambahkan kamera di menu Registri.',
+  handledBy: 'Ditangani oleh {by} sejak {at}',
+  notHandled: 'Belum ada yang menangani',
+  lastPicture: 'Gambar terakhir',
+  loadingPicture: 'Memuat gambar…',
+  newSince: 'Baru dipantau sejak {at}',
+  monitoredSince: 'Dipantau sejak {at}',
+  dayOutages: 'Gangguan: {n}',
+  dayNoOutages: 'tanpa gangguan',
+  dayNoData: 'belum dipantau',
+  dayHint: 'Ketuk satu hari untuk rinciannya.',
+  dayStrip: 'Aktif per hari, 90 hari. Panah kiri dan kanan memilih hari.',
+  search: 'Cari',
+  searchHint: 'Nama, lokasi atau OPD',
+  showMore: 'Tampilkan {n} lagi (sisa {left})',
+  showPaused: 'Tampilkan {n} kamera yang dijeda',
 } as const;
 
 export type Key = keyof typeof ID;

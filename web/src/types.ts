@@ -20,6 +20,8 @@ export interface CameraStatusBrief {
   since: string;
   reason: string;
   flapping: boolean;
+  /** The outage going on now and who acknowledged it; absent from live events, null when not dark. */
+  outage?: { id: string; start: string; acknowledged: { by: string; at: string } | null } | null;
 }
 
 export interface Camera {
@@ -39,6 +41,8 @@ export interface Camera {
   enabled: boolean;
   tags: string[];
   parentId: string | null;
+  /** When the camera was registered: monitoring began then. */
+  createdAt: string;
   status: CameraStatusBrief;
 }
 

@@ -45,3 +45,25 @@ export function uptimeBar(label: string, value: number | null): HTMLElement {
 }
 
 export const lasted = (sec: number) => duration(sec * 1000);
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Uptime over a window, honest about cameras younger than it: under an hour old there is no
+ * figure worth showing, only since when it is watched; younger than the window, the figure is
+ * labelled with when monitoring began (the server counts only time it knew).
+ */
+export function uptimeOver(label: string, windowMs: number, value: number | null, monitoredFrom: number): HTMLElement {
+  const age = Date.now() - monitoredFrom;
+  if (age >= windowMs) return uptimeBar(label, value);
+  const at = formatWhen(monitoredFrom);
+  if (age < HOUR_MS) return h('p', { class: 'uptime uptime-new' }, t('newSince').replace('{at}', at));
+  return uptimeBar(t('monitoredSince').replace('{at}', at), value);
+}
+
+/** "Ditangani oleh budi sejak 14.05 WITA", or that nobody is on it yet. */
+export function handledLine(ack: { by: string; at: string } | null): HTMLElement {
+  return ack
+    ? h('p', { class: 'acked' }, t('handledBy').replace('{by}', ack.by).replace('{at}', formatWhen(ack.at)))
+    : h('p', { class: 'not-handled' }, t('notHandled'));
+}

@@ -4,7 +4,7 @@ import { z } from '../../schemas/zod.js';
 import type { Api } from '../api.js';
 import type { Principal } from '../../services/auth.js';
 import { publicView, type CameraRegistry } from '../../services/registry.js';
-import type { Reports } from '../../services/reports.js';
+import type { OpenOutageView, Reports } from '../../services/reports.js';
 import type { Camera } from '../../store/cameras.js';
 import { importCameras } from '../../services/camera-import.js';
 import type { Store } from '../../store/index.js';
@@ -12,8 +12,13 @@ import { IdParams } from '../../schemas/common.js';
 import { CameraInput, CameraOut, CameraPatch } from '../../schemas/camera.js';
 import { StatusName } from '../../schemas/status.js';
 
+const OpenOutage = z
+  .object({ id: z.string(), start: z.string(), acknowledged: z.object({ by: z.string(), at: z.string() }).nullable() })
+  .nullable()
+  .describe('the outage going on now (null when the camera is not dark), and who acknowledged it');
+
 const CameraWithStatus = CameraOut.extend({
-  status: z.object({ status: StatusName, since: z.string(), reason: z.string(), flapping: z.boolean() }),
+  status: z.object({ status: StatusName, since: z.string(), reason: z.string(), flapping: z.boolean(), outage: OpenOutage }),
 }).openapi('CameraWithStatus');
 
 const ImportQuery = z.object({
@@ -43,9 +48,13 @@ export const csvBody = express.text({ type: ['text/csv', 'text/plain'], limit: '
 export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: Store; reports: Reports }) {
   const { registry, reports } = deps;
   // The list carries each camera's status; the single camera too, so one request fills a tile.
-  const withStatus = (principal: Principal, c: Camera) => {
+  const withStatus = (principal: Principal, c: Camera, open: Map<string, OpenOutageView>) => {
     const s = reports.status(c);
-    return { ...publicView(principal, c), status: { status: s.status, since: s.since, reason: s.reason, flapping: s.flapping } };
+    return { ...publicView(principal, c), status: { status: s.status, since: s.since, reason: s.reason, flapping: s.flapping, outage: open.get(c.id) ?? null } };
+  };
+  const allWithStatus = (principal: Principal, cameras: Camera[]) => {
+    const open = reports.openOutages(cameras);
+    return cameras.map((c) => withStatus(principal, c, open));
   };
   const anyone = 'signed-in' as const;
 
@@ -56,7 +65,7 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     tag: 'cameras',
     access: anyone,
     responses: { 200: { description: 'Cameras', schema: z.array(CameraWithStatus) } },
-    handler: ({ principal }) => registry.visibleCameras(principal!).map((c) => withStatus(principal!, c)),
+    handler: ({ principal }) => allWithStatus(principal!, registry.visibleCameras(principal!)),
   });
 
   api.route({
@@ -99,7 +108,7 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     access: anyone,
     params: IdParams,
     responses: { 200: { description: 'The camera', schema: CameraWithStatus }, 404: { description: 'No such camera, or not yours to see' } },
-    handler: ({ principal, params }) => withStatus(principal!, registry.visible(principal!, params.id)),
+    handler: ({ principal, params }) => allWithStatus(principal!, [registry.visible(principal!, params.id)])[0],
   });
 
   api.route({

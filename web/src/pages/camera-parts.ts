@@ -20,34 +20,64 @@ export function layersList(status: StatusDetail): HTMLElement {
 }
 
 /**
- * A status-page strip: one bar per day, oldest on the left, coloured by that day's uptime. Each
- * bar is labelled for screen readers; a tap or slide on the strip writes the day under it, as
- * bars a few pixels wide on a phone are too thin to point at one by one.
+ * A status-page strip: one bar per day, oldest on the left, coloured by that day's uptime. Bars
+ * a few pixels wide are too thin to point at one by one, so the strip is one control: a tap or a
+ * slide picks the day under the finger, arrow keys step through days, and the day's date, uptime
+ * and outages (with their times and causes) are written in a box under it that screen readers hear.
  */
-export function dailyStrip(days: DailyUptime[]): HTMLElement {
+export function dailyStrip(days: DailyUptime[], outages: Outage[] = []): HTMLElement {
   // The server's day may begin at another hour in the user's zone: its noon is the same date in both.
-  const labels = days.map((d) => `${formatDay(Date.parse(d.day) + 43_200_000)}: ${d.uptime === null ? t('zoneUnknown') : percent(d.uptime)}`);
-  const bars = days.map((d, i) => h('span', { class: `day zone-${zoneOf(d.uptime)}`, attrs: { role: 'img', 'aria-label': labels[i]! } }));
-  const strip = h('div', { class: 'daily-bars', attrs: { role: 'group', 'aria-label': t('dailyTitle') } }, ...bars);
-  const picked = h('span', { class: 'daily-picked' });
-  let current: HTMLElement | undefined;
+  const dates = days.map((d) => formatDay(Date.parse(d.day) + 43_200_000));
+  const onDay = days.map((d) => {
+    const from = Date.parse(d.day);
+    const to = from + 86_400_000;
+    return outages.filter((o) => Date.parse(o.start) < to && (o.end === null ? Date.now() : Date.parse(o.end)) > from);
+  });
+  const bars = days.map((d) => h('span', { class: `day zone-${zoneOf(d.uptime)}`, attrs: { 'aria-hidden': 'true' } }));
+  const strip = h('div', {
+    class: 'daily-bars',
+    tabIndex: 0,
+    attrs: { role: 'slider', 'aria-label': t('dayStrip'), 'aria-valuemin': '1', 'aria-valuemax': String(days.length), 'aria-valuetext': t('dayHint') },
+  }, ...bars);
+  const picked = h('div', { class: 'daily-picked', attrs: { role: 'status', 'aria-live': 'polite' } }, h('p', { class: 'muted' }, t('dayHint')));
+  let current = -1;
+  const show = (i: number) => {
+    if (i === current || !days[i]) return;
+    bars[current]?.classList.remove('picked');
+    current = i;
+    bars[i]!.classList.add('picked');
+    const d = days[i]!;
+    const list = onDay[i]!;
+    const summary = `${dates[i]} · ${d.uptime === null ? t('dayNoData') : percent(d.uptime)} · ${list.length ? t('dayOutages').replace('{n}', String(list.length)) : t('dayNoOutages')}`;
+    strip.setAttribute('aria-valuenow', String(i + 1));
+    strip.setAttribute('aria-valuetext', summary);
+    picked.replaceChildren(
+      h('p', { class: 'daily-summary' }, summary),
+      ...(list.length
+        ? [h('ul', { class: 'daily-outages' }, ...list.map((o) => h('li', {}, `${formatWhen(o.start)} · ${o.cause ? reasonWord(o.cause) : '–'} · ${o.open ? t('ongoing') : `${t('lasted')} ${lasted(o.durationSec)}`}`)))]
+        : []),
+    );
+  };
   const pick = (e: PointerEvent) => {
     const box = strip.getBoundingClientRect();
-    const i = Math.min(days.length - 1, Math.max(0, Math.floor(((e.clientX - box.left) / box.width) * days.length)));
-    current?.classList.remove('picked');
-    current = bars[i];
-    current?.classList.add('picked');
-    picked.textContent = labels[i] ?? '';
+    show(Math.min(days.length - 1, Math.max(0, Math.floor(((e.clientX - box.left) / box.width) * days.length))));
   };
   strip.addEventListener('pointerdown', pick);
   strip.addEventListener('pointermove', (e) => {
     if (e.pointerType === 'mouse' || e.buttons) pick(e);
   });
+  strip.addEventListener('keydown', (e) => {
+    const step = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1, Home: -days.length, End: days.length }[e.key];
+    if (step === undefined) return;
+    e.preventDefault();
+    show(Math.min(days.length - 1, Math.max(0, (current < 0 ? days.length : current) + step)));
+  });
   return h(
     'div',
     { class: 'daily' },
     strip,
-    h('p', { class: 'daily-legend', attrs: { 'aria-hidden': 'true' } }, h('span', {}, `${days.length} ${t('days')} ${t('ago')}`), picked, h('span', {}, t('today'))),
+    h('p', { class: 'daily-legend', attrs: { 'aria-hidden': 'true' } }, h('span', {}, `${days.length} ${t('days')} ${t('ago')}`), h('span', {}, t('today'))),
+    picked,
   );
 }
 

@@ -10,12 +10,13 @@ import { t } from '../i18n';
 import { live } from '../live';
 import type { Ctx, Page } from '../page';
 import { picture } from '../picture';
-import type { Camera, DailyUptime, StatusDetail, Uptime } from '../types';
-import { sinceLine, statusLine, uptimeBar } from '../widgets';
+import type { Camera, DailyUptime, Outage, StatusDetail, Uptime } from '../types';
+import { isDark, sinceLine, statusLine, uptimeOver } from '../widgets';
 import { dailyStrip, layersList, outagesSection } from './camera-parts';
 import { notificationsSection } from './camera-notifications';
 
-const WINDOWS = ['24h', '7d', '30d', '90d', '365d'] as const;
+const DAY_MS = 86_400_000;
+const WINDOWS = { '24h': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS, '90d': 90 * DAY_MS, '365d': 365 * DAY_MS } as const;
 const SLOW_FPS = 0.2;
 const LIVE_FPS = 2;
 
@@ -47,6 +48,7 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
   const pic = picture(camera.name, 1000 / fps(), 'full');
   const frame = live.frames.get(id);
   if (frame && frame.size === 'full') pic.show(frame);
+  pic.requested();
   const liveButton = button('', () => {
     liveOn = !liveOn;
     applyLive();
@@ -62,18 +64,29 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
   const statusBox = h('div', { class: 'status-box' });
   const renderStatus = () => {
     pic.darkSince(status.status === 'down' ? Date.parse(status.since) : null);
+    pic.verdict(isDark(status.status) ? status.reason : null);
     statusBox.replaceChildren(statusLine(status), sinceLine(status.since), layersList(status));
   };
   renderStatus();
 
   const uptimeBox = h('div', { class: 'uptimes' }, h('p', { class: 'muted' }, t('loading')));
-  void Promise.all(WINDOWS.map((w) => get<Uptime>(`/api/cameras/${q}/uptime?window=${w}`).then((r) => [w, r.body.uptime] as const).catch(() => [w, null] as const))).then(
-    (rows) => uptimeBox.replaceChildren(...rows.map(([w, u]) => uptimeBar(w, u))),
-  );
+  const names = Object.keys(WINDOWS) as (keyof typeof WINDOWS)[];
+  const monitoredFrom = Date.parse(camera.createdAt);
+  // Windows the camera has not lived fully say since when it is watched; a new camera says only that, once.
+  void Promise.all(names.map((w) => get<Uptime>(`/api/cameras/${q}/uptime?window=${w}`).then((r) => [w, r.body.uptime] as const).catch(() => [w, null] as const))).then((rows) => {
+    const lived = rows.filter(([w]) => Date.now() - monitoredFrom >= WINDOWS[w]);
+    const young = rows.find(([w]) => Date.now() - monitoredFrom < WINDOWS[w]);
+    uptimeBox.replaceChildren(...lived.map(([w, u]) => uptimeOver(w, WINDOWS[w], u, monitoredFrom)), young ? uptimeOver(young[0], WINDOWS[young[0]], young[1], monitoredFrom) : '');
+  });
   const dailyBox = h('div', { class: 'daily-box' });
-  void get<DailyUptime[]>(`/api/cameras/${q}/uptime/daily?days=90`)
-    .then((r) => {
-      if (r.status === 200 && Array.isArray(r.body) && r.body.length) dailyBox.replaceChildren(dailyStrip(r.body));
+  const since90 = new Date(Date.now() - 90 * DAY_MS).toISOString();
+  void Promise.all([
+    get<DailyUptime[]>(`/api/cameras/${q}/uptime/daily?days=90`),
+    get<Outage[]>(`/api/cameras/${q}/outages?from=${encodeURIComponent(since90)}`).catch(() => null),
+  ])
+    .then(([r, o]) => {
+      const outages = o?.status === 200 && Array.isArray(o.body) ? o.body : [];
+      if (r.status === 200 && Array.isArray(r.body) && r.body.length) dailyBox.replaceChildren(dailyStrip(r.body, outages));
     })
     .catch(() => undefined);
 

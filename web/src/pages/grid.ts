@@ -1,49 +1,52 @@
 /**
- * The camera grid: cameras dark now first, then every camera as a tile with its newest
- * thumbnail and its age, status in colour and words, since when, and 90-day uptime. Statuses
- * change in place from the live link; only tiles on screen get thumbnails. The uptime of every
- * camera comes in one answer, asked again at most every few minutes.
+ * The camera grid: cameras dark now first (down and impaired counted apart, each card with its
+ * site, its last picture and whether anyone is on it), then every camera as a tile with its
+ * newest thumbnail and its age, status in colour and words, since when, and 90-day uptime.
+ * Statuses change in place from the live link; only pictures on screen are fetched. The uptime
+ * of every camera comes in one answer, asked again every few minutes and soon after a status
+ * changes. A user who may see no camera is told so, and whom to ask, never "all fine".
  */
 import { get } from '../api';
-import { field, h, select } from '../dom';
-import { formatWhen, statusWord, t } from '../i18n';
+import { button, field, h, select } from '../dom';
+import { formatWhen, lang, statusWord, t } from '../i18n';
 import { live } from '../live';
 import type { Ctx, Page } from '../page';
 import { picture, type Picture } from '../picture';
 import type { Camera, Mute, StatusEvent, StatusName } from '../types';
-import { isDark, sinceLine, statusLine, uptimeBar } from '../widgets';
+import { listCameras, PAGE_SIZE, type Filters } from './grid-filter';
+import { handledLine, isDark, sinceLine, statusLine, uptimeOver } from '../widgets';
 
 const THUMB_FPS = 0.1;
 const FILTER_KEY = 'pantau.filters';
 const STATUSES: StatusName[] = ['down', 'degraded', 'up', 'unknown', 'paused'];
 
-interface Filters {
-  site: string;
-  agency: string;
-  status: string;
-}
 
 /** 90-day uptime per camera, kept across visits to the grid: it moves slowly. */
 const uptimes = new Map<string, number | null>();
 const UPTIME_EVERY_MS = 5 * 60_000;
+/** Uptime moves with statuses: asked again this long after one changes (a burst asks once). */
+const UPTIME_AFTER_FLIP_MS = 3000;
+const WINDOW_90D_MS = 90 * 86_400_000;
+/** Who is on a dark camera is not pushed live: the list is read again this often while any is dark. */
+const DARK_REFRESH_MS = 60_000;
 /** When uptimes were last asked for, answered or not: a failing server is not asked every tick. */
 let uptimesAskedAt = -Infinity;
 
-export async function gridPage(_ctx: Ctx): Promise<Page> {
+export async function gridPage(ctx: Ctx): Promise<Page> {
   let cameras = (await get<Camera[]>('/api/cameras')).body ?? [];
-  const filters: Filters = { site: '', agency: '', status: '', ...JSON.parse(sessionStorage.getItem(FILTER_KEY) ?? '{}') };
+  const filters: Filters = { site: '', agency: '', status: '', q: '', ...JSON.parse(sessionStorage.getItem(FILTER_KEY) ?? '{}') };
+  let limit = PAGE_SIZE;
+  let showPaused = false;
   const tiles = new Map<string, { node: HTMLElement; pic: Picture }>();
+  const darkCards = new Map<string, { node: HTMLElement; pic: Picture }>();
   const onScreen = new Set<string>();
   const darkList = h('ul', { class: 'dark-list', attrs: { 'aria-live': 'polite' } });
   const darkHead = h('h2', {});
   const grid = h('ul', { class: 'grid' });
   const filterBar = h('div', { class: 'filters' });
-  const node = h(
-    'div',
-    { class: 'grid-page' },
-    h('section', { class: 'dark', attrs: { 'aria-labelledby': 'dark-h' } }, darkHead, darkList),
-    h('section', { attrs: { 'aria-labelledby': 'all-h' } }, h('h2', { id: 'all-h' }, t('allCameras')), filterBar, grid),
-  );
+  const darkSection = h('section', { class: 'dark', attrs: { 'aria-labelledby': 'dark-h' } }, darkHead, darkList);
+  const allSection = h('section', { attrs: { 'aria-labelledby': 'all-h' } }, h('h2', { id: 'all-h' }, t('allCameras')), filterBar, grid);
+  const node = h('div', { class: 'grid-page' }, darkSection, allSection);
   darkHead.id = 'dark-h';
 
   // Maintenance is not a status: a muted camera keeps its status and says it is muted.
@@ -59,42 +62,77 @@ export async function gridPage(_ctx: Ctx): Promise<Page> {
     .catch(() => undefined);
 
   const statusOf = (c: Camera) => live.statuses.get(c.id) ?? { cameraId: c.id, ...c.status };
+  /** The open outage the list told of, while the camera is still dark since then. */
+  const outageOf = (c: Camera) => {
+    const s = statusOf(c);
+    const o = c.status.outage;
+    return o && isDark(s.status) && Date.parse(o.start) <= Date.parse(s.since) ? o : null;
+  };
+  const picturesOf = (id: string) => [tiles.get(id)?.pic, darkCards.get(id)?.pic];
 
   let watchTimer: number | undefined;
+  let watchedKey: string | undefined;
   const watchVisible = () => {
     clearTimeout(watchTimer);
-    watchTimer = window.setTimeout(() => live.watch({ cameraIds: [...onScreen], size: 'thumb', fps: THUMB_FPS }), 300);
+    watchTimer = window.setTimeout(() => {
+      // The same set again would only make the server send the same pictures again.
+      const key = [...onScreen].sort().join(',');
+      if (key === watchedKey) return;
+      watchedKey = key;
+      live.watch({ cameraIds: [...onScreen], size: 'thumb', fps: THUMB_FPS });
+    }, 300);
+  };
+  /** Tiles and dark cards on screen; a camera can be both, and is watched while either shows. */
+  const visibleNodes = new Set<HTMLElement>();
+  const syncOnScreen = () => {
+    onScreen.clear();
+    for (const n of visibleNodes) onScreen.add(n.dataset.id!);
+    watchVisible();
   };
   const observer = new IntersectionObserver((entries) => {
     for (const e of entries) {
-      const id = (e.target as HTMLElement).dataset.id!;
-      if (e.isIntersecting) onScreen.add(id);
-      else onScreen.delete(id);
+      const n = e.target as HTMLElement;
+      if (!e.isIntersecting) visibleNodes.delete(n);
+      else {
+        visibleNodes.add(n);
+        for (const pic of picturesOf(n.dataset.id!)) pic?.requested();
+      }
     }
-    watchVisible();
+    syncOnScreen();
   }, { rootMargin: '100px' });
+  const forget = (n: HTMLElement) => {
+    observer.unobserve(n);
+    visibleNodes.delete(n);
+  };
+
+  /** A tile's or card's list item and thumbnail, made once and kept while it is shown. */
+  function entryOf(entries: Map<string, { node: HTMLElement; pic: Picture }>, id: string, ageLabel: string) {
+    let entry = entries.get(id);
+    if (!entry) {
+      // The name is right beside the thumbnail: an alt text would make screen readers say it twice.
+      const pic = picture('', 1000 / THUMB_FPS, 'thumb', ageLabel);
+      const frame = live.frames.get(id);
+      if (frame) pic.show(frame);
+      entry = { node: h('li'), pic };
+      entry.node.dataset.id = id;
+      entries.set(id, entry);
+      observer.observe(entry.node);
+    }
+    return entry;
+  }
 
   function tile(c: Camera): HTMLElement {
     const s = statusOf(c);
-    let entry = tiles.get(c.id);
-    if (!entry) {
-      // The name is right beside the thumbnail: an alt text would make screen readers say it twice.
-      const pic = picture('', 1000 / THUMB_FPS, 'thumb');
-      const frame = live.frames.get(c.id);
-      if (frame) pic.show(frame);
-      entry = { node: h('li'), pic };
-      entry.node.dataset.id = c.id;
-      tiles.set(c.id, entry);
-      observer.observe(entry.node);
-    }
+    const entry = entryOf(tiles, c.id, t('pictureAge'));
     entry.pic.darkSince(s.status === 'down' ? Date.parse(s.since) : null);
+    entry.pic.verdict(isDark(s.status) ? s.reason : null);
     const up = uptimes.get(c.id);
     const link = h(
       'a',
       { href: `#/kamera/${encodeURIComponent(c.id)}`, class: `tile st-${s.status}` },
       entry.pic.node,
       h('div', { class: 'info' }, h('h3', {}, c.name), h('p', { class: 'meta' }, `${c.site} · ${c.agency}`), statusLine(s), sinceLine(s.since), mutedLine(mutedUntil(c))),
-      up === undefined ? h('div', { class: 'uptime placeholder' }) : uptimeBar(t('uptime90'), up),
+      up === undefined ? h('div', { class: 'uptime placeholder' }) : uptimeOver(t('uptime90'), WINDOW_90D_MS, up, Date.parse(c.createdAt)),
     );
     entry.node.replaceChildren(link);
     return entry.node;
@@ -113,74 +151,176 @@ export async function gridPage(_ctx: Ctx): Promise<Page> {
       })
       .catch(() => undefined);
   }
+  let uptimeTimer: number | undefined;
+  const uptimeSoon = () => {
+    clearTimeout(uptimeTimer);
+    uptimeTimer = window.setTimeout(() => loadUptimes(true), UPTIME_AFTER_FLIP_MS);
+  };
+
+  let listTimer: number | undefined;
+  let listAt = Date.now();
+  /** Reads the list again (new cameras, who acknowledged what); a burst of events reads it once. */
+  const refetchSoon = (ms = 1500) => {
+    clearTimeout(listTimer);
+    listTimer = window.setTimeout(() => {
+      listAt = Date.now();
+      void get<Camera[]>('/api/cameras')
+        .then((res) => {
+          if (disposed || res.status !== 200 || !Array.isArray(res.body)) return;
+          const known = cameras.length;
+          cameras = res.body;
+          if (cameras.length !== known) renderFilters();
+          renderAll();
+        })
+        .catch(() => undefined);
+    }, ms);
+  };
 
   function renderFilters(): void {
     const opts = (values: string[]) => [['', t('any')] as [string, string], ...[...new Set(values)].sort().map((v) => [v, v] as [string, string])];
     const change = (key: keyof Filters) => (v: string) => {
       filters[key] = v;
       sessionStorage.setItem(FILTER_KEY, JSON.stringify(filters));
+      limit = PAGE_SIZE;
       renderAll();
     };
+    const search = h('input', { type: 'search', value: filters.q, placeholder: t('searchHint'), autocomplete: 'off' });
+    let typing: number | undefined;
+    search.oninput = () => {
+      clearTimeout(typing);
+      typing = window.setTimeout(() => change('q')(search.value.trim()), 200);
+    };
     filterBar.replaceChildren(
+      h('div', { class: 'search' }, field(t('search'), search)),
       field(t('filterSite'), select(opts(cameras.map((c) => c.site)), filters.site, change('site'))),
       field(t('filterAgency'), select(opts(cameras.map((c) => c.agency)), filters.agency, change('agency'))),
       field(t('filterStatus'), select([['', t('any')], ...STATUSES.map((s) => [s, statusWord(s)] as [string, string])], filters.status, change('status'))),
     );
   }
 
-  function renderDark(): void {
-    const dark = cameras.filter((c) => isDark(statusOf(c).status)).sort((a, b) => Date.parse(statusOf(a).since) - Date.parse(statusOf(b).since));
-    darkHead.textContent = `${t('darkNow')} (${dark.length})`;
-    darkList.replaceChildren(
-      ...(dark.length
-        ? dark.map((c) =>
-            h('li', {}, h('a', { href: `#/kamera/${encodeURIComponent(c.id)}`, class: `dark-row st-${statusOf(c).status}` }, h('strong', {}, c.name), statusLine(statusOf(c)), sinceLine(statusOf(c).since), mutedLine(mutedUntil(c)))),
-          )
-        : [h('li', { class: 'all-fine' }, t('allFine'))]),
+  function darkCard(c: Camera): HTMLElement {
+    const s = statusOf(c);
+    const entry = entryOf(darkCards, c.id, t('lastPicture'));
+    entry.pic.darkSince(s.status === 'down' ? Date.parse(s.since) : null);
+    entry.pic.verdict(s.reason);
+    const outage = outageOf(c);
+    entry.node.replaceChildren(
+      h(
+        'a',
+        { href: `#/kamera/${encodeURIComponent(c.id)}`, class: `dark-row dark-card st-${s.status}` },
+        entry.pic.node,
+        h('div', { class: 'info' }, h('strong', {}, c.name), h('p', { class: 'meta' }, `${c.site} · ${c.agency}`)),
+        // Under the picture, across the card: the lines are read in full, not wrapped word by word.
+        h(
+          'div',
+          { class: 'info wide' },
+          statusLine(s),
+          sinceLine(outage?.start ?? s.since),
+          outage ? handledLine(outage.acknowledged) : null,
+          mutedLine(mutedUntil(c)),
+        ),
+      ),
     );
+    return entry.node;
+  }
+
+  function renderDark(): void {
+    // Down before impaired, the longest dark first: the worst is read at the top.
+    const rank = (c: Camera) => (statusOf(c).status === 'down' ? 0 : 1);
+    const dark = cameras
+      .filter((c) => isDark(statusOf(c).status))
+      .sort((a, b) => rank(a) - rank(b) || Date.parse(statusOf(a).since) - Date.parse(statusOf(b).since));
+    for (const [id, entry] of darkCards) {
+      if (!dark.some((c) => c.id === id)) {
+        forget(entry.node);
+        darkCards.delete(id);
+      }
+    }
+    darkSection.className = dark.length ? 'dark' : cameras.length ? 'dark calm' : 'dark notice';
+    // Filters over nothing would only add noise to "you have no access yet".
+    allSection.hidden = !cameras.length;
+    if (!cameras.length) {
+      // Nothing visible is not "all fine": say why, and whom to ask.
+      const admin = ctx.user.role === 'admin';
+      darkHead.textContent = admin ? t('noCamerasTitle') : t('noAccessTitle');
+      darkList.replaceChildren(h('li', { class: 'no-access' }, admin ? t('noCamerasAdmin') : t('noAccess')));
+      return;
+    }
+    if (!dark.length) {
+      darkHead.textContent = t('allOn');
+      darkList.replaceChildren(h('li', { class: 'all-fine' }, t('allOnNote')));
+      return;
+    }
+    const down = dark.filter((c) => statusOf(c).status === 'down').length;
+    const count = (status: 'down' | 'degraded', n: number) =>
+      h('span', { class: `count st-${status}${n ? '' : ' zero'}` }, `${statusWord(status).toLocaleUpperCase(lang())} ${n}`);
+    darkHead.replaceChildren(count('down', down), ' · ', count('degraded', dark.length - down));
+    darkList.replaceChildren(...dark.map(darkCard));
+  }
+
+  /** "Show more" and "show paused": the list's last items. */
+  function footer(list: ReturnType<typeof listCameras<Camera>>): HTMLLIElement[] {
+    const items: HTMLLIElement[] = [];
+    if (list.more) {
+      items.push(h('li', { class: 'more' }, button(t('showMore').replace('{n}', String(Math.min(list.more, PAGE_SIZE))).replace('{left}', String(list.more)), showMore)));
+    }
+    if (list.pausedHidden) {
+      items.push(h('li', { class: 'more' }, button(t('showPaused').replace('{n}', String(list.pausedHidden)), () => {
+        showPaused = true;
+        renderAll();
+      })));
+    }
+    return items;
+  }
+
+  /** The next page is added after the tiles already drawn, which stay as they are. */
+  function showMore(): void {
+    limit += PAGE_SIZE;
+    const list = listCameras(cameras, filters, (c) => statusOf(c).status, limit, showPaused);
+    for (const li of grid.querySelectorAll(':scope > li.more')) li.remove();
+    grid.append(...list.shown.filter((c) => !tiles.has(c.id)).map(tile), ...footer(list));
+    syncOnScreen();
   }
 
   function renderAll(): void {
     renderDark();
-    const shown = cameras.filter(
-      (c) => (!filters.site || c.site === filters.site) && (!filters.agency || c.agency === filters.agency) && (!filters.status || statusOf(c).status === filters.status),
-    );
+    const list = listCameras(cameras, filters, (c) => statusOf(c).status, limit, showPaused);
+    const ids = new Set(list.shown.map((c) => c.id));
     for (const [id, entry] of tiles) {
-      if (!shown.some((c) => c.id === id)) {
-        observer.unobserve(entry.node);
-        onScreen.delete(id);
+      if (!ids.has(id)) {
+        forget(entry.node);
+        tiles.delete(id);
       }
     }
-    grid.replaceChildren(...shown.map(tile));
+    grid.replaceChildren(...list.shown.map(tile), ...footer(list));
     if (!cameras.length) grid.replaceChildren(h('li', { class: 'muted' }, t('noCameras')));
-    else if (!shown.length) grid.replaceChildren(h('li', { class: 'muted' }, t('noMatch')));
-    watchVisible();
+    else if (!list.matching) grid.replaceChildren(h('li', { class: 'muted' }, t('noMatch')));
+    syncOnScreen();
   }
 
-  let refetching = false;
   const off = live.on((e) => {
-    if (e.type === 'frame') tiles.get(e.cameraId)?.pic.show(e.frame);
+    if (e.type === 'frame') for (const pic of picturesOf(e.cameraId)) pic?.show(e.frame);
     else if (e.type === 'statuses') renderAll();
     else if (e.type === 'status') onStatus(e.event);
+    // A new outage, or one ended: the cards' "who is on it" comes with the list.
+    else if (e.type === 'outage') refetchSoon();
+    // Pictures are "not live" while the link is down, and live again the moment it is back.
+    else if (e.type === 'connection') for (const entry of [...tiles.values(), ...darkCards.values()]) entry.pic.refresh();
   });
   function onStatus(event: StatusEvent): void {
     const c = cameras.find((x) => x.id === event.cameraId);
     if (!c) {
-      // A camera this user just gained: fetch the list again, once.
-      if (refetching) return;
-      refetching = true;
-      void get<Camera[]>('/api/cameras').then((res) => {
-        refetching = false;
-        if (res.status === 200) cameras = res.body;
-        renderFilters();
-        renderAll();
-        loadUptimes(true);
-      });
+      // A camera this user just gained: read the list again, and its uptime.
+      refetchSoon(0);
+      uptimeSoon();
       return;
     }
-    c.status = { status: event.status, since: event.since, reason: event.reason, flapping: event.flapping };
+    const wasPaused = c.status.status === 'paused';
+    c.status = { ...c.status, status: event.status, since: event.since, reason: event.reason, flapping: event.flapping };
+    uptimeSoon();
     renderDark();
-    if (filters.status) renderAll();
+    // A filter on status, or a camera paused or resumed (folded away or back): the list changes.
+    if (filters.status || wasPaused !== (event.status === 'paused')) renderAll();
     else if (tiles.has(c.id)) tile(c);
   }
 
@@ -191,14 +331,17 @@ export async function gridPage(_ctx: Ctx): Promise<Page> {
   return {
     node,
     tick: () => {
-      for (const entry of tiles.values()) entry.pic.refresh();
+      for (const entry of [...tiles.values(), ...darkCards.values()]) entry.pic.refresh();
       loadUptimes();
+      if (darkCards.size && Date.now() - listAt > DARK_REFRESH_MS) refetchSoon(0);
     },
     dispose: () => {
       disposed = true;
       off();
       observer.disconnect();
       clearTimeout(watchTimer);
+      clearTimeout(uptimeTimer);
+      clearTimeout(listTimer);
       live.watch(null);
     },
   };
