@@ -230,10 +230,15 @@ export function madeChecks(layers: LayerResults): LayerResults {
  * every image round and `degraded` every liveness round, and one whose frame grabs reach
  * nothing was `down` every image round and `degraded` every liveness round — flapping for a
  * fault that never changed. Liveness rounds already carry the picture the same way (ImageMemory).
- * A round without an image layer is returned as it is.
+ * A round without an image layer, or whose image check reached nothing, is returned as it is.
  */
 export function withLivenessOf(image: ProbeResult, previous: LayerResults): ProbeResult {
-  if (!image.layers.image) return image;
+  const fresh = image.layers.image;
+  if (!fresh) return image;
+  // Fresh silence outweighs older contact: an image check that reached nothing is judged alone,
+  // or a camera that died since its last liveness round would read as reachable (degraded, not
+  // down). A skipped check is not silence: it stands on the liveness layers.
+  if (!fresh.skipped && !wasReached(fresh) && fresh.detail === undefined) return image;
   const { tcp, onvif, rtsp } = previous;
   return { ...image, layers: { ...(tcp ? { tcp } : {}), ...(onvif ? { onvif } : {}), ...(rtsp ? { rtsp } : {}), image: image.layers.image } };
 }

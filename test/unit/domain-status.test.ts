@@ -6,6 +6,7 @@ import {
   type ImageMemory,
   type LayerResults,
   type ProbeResult,
+  withLivenessOf,
 } from '../../src/domain/status.js';
 
 const ok = { ok: true, latencyMs: 12 };
@@ -85,5 +86,27 @@ describe('skipped checks', () => {
     expect(classify({ image: { ok: false, skipped: true } })).toEqual({ status: 'unknown', reason: 'not_checked' });
     const memory = { verdict: 'black' as const, at: 1 };
     expect(nextImageMemory({ cameraId: 'c', at: 2, layers }, { status: 'degraded', reason: 'no_stream' }, memory)).toBe(memory);
+  });
+});
+
+describe('an image round judged with the newest liveness layers', () => {
+  const imageRound = (layer: ProbeResult['layers']['image']): ProbeResult => ({ cameraId: 'c', at: 1, layers: { image: layer } });
+  const streamReset: LayerResults = { tcp: ok, rtsp: { ok: false, reached: true, reason: 'reset' } };
+
+  it('names the stream problem the liveness round found when the picture itself came', () => {
+    const judged = withLivenessOf(imageRound({ ok: true, detail: { verdict: 'ok' } }), streamReset);
+    expect(classify(judged.layers)).toEqual({ status: 'degraded', reason: 'no_stream' });
+  });
+
+  it('judges an image check that reached nothing alone: the camera may have died since', () => {
+    const judged = withLivenessOf(imageRound(timeout), { tcp: ok, rtsp: ok });
+    expect(judged.layers).toEqual({ image: timeout });
+    expect(classify(judged.layers)).toEqual({ status: 'down', reason: 'unreachable' });
+  });
+
+  it('stands a skipped image check on the liveness layers', () => {
+    const skipped = { ok: false, skipped: true, reason: 'skipped' };
+    const judged = withLivenessOf(imageRound(skipped), streamReset);
+    expect(classify(judged.layers)).toEqual({ status: 'degraded', reason: 'no_stream' });
   });
 });
