@@ -4,7 +4,7 @@
  */
 import { get, problem, send } from './api';
 import { button, field, h, select } from './dom';
-import { lang, t } from './i18n';
+import { channelWord, lang, t } from './i18n';
 import type { Contact, User } from './types';
 
 const CHANNELS: Contact['channel'][] = ['email', 'telegram', 'whatsapp', 'webhook'];
@@ -29,7 +29,7 @@ export async function contactsSection(me: User, options: { all: boolean; users?:
         h(
           'li',
           { class: c.broken ? 'contact broken' : 'contact' },
-          h('strong', {}, c.channel),
+          h('strong', {}, channelWord(c.channel)),
           h('span', { class: 'addr' }, c.channel === 'webpush' ? '📱' : c.address),
           options.all ? h('span', { class: 'muted' }, nameOf(c.userId)) : null,
           c.broken ? h('span', { class: 'error' }, `${t('broken')}: ${c.broken}`) : null,
@@ -55,7 +55,7 @@ export async function contactsSection(me: User, options: { all: boolean; users?:
   };
   render(res.body);
 
-  const channel = select(CHANNELS.map((c) => [c, c]), 'email');
+  const channel = select(CHANNELS.map((c) => [c, channelWord(c)]), 'email');
   const address = h('input', { required: true, autocomplete: 'off' });
   const form = h('form', { class: 'stack' }, h('h3', {}, t('addContact')), field(t('channel'), channel), field(t('address'), address), h('button', { type: 'submit', class: 'primary' }, t('add')));
   form.onsubmit = async (e) => {

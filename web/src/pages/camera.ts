@@ -6,7 +6,7 @@
  */
 import { get } from '../api';
 import { button, h } from '../dom';
-import { t } from '../i18n';
+import { t, windowWord } from '../i18n';
 import { live } from '../live';
 import type { Ctx, Page } from '../page';
 import { picture } from '../picture';
@@ -67,7 +67,7 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
 
   const uptimeBox = h('div', { class: 'uptimes' }, h('p', { class: 'muted' }, t('loading')));
   void Promise.all(WINDOWS.map((w) => get<Uptime>(`/api/cameras/${q}/uptime?window=${w}`).then((r) => [w, r.body.uptime] as const).catch(() => [w, null] as const))).then(
-    (rows) => uptimeBox.replaceChildren(...rows.map(([w, u]) => uptimeBar(w, u))),
+    (rows) => uptimeBox.replaceChildren(...rows.map(([w, u]) => uptimeBar(windowWord(w), u))),
   );
   const dailyBox = h('div', { class: 'daily-box' });
   void get<DailyUptime[]>(`/api/cameras/${q}/uptime/daily?days=90`)
