@@ -60,6 +60,6 @@ export async function accountPage(ctx: Ctx): Promise<Page> {
   );
   const contacts = await contactsSection(me, { all: false });
   if (contacts) node.append(contacts);
-  node.append(h('p', { class: 'pad' }, signOut));
+  node.append(h('p', { class: 'sign-out' }, signOut));
   return { node };
 }
