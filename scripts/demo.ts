@@ -1,9 +1,14 @@
 /**
  * `npm run demo`: Pantau with a small fleet of simulated cameras at a few sites of Kolaka Utara,
- * so a newcomer sees a living system: one healthy, one that drops out every few minutes, one
- * black, one frozen. Works where only Node is installed: without GStreamer/ffmpeg the RTSP
- * cameras are replaced by RTSP responders (no picture) and HTTP snapshot cameras.
+ * so a newcomer sees the whole story within a few minutes: one healthy camera; one black and
+ * one frozen, found in their first picture rounds; and one whose cable is cut a minute in, long
+ * enough to be MATI and alerted, then mended, and its recovery sent. Alerts go to a webhook
+ * inbox this script serves: each message is printed here and listed at its URL. Works where
+ * only Node is installed: without GStreamer/ffmpeg the RTSP cameras are replaced by RTSP
+ * responders (no picture) and HTTP snapshot cameras.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,8 +25,46 @@ import {
 } from '../test/support/index.js';
 
 const ADMIN_PASSWORD = process.env.PANTAU_ADMIN_PASSWORD || 'pantau-demo';
-const DROP_EVERY_MS = 4 * 60_000;
-const DROP_FOR_MS = 90_000;
+/** The first cut comes a minute in, so the story starts while the newcomer looks. */
+const FIRST_DROP_MS = 60_000;
+const DROP_EVERY_MS = 6 * 60_000;
+/** Long enough to be confirmed down (2 rounds of 10 s), outlive the grace, and be alerted. */
+const DROP_FOR_MS = 150_000;
+/** Demo pace: checks every 10 s, pictures every 20 s, alerts after 30 s dark. */
+const DEMO_PACE = { checkIntervalSec: 10, imageCheckIntervalSec: 20, graceSec: 30 };
+
+/** Where the demo's alerts arrive: each is printed, and GET / lists them all as text. */
+async function webhookInbox(): Promise<{ url: string; stop(): Promise<void> }> {
+  const received: string[] = [];
+  const server = createServer((req, res) => {
+    if (req.method === 'POST') {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (body += c.length + body.length < 1_000_000 ? c : ''));
+      req.on('end', () => {
+        let text = body;
+        try {
+          const msg = JSON.parse(body) as { event?: string; text?: string };
+          text = `${msg.event ?? 'message'}: ${msg.text ?? body}`;
+        } catch {
+          // Not JSON: shown as it came.
+        }
+        const line = `[${new Date().toLocaleTimeString('en-GB')}] ${text}`;
+        received.push(line);
+        process.stdout.write(`\n  ✉ webhook inbox ${line.replace(/\n/g, '\n    ')}\n`);
+        res.writeHead(204).end();
+      });
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(received.length ? received.join('\n\n') + '\n' : 'No alert yet: the office camera is cut a minute after the start.\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 type Stoppable = { stop(): Promise<void> };
 
@@ -37,6 +80,13 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // The demo's pace and its inbox on 127.0.0.1 (which contacts may not reach otherwise).
+  config = {
+    ...config,
+    probes: { ...config.probes, checkIntervalSec: DEMO_PACE.checkIntervalSec, imageCheckIntervalSec: DEMO_PACE.imageCheckIntervalSec },
+    alerts: { ...config.alerts, graceSec: DEMO_PACE.graceSec },
+    outbound: { ...config.outbound, allow: [...config.outbound.allow, '127.0.0.1/32'] },
+  };
   const log = createLogger(process.env.PANTAU_LOG_LEVEL ?? 'warn');
   const sims: Stoppable[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -46,6 +96,8 @@ async function main(): Promise<void> {
     return sim;
   };
 
+  const inbox = await webhookInbox();
+  sims.push(inbox);
   const gstMissing = gstRtspUnavailableReason();
   const pantau = await startPantau(config, log);
   const ffmpegMissing = !pantau.ffmpeg.found;
@@ -67,13 +119,24 @@ async function main(): Promise<void> {
   const puskesmasRtsp = await rtspCamera('frozen');
   const puskesmasSnap = await start(new HttpSnapshotSimulator({ mode: 'frozen' }));
 
-  // The office camera's cable gets "cut" every few minutes, and mended again.
+  // The office camera's cable gets "cut" a minute in, then every few minutes, and mended again.
+  const cut = () => {
+    process.stdout.write(`\n  ✂ ${new Date().toLocaleTimeString('en-GB')} the office camera's cable is cut for ${DROP_FOR_MS / 1000} s\n`);
+    // The whole device goes: an ONVIF that still answered would make it TERGANGGU, not MATI.
+    void Promise.all([kantorRtsp.stop(), kantorOnvif.stop()]).then(() => {
+      timers.push(
+        setTimeout(() => {
+          process.stdout.write(`\n  ✓ ${new Date().toLocaleTimeString('en-GB')} the office camera's cable is mended\n`);
+          void Promise.all([kantorRtsp.start(), kantorOnvif.start()]);
+        }, DROP_FOR_MS),
+      );
+    });
+  };
   timers.push(
-    setInterval(() => {
-      void kantorRtsp.stop().then(() => {
-        timers.push(setTimeout(() => void kantorRtsp.start(), DROP_FOR_MS));
-      });
-    }, DROP_EVERY_MS),
+    setTimeout(() => {
+      cut();
+      timers.push(setInterval(cut, DROP_EVERY_MS));
+    }, FIRST_DROP_MS),
   );
 
   // People and cameras.
@@ -92,6 +155,10 @@ async function main(): Promise<void> {
   const admin = pantau.auth.fromSession(
     (await pantau.auth.login('admin', ADMIN_PASSWORD, { ip: 'demo' })).sessionId,
   )!;
+  // An official who sees two agencies' cameras, as a real viewer would.
+  pantau.store.users.update(viewer.id, { grants: [{ scope: 'agency', value: 'Bagian Umum Setda' }, { scope: 'agency', value: 'Dinas Kesehatan' }] }, now);
+  // The owner's alerts go to the demo's inbox.
+  pantau.alerting.contacts.create(admin, { userId: owner.id, channel: 'webhook', address: inbox.url, language: 'id' });
   const register = (body: Record<string, unknown>) => pantau.registry.create(admin, { owners: [owner.id], tags: ['demo'], ...body });
   const loc = (lat: number, lng: number, address: string) => ({ lat, lng, address });
   register({
@@ -139,7 +206,11 @@ async function main(): Promise<void> {
     '',
     `  Sign in as   admin / ${ADMIN_PASSWORD}   (also: pemilik / pemilik-demo, pengamat / pengamat-demo)`,
     '',
-    '  Demo fleet: Masjid Agung (healthy), Kantor Bupati (drops out every 4 min), Pasar Sentral (black), Puskesmas (frozen).',
+    '  Demo fleet: Masjid Agung (healthy), Pasar Sentral (black) and Puskesmas (frozen), found in their',
+    '  first picture rounds, and Kantor Bupati: its cable is cut 1 min in for 2.5 min (MATI, alerted',
+    '  about a minute later, then recovered), and again every 6 min.',
+    '',
+    `  Alerts for pemilik go to a webhook inbox: ${inbox.url} (each one is printed here too).`,
   ];
   if (!realVideo) {
     lines.push(

@@ -20,6 +20,8 @@ export class HttpError extends Error {
     message: string,
     readonly issues?: FieldIssue[],
     readonly headers?: Record<string, string>,
+    /** What the code's words need (e.g. `channel`, `s`), so a client can say it in its own language. */
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
     this.name = 'HttpError';

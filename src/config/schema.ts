@@ -224,15 +224,21 @@ export const configSchema = z
          * Map tiles for the camera page: an http(s) URL or a path on this server, with Leaflet's
          * {z}/{x}/{y} (and optionally {s}) placeholders. Its origin is the only place, besides
          * Pantau itself, that the Content-Security-Policy lets the dashboard load images from.
+         * `none` (or empty): no tiles and no map, the camera page shows coordinates, the address and
+         * a link, and the dashboard loads images from nowhere but Pantau.
          * @defaultValue 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
          */
         tileUrl: z
-          .string()
-          .max(500)
-          // {s} only as the first label: a CSP host wildcard (*.) can stand for nothing else. No
-          // "//host" either: it would be another origin that the policy does not name.
-          .regex(/^(https?:\/\/(\{s\}\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?)?\/(?!\/)[^\s"'<>]*$/, 'an http(s) URL or a path starting with /, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png')
-          .refine((v) => ['{z}', '{x}', '{y}'].every((p) => v.includes(p)), 'the {z}, {x} and {y} placeholders')
+          .union([
+            z.literal(['none', '']).transform(() => 'none'),
+            z
+              .string()
+              .max(500)
+              // {s} only as the first label: a CSP host wildcard (*.) can stand for nothing else. No
+              // "//host" either: it would be another origin that the policy does not name.
+              .regex(/^(https?:\/\/(\{s\}\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?)?\/(?!\/)[^\s"'<>]*$/, 'an http(s) URL or a path starting with /, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png, or none')
+              .refine((v) => ['{z}', '{x}', '{y}'].every((p) => v.includes(p)), 'the {z}, {x} and {y} placeholders'),
+          ])
           .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
         /** Credit shown on the map, as text (the tile server's licence usually requires it). @defaultValue '© OpenStreetMap' */
         attribution: z.string().max(200).default('© OpenStreetMap'),

@@ -9,7 +9,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     if (err instanceof HttpError) {
       for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
-      res.status(err.status).json({ error: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) });
+      res.status(err.status).json({ error: err.code, message: err.message, ...(err.params ? { params: err.params } : {}), ...(err.issues ? { issues: err.issues } : {}) });
       return;
     }
     if (err instanceof ZodError) {

@@ -7,6 +7,10 @@ export const ErrorBody = z
   .object({
     error: z.string(),
     message: z.string(),
+    params: z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .optional()
+      .openapi({ description: "what the error code's words need, e.g. `s` (seconds to wait) for too_many_attempts, `channel` for channel_not_configured" }),
     issues: z
       .array(
         z.object({

@@ -173,5 +173,5 @@ function tooMany(res: RateLimiterRes): HttpError {
   const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
   return new HttpError(429, 'too_many_attempts', `Too many failed sign-ins from this address; try again in ${retryAfter} s`, undefined, {
     'Retry-After': String(retryAfter),
-  });
+  }, { s: retryAfter });
 }

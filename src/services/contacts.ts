@@ -98,7 +98,7 @@ export class Contacts {
 
   private channel(channel: Channel) {
     if (!this.notifiers.has(channel)) {
-      throw new HttpError(400, 'channel_not_configured', `The ${channel} channel is not set up on this server (see notifiers.${channel} in the configuration)`);
+      throw new HttpError(400, 'channel_not_configured', `The ${channel} channel is not set up on this server (see notifiers.${channel} in the configuration)`, undefined, undefined, { channel });
     }
     return this.notifiers.get(channel);
   }

@@ -30,7 +30,7 @@ const W = {
     addCamera: 'Tambah kamera', save: 'Simpan', name: 'Nama', site: 'Lokasi', agency: 'OPD', host: 'Alamat ONVIF', port: 'Port',
     rtsp: 'URL RTSP', snapshot: 'URL snapshot', required: 'Wajib diisi.', needEndpoint: 'Isi paling sedikit satu: alamat ONVIF, URL RTSP, atau URL snapshot.',
     count: /Periksa isian bertanda merah \(\d+\)\./, rtspScheme: 'Harus URL rtsp:// atau rtsps:// dengan alamat perangkat.', inspect: 'Baca dari perangkat',
-    refused: 'Perangkat menolak nama pengguna atau kata sandi.', found: 'HIKVISION DS-2CD2143G2-I: 2 profil aliran ditemukan.', filledIn: 'Diisi dari perangkat:',
+    refused: 'Perangkat menolak nama pengguna atau kata sandi.', found: 'HIKVISION DS-2CD2143G2-I: 2 profil siaran ditemukan.', filledIn: 'Diisi dari perangkat:',
     smallest: 'terkecil, cocok untuk ponsel', innovation: 'Nama inovasi', launched: 'Tanggal peluncuran', tags: 'Label', grace: 'Tenggang peringatan (menit)',
     parent: 'Perangkat induk', editAccess: 'Ubah peran dan akses', kind: 'Jenis', pick: 'Pilih', agencyScope: 'OPD', addGrant: 'Tambah akses',
     saveAccess: 'Simpan peran dan akses', saved: 'Tersimpan', noAccess: 'Belum ada akses: pengguna ini belum melihat kamera apa pun.',

@@ -216,7 +216,9 @@ describe.skipIf(!existsSync(CHROMIUM))('stored XSS and the Content-Security-Poli
       expect(await page.locator('.camera-page .meta').textContent()).toContain(P.innovation);
       await page.locator('.map-fallback p').getByText(P.address, { exact: true }).waitFor();
       await page.locator('.outages .outage').first().waitFor({ timeout: 15_000 });
-      // Tiles load from the configured server under the policy, so the map stays.
+      // The map loads on tap; tiles load from the configured server under the policy, so it stays.
+      // Clicked in the page: the payloads' long words widen the layout, so a tap by position misses.
+      await page.getByRole('button', { name: 'Tampilkan peta' }).evaluate((b: any) => b.click());
       await page.locator('.map img.leaflet-tile-loaded').first().waitFor({ timeout: 10_000 });
       expect(await page.locator('.leaflet-control-attribution').textContent()).toContain(P.attribution);
       const pin = page.locator('.map path.leaflet-interactive');

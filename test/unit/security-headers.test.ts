@@ -18,6 +18,11 @@ describe('map.tileUrl', () => {
     for (const ok of ['https://{s}.tile.example.org/{z}/{x}/{y}.png', 'http://10.1.2.3:8081/{z}/{x}/{y}.png', '/tiles/{z}/{x}/{y}.png']) expect(parse(ok).success, ok).toBe(true);
   });
 
+  it('takes none (or empty) for no tiles at all: no map, and no tile server in the policy', () => {
+    for (const none of ['none', '']) expect(configSchema.parse({ map: { tileUrl: none } }).map.tileUrl).toBe('none');
+    expect(tileSource('none')).toBeNull();
+  });
+
   it('refuses what could widen the policy or break out of the page', () => {
     for (const bad of [
       'javascript:alert(1)//{z}/{x}/{y}',

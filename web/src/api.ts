@@ -3,6 +3,8 @@
  * when the network drops, the last answer is shown with its age instead of an empty screen.
  * Writes never fall back to anything.
  */
+import { fill, type Key } from './i18n';
+import { ID } from './strings';
 export interface Answer<T> {
   status: number;
   body: T;
@@ -61,12 +63,20 @@ export async function send<T = unknown>(method: 'POST' | 'PATCH' | 'DELETE', pat
   return { status: res.status, body: parsed, fetchedAt: Date.now(), fromCache: false, ...(retryAfterSec ? { retryAfterSec } : {}) };
 }
 
-/** A message fit for a person from an error answer: the first field issue, else the message. */
+/**
+ * A refusal in the user's language, from the answer's stable `error` code and its `params`
+ * (never the server's English message): `err_<code>` words, else the ONVIF words, else a
+ * generic line with the status.
+ */
 export function problem(answer: Answer<unknown>): string {
-  const b = answer.body as { message?: string; issues?: { path: string; message: string }[] } | null;
-  const issue = b?.issues?.[0];
-  if (issue) return `${issue.path}: ${issue.message}`;
-  return b?.message ?? `HTTP ${answer.status}`;
+  const b = answer.body as { error?: string; params?: Record<string, string | number>; issues?: { path: string }[] } | null;
+  const code = b?.error ?? '';
+  const params: Record<string, string | number> = { status: answer.status, s: answer.retryAfterSec ?? '', field: b?.issues?.map((i) => i.path).join(', ') ?? '', ...b?.params };
+  // A channel is named in the user's words too.
+  if (typeof params.channel === 'string' && `ch_${params.channel}` in ID) params.channel = fill(`ch_${params.channel}` as Key, {});
+  const key = `err_${code}` as Key;
+  if (key in ID) return fill(key, params);
+  return fill('err_http', params);
 }
 
 export function forgetSaved(): void {

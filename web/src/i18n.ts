@@ -43,6 +43,26 @@ const STATUS_KEYS: Record<StatusName, Key> = {
 
 export const statusWord = (s: StatusName): string => t(STATUS_KEYS[s]);
 
+/** `t(key)` with `{n}`-style parameters filled in; `{n|hour|hours}` picks a word by whether n is 1. */
+export function fill(key: Key, params: Record<string, string | number>): string {
+  return t(key)
+    .replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (_, name: string, one: string, many: string) => (Number(params[name]) === 1 ? one : many))
+    .replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+}
+
+/** A report or uptime window ("24h", "7d") in words: "24 jam", "7 days". */
+export function windowWord(w: string): string {
+  const key = `win_${w}` as Key;
+  return key in ID ? t(key) : w;
+}
+
+/** A role in words. */
+export const roleWord = (role: 'admin' | 'owner' | 'viewer'): string =>
+  t(role === 'admin' ? 'roleAdmin' : role === 'owner' ? 'roleOwner' : 'roleViewer');
+
+/** A contact channel in words. */
+export const channelWord = (channel: 'email' | 'telegram' | 'whatsapp' | 'webhook' | 'webpush'): string => t(`ch_${channel}`);
+
 export function reasonWord(reason: string): string {
   const key = `reason_${reason}` as Key;
   return key in ID ? t(key) : reason.replace(/_/g, ' ');

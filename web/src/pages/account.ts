@@ -1,7 +1,7 @@
 /** Your account: language, time zone, alert contacts, notifications on this phone, sign out. */
 import { forgetSaved, problem, send } from '../api';
 import { button, field, h, select } from '../dom';
-import { lang, setLang, setTimeZone, t, type Lang } from '../i18n';
+import { lang, roleWord, setLang, setTimeZone, t, type Lang } from '../i18n';
 import type { Ctx, Page } from '../page';
 import { contactsSection } from '../contacts';
 import { enablePush, pushState, type PushState } from '../push';
@@ -53,13 +53,13 @@ export async function accountPage(ctx: Ctx): Promise<Page> {
     'article',
     { class: 'account' },
     h('h1', {}, t('accountTitle')),
-    h('p', { class: 'muted' }, `${me.displayName} (${me.username}) · ${me.role}`),
+    h('p', { class: 'muted' }, `${me.displayName} (${me.username}) · ${roleWord(me.role)}`),
     form,
     message,
     pushBox,
   );
   const contacts = await contactsSection(me, { all: false });
   if (contacts) node.append(contacts);
-  node.append(h('p', { class: 'pad' }, signOut));
+  node.append(h('p', { class: 'sign-out' }, signOut));
   return { node };
 }

@@ -8,7 +8,7 @@
  */
 import type { Answer } from '../api';
 import { h } from '../dom';
-import { t, type Key } from '../i18n';
+import { fill, t, type Key } from '../i18n';
 
 /** A field issue as the API answers it (see ErrorBody in src/schemas/common.ts). */
 export interface Issue {
@@ -29,12 +29,7 @@ interface Slot {
   explain: Key | undefined;
 }
 
-/** `t(key)` with `{n}`-style parameters filled in; `{n|row|rows}` picks a word by whether n is 1. */
-export function fill(key: Key, params: Record<string, string | number>): string {
-  return t(key)
-    .replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (_, name: string, one: string, many: string) => (Number(params[name]) === 1 ? one : many))
-    .replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
-}
+export { fill };
 
 let nextId = 0;
 

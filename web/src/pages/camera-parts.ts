@@ -1,7 +1,7 @@
 /** Parts of the camera page: each check's result, a bar per day, and the outage list with acknowledge and mute. */
 import { get, problem } from '../api';
-import { button, h, select } from '../dom';
-import { formatDay, formatWhen, percent, reasonWord, t } from '../i18n';
+import { button, field, h, select } from '../dom';
+import { fill, formatDay, formatWhen, percent, reasonWord, t } from '../i18n';
 import { acknowledge, loadMutes, muteCamera, unmute } from '../alerts';
 import type { Camera, DailyUptime, Mute, Outage, StatusDetail, User } from '../types';
 import { lasted, zoneOf } from '../widgets';
@@ -117,8 +117,7 @@ export function outagesSection(camera: Camera, user: User): { node: HTMLElement;
   function renderMutes(mutes: Mute[] | null): void {
     if (!canAct || mutes === null) return void muteBox.replaceChildren();
     const active = mutes.filter((m) => m.cameraId === camera.id && Date.parse(m.until) > Date.now());
-    const hours = select([['1', `1 ${t('hours')}`], ['4', `4 ${t('hours')}`], ['24', `24 ${t('hours')}`], ['72', `72 ${t('hours')}`]], '4');
-    hours.setAttribute('aria-label', t('muteFor'));
+    const hours = select(['1', '4', '24', '72'].map((n) => [n, fill('hoursN', { n })]), '4');
     muteBox.replaceChildren(
       ...active.map((m) =>
         h('p', { class: 'muted-note' }, `${t('muted')} ${formatWhen(m.until)} `, button(t('unmute'), async () => {
@@ -126,7 +125,7 @@ export function outagesSection(camera: Camera, user: User): { node: HTMLElement;
           void load();
         })),
       ),
-      h('div', { class: 'row' }, hours, button(t('mute'), async () => {
+      h('div', { class: 'row mute-row' }, field(t('muteFor'), hours), button(t('mute'), async () => {
         const r = await muteCamera(camera.id, Number(hours.value)).catch(() => null);
         if (r && r.status < 300) return void load();
         message.textContent = r ? problem(r) : t('offlineNoData');

@@ -6,7 +6,7 @@
  */
 import { get } from '../api';
 import { button, h } from '../dom';
-import { t } from '../i18n';
+import { t, windowWord } from '../i18n';
 import { live } from '../live';
 import type { Ctx, Page } from '../page';
 import { picture } from '../picture';
@@ -76,7 +76,7 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
   void Promise.all(names.map((w) => get<Uptime>(`/api/cameras/${q}/uptime?window=${w}`).then((r) => [w, r.body.uptime] as const).catch(() => [w, null] as const))).then((rows) => {
     const lived = rows.filter(([w]) => Date.now() - monitoredFrom >= WINDOWS[w]);
     const young = rows.find(([w]) => Date.now() - monitoredFrom < WINDOWS[w]);
-    uptimeBox.replaceChildren(...lived.map(([w, u]) => uptimeOver(w, WINDOWS[w], u, monitoredFrom)), young ? uptimeOver(young[0], WINDOWS[young[0]], young[1], monitoredFrom) : '');
+    uptimeBox.replaceChildren(...lived.map(([w, u]) => uptimeOver(windowWord(w), WINDOWS[w], u, monitoredFrom)), young ? uptimeOver(windowWord(young[0]), WINDOWS[young[0]], young[1], monitoredFrom) : '');
   });
   const dailyBox = h('div', { class: 'daily-box' });
   const since90 = new Date(Date.now() - 90 * DAY_MS).toISOString();

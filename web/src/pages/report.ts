@@ -4,7 +4,7 @@
  */
 import { get } from '../api';
 import { button, field, h, select } from '../dom';
-import { duration, formatWhen, percent, statusWord, t } from '../i18n';
+import { duration, formatWhen, percent, statusWord, t, windowWord } from '../i18n';
 import type { Ctx, Page } from '../page';
 import type { StatusName } from '../types';
 
@@ -23,7 +23,7 @@ export async function reportPage(ctx: Ctx): Promise<Page> {
   const window = sessionStorage.getItem(WINDOW_KEY) ?? '30d';
   const res = await get<Report>(`/api/reports/agencies?window=${window}`);
   const report = res.body;
-  const choose = select(['24h', '7d', '30d', '90d', '365d'].map((w) => [w, w]), window, (w) => {
+  const choose = select(['24h', '7d', '30d', '90d', '365d'].map((w) => [w, windowWord(w)]), window, (w) => {
     sessionStorage.setItem(WINDOW_KEY, w);
     ctx.rerender();
   });
@@ -52,7 +52,7 @@ export async function reportPage(ctx: Ctx): Promise<Page> {
     'article',
     { class: 'report' },
     h('h1', {}, t('reportTitle')),
-    h('p', { class: 'muted print-only' }, `${t('window')}: ${window} · ${formatWhen(report.from, true)} – ${formatWhen(report.to, true)} · ${t('printedAt')} ${formatWhen(Date.now(), true)}`),
+    h('p', { class: 'muted print-only' }, `${t('window')}: ${windowWord(window)} · ${formatWhen(report.from, true)} – ${formatWhen(report.to, true)} · ${t('printedAt')} ${formatWhen(Date.now(), true)}`),
     h('div', { class: 'row no-print' }, field(t('window'), choose), button(t('print'), () => print()), csv),
     h(
       'div',
