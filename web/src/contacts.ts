@@ -7,7 +7,7 @@
  */
 import { get, problem, send, type Answer } from './api';
 import { button, field, h, select } from './dom';
-import { lang, t, type Key } from './i18n';
+import { channelWord, lang, t, type Key } from './i18n';
 import { fill } from './pages/admin-form-errors';
 import type { Contact, User } from './types';
 
@@ -15,9 +15,6 @@ type Channel = Contact['channel'];
 type ContactOut = Contact & { hasSecret?: boolean };
 /** What the add form offers, of what the server has; Web Push subscribes from its own button. */
 const FORM_CHANNELS: Channel[] = ['email', 'telegram', 'whatsapp', 'webhook'];
-const CHANNEL_WORDS: Record<Channel, Key> = {
-  email: 'ctChannelEmail', telegram: 'ctChannelTelegram', whatsapp: 'ctChannelWhatsapp', webhook: 'ctChannelWebhook', webpush: 'ctChannelWebpush',
-};
 const HINTS: Partial<Record<Channel, Key>> = { email: 'ctHintEmail', telegram: 'ctHintTelegram', whatsapp: 'ctHintWhatsapp', webhook: 'ctHintWebhook' };
 const LANGUAGES: [string, string][] = [['id', 'Bahasa Indonesia'], ['en', 'English']];
 /** The API's test categories (error codes of a 502) in words. */
@@ -25,8 +22,6 @@ const OUTCOMES: Record<string, Key> = {
   send_refused: 'ctRefused', send_rejected: 'ctRejected', send_unreachable: 'ctUnreachable', send_timed_out: 'ctTimedOut',
   send_http_status: 'ctHttpStatus', send_failed: 'ctFailed', channel_not_configured: 'ctNotConfigured',
 };
-
-export const channelWord = (c: Channel): string => t(CHANNEL_WORDS[c]);
 
 /** What a test send answered, in the user's language. */
 export function testAnswer(r: Answer<unknown> | null): { text: string; ok: boolean } {

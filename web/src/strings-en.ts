@@ -275,11 +275,6 @@ export const EN: Record<Key, string> = {
   colDate: 'a date, YYYY-MM-DD',
   errUnknownUser: 'no user named "{value}".',
   // Owner's journey: contacts (channels, webhook secret, language, test answers), notification history.
-  ctChannelEmail: 'Email',
-  ctChannelTelegram: 'Telegram',
-  ctChannelWhatsapp: 'WhatsApp',
-  ctChannelWebhook: 'Webhook',
-  ctChannelWebpush: 'Phone notifications',
   ctHintEmail: 'An email address, e.g. name@kolutkab.go.id',
   ctHintTelegram: 'A Telegram chat id (digits), from the Pantau bot',
   ctHintWhatsapp: 'A WhatsApp number with its country code, e.g. 6281234567890',

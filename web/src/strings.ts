@@ -273,11 +273,6 @@ export const ID = {
   colDate: 'tanggal TTTT-BB-HH',
   errUnknownUser: 'tidak ada pengguna bernama "{value}".',
   // Owner's journey: contacts (channels, webhook secret, language, test answers), notification history.
-  ctChannelEmail: 'Email',
-  ctChannelTelegram: 'Telegram',
-  ctChannelWhatsapp: 'WhatsApp',
-  ctChannelWebhook: 'Webhook',
-  ctChannelWebpush: 'Notifikasi ponsel',
   ctHintEmail: 'Alamat email, mis. nama@kolutkab.go.id',
   ctHintTelegram: 'ID obrolan Telegram (angka), dari bot Pantau',
   ctHintWhatsapp: 'Nomor WhatsApp dengan kode negara, mis. 6281234567890',

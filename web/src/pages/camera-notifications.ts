@@ -6,7 +6,7 @@
  */
 import { get } from '../api';
 import { h } from '../dom';
-import { formatWhen, t, type Key } from '../i18n';
+import { channelWord, formatWhen, t, type Key } from '../i18n';
 import { live } from '../live';
 import type { Contact, User } from '../types';
 
@@ -30,11 +30,7 @@ interface Notification {
 const KINDS: Record<string, Key> = {
   alert: 'nhKindAlert', group: 'nhKindAlert', reminder: 'nhKindReminder', escalation: 'nhKindEscalation', recovery: 'nhKindRecovery', flapping: 'nhKindFlapping',
 };
-const CHANNELS: Record<Contact['channel'], Key> = {
-  email: 'ctChannelEmail', telegram: 'ctChannelTelegram', whatsapp: 'ctChannelWhatsapp', webhook: 'ctChannelWebhook', webpush: 'ctChannelWebpush',
-};
-// Local, not the contacts or form-error modules: this page is in the first bundle, they are not.
-const channelWord = (c: Contact['channel']): string => (CHANNELS[c] ? t(CHANNELS[c]) : c);
+// Local, not the form-error module: this page is in the first bundle, that one is not.
 const fill = (key: Key, params: Record<string, number>): string => t(key).replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
 const DAYS = 30;
 /** Deliveries leave a moment after the outage event: read again after this long. */
