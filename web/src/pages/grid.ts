@@ -216,7 +216,8 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
           { class: 'info wide' },
           statusLine(s),
           sinceLine(outage?.start ?? s.since),
-          outage ? handledLine(outage.acknowledged) : null,
+          // A dark camera whose outage the list has not told of yet: a new one, so nobody is on it.
+          handledLine(outage?.acknowledged ?? null),
           mutedLine(mutedUntil(c)),
         ),
       ),
@@ -318,6 +319,8 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
     const wasPaused = c.status.status === 'paused';
     c.status = { ...c.status, status: event.status, since: event.since, reason: event.reason, flapping: event.flapping };
     uptimeSoon();
+    // A new outage: who is on it comes with the list (stored with the flip that opened it).
+    if (isDark(event.status) && !outageOf(c)) refetchSoon();
     renderDark();
     // A filter on status, or a camera paused or resumed (folded away or back): the list changes.
     if (filters.status || wasPaused !== (event.status === 'paused')) renderAll();
