@@ -48,7 +48,9 @@ export interface Wrapped<D> {
   at?: number;
 }
 
-const RECONNECT = (attempt: number): number => Math.min(100 * attempt, 2000);
+/** The longest a connection (the server's or a worker's) waits between reconnection attempts. */
+export const RECONNECT_MAX_DELAY_MS = 2000;
+const RECONNECT = (attempt: number): number => Math.min(100 * attempt, RECONNECT_MAX_DELAY_MS);
 
 export class BullmqQueue<D = unknown> implements JobQueue<D> {
   readonly prefix: string;

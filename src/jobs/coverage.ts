@@ -23,6 +23,12 @@ export interface CoverageOptions {
   knownLanes: readonly string[];
   graceMs: number;
   everyMs: number;
+  /**
+   * After Redis was unreachable, how much later than the server a worker may reconnect (its
+   * reconnection backoff). Redis may have lost every heartbeat, so a lane's grace starts only
+   * once its workers could have beaten again.
+   */
+  reconnectAllowanceMs?: number;
   log: Logger;
   registry?: Registry;
   now?: () => number;
@@ -44,6 +50,8 @@ export class CoverageWatch {
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
   private unreachableSince: number | undefined;
+  /** Lanes are not judged before this: workers are still reconnecting after a queue outage. */
+  private lanesJudgedFrom = 0;
   private offlineAnnounced: number | undefined;
   private readonly missingSince = new Map<string, number>();
   /** Lanes whose loss was announced, with when it began. */
@@ -99,6 +107,10 @@ export class CoverageWatch {
       return;
     }
     this.reachable?.set(1);
+    if (this.unreachableSince !== undefined) {
+      this.missingSince.clear();
+      this.lanesJudgedFrom = this.now() + (this.options.reconnectAllowanceMs ?? 0);
+    }
     if (this.offlineAnnounced !== undefined) {
       log.info('queue reachable again: cameras resume with their next results');
       this.tell({ type: 'back', reason: 'queue_offline', cameras: 0, since: this.offlineAnnounced, at: this.now() });
@@ -124,6 +136,7 @@ export class CoverageWatch {
         }
         continue;
       }
+      if (now < this.lanesJudgedFrom) continue;
       const since = this.missingSince.get(lane) ?? now;
       this.missingSince.set(lane, since);
       if (now - since < graceMs) continue;

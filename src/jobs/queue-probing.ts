@@ -15,7 +15,7 @@ import type { Monitor } from '../services/monitor.js';
 import { ProbePlan } from './scheduler.js';
 import type { Camera } from '../store/cameras.js';
 import type { Store } from '../store/index.js';
-import { BullmqQueue } from './bullmq-queue.js';
+import { BullmqQueue, RECONNECT_MAX_DELAY_MS } from './bullmq-queue.js';
 import { noticeAdmins } from './admin-notice.js';
 import { CoverageWatch, type CoverageEvent } from './coverage.js';
 import { isProbeJob, laneRouter, probeCamera, RESULTS_LANE, stableOffset, type QueueJobData } from './probe-jobs.js';
@@ -108,6 +108,7 @@ export async function startQueueProbing(options: QueueProbingOptions): Promise<P
     knownLanes: router.lanes,
     graceMs: redis.coverageGraceMs,
     everyMs: redis.heartbeatMs,
+    reconnectAllowanceMs: RECONNECT_MAX_DELAY_MS + redis.heartbeatMs,
     log,
     registry: options.registry,
     notify: (event) => noticeAdmins(store, coverageNotice(event)),

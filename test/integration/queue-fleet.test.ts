@@ -18,7 +18,9 @@ const CAMERAS = Number(process.env.PANTAU_FLEET_CAMERAS ?? 500);
 const INTERVALS = Number(process.env.PANTAU_FLEET_INTERVALS ?? 3);
 const INTERVAL_MS = 5000;
 const PREFIX = `test-${randomUUID()}`;
-const queue = redisBlock(REDIS_URL, PREFIX, { workerConcurrency: 64 });
+// The production lock (30 s), not the 2 s other queue tests use to show failover quickly: this
+// test is about the schedule, and a short lock turns a busy machine's pause into jobs re-run.
+const queue = redisBlock(REDIS_URL, PREFIX, { workerConcurrency: 64, lockMs: 30_000 });
 
 let pantau: TestPantau;
 let rounds: ReturnType<typeof recordRounds>;
