@@ -54,6 +54,7 @@ export function startAlerting(deps: { config: Config; store: Store; monitor: Mon
   const alerts = new AlertService(store, monitor, { policy, log, onQueued: () => sender.nudge() });
   const digest = new Digest(store, reports, alerts, { cron: config.alerts.digestCron, timeZone: config.alerts.digestTimeZone, policy, log, onQueued: () => sender.nudge() });
   registry.onChange((e) => {
+    alerts.camerasChanged();
     if (e.type === 'deleted') goodFrames.delete(e.id);
   });
   alerts.start();

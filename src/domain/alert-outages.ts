@@ -19,6 +19,21 @@ import type {
 /** Restart bookkeeping says nothing about the camera, so it must not overwrite a real reason. */
 const BOOKKEEPING = new Set(['monitor_offline', 'monitor_resumed']);
 
+/** Whether rememberFacts would write anything new into this track. */
+export function factsChange(track: CameraTrack, facts: CameraFacts): boolean {
+  const flappingSince = facts.flappingSince ?? null;
+  return (
+    track.site !== facts.site ||
+    track.agency !== (facts.agency ?? '') ||
+    track.parentId !== (facts.parentId ?? null) ||
+    track.graceSec !== (facts.graceSec ?? null) ||
+    track.mutedUntil !== (facts.mutedUntil ?? null) ||
+    track.siteMutedUntil !== (facts.siteMutedUntil ?? null) ||
+    track.flappingSince !== flappingSince ||
+    (flappingSince === null && track.flapAnnounced !== null)
+  );
+}
+
 export function rememberFacts(state: AlertState, facts: CameraFacts): CameraTrack {
   const known = state.cameras[facts.id];
   const flappingSince = facts.flappingSince ?? null;

@@ -27,7 +27,7 @@
  *   acknowledge before being told.
  */
 import { decide } from './alert-decide.js';
-import { applyFlip, coveredBy, describe, isMuted, rememberFacts } from './alert-outages.js';
+import { applyFlip, coveredBy, describe, factsChange, isMuted, rememberFacts } from './alert-outages.js';
 import {
   DEFAULT_ALERT_POLICY,
   type ActionCamera,
@@ -99,7 +99,7 @@ function applyInPlace(next: AlertState, flip: Flip, camera: CameraFacts, policy:
 
 /**
  * Advance the clock: grace and group windows that ran out, mutes that ended, reminders and
- * escalations due. `cameras` must hold every camera, router and recorder; one missing is taken
+ * escalations due. `cameras` must hold every camera, router and recorder, keyed by id; one missing is taken
  * as deleted: its outages are dropped without a message and devices behind it are judged on
  * their own.
  */
@@ -109,13 +109,27 @@ export function tick(
   now: number,
   policy: AlertPolicy = DEFAULT_ALERT_POLICY,
 ): AlertStep {
-  // Every track is replaced below (rememberFacts builds a new one for each camera present;
-  // forget deletes the others), so only the outages need copying, not every camera's track:
-  // at 10 000 cameras this copy ran every 5 s and made a tenth of Pantau's garbage.
-  const next: AlertState = { version: state.version, cameras: { ...state.cameras }, outages: cloneOutages(state.outages) };
-  const present = new Set([...cameras.values()].map((c) => c.id));
-  for (const id of Object.keys(next.cameras)) if (!present.has(id)) forget(next, id, now);
-  for (const facts of cameras.values()) rememberFacts(next, facts);
+  // Copy on write: a tick usually changes no camera's facts, and copying every track (or even
+  // the record of tracks) every 5 s at 10 000 cameras made a tenth of Pantau's garbage. Tracks
+  // are shared with `state` until one must change; decide() below writes only to tracks of
+  // cameras whose flapping is unannounced, and those are always fresh copies.
+  const next: AlertState = { version: state.version, cameras: state.cameras, outages: cloneOutages(state.outages) };
+  let owned = false;
+  const own = (): void => {
+    if (!owned) next.cameras = { ...state.cameras };
+    owned = true;
+  };
+  for (const id in state.cameras) {
+    if (cameras.has(id)) continue;
+    own();
+    forget(next, id, now);
+  }
+  for (const facts of cameras.values()) {
+    const known = next.cameras[facts.id];
+    if (known && !factsChange(known, facts) && !(known.flappingSince !== null && known.flapAnnounced !== known.flappingSince)) continue;
+    own();
+    rememberFacts(next, facts);
+  }
   return { state: next, actions: decide(next, now, policy) };
 }
 
@@ -136,7 +150,7 @@ export function cloneAlertState(state: AlertState): AlertState {
  */
 export function sameAlertState(a: AlertState, b: AlertState): boolean {
   if (a === b) return true;
-  return a.version === b.version && sameRecords(a.cameras, b.cameras, sameFlat) && sameRecords(a.outages, b.outages, sameOutage);
+  return a.version === b.version && (a.cameras === b.cameras || sameRecords(a.cameras, b.cameras, sameFlat)) && sameRecords(a.outages, b.outages, sameOutage);
 }
 
 function sameRecords<T>(a: Record<string, T>, b: Record<string, T>, same: (x: T, y: T) => boolean): boolean {

@@ -20,9 +20,14 @@ import {
   type CameraFacts,
 } from '../domain/alert-policy.js';
 import type { Logger } from '../log.js';
-import type { Camera } from '../store/cameras.js';
+import type { Camera, CameraSummary } from '../store/cameras.js';
 import type { Store } from '../store/index.js';
 import type { Monitor } from './monitor.js';
+
+/** The policy's state, when it changed without raising anything, is written at most this often. */
+const STATE_SAVE_MS = 30_000;
+/** Camera rows are read again at least this often, even if no change was announced. */
+const ROWS_FRESH_MS = 60_000;
 
 export interface AlertServiceOptions {
   policy: AlertPolicy;
@@ -45,12 +50,14 @@ export class AlertService {
   private timer: NodeJS.Timeout | undefined;
   private pending: NodeJS.Timeout | undefined;
   /**
-   * The state as last written. The state covers every camera (megabytes for a large fleet) and
-   * is mostly unchanged from one tick to the next: rewriting it every few seconds would wear
-   * the small machine's flash for nothing.
+   * The state as last written, compared field by field, so a tick that changed nothing writes
+   * (and serialises) nothing. The state covers every camera (megabytes for a large fleet):
+   * rewriting it every few seconds would wear the small machine's flash for nothing.
    */
-  /** What was last written: compared field by field, so a tick that changed nothing writes (and serialises) nothing. */
   private saved: { state: AlertState; lastFlip: number } | undefined;
+  private savedAt = -Infinity;
+  /** The cameras' rows as last read, and the facts built from them (see facts()). */
+  private rows: { list: CameraSummary[]; readAt: number; facts: Map<string, CameraFacts> } | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -83,6 +90,7 @@ export class AlertService {
     clearInterval(this.timer);
     clearTimeout(this.pending);
     this.pending = undefined;
+    this.safely(() => this.flush());
   }
 
   /** Takes in every flip stored since the last one seen. */
@@ -90,7 +98,12 @@ export class AlertService {
     for (;;) {
       const flips = this.store.flips.since(this.lastFlip, 1000);
       if (flips.length === 0) return;
-      const cameras = this.facts();
+      let cameras = this.facts();
+      // A camera this pass has not heard of yet: read the rows again before taking it as deleted.
+      if (flips.some((f) => !cameras.has(f.cameraId))) {
+        this.rows = undefined;
+        cameras = this.facts();
+      }
       const items = [];
       for (const flip of flips) {
         const facts = cameras.get(flip.cameraId);
@@ -146,6 +159,9 @@ export class AlertService {
     const now = this.now();
     let queued = 0;
     const changed = this.saved === undefined || this.saved.lastFlip !== lastFlip || !sameAlertState(this.saved.state, state);
+    // Written with the actions it raised (one transaction), else at most every STATE_SAVE_MS:
+    // what changed meanwhile is replayed from the stored flips after a crash, with the same keys.
+    const write = changed && (actions.length > 0 || this.saved === undefined || now - this.savedAt >= STATE_SAVE_MS);
     this.store.cameras.transaction(() => {
       for (const action of actions) {
         if (!this.store.notifications.insertAlert(action, action.kind)) continue;
@@ -154,13 +170,23 @@ export class AlertService {
           queued++;
         }
       }
-      if (changed) this.store.notifications.saveStateText(JSON.stringify(state), lastFlip, now);
+      if (write) this.store.notifications.saveStateText(JSON.stringify(state), lastFlip, now);
     });
-    if (changed) this.saved = { state, lastFlip };
+    if (write) {
+      this.saved = { state, lastFlip };
+      this.savedAt = now;
+    }
     this.state = state;
     this.lastFlip = lastFlip;
     if (actions.length) this.options.log.info({ alerts: actions.map((a) => a.key), deliveries: queued }, 'alerts raised');
     if (queued) this.options.onQueued?.();
+  }
+
+  /** Writes the state if it changed since it was last written (at stop). */
+  private flush(): void {
+    if (this.saved !== undefined && this.saved.lastFlip === this.lastFlip && sameAlertState(this.saved.state, this.state)) return;
+    this.store.notifications.saveStateText(JSON.stringify(this.state), this.lastFlip, this.now());
+    this.saved = { state: this.state, lastFlip: this.lastFlip };
   }
 
   /** Owners of the cameras an action speaks of (escalations: the agencies' heads); admins when nobody else. */
@@ -181,8 +207,20 @@ export class AlertService {
     return this.store.contacts.forUsers(userIds);
   }
 
+  /** The camera rows changed (an edit, an import, a deletion): facts are read again at the next pass. */
+  camerasChanged(): void {
+    this.rows = undefined;
+  }
+
+  /**
+   * Every camera's facts, as the policy wants them. The rows are read from the store only after
+   * a camera changed (or once a minute, whatever told us), and a camera's facts object is kept
+   * while its mutes and flapping stay the same: a pass over 10 000 cameras every 5 s then reads
+   * and allocates next to nothing, and the policy sees unchanged facts as unchanged.
+   */
   private facts(): Map<string, CameraFacts> {
     const now = this.now();
+    if (!this.rows || now - this.rows.readAt >= ROWS_FRESH_MS) this.rows = { list: this.store.cameras.summaries(), readAt: now, facts: new Map() };
     const mutes = this.store.contacts.activeMutes(now);
     const cameraMute = new Map<string, number>();
     const siteMute = new Map<string, number>();
@@ -190,18 +228,14 @@ export class AlertService {
       if (m.cameraId) cameraMute.set(m.cameraId, Math.max(cameraMute.get(m.cameraId) ?? 0, m.until));
       if (m.site) siteMute.set(m.site, Math.max(siteMute.get(m.site) ?? 0, m.until));
     }
-    const facts = new Map<string, CameraFacts>();
-    for (const c of this.store.cameras.summaries()) {
-      facts.set(c.id, {
-        id: c.id,
-        site: c.site,
-        agency: c.agency,
-        parentId: c.parentId,
-        graceSec: c.alertGraceSec,
-        mutedUntil: cameraMute.get(c.id) ?? null,
-        siteMutedUntil: siteMute.get(c.site) ?? null,
-        flappingSince: this.monitor.status(c.id)?.state.flap.flappingSince ?? null,
-      });
+    const { facts } = this.rows;
+    for (const c of this.rows.list) {
+      const mutedUntil = cameraMute.get(c.id) ?? null;
+      const siteMutedUntil = siteMute.get(c.site) ?? null;
+      const flappingSince = this.monitor.status(c.id)?.state.flap.flappingSince ?? null;
+      const known = facts.get(c.id);
+      if (known && known.mutedUntil === mutedUntil && known.siteMutedUntil === siteMutedUntil && known.flappingSince === flappingSince) continue;
+      facts.set(c.id, { id: c.id, site: c.site, agency: c.agency, parentId: c.parentId, graceSec: c.alertGraceSec, mutedUntil, siteMutedUntil, flappingSince });
     }
     return facts;
   }

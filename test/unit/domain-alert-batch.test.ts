@@ -175,3 +175,48 @@ describe('sameAlertState', () => {
     expect(sameAlertState(acked, ackedOther)).toBe(false);
   });
 });
+
+describe('tick shares what it does not change', () => {
+  it('leaves the state it was given as it was, on random histories with flapping cameras', () => {
+    for (const seed of [11, 12, 13, 14]) {
+      const { facts, flips } = history(seed);
+      const policy = alertPolicy({ graceSec: 60, groupWindowSec: 30 });
+      let state = tick(initialAlertState(), facts, 0, policy).state;
+      for (const flip of flips) {
+        state = onFlip(state, flip, facts.get(flip.cameraId)!, policy).state;
+        const before = JSON.stringify(state);
+        const kept = cloneAlertState(state);
+        // The facts move under it too: a mute that ends, a camera that stops flapping.
+        const moved = new Map([...facts].map(([id, f]) => [id, flip.at % 3 === 0 && id === flip.cameraId ? { ...f, flappingSince: null, mutedUntil: null } : f]));
+        const next = tick(state, moved, flip.at + 1, policy).state;
+        expect(JSON.stringify(state), `seed ${seed}: tick wrote into the state it was given`).toBe(before);
+        expect(sameAlertState(state, kept)).toBe(true);
+        state = next;
+      }
+    }
+  });
+
+  it('announces flapping once a mute ends without writing into the state it was given', () => {
+    const facts = new Map<string, CameraFacts>([['c1', { id: 'c1', site: 's', flappingSince: 1_000, mutedUntil: 10_000 }]]);
+    const policy = alertPolicy({ graceSec: 60 });
+    const muted = tick(initialAlertState(), facts, 2_000, policy);
+    expect(muted.actions).toEqual([]);
+    const before = JSON.stringify(muted.state);
+    const after = tick(muted.state, facts, 11_000, policy);
+    expect(after.actions.map((a) => a.kind)).toEqual(['flapping']);
+    expect(JSON.stringify(muted.state)).toBe(before);
+    expect(tick(after.state, facts, 12_000, policy).actions).toEqual([]);
+  });
+
+  it('keeps the record of tracks when no camera changed, and a fresh one when one did', () => {
+    const { facts } = history(21);
+    const policy = alertPolicy({ graceSec: 60 });
+    const settled = tick(tick(initialAlertState(), facts, 0, policy).state, facts, 1, policy).state;
+    expect(tick(settled, facts, 2, policy).state.cameras).toBe(settled.cameras);
+    const renamed = new Map(facts).set('c1', { ...facts.get('c1')!, site: 'elsewhere' });
+    const after = tick(settled, renamed, 3, policy).state;
+    expect(after.cameras).not.toBe(settled.cameras);
+    expect(after.cameras.c1!.site).toBe('elsewhere');
+    expect(settled.cameras.c1!.site).not.toBe('elsewhere');
+  });
+});
