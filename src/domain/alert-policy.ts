@@ -73,10 +73,18 @@ export function onFlips(
   items: readonly { flip: Flip; camera: CameraFacts }[],
   policy: AlertPolicy = DEFAULT_ALERT_POLICY,
 ): AlertStep {
-  const next = cloneAlertState(state);
+  // Copy on write: a flip replaces its camera's track (rememberFacts builds a fresh one), and
+  // decide() writes only to tracks whose flapping is unannounced, copied here; every other
+  // track is shared with `state`. A deep copy per batch cost a tenth of the ingest at 10 000.
+  const next: AlertState = { version: state.version, cameras: { ...state.cameras }, outages: cloneOutages(state.outages) };
   // The flapping cameras, found once and kept up to date, so a flip does not visit every camera.
   const flapping = new Set<string>();
-  for (const id in next.cameras) if (next.cameras[id]!.flappingSince !== null) flapping.add(id);
+  for (const id in next.cameras) {
+    const track = next.cameras[id]!;
+    if (track.flappingSince === null) continue;
+    flapping.add(id);
+    if (track.flapAnnounced !== track.flappingSince) next.cameras[id] = { ...track };
+  }
   const actions: AlertStep['actions'] = [];
   for (const { flip, camera } of items) {
     if (flip.cameraId !== camera.id) {

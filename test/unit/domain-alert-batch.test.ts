@@ -190,6 +190,10 @@ describe('tick shares what it does not change', () => {
         const moved = new Map([...facts].map(([id, f]) => [id, flip.at % 3 === 0 && id === flip.cameraId ? { ...f, flappingSince: null, mutedUntil: null } : f]));
         const next = tick(state, moved, flip.at + 1, policy).state;
         expect(JSON.stringify(state), `seed ${seed}: tick wrote into the state it was given`).toBe(before);
+        onFlips(next, [{ flip: { ...flip, at: flip.at + 2 }, camera: moved.get(flip.cameraId)! }], policy);
+        const nextBefore = JSON.stringify(next);
+        onFlips(next, flips.filter((f) => f.at > flip.at).slice(0, 5).map((f) => ({ flip: f, camera: moved.get(f.cameraId)! })), policy);
+        expect(JSON.stringify(next), `seed ${seed}: onFlips wrote into the state it was given`).toBe(nextBefore);
         expect(sameAlertState(state, kept)).toBe(true);
         state = next;
       }
