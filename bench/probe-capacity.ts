@@ -8,7 +8,7 @@
  *   npm run bench -- --only probe-capacity [--sizes 1000,5000,10000] [--runs 3]
  *     [--interval 30] [--window 60] [--warmup 70] [--image] [--onvif] [--profile]
  *     [--allocations] [--uncapped | --node-flags=--max-old-space-size=256] [--no-breakdown]
- *     [--media-every N]
+ *     [--media-every N] [--dashboard]
  *
  * `--image` keeps image checks at the default 5 min (by default they are pushed out of the
  * window: figure 5 costs them); `--profile` adds one CPU-profiled run per size and prints where
@@ -17,7 +17,10 @@
  * both, `--node-flags` passes other V8 flags;
  * `--no-breakdown` skips the in-process CPU cost per check operation (`--runs 0` without
  * `--profile` gives only that breakdown: DESCRIBE-only vs the media check per RTSP check);
- * `--media-every N` sets probes.mediaCheckEvery (default: the config's, 10; 0 = DESCRIBE only).
+ * `--media-every N` sets probes.mediaCheckEvery (default: the config's, 10; 0 = DESCRIBE only);
+ * `--dashboard` signs one dashboard in for the whole run (statuses, 8 thumbnails watched).
+ * CPU is the whole process as the kernel counts it (/proc: user + system, children included),
+ * also given per liveness check.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +28,8 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../src/config/load.js';
 import { openStore } from '../src/store/index.js';
 import { Args } from './lib/args.js';
-import type { CapacityJob, CapacityResult } from './lib/capacity-child.js';
+import { BENCH_LOGIN, type CapacityJob, type CapacityResult } from './lib/capacity-child.js';
+import { openDashboard, type Dashboard } from './lib/dashboard.js';
 import { forkTs, isMain } from './lib/child.js';
 import { checkCosts, type CheckCosts } from './lib/check-cost.js';
 import { compiled } from './lib/compiled.js';
@@ -35,6 +39,8 @@ import { printSummary } from './lib/profile.js';
 import { figure, machine, printFigure, printMachine, saveResults, type Figure } from './lib/stats.js';
 
 const TARGET = { cpuPct: 25, rssMb: 300, cameras: 10_000 };
+/** Thumbnails the benchmark's dashboard watches: a phone's first screen of the grid. */
+const DASHBOARD_THUMBS = 8;
 /** V8 flags for the measured Pantau, e.g. `--node-flags=--max-old-space-size=192` (an experiment, not a default). */
 const NODE_FLAGS = (new Args().string('node-flags') ?? '').split(/\s+/).filter(Boolean);
 /**
@@ -56,11 +62,13 @@ export async function run(): Promise<void> {
   const warmupSec = args.number('warmup', 2 * intervalSec + 10, { min: intervalSec, max: 600 });
   const image = args.flag('image');
   const onvif = args.flag('onvif');
+  const dashboard = args.flag('dashboard');
   const mediaArg = args.string('media-every');
   const mediaCheckEvery = mediaArg === undefined ? undefined : args.number('media-every', 10, { min: 0, max: 1000, integer: true });
   console.log(`\n# Probe capacity — liveness every ${intervalSec} s, window ${windowSec} s after ${warmupSec} s warm-up, ${runs} runs per size`);
   console.log(`  media check every ${mediaCheckEvery ?? 'default (10)'} liveness rounds per camera`);
   console.log(`  cameras: RTSP (tcp + OPTIONS/DESCRIBE)${onvif ? ' + ONVIF GetSystemDateAndTime' : ''}; image checks ${image ? 'every 300 s over HTTP snapshot' : 'out of the window'}; fleet: 1 % down, 1 % slow (1.5 s)`);
+  if (dashboard) console.log(`  one dashboard signed in (admin): every status, and ${DASHBOARD_THUMBS} thumbnails watched at the grid's cadence`);
   console.log(`  Pantau runs with: ${[...Object.entries(START_ENV).map(([k, v]) => `${k}=${v}`), 'node', ...START_FLAGS].join(' ')}`);
   printMachine();
 
@@ -69,7 +77,7 @@ export async function run(): Promise<void> {
     console.log(`  CPU per operation (µs, in-process, 32 in flight): tcp layer ${c.tcp.toFixed(0)}, rtsp layer ${c.rtsp.toFixed(0)} (with the media check: ${c.rtspMediaTcp.toFixed(0)} over TCP, ${c.rtspMediaUdp.toFixed(0)} over UDP), whole liveness round ${c.liveness.toFixed(0)}, recording its result ${c.record.toFixed(0)}`);
     breakdown = c;
   }
-  const base = { intervalSec, windowSec, warmupSec, imageIntervalSec: image ? 300 : 86_400, onvif, mediaCheckEvery };
+  const base = { intervalSec, windowSec, warmupSec, imageIntervalSec: image ? 300 : 86_400, onvif, mediaCheckEvery, dashboard };
   const table: Record<number, Figure[]> = {};
   const raw: Record<number, CapacityResult[]> = {};
   for (const cameras of sizes) {
@@ -77,7 +85,7 @@ export async function run(): Promise<void> {
     for (let r = 0; r < runs; r++) {
       const result = await once({ ...base, cameras, net: freshNet() });
       results.push(result);
-      console.log(`  run ${r + 1}/${runs}, ${cameras} cameras: cpu ${result.cpuPct.toFixed(1)} %, rss ${result.rssMb.toFixed(0)} MB, lag p99 ${result.lagP99Ms.toFixed(0)} ms, ticks ${result.ticks}/${result.expectedTicks}, missed ${result.missed}, load ${machine().load[0]}`);
+      console.log(`  run ${r + 1}/${runs}, ${cameras} cameras: cpu ${result.cpuPct.toFixed(1)} % (${result.cpuMsPerCheck.toFixed(3)} ms per check), rss ${result.rssMb.toFixed(0)} MB, lag p99 ${result.lagP99Ms.toFixed(0)} ms, ticks ${result.ticks}/${result.expectedTicks}, missed ${result.missed}, load ${machine().load[0]}`);
       console.log(`    memory (MB): ${JSON.stringify(result.memory)}`);
     }
     raw[cameras] = results;
@@ -95,7 +103,7 @@ export async function run(): Promise<void> {
       for (const a of sampled.allocations?.top ?? []) console.log(`      ${a.mb.toFixed(1).padStart(7)} MB  ${a.name}  ${a.where}`);
     }
   }
-  const name = `probe-capacity${image ? '-image' : ''}${onvif ? '-onvif' : ''}${mediaCheckEvery !== undefined ? `-media${mediaCheckEvery}` : ''}${NODE_FLAGS.length ? '-flags' : UNCAPPED ? '-uncapped' : ''}`;
+  const name = `probe-capacity${image ? '-image' : ''}${onvif ? '-onvif' : ''}${dashboard ? '-dashboard' : ''}${mediaCheckEvery !== undefined ? `-media${mediaCheckEvery}` : ''}${NODE_FLAGS.length ? '-flags' : UNCAPPED ? '-uncapped' : ''}`;
   const file = saveResults(name, { intervalSec, windowSec, warmupSec, runs, nodeFlags: START_FLAGS, env: START_ENV, breakdown, table, raw });
   console.log(`  results: ${path.relative(PACKAGE_ROOT, file)}`);
 }
@@ -113,6 +121,8 @@ function report(cameras: number, results: CapacityResult[]): Figure[] {
   const figures = [
     cpu,
     f('  of which in the kernel (system time)', '%', (r) => r.cpuSystemPct),
+    f('  of which in child processes (ffmpeg)', '%', (r) => r.cpuChildrenPct ?? 0),
+    f('CPU per liveness check (whole process ÷ checks)', 'ms', (r) => r.cpuMsPerCheck),
     rss,
     rssMax,
     f('V8 heap used after a full GC (live set)', 'MB', (r) => r.memory.heapUsedAfterGc ?? NaN),
@@ -158,12 +168,19 @@ async function once(run: Run): Promise<CapacityResult> {
   try {
     await fleet.next('ready', 120_000);
     const pantau = forkTs(child, [], { quiet: true, tsx: false, execArgv: ['--expose-gc', ...START_FLAGS], env: START_ENV });
+    let dashboard: Dashboard | undefined;
     try {
       pantau.send(job);
+      if (job.dashboard) {
+        const { url } = await pantau.next<{ url: string }>('listening', 120_000);
+        dashboard = await openDashboard(url, BENCH_LOGIN, DASHBOARD_THUMBS);
+      }
       const answer = await pantau.next<{ type: string; result: CapacityResult; message: string }>(['result', 'error'], (job.warmupSec + job.windowSec + 300) * 1000);
       if (answer.type === 'error') throw new Error(`capacity run failed: ${answer.message}`);
+      if (dashboard) console.log(`    dashboard received: ${JSON.stringify(dashboard.counts())}`);
       return answer.result;
     } finally {
+      dashboard?.close();
       await pantau.stop();
     }
   } finally {

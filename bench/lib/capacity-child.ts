@@ -7,6 +7,7 @@
  * `pantau_probe_lag_seconds`), missed ticks, and what the window added to the database.
  * Driven over IPC by probe-capacity.ts; sends one `result` message and exits.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -32,13 +33,23 @@ export interface CapacityJob {
   profileFile?: string;
   /** Sample allocations over the window instead. */
   allocations?: boolean;
+  /** Sign a dashboard in (the parent opens it once told where Pantau listens). */
+  dashboard?: boolean;
 }
+
+/** The admin the benchmark's dashboard signs in as. */
+export const BENCH_LOGIN = { user: 'admin', password: 'fleet-benchmark-admin-password' };
 
 export interface CapacityResult {
   cameras: number;
+  /** The whole process as the kernel counts it: user + system time, children (ffmpeg) included. */
   cpuPct: number;
   /** Of which in the kernel (sockets, file writes). */
   cpuSystemPct: number;
+  /** Of which in child processes (ffmpeg frame grabs), waited for. */
+  cpuChildrenPct: number;
+  /** CPU time over the window ÷ liveness checks started in it, ms (image checks' cost included). */
+  cpuMsPerCheck: number;
   rssMb: number;
   rssMaxMb: number;
   heapMb: number;
@@ -98,10 +109,18 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
       ...(job.imageIntervalSec > 300 ? { awaitPictureBeforeUp: false } : {}),
       ...(job.mediaCheckEvery === undefined ? {} : { mediaCheckEvery: job.mediaCheckEvery }),
     };
-    const config = configSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir, log: { level: 'warn' }, secret: 'fleet-benchmark-secret-0123456789abcdef', probes });
+    const config = configSchema.parse({
+      server: { port: 0, host: '127.0.0.1' },
+      dataDir,
+      log: { level: 'warn' },
+      secret: 'fleet-benchmark-secret-0123456789abcdef',
+      probes,
+      ...(job.dashboard ? { admin: { password: BENCH_LOGIN.password } } : {}),
+    });
     const started = performance.now();
     const pantau = await startPantau(config, createLogger('warn', process.stderr as never));
     const startMs = performance.now() - started;
+    process.send?.({ type: 'listening', url: pantau.url });
     const warm0 = process.cpuUsage();
     const listening = performance.now();
     let settledMs = NaN;
@@ -121,11 +140,12 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
     const stopAllocations = job.allocations ? await startAllocationSampling() : undefined;
     const db0 = dbUsage(path.join(dataDir, 'pantau.db'));
     measuring = true;
-    const cpu0 = process.cpuUsage();
+    const cpu0 = processCpu();
     const t0 = performance.now();
     await sleep(job.windowSec * 1000);
-    const cpu = process.cpuUsage(cpu0);
+    const cpu1 = processCpu();
     const wallUs = (performance.now() - t0) * 1000;
+    const cpu = { user: cpu1.user - cpu0.user, system: cpu1.system - cpu0.system, children: cpu1.children - cpu0.children };
     measuring = false;
     const profile = stopProfile ? await stopProfile() : undefined;
     const allocations = stopAllocations ? await stopAllocations() : undefined;
@@ -143,8 +163,10 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
     await pantau.close();
     return {
       cameras: job.cameras,
-      cpuPct: ((cpu.user + cpu.system) / wallUs) * 100,
+      cpuPct: ((cpu.user + cpu.system + cpu.children) / wallUs) * 100,
       cpuSystemPct: (cpu.system / wallUs) * 100,
+      cpuChildrenPct: (cpu.children / wallUs) * 100,
+      cpuMsPerCheck: (cpu.user + cpu.system + cpu.children) / 1000 / Math.max(1, lags.length),
       rssMb: (rss.at(-1) ?? 0) / 2 ** 20,
       rssMaxMb: Math.max(...rss) / 2 ** 20,
       heapMb,
@@ -168,6 +190,23 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
     };
   }
 }
+
+/**
+ * CPU time of this process from /proc/self/stat, µs: user and system time of every thread, and
+ * of the children waited for (ffmpeg grabs) — what `time` would report, unlike
+ * process.cpuUsage(), which leaves children out. Clock ticks are 10 ms: fine over a window.
+ */
+function processCpu(): { user: number; system: number; children: number } {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // Fields after the command name, which may hold spaces: state is the 3rd field.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const tick = 1e6 / CLOCK_TICKS_PER_SECOND;
+  const at = (n: number) => Number(fields[n - 3]) * tick;
+  return { user: at(14), system: at(15), children: at(16) + at(17) };
+}
+
+/** USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Bytes used by every table and index (pages less their free space), and the stored rounds. */
 function dbUsage(file: string): { bytes: number; rounds: number } {
