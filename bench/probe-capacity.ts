@@ -133,6 +133,7 @@ function report(cameras: number, results: CapacityResult[]): Figure[] {
     f('ticks started / expected', '%', (r) => (100 * r.ticks) / r.expectedTicks),
     f('event-loop delay p99', 'ms', (r) => r.loopDelayP99Ms),
     f('probe rounds stored in window (verdict changed)', 'rows', (r) => r.storedRounds),
+    f('status changes (flips) in window', 'flips', (r) => r.flips ?? NaN),
     f('database grew in window', 'KB', (r) => r.dbGrowthBytes / 1024),
     f('start-up (store open → listening)', 'ms', (r) => r.startMs),
     f('settled: every camera has a status', 's', (r) => r.settledMs / 1000),

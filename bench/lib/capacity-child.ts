@@ -66,6 +66,8 @@ export interface CapacityResult {
   statuses: Record<string, number>;
   /** Probe rounds stored in the window (those whose verdict changed). */
   storedRounds: number;
+  /** Status changes stored in the window. */
+  flips: number;
   /** Bytes the database's tables and indexes grew by over the window (SQLite's page accounting). */
   dbGrowthBytes: number;
   startMs: number;
@@ -181,6 +183,7 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
       loopDelayP99Ms: loop.percentile(99) / 1e6,
       statuses,
       storedRounds: db1.rounds - db0.rounds,
+      flips: db1.flips - db0.flips,
       dbGrowthBytes: db1.bytes - db0.bytes,
       startMs,
       settledMs,
@@ -209,12 +212,13 @@ function processCpu(): { user: number; system: number; children: number } {
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Bytes used by every table and index (pages less their free space), and the stored rounds. */
-function dbUsage(file: string): { bytes: number; rounds: number } {
+function dbUsage(file: string): { bytes: number; rounds: number; flips: number } {
   const db = new Database(file, { readonly: true });
   try {
     const bytes = db.prepare('SELECT coalesce(sum(pgsize - unused), 0) FROM dbstat').pluck().get() as number;
     const rounds = db.prepare('SELECT count(*) FROM probe_results').pluck().get() as number;
-    return { bytes, rounds };
+    const flips = db.prepare('SELECT count(*) FROM flips').pluck().get() as number;
+    return { bytes, rounds, flips };
   } finally {
     db.close();
   }

@@ -44,8 +44,15 @@ function first<T>(items: readonly T[]): T {
   return item;
 }
 
-const openOutages = (state: AlertState): OutageTrack[] =>
-  sortOutages(Object.values(state.outages).filter((o) => o.end === null));
+/** Open outages in a stable order. A loop, not Object.values().filter(): decide runs twice per flip. */
+function openOutages(state: AlertState): OutageTrack[] {
+  const open: OutageTrack[] = [];
+  for (const id in state.outages) {
+    const o = state.outages[id]!;
+    if (o.end === null) open.push(o);
+  }
+  return sortOutages(open);
+}
 
 /** A child whose parent stopped speaking for it is judged on its own again, without a group wait. */
 function release(outage: OutageTrack, now: number): void {
@@ -67,10 +74,14 @@ function withBehind(state: AlertState, outage: OutageTrack, now: number): Action
  * and alerted on their own. Mute does not hold a recovery: whoever was told of the outage
  * should hear it is over, and the end also stops the reminders.
  */
-function sendRecoveries(state: AlertState, now: number, policy: AlertPolicy): AlertAction[] {
+function sendRecoveries(state: AlertState, open: readonly OutageTrack[], now: number, policy: AlertPolicy): AlertAction[] {
   const windowMs = policy.groupWindowSec * 1000;
-  const ended = Object.values(state.outages).filter((o) => o.end !== null && o.alertedAt !== null);
-  const open = openOutages(state);
+  const ended: OutageTrack[] = [];
+  for (const id in state.outages) {
+    const o = state.outages[id]!;
+    if (o.end !== null && o.alertedAt !== null) ended.push(o);
+  }
+  if (ended.length === 0) return [];
   const actions: AlertAction[] = [];
   for (const [place, outages] of byPlace(ended, (o) => placeOfOutage(state, o))) {
     const pending = outages.sort((a, b) => (a.end ?? 0) - (b.end ?? 0) || (a.id < b.id ? -1 : 1));
@@ -160,28 +171,41 @@ function isHeld(state: AlertState, outage: OutageTrack, track: CameraTrack, now:
  * never amended). An outage that was held after its grace (mute ended, parent back, flapping
  * over, Pantau back) is ready at once: everything released at once goes in one message.
  */
-function raiseAlerts(state: AlertState, now: number, policy: AlertPolicy): AlertAction[] {
+function raiseAlerts(state: AlertState, open: readonly OutageTrack[], now: number, policy: AlertPolicy): AlertAction[] {
+  // Two passes, because this runs twice per flip: the first finds the places where an outage is
+  // past its grace (usually none, and it costs a comparison per outage); only then is each
+  // outage's place worked out and its hold checked, to gather the places' messages.
   const ready = new Set<string>();
-  const waiting = new Map<string, OutageTrack[]>();
-  const places: [string, OutageTrack][] = [];
-  for (const outage of openOutages(state)) {
+  for (const outage of open) {
     const track = state.cameras[outage.cameraId];
     if (!track || outage.alertedAt !== null || outage.coveredBy !== null) continue;
-    const graceEnd = outage.start + graceMs(track, policy);
-    if (isHeld(state, outage, track, now)) {
-      if (now >= graceEnd) outage.heldSince ??= now;
-      outage.waitUntil = null;
+    if (now < outage.start + graceMs(track, policy)) {
+      // Only states written by older versions hold a wait here.
+      if (outage.waitUntil !== null && isHeld(state, outage, track, now)) outage.waitUntil = null;
       continue;
     }
-    const place = placeOfOutage(state, outage);
-    if (now >= graceEnd) {
-      outage.heldSince = null;
-      outage.waitUntil = null;
-      ready.add(place);
+    outage.waitUntil = null;
+    if (isHeld(state, outage, track, now)) {
+      outage.heldSince ??= now;
+      continue;
     }
-    places.push([place, outage]);
+    outage.heldSince = null;
+    ready.add(placeOfOutage(state, outage));
   }
-  for (const [place, outage] of places) if (ready.has(place)) push(waiting, place, outage);
+  const waiting = new Map<string, OutageTrack[]>();
+  if (ready.size > 0) {
+    for (const outage of open) {
+      const track = state.cameras[outage.cameraId];
+      if (!track || outage.alertedAt !== null || outage.coveredBy !== null) continue;
+      const place = placeOfOutage(state, outage);
+      if (!ready.has(place)) continue;
+      if (isHeld(state, outage, track, now)) {
+        outage.waitUntil = null;
+        continue;
+      }
+      push(waiting, place, outage);
+    }
+  }
 
   const sent: { site: string; key: string; members: OutageTrack[] }[] = [];
   for (const [, members] of [...waiting.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -194,7 +218,7 @@ function raiseAlerts(state: AlertState, now: number, policy: AlertPolicy): Alert
     }
     sent.push({ site, key, members });
   }
-  coverBehindAlerted(state);
+  coverBehindAlerted(state, open);
 
   return sent.map(({ site, key, members }) => {
     const cameras = members.map((o) => withBehind(state, o, now));
@@ -207,8 +231,8 @@ function raiseAlerts(state: AlertState, now: number, policy: AlertPolicy): Alert
  * A dark device whose top-most down parent has been alerted is spoken for by that parent from
  * now until the parent's recovery — also when it went dark after the parent's message.
  */
-function coverBehindAlerted(state: AlertState): void {
-  for (const outage of openOutages(state)) {
+function coverBehindAlerted(state: AlertState, open: readonly OutageTrack[]): void {
+  for (const outage of open) {
     if (outage.alertedAt !== null || outage.coveredBy !== null) continue;
     const parent = inhibitor(state, outage.cameraId);
     if (parent?.alertedAt == null) continue;
@@ -225,12 +249,12 @@ function coverBehindAlerted(state: AlertState): void {
  * long mute or a crash never releases a burst. Outages alerted by one message are reminded and
  * escalated together in one message.
  */
-function followUp(state: AlertState, now: number, policy: AlertPolicy): AlertAction[] {
+function followUp(state: AlertState, open: readonly OutageTrack[], now: number, policy: AlertPolicy): AlertAction[] {
   const everyMs = policy.reminderEverySec * 1000;
   const escalateMs = policy.escalateAfterSec === null ? null : policy.escalateAfterSec * 1000;
   const reminders = new Map<string, OutageTrack[]>();
   const escalations = new Map<string, OutageTrack[]>();
-  for (const outage of openOutages(state)) {
+  for (const outage of open) {
     const track = state.cameras[outage.cameraId];
     if (!track || outage.alertedAt === null || outage.ack !== null) continue;
     if (outage.status === 'unknown' || isMuted(track, now) || track.flappingSince !== null) continue;
@@ -262,10 +286,12 @@ function followUp(state: AlertState, now: number, policy: AlertPolicy): AlertAct
 
 /** `flapping`: the cameras whose track has `flappingSince` set, when the caller keeps them (see announceFlapping). */
 export function decide(state: AlertState, now: number, policy: AlertPolicy, flapping?: ReadonlySet<string>): AlertAction[] {
+  // The open outages, found once: no step below opens or ends one (recoveries delete only ended ones).
+  const open = openOutages(state);
   return [
-    ...sendRecoveries(state, now, policy),
+    ...sendRecoveries(state, open, now, policy),
     ...announceFlapping(state, now, flapping),
-    ...raiseAlerts(state, now, policy),
-    ...followUp(state, now, policy),
+    ...raiseAlerts(state, open, now, policy),
+    ...followUp(state, open, now, policy),
   ];
 }

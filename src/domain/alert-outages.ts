@@ -129,11 +129,13 @@ export function isMuted(track: CameraTrack, now: number): boolean {
  * traffic. The walk stops at a loop in the parent links.
  */
 export function inhibitor(state: AlertState, cameraId: string): OutageTrack | null {
-  const seen = new Set([cameraId]);
+  // Parent chains are a few links long: a short array finds a loop without a Set per call
+  // (this runs for every open outage on every decision).
+  const seen = [cameraId];
   let found: OutageTrack | null = null;
   let parentId = state.cameras[cameraId]?.parentId ?? null;
-  while (parentId !== null && !seen.has(parentId)) {
-    seen.add(parentId);
+  while (parentId !== null && !seen.includes(parentId)) {
+    seen.push(parentId);
     const parent = state.cameras[parentId];
     if (!parent) break;
     const outage = parent.outageId === null ? undefined : state.outages[parent.outageId];
@@ -147,10 +149,20 @@ export function siteOf(state: AlertState, outage: OutageTrack): string {
   return state.cameras[outage.cameraId]?.site ?? '';
 }
 
-/** What messages are grouped by: the site within its agency (see CameraFacts.agency). */
+/** placeOf per track object: tracks are shared between states until their facts change, so this saves a string per outage per decision. */
+const places = new WeakMap<CameraTrack, string>();
+
+/** What messages are grouped by: the site within its agency (see CameraFacts.agency). Tracks never change their site or agency in place (rememberFacts makes a new one). */
 export function placeOf(track: CameraTrack | undefined): string {
-  return track ? `${track.agency ?? ''}\u0000${track.site}` : '';
+  if (!track) return '';
+  let place = places.get(track);
+  if (place === undefined) {
+    place = `${track.agency ?? ''}\u0000${track.site}`;
+    places.set(track, place);
+  }
+  return place;
 }
+
 
 export const placeOfOutage = (state: AlertState, outage: OutageTrack): string => placeOf(state.cameras[outage.cameraId]);
 
@@ -176,7 +188,12 @@ export function describe(state: AlertState, outage: OutageTrack, now: number, be
 
 /** Outages, open or ended, whose messages are spoken for by `outageId`, in a stable order. */
 export function coveredBy(state: AlertState, outageId: string): OutageTrack[] {
-  return sortOutages(Object.values(state.outages).filter((o) => o.coveredBy === outageId));
+  const behind: OutageTrack[] = [];
+  for (const id in state.outages) {
+    const o = state.outages[id]!;
+    if (o.coveredBy === outageId) behind.push(o);
+  }
+  return sortOutages(behind);
 }
 
 export function sortOutages(outages: OutageTrack[]): OutageTrack[] {

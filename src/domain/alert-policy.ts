@@ -127,18 +127,38 @@ export function tick(
     if (!owned) next.cameras = { ...state.cameras };
     owned = true;
   };
-  for (const id in state.cameras) {
-    if (cameras.has(id)) continue;
-    own();
-    forget(next, id, now);
-  }
+  // The flapping cameras, for decide(): enumerating a record of 10 000 tracks costs more than
+  // anything else a tick does, so it is done only when a camera may have been deleted.
+  const flapping = new Set<string>();
+  let tracked = 0;
   for (const facts of cameras.values()) {
-    const known = next.cameras[facts.id];
+    const known = state.cameras[facts.id];
+    if (known) tracked++;
+    if ((facts.flappingSince ?? null) !== null) flapping.add(facts.id);
     if (known && !factsChange(known, facts) && !(known.flappingSince !== null && known.flapAnnounced !== known.flappingSince)) continue;
     own();
     rememberFacts(next, facts);
   }
-  return { state: next, actions: decide(next, now, policy) };
+  if (tracked < trackCount(state.cameras)) {
+    for (const id in state.cameras) {
+      if (cameras.has(id)) continue;
+      own();
+      forget(next, id, now);
+    }
+  }
+  return { state: next, actions: decide(next, now, policy, flapping) };
+}
+
+/** Tracks in a record, counted once per record: a state's records never change once it is returned. */
+const trackCounts = new WeakMap<Record<string, CameraTrack>, number>();
+function trackCount(tracks: Record<string, CameraTrack>): number {
+  let n = trackCounts.get(tracks);
+  if (n === undefined) {
+    n = 0;
+    for (const _ in tracks) n++;
+    trackCounts.set(tracks, n);
+  }
+  return n;
 }
 
 /**
