@@ -82,14 +82,20 @@ function sendRecoveries(state: AlertState, open: readonly OutageTrack[], now: nu
     if (o.end !== null && o.alertedAt !== null) ended.push(o);
   }
   if (ended.length === 0) return [];
+  // What could still join a place's recovery, found once rather than per place: an alerted
+  // outage still open there, or something still dark behind one of its recovered outages (a
+  // child's cover points into its parent's place only, so releases below change no other place).
+  const alertedPlaces = new Set<string>();
+  const covering = new Set<string>();
+  for (const o of open) {
+    if (o.alertedAt !== null) alertedPlaces.add(placeOfOutage(state, o));
+    if (o.coveredBy !== null) covering.add(o.coveredBy);
+  }
   const actions: AlertAction[] = [];
   for (const [place, outages] of byPlace(ended, (o) => placeOfOutage(state, o))) {
     const pending = outages.sort((a, b) => (a.end ?? 0) - (b.end ?? 0) || (a.id < b.id ? -1 : 1));
     const site = siteOf(state, first(pending));
-    const ids = new Set(pending.map((o) => o.id));
-    const mayJoin = open.some(
-      (o) => (o.alertedAt !== null && placeOfOutage(state, o) === place) || (o.coveredBy !== null && ids.has(o.coveredBy)),
-    );
+    const mayJoin = alertedPlaces.has(place) || pending.some((o) => covering.has(o.id));
     if (mayJoin && now < (first(pending).end ?? now) + windowMs) continue;
     const cameras = pending.map((outage) => {
       const behind = coveredBy(state, outage.id);
