@@ -18,9 +18,9 @@ export function statusEventOf(cameraId: string, view: Pick<StatusView, 'status' 
   return { cameraId, status: view.status, since: view.since, reason: view.reason, flapping: view.flapping };
 }
 
-function fromState(state: MachineState): StatusEvent {
+function fromState(cameraId: string, state: MachineState): StatusEvent {
   return {
-    cameraId: state.cameraId,
+    cameraId,
     status: state.status,
     since: new Date(state.since).toISOString(),
     reason: state.reason,
@@ -28,10 +28,16 @@ function fromState(state: MachineState): StatusEvent {
   };
 }
 
-const keyOf = (e: StatusEvent) => `${e.status}|${e.since}|${e.reason}|${e.flapping}`;
+/** What a person sees of a status, as last sent; `since` in epoch ms, as the machine keeps it. */
+interface Shown {
+  status: string;
+  since: number;
+  reason: string;
+  flapping: boolean;
+}
 
 export class StatusRelay {
-  private readonly sent = new Map<string, string>();
+  private readonly sent = new Map<string, Shown>();
   private readonly open = new Map<string, { start: number; cause: string }>();
   private readonly unsubscribe: (() => void)[] = [];
 
@@ -44,14 +50,14 @@ export class StatusRelay {
   }
 
   start(): void {
-    const onRound = (cameraId: string, live: { state: MachineState }) => this.relay(fromState({ ...live.state, cameraId }));
+    const onRound = (cameraId: string, live: { state: MachineState }) => this.relay(cameraId, live.state);
     const onFlip = (flip: Flip, state: MachineState) => {
       this.outage(flip);
-      this.relay(fromState(state));
+      this.relay(flip.cameraId, state);
     };
     const onFlapping = (cameraId: string) => {
       const live = this.monitor.status(cameraId);
-      if (live) this.relay(fromState(live.state));
+      if (live) this.relay(cameraId, live.state);
     };
     this.monitor.on('round', onRound);
     this.monitor.on('flip', onFlip);
@@ -65,7 +71,7 @@ export class StatusRelay {
 
   /** Sends a status now, even if unchanged (a camera that just became visible). */
   announce(event: StatusEvent): void {
-    this.sent.set(event.cameraId, keyOf(event));
+    this.sent.set(event.cameraId, { status: event.status, since: Date.parse(event.since), reason: event.reason, flapping: event.flapping });
     this.io.to(statusRoom(event.cameraId)).emit('status', event);
   }
 
@@ -78,10 +84,12 @@ export class StatusRelay {
     for (const off of this.unsubscribe.splice(0)) off();
   }
 
-  private relay(event: StatusEvent): void {
-    const key = keyOf(event);
-    if (this.sent.get(event.cameraId) === key) return;
-    this.announce(event);
+  /** Every round of every camera comes here: compared field by field, an unchanged status costs no event, string or date. */
+  private relay(cameraId: string, state: MachineState): void {
+    const shown = this.sent.get(cameraId);
+    const flapping = state.flap.flappingSince !== null;
+    if (shown && shown.status === state.status && shown.since === state.since && shown.reason === state.reason && shown.flapping === flapping) return;
+    this.announce(fromState(cameraId, state));
   }
 
   private outage(flip: Flip): void {
