@@ -26,6 +26,8 @@ export interface CameraStatusBrief {
 
 export interface Camera {
   id: string;
+  /** The admin's own inventory id, or null. */
+  externalId: string | null;
   name: string;
   site: string;
   agency: string;
