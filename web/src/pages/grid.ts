@@ -5,6 +5,7 @@
  * Statuses change in place from the live link; only pictures on screen are fetched. The uptime
  * of every camera comes in one answer, asked again every few minutes and soon after a status
  * changes. A user who may see no camera is told so, and whom to ask, never "all fine".
+ * `#/lokasi/<site>` (a grouped alert's link) opens it filtered to that site.
  */
 import { get } from '../api';
 import { button, field, h, select } from '../dom';
@@ -35,6 +36,14 @@ let uptimesAskedAt = -Infinity;
 export async function gridPage(ctx: Ctx): Promise<Page> {
   let cameras = (await get<Camera[]>('/api/cameras')).body ?? [];
   const filters: Filters = { site: '', agency: '', status: '', q: '', ...JSON.parse(sessionStorage.getItem(FILTER_KEY) ?? '{}') };
+  const [linkedSite] = ctx.params;
+  if (linkedSite !== undefined) {
+    // Opened from a link to one site (`#/lokasi/<site>`): that site alone, kept as the user's
+    // filter; the address becomes the plain grid's, so changing the filter later sticks.
+    Object.assign(filters, { site: linkedSite, agency: '', status: '', q: '' });
+    sessionStorage.setItem(FILTER_KEY, JSON.stringify(filters));
+    history.replaceState(null, '', '#/');
+  }
   let limit = PAGE_SIZE;
   let showPaused = false;
   const tiles = new Map<string, { node: HTMLElement; pic: Picture }>();
