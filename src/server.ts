@@ -174,6 +174,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   // 6. Realtime: socket.io on the same server; frames fetched only for cameras someone watches.
   const realtime = attachRealtime({
     server, auth, registry, monitor, reports, store, log, box,
+    acks: alerting.alerts,
     imageTimeoutMs: config.probes.imageTimeoutMs,
     ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
     cameraLookup: outboundPolicies(config.outbound).cameras.lookup,

@@ -112,7 +112,8 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
         }
       });
     }
-    if (e.type === 'outage' && e.event.cameraId === id) void outages.load();
+    // An outage opened, closed or taken on: the list says so, with who and since when.
+    if ((e.type === 'outage' || e.type === 'ack') && e.event.cameraId === id) void outages.load();
   });
 
   const node = h(

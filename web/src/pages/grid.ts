@@ -13,7 +13,7 @@ import { formatWhen, lang, statusWord, t } from '../i18n';
 import { live } from '../live';
 import type { Ctx, Page } from '../page';
 import { picture, type Picture } from '../picture';
-import type { Camera, Mute, StatusEvent, StatusName } from '../types';
+import type { AckEvent, Camera, Mute, StatusEvent, StatusName } from '../types';
 import { listCameras, PAGE_SIZE, type Filters } from './grid-filter';
 import { handledLine, isDark, sinceLine, statusLine, uptimeOver } from '../widgets';
 
@@ -28,7 +28,10 @@ const UPTIME_EVERY_MS = 5 * 60_000;
 /** Uptime moves with statuses: asked again this long after one changes (a burst asks once). */
 const UPTIME_AFTER_FLIP_MS = 3000;
 const WINDOW_90D_MS = 90 * 86_400_000;
-/** Who is on a dark camera is not pushed live: the list is read again this often while any is dark. */
+/**
+ * Who is on a dark camera is pushed live (`ack`); the list is still read again this often while
+ * any is dark, for what a dropped link missed.
+ */
 const DARK_REFRESH_MS = 60_000;
 /** When uptimes were last asked for, answered or not: a failing server is not asked every tick. */
 let uptimesAskedAt = -Infinity;
@@ -314,9 +317,20 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
     else if (e.type === 'status') onStatus(e.event);
     // A new outage, or one ended: the cards' "who is on it" comes with the list.
     else if (e.type === 'outage') refetchSoon();
+    else if (e.type === 'ack') onAck(e.event);
     // Pictures are "not live" while the link is down, and live again the moment it is back.
     else if (e.type === 'connection') for (const entry of [...tiles.values(), ...darkCards.values()]) entry.pic.refresh();
   });
+  /** Someone took on an outage: its card says who, and since when, at once. */
+  function onAck(event: AckEvent): void {
+    const c = cameras.find((x) => x.id === event.cameraId);
+    const outage = c?.status.outage;
+    // An outage the list has not told of yet: the list, read again, has it with who is on it.
+    if (!c || !outage || outage.id !== event.outageId) return void refetchSoon();
+    outage.acknowledged = { by: event.by, at: event.at };
+    if (darkCards.has(c.id)) darkCard(c);
+  }
+
   function onStatus(event: StatusEvent): void {
     const c = cameras.find((x) => x.id === event.cameraId);
     if (!c) {
