@@ -329,6 +329,8 @@ export const EN: Record<Key, string> = {
   noCamerasAdmin: 'Add cameras under Registry.',
   handledBy: 'Handled by {by} since {at}',
   notHandled: 'Nobody on it yet',
+  lastGoodPicture: 'Last good picture',
+  noLastGoodPicture: 'No good picture since the server started',
   lastPicture: 'Last picture',
   loadingPicture: 'Loading picture…',
   newSince: 'Monitored only since {at}',

@@ -328,6 +328,8 @@ export const ID = {
   noCamerasAdmin: 'Tambahkan kamera di menu Registri.',
   handledBy: 'Ditangani oleh {by} sejak {at}',
   notHandled: 'Belum ada yang menangani',
+  lastGoodPicture: 'Gambar baik terakhir',
+  noLastGoodPicture: 'Belum ada gambar baik sejak server dinyalakan',
   lastPicture: 'Gambar terakhir',
   loadingPicture: 'Memuat gambar…',
   newSince: 'Baru dipantau sejak {at}',

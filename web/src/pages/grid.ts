@@ -1,6 +1,7 @@
 /**
  * The camera grid: cameras dark now first (down and impaired counted apart, each card with its
- * site, its last picture and whether anyone is on it), then every camera as a tile with its
+ * site, its last picture — and, when that one is black or frozen, the last good one with its
+ * age — and whether anyone is on it), then every camera as a tile with its
  * newest thumbnail and its age, status in colour and words, since when, and 90-day uptime.
  * Statuses change in place from the live link; only pictures on screen are fetched. The uptime
  * of every camera comes in one answer, asked again every few minutes and soon after a status
@@ -13,6 +14,7 @@ import { formatWhen, lang, statusWord, t } from '../i18n';
 import { live } from '../live';
 import type { Ctx, Page } from '../page';
 import { picture, type Picture } from '../picture';
+import { lastGoodPicture, type LastGood } from '../last-good';
 import type { AckEvent, Camera, Mute, StatusEvent, StatusName } from '../types';
 import { listCameras, PAGE_SIZE, type Filters } from './grid-filter';
 import { handledLine, isDark, sinceLine, statusLine, uptimeOver } from '../widgets';
@@ -51,6 +53,8 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
   let showPaused = false;
   const tiles = new Map<string, { node: HTMLElement; pic: Picture }>();
   const darkCards = new Map<string, { node: HTMLElement; pic: Picture }>();
+  /** A black or frozen camera's last good picture, beside its bad newest one. */
+  const goodPics = new Map<string, LastGood>();
   const onScreen = new Set<string>();
   const darkList = h('ul', { class: 'dark-list', attrs: { 'aria-live': 'polite' } });
   const darkHead = h('h2', {});
@@ -216,6 +220,9 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
     entry.pic.darkSince(s.status === 'down' ? Date.parse(s.since) : null);
     entry.pic.verdict(s.reason);
     const outage = outageOf(c);
+    let good = goodPics.get(c.id);
+    if (!good) goodPics.set(c.id, (good = lastGoodPicture(c.id, c.name, 'thumb')));
+    good.follow(s.reason);
     entry.node.replaceChildren(
       h(
         'a',
@@ -231,6 +238,7 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
           // A dark camera whose outage the list has not told of yet: a new one, so nobody is on it.
           handledLine(outage?.acknowledged ?? null),
           mutedLine(mutedUntil(c)),
+          good.node,
         ),
       ),
     );
@@ -247,6 +255,7 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
       if (!dark.some((c) => c.id === id)) {
         forget(entry.node);
         darkCards.delete(id);
+        goodPics.delete(id);
       }
     }
     darkSection.className = dark.length ? 'dark' : cameras.length ? 'dark calm' : 'dark notice';
