@@ -61,7 +61,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the last good picture of a black camera 
     mkdirSync(SHOTS, { recursive: true });
     await card.screenshot({ path: path.join(SHOTS, 'last-good-card.png') });
     await card.click();
-    const full = page.locator('article.camera-page figure.last-good.full');
+    const full = page.locator('article.camera-page figure.last-good-full');
     await full.locator('img').waitFor({ timeout: 10_000 });
     expect(await full.locator('figcaption').textContent()).toContain('Gambar baik terakhir');
   }, 120_000);

@@ -15,7 +15,7 @@ export interface LastGood {
 }
 
 export function lastGoodPicture(cameraId: string, cameraName: string, size: 'thumb' | 'full'): LastGood {
-  const node = h('figure', { class: `pic last-good ${size}`, hidden: true });
+  const node = h('figure', { class: `pic last-good last-good-${size}`, hidden: true });
   let asked = false;
   const load = async () => {
     asked = true;
