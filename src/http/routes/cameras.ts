@@ -137,7 +137,7 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     access: ['admin'],
     responses: { 200: { description: 'The cameras', schema: z.string(), contentType: 'text/csv' } },
     handler: ({ res }) => {
-      res.type('text/csv; charset=utf-8').attachment('pantau-kamera.csv').send(exportCamerasCsv(deps.store));
+      res.type('text/csv; charset=utf-8').attachment('pantau-kamera-semua.csv').send(exportCamerasCsv(deps.store));
     },
   });
 

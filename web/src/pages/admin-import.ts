@@ -90,8 +90,8 @@ const counts = (report: Report) => ({ created: report.created, updated: report.u
 
 export function importSection(reload: () => void): HTMLElement {
   const template = [TEMPLATE.map(([c]) => c).join(','), TEMPLATE.map(([, e]) => e).join(',')].join('\n') + '\n';
-  const download = h('a', { class: 'button', href: URL.createObjectURL(new Blob([template], { type: 'text/csv' })), download: 'pantau-kamera-templat.csv' }, t('downloadTemplate'));
-  const exportAll = h('a', { class: 'button', href: '/api/cameras/export', download: 'pantau-kamera.csv' }, t('exportCsv'));
+  const download = h('a', { class: 'button', href: URL.createObjectURL(new Blob([template], { type: 'text/csv' })), download: 'pantau-kamera.csv' }, t('downloadTemplate'));
+  const exportAll = h('a', { class: 'button', href: '/api/cameras/export', download: 'pantau-kamera-semua.csv' }, t('exportCsv'));
   const columns = h(
     'details',
     { class: 'columns' },
