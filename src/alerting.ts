@@ -28,11 +28,20 @@ export interface Alerting {
   sender: Sender;
   digest: Digest;
   /** Keeps the newest good frame per camera, for the picture in an alert. */
-  offerFrame(cameraId: string, jpeg: Buffer, ok: boolean): void;
   stop(): Promise<void>;
 }
 
-export function startAlerting(deps: { config: Config; store: Store; monitor: Monitor; registry: CameraRegistry; reports: Reports; box: SecretBox; log: Logger }): Alerting {
+export function startAlerting(deps: {
+  config: Config;
+  store: Store;
+  monitor: Monitor;
+  registry: CameraRegistry;
+  reports: Reports;
+  box: SecretBox;
+  log: Logger;
+  /** The camera's last picture an image check judged good, for messages that carry pictures. */
+  lastGoodFrame: (cameraId: string) => Buffer | undefined;
+}): Alerting {
   const { config, store, monitor, registry, reports, box, log } = deps;
   const vapid = vapidKeys(config, log);
   const notifiers = createNotifierRegistry(notifierConfig(config, vapid));
@@ -49,14 +58,10 @@ export function startAlerting(deps: { config: Config; store: Store; monitor: Mon
       'alerts.groupWindowSec no longer delays alerts: cameras of a site that go dark within the grace share one message. It now only holds a site\'s recoveries for each other; remove it to keep the default (60 s)',
     );
   }
-  const goodFrames = new Map<string, Buffer>();
-  const sender = new Sender(store, notifiers, box, { ...config.alerts.delivery, publicUrl: config.server.publicUrl, pollMs: 2000, lastGoodFrame: (id) => goodFrames.get(id), log });
+  const sender = new Sender(store, notifiers, box, { ...config.alerts.delivery, publicUrl: config.server.publicUrl, pollMs: 2000, lastGoodFrame: deps.lastGoodFrame, log });
   const alerts = new AlertService(store, monitor, { policy, log, onQueued: () => sender.nudge() });
   const digest = new Digest(store, reports, alerts, { cron: config.alerts.digestCron, timeZone: config.alerts.digestTimeZone, policy, log, onQueued: () => sender.nudge() });
-  registry.onChange((e) => {
-    alerts.camerasChanged();
-    if (e.type === 'deleted') goodFrames.delete(e.id);
-  });
+  registry.onChange(() => alerts.camerasChanged());
   alerts.start();
   sender.start();
   digest.start();
@@ -66,9 +71,6 @@ export function startAlerting(deps: { config: Config; store: Store; monitor: Mon
     alerts,
     sender,
     digest,
-    offerFrame(cameraId, jpeg, ok) {
-      if (ok) goodFrames.set(cameraId, jpeg);
-    },
     async stop() {
       digest.stop();
       alerts.stop();

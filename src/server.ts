@@ -26,6 +26,7 @@ import { startAlerting, type Alerting } from './alerting.js';
 import { machinePolicy } from './domain/status-machine.js';
 import { zoneOffsetMinutes } from './config/time-zone.js';
 import { createApp } from './http/app.js';
+import { GoodPictures } from './services/good-pictures.js';
 import { attachRealtime } from './realtime/index.js';
 import { createMetrics } from './http/metrics.js';
 import { locateFfmpeg, type FfmpegLookup } from './protocols/ffmpeg-locate.js';
@@ -118,6 +119,8 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   const probeMetrics = monitoringMetrics(metrics.registry, () => monitor.counts());
   // Realtime starts after HTTP; frames found before then have no viewers to reach.
   const frameRelay: { to?: (cameraId: string, frame: CapturedFrame) => void } = {};
+  // The last picture each camera's image check judged good: a black or frozen camera's newest is the bad one.
+  const goodPictures = new GoodPictures();
   const probing: Probing = config.redis.url
     ? await (await import('./jobs/queue-probing.js')).startQueueProbing({ config, store, monitor, log, registry: metrics.registry })
     : startEmbeddedProbing({
@@ -132,7 +135,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
           ...proberSettings(config, ffmpeg.found ? ffmpeg.ffmpeg.path : undefined),
           // Image-health frames also warm the viewers' cache, so a grid shows pictures before anyone asks.
           onFrame: (cameraId, frame, ok) => {
-            alerting.offerFrame(cameraId, frame.jpeg, ok);
+            goodPictures.offer(cameraId, frame, ok);
             frameRelay.to?.(cameraId, frame);
           },
         }),
@@ -144,12 +147,13 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     if (event.type === 'deleted') {
       probing.remove(event.id);
       monitor.forget(event.id);
+      goodPictures.forget(event.id);
     } else {
       probing.upsert(event.camera);
     }
   });
   // 5. Alerts: policy fed by flips → outbox → notifiers
-  const alerting = startAlerting({ config, store, monitor, registry, reports, box, log });
+  const alerting = startAlerting({ config, store, monitor, registry, reports, box, log, lastGoodFrame: (id) => goodPictures.get(id)?.jpeg });
   const onboarding = createOnboarding({ timeoutMs: config.onvif.timeoutMs, discoveryTimeoutMs: config.onvif.discoveryTimeoutMs, discoveryAddress: config.onvif.discoveryAddress, log });
 
   // 6. HTTP
@@ -159,6 +163,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     registry,
     onboarding,
     reports,
+    goodPictures,
     contacts: alerting.contacts,
     feed: alerting.feed,
     log,
@@ -174,6 +179,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   // 6. Realtime: socket.io on the same server; frames fetched only for cameras someone watches.
   const realtime = attachRealtime({
     server, auth, registry, monitor, reports, store, log, box,
+    acks: alerting.alerts,
     imageTimeoutMs: config.probes.imageTimeoutMs,
     ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
     cameraLookup: outboundPolicies(config.outbound).cameras.lookup,

@@ -20,6 +20,8 @@ import { cameraRoutes, csvBody } from './routes/cameras.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { onvifRoutes } from './routes/onvif.js';
 import { statusRoutes } from './routes/status.js';
+import { pictureRoutes } from './routes/pictures.js';
+import type { GoodPictures } from '../services/good-pictures.js';
 import { alertRoutes } from './routes/alerts.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
@@ -36,6 +38,8 @@ export interface AppDeps {
   registry: CameraRegistry;
   onboarding: Onboarding;
   reports: Reports;
+  /** The last picture each camera's image check judged good. */
+  goodPictures: GoodPictures;
   contacts: Contacts;
   feed: AlertFeed;
   log: Logger;
@@ -68,6 +72,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   userRoutes(api, { store: deps.store, auth: deps.auth });
   cameraRoutes(api, { registry: deps.registry, store: deps.store, reports: deps.reports });
   statusRoutes(api, { registry: deps.registry, reports: deps.reports });
+  pictureRoutes(api, { registry: deps.registry, goodPictures: deps.goodPictures });
   alertRoutes(api, router, { contacts: deps.contacts, feed: deps.feed });
   onvifRoutes(api, { onboarding: deps.onboarding });
   healthRoutes(router, api, { checks: deps.healthChecks, metrics: deps.metrics.registry, version: deps.version });

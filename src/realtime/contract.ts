@@ -45,6 +45,16 @@ export interface OutageEvent {
   cause: string;
 }
 
+/** Someone took on an outage (acknowledged it, in the dashboard or from a message's link). */
+export interface AckEvent {
+  /** The outage's id, as in OutageEvent. */
+  outageId: string;
+  cameraId: string;
+  /** The username of who acknowledged it. */
+  by: string;
+  at: string;
+}
+
 export interface FrameMeta {
   cameraId: string;
   /** When the camera took the picture, epoch ms. */
@@ -63,6 +73,7 @@ export interface ServerToClientEvents {
   statuses: (all: StatusEvent[]) => void;
   status: (event: StatusEvent) => void;
   outage: (event: OutageEvent) => void;
+  ack: (event: AckEvent) => void;
   /** Call `ack` once the picture is taken in: the next frame waits for it (no backlog). */
   frame: (meta: FrameMeta, jpeg: FrameData, ack: () => void) => void;
 }

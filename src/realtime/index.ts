@@ -1,5 +1,5 @@
 /**
- * Socket.io on the dashboard's HTTP server: statuses, outages and camera frames pushed to the
+ * Socket.io on the dashboard's HTTP server: statuses, outages, acknowledgements and camera frames pushed to the
  * people allowed to see them. A socket is signed in by its session cookie at connect; it joins
  * one status room per camera it may see, and one frame room per camera and size it watches.
  * Visibility is checked at connect, at every watch, on every registry change, whenever the auth
@@ -19,6 +19,7 @@ import { createSnapshots, type CaptureOptions, type Snapshots } from '../service
 import type { SecretBox } from '../security/secret-box.js';
 import type { Store } from '../store/index.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
+import { relayAcks, type AckSource } from './acks.js';
 import { FramePipe } from './frames.js';
 import { authenticateHandshake } from './handshake.js';
 import { StatusRelay, statusEventOf, statusRoom } from './status.js';
@@ -35,6 +36,8 @@ export interface RealtimeDeps {
   store: Store;
   snapshots: Snapshots;
   log: Logger;
+  /** Acknowledged outages to push to the cameras' rooms (the alert service). */
+  acks?: AckSource;
   /** How often sessions and visibility are checked again. @defaultValue 60_000 */
   recheckMs?: number;
   /** How long a frame may wait for the client's ack. @defaultValue 15_000 */
@@ -68,6 +71,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   });
   const relay = new StatusRelay(io, deps.monitor, deps.store);
   relay.start();
+  const offAcks = deps.acks ? relayAcks(io, deps.acks) : () => undefined;
 
   io.use((socket, next) => {
     const result = authenticateHandshake(socket.request, auth);
@@ -215,6 +219,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       clearInterval(timer);
       offAuth();
       offRegistry();
+      offAcks();
       relay.stop();
       snapshots.stop();
       io.disconnectSockets(true);

@@ -39,12 +39,23 @@ const host = z
   .max(253)
   .regex(/^[A-Za-z0-9.\-:[\]]+$/, 'a host name or IP address, without scheme or path');
 
+/** The admin's own inventory id: what an onboarding script or a CSV names a camera by. */
+export const ExternalId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .openapi({ description: "The admin's own inventory id, unique across cameras (1–128 characters, trimmed). PUT /api/cameras/by-external-id/{externalId} creates or updates by it." });
+
+export const ExternalIdParams = z.object({ externalId: ExternalId });
+
 const Credentials = z
   .object({ username: z.string().max(200), password: z.string().max(500).optional() })
   .strict();
 
 export const CameraInput = z
   .object({
+    externalId: ExternalId.nullable().optional(),
     name: text(),
     site: text(),
     location: z
@@ -117,6 +128,7 @@ const AuthOut = z.object({ username: z.string().nullable(), hasPassword: z.boole
 export const CameraOut = z
   .object({
     id: z.string(),
+    externalId: z.string().nullable().openapi({ description: "the admin's own inventory id, or null" }),
     name: z.string(),
     site: z.string(),
     location: z.object({ lat: z.number().nullable(), lng: z.number().nullable(), address: z.string().nullable() }).nullable(),

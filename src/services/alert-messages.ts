@@ -8,7 +8,7 @@
  */
 import type { ActionCamera, AlertAction } from '../domain/alert-policy.js';
 import type { AlertCamera, AlertKind, AlertMessage, Language } from '../notifiers/types.js';
-import { cameraLink, gridLink, reportLink } from '../notifiers/links.js';
+import { cameraLink, gridLink, reportLink, siteLink } from '../notifiers/links.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Camera, CameraStore } from '../store/cameras.js';
 import type { User } from '../store/users.js';
@@ -101,11 +101,16 @@ export function messageFor(action: StoredAction, recipient: Recipient, ctx: Mess
   return message;
 }
 
-/** One camera: its page; several (a site, devices behind a router): the grid; a digest: the report. */
+/**
+ * One camera: its page; several at one site (a site, devices behind its router): the grid
+ * filtered to that site; several sites: the whole grid; a digest: the report.
+ */
 function dashboardUrl(action: StoredAction, cameras: AlertCamera[], base: string): string {
   if (action.kind === 'digest') return reportLink(base);
   const only = cameras.length === 1 ? cameras[0] : undefined;
-  return only ? cameraLink(base, only.id) : gridLink(base);
+  if (only) return cameraLink(base, only.id);
+  const sites = new Set(cameras.map((c) => c.site));
+  return sites.size === 1 ? siteLink(base, [...sites][0]!) : gridLink(base);
 }
 
 /**

@@ -7,6 +7,7 @@
  * camera, so work per pass grows with the fleet, and one pass per flip would make a burst of
  * flips (a start, a district losing power) cost cameras × flips.
  */
+import { EventEmitter } from 'node:events';
 import {
   acknowledge,
   initialAlertState,
@@ -44,7 +45,16 @@ export interface AlertServiceOptions {
   batchMs?: number;
 }
 
+/** An outage someone took on: who, and when (epoch ms). */
+export interface Acknowledgement {
+  outageId: string;
+  cameraId: string;
+  by: string;
+  at: number;
+}
+
 export class AlertService {
+  private readonly acks = new EventEmitter();
   private state: AlertState = initialAlertState();
   private lastFlip = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -142,7 +152,15 @@ export class AlertService {
     });
     this.state = next;
     this.saved = undefined;
+    // Told once stored, and only the first time: a second acknowledgement changes nothing shown.
+    if (fresh) this.acks.emit('ack', { outageId, cameraId, by, at } satisfies Acknowledgement);
     return fresh;
+  }
+
+  /** Hears each outage acknowledged (by API or link), once it is stored. Returns how to stop. */
+  onAcknowledged(listener: (ack: Acknowledgement) => void): () => void {
+    this.acks.on('ack', listener);
+    return () => this.acks.off('ack', listener);
   }
 
   /** The open outage of a camera as the policy tracks it, with its id. */

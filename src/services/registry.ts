@@ -15,11 +15,13 @@ import { outboundPolicies, type OutboundPolicy } from '../security/outbound-poli
 import type { SecretBox } from '../security/secret-box.js';
 import { maskSecretParams } from '../security/url-secrets.js';
 import { EndpointCredentials } from './camera-credentials.js';
+import { externalIdTaken, sameCamera } from './camera-external-id.js';
 import type { Store } from '../store/index.js';
 import type { Camera, CameraDraft, UrlEndpoint, Viewer } from '../store/cameras.js';
 
 export interface PublicCamera {
   id: string;
+  externalId: string | null;
   name: string;
   site: string;
   location: Camera['location'];
@@ -134,7 +136,46 @@ export class CameraRegistry {
 
   create(principal: Principal, body: unknown): PublicCamera {
     forbiddenUnlessAdmin(principal, 'only admins register cameras');
-    return toPublic(this.store.cameras.get(this.insertPrepared(this.prepare(body)))!);
+    const draft = this.prepare(body);
+    this.checkExternalId(draft);
+    return toPublic(this.store.cameras.get(this.insertPrepared(draft))!);
+  }
+
+  /**
+   * Creates or replaces the camera with this external id (the admin's inventory id), so an
+   * onboarding script can run again without making duplicates. A replacement takes the body as
+   * the whole camera, except that passwords left out are kept (as in PATCH); one that changes
+   * nothing stores nothing.
+   */
+  putByExternalId(principal: Principal, externalId: string, body: unknown): { created: boolean; camera: PublicCamera } {
+    forbiddenUnlessAdmin(principal, 'only admins register cameras');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw invalid([{ path: '(root)', message: 'expected a JSON object' }]);
+    }
+    const given = (body as { externalId?: unknown }).externalId;
+    if (given !== undefined && (typeof given !== 'string' || given.trim() !== externalId)) {
+      throw invalid([{ path: 'externalId', message: `the body's externalId must be left out or be the path's ("${externalId}")`, code: 'external_id_mismatch', params: { externalId } }]);
+    }
+    const existing = this.store.cameras.byExternalId(externalId);
+    const draft = this.prepare({ ...body, externalId }, existing);
+    if (!existing) return { created: true, camera: toPublic(this.store.cameras.get(this.insertPrepared(draft))!) };
+    if (this.unchanged(draft, existing)) return { created: false, camera: toPublic(existing) };
+    return { created: false, camera: toPublic(this.replacePrepared(existing.id, draft)) };
+  }
+
+  /** Whether storing `draft` over `existing` would change nothing (see sameCamera). */
+  unchanged(draft: CameraDraft, existing: Camera): boolean {
+    return sameCamera(draft, existing, this.credentials);
+  }
+
+  /** Stores a draft that `prepare` accepted over the camera `id` (an import's update). */
+  replacePrepared(id: string, draft: CameraDraft): Camera {
+    return this.write('updated', () => this.store.cameras.update(id, draft, this.now()));
+  }
+
+  /** The stored camera as input again (secrets left out), to lay a partial change over. */
+  editable(camera: Camera): Record<string, unknown> {
+    return toEditable(camera);
   }
 
   /** Stores a draft that `prepare` accepted; returns its id. */
@@ -152,6 +193,7 @@ export class CameraRegistry {
     }
     if (role === 'owner') this.checkOwnerPatch(principal, existing, patch);
     const draft = this.prepare({ ...toEditable(existing), ...patch }, existing);
+    this.checkExternalId(draft, existing.id);
     if (role !== 'admin') {
       const refused = this.refusedAddresses(draft, existing);
       if (refused.length) throw invalid(refused);
@@ -183,6 +225,7 @@ export class CameraRegistry {
     if (!parsed.success || issues.length) throw invalid(issues);
     const input = parsed.data;
     return {
+      externalId: input.externalId ?? null,
       name: input.name,
       site: input.site,
       location: input.location
@@ -217,7 +260,8 @@ export class CameraRegistry {
    * the camera part of that device's alerts, which go to the device's owners.
    */
   private checkOwnerPatch(principal: Principal, existing: Camera, patch: object): void {
-    const p = patch as { owners?: unknown; agency?: unknown; parentId?: unknown };
+    const p = patch as { owners?: unknown; agency?: unknown; parentId?: unknown; externalId?: unknown };
+    if ('externalId' in p && (p.externalId ?? null) !== existing.externalId) throw forbidden('only admins change the external id of a camera');
     if ('owners' in p && !sameSet(p.owners, existing.owners)) throw forbidden('only admins change the owners of a camera');
     if ('agency' in p && p.agency !== existing.agency) throw forbidden('only admins move a camera to another agency');
     // Worded as for a device that does not exist: the answer must not tell which ids exist.
@@ -241,6 +285,13 @@ export class CameraRegistry {
       const problem = after !== undefined && after !== before ? this.cameraPolicy.checkHost(after) : null;
       return problem ? [{ path, message: `${problem} for a camera; ask an admin` }] : [];
     });
+  }
+
+  /** 409 when another camera already has the draft's external id. */
+  private checkExternalId(draft: CameraDraft, selfId?: string): void {
+    if (draft.externalId === null) return;
+    const holder = this.store.cameras.byExternalId(draft.externalId);
+    if (holder && holder.id !== selfId) throw externalIdTaken(holder, draft.externalId);
   }
 
   private checkOwners(owners: string[]): FieldIssue[] {
@@ -303,6 +354,7 @@ export function toPublic(c: Camera): PublicCamera {
   const auth = (e: UrlEndpoint | null) => (e && (e.username || e.passwordEnc) ? { username: e.username, hasPassword: e.passwordEnc !== null } : null);
   return {
     id: c.id,
+    externalId: c.externalId,
     name: c.name,
     site: c.site,
     location: c.location,
@@ -329,6 +381,7 @@ export function toPublic(c: Camera): PublicCamera {
 /** The stored camera as input again, without secrets, so a PATCH can be merged and revalidated. */
 function toEditable(c: Camera): z.input<typeof CameraInput> {
   return {
+    externalId: c.externalId,
     name: c.name,
     site: c.site,
     location: c.location,

@@ -21,6 +21,8 @@ export interface UrlEndpoint extends Credentials {
 
 export interface Camera {
   id: string;
+  /** The admin's own inventory id, unique across cameras; null when none was given. */
+  externalId: string | null;
   name: string;
   site: string;
   location: { lat: number | null; lng: number | null; address: string | null } | null;
@@ -50,6 +52,7 @@ export type Viewer = { role: 'admin' } | { role: 'owner' | 'viewer'; userId: str
 
 interface Row {
   id: string;
+  external_id: string | null;
   name: string;
   site: string;
   lat: number | null;
@@ -127,6 +130,12 @@ export class CameraStore {
     return row && fromRow(row);
   }
 
+  /** The camera with this external id (the admin's inventory id), whoever may see it. */
+  byExternalId(externalId: string): Camera | undefined {
+    const row = this.db.prepare(`${SELECT} WHERE c.external_id = ?`).get(externalId) as Row | undefined;
+    return row && fromRow(row);
+  }
+
   isOwner(cameraId: string, userId: string): boolean {
     return this.db.prepare('SELECT 1 FROM camera_owners WHERE camera_id = ? AND user_id = ?').get(cameraId, userId) !== undefined;
   }
@@ -143,11 +152,11 @@ export class CameraStore {
           `INSERT INTO cameras (id, name, site, lat, lng, address, innovation_name, innovation_launched_on, agency,
              onvif_host, onvif_port, onvif_username, onvif_password_enc, rtsp_url, rtsp_username, rtsp_password_enc,
              snapshot_url, snapshot_username, snapshot_password_enc, check_interval_sec, image_check_interval_sec,
-             alert_grace_sec, enabled, tags, parent_id, created_at, updated_at)
+             alert_grace_sec, enabled, tags, parent_id, external_id, created_at, updated_at)
            VALUES (@id, @name, @site, @lat, @lng, @address, @innovation_name, @innovation_launched_on, @agency,
              @onvif_host, @onvif_port, @onvif_username, @onvif_password_enc, @rtsp_url, @rtsp_username, @rtsp_password_enc,
              @snapshot_url, @snapshot_username, @snapshot_password_enc, @check_interval_sec, @image_check_interval_sec,
-             @alert_grace_sec, @enabled, @tags, @parent_id, @now, @now)`,
+             @alert_grace_sec, @enabled, @tags, @parent_id, @external_id, @now, @now)`,
         )
         .run({ ...toColumns(draft), id, now });
       this.setOwners(id, draft.owners);
@@ -167,7 +176,7 @@ export class CameraStore {
              snapshot_password_enc = @snapshot_password_enc, check_interval_sec = @check_interval_sec,
              image_check_interval_sec = @image_check_interval_sec, alert_grace_sec = @alert_grace_sec,
              enabled = @enabled, tags = @tags,
-             parent_id = @parent_id, updated_at = @now
+             parent_id = @parent_id, external_id = @external_id, updated_at = @now
            WHERE id = @id`,
         )
         .run({ ...toColumns(draft), id, now });
@@ -218,6 +227,7 @@ function toColumns(d: CameraDraft) {
     enabled: d.enabled ? 1 : 0,
     tags: JSON.stringify(d.tags),
     parent_id: d.parentId,
+    external_id: d.externalId,
   };
 }
 
@@ -225,6 +235,7 @@ function fromRow(r: Row): Camera {
   const hasLocation = r.lat !== null || r.lng !== null || r.address !== null;
   return {
     id: r.id,
+    externalId: r.external_id,
     name: r.name,
     site: r.site,
     location: hasLocation ? { lat: r.lat, lng: r.lng, address: r.address } : null,

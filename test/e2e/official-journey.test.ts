@@ -194,7 +194,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the official's journey on a phone", () =
 
   it('shows a camera that died as MATI with its site, last picture and who is on it', async () => {
     const w = WORDS.id;
-    await card(page(), 'CCTV Kantor Camat').locator('img[src^="blob:"]').waitFor({ timeout: 15_000 });
+    await card(page(), 'CCTV Kantor Camat').locator('figure.pic:not(.last-good) img[src^="blob:"]').waitFor({ timeout: 15_000 });
     await tile(page(), 'CCTV Pos Ronda').scrollIntoViewIfNeeded();
     await tile(page(), 'CCTV Pos Ronda').locator('img[src^="blob:"]').waitFor({ timeout: 15_000 });
     await page().evaluate('scrollTo(0, 0)');
@@ -221,7 +221,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the official's journey on a phone", () =
     expect(ack.status, ack.text).toBe(200);
     await page().reload();
     await expect.poll(() => card(page(), 'CCTV Pos Ronda').innerText(), { timeout: 15_000 }).toMatch(w.handledBy);
-    await card(page(), 'CCTV Pos Ronda').locator('img[src^="blob:"]').waitFor({ timeout: 10_000 });
+    await card(page(), 'CCTV Pos Ronda').locator('figure.pic:not(.last-good) img[src^="blob:"]').waitFor({ timeout: 10_000 });
     await shot(page(), 'grid-id');
   }, 90_000);
 

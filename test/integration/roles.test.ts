@@ -78,12 +78,16 @@ const ROWS: Row[] = [
   { method: 'get', path: '/api/cameras', call: (c) => c.get('/api/cameras'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
   { method: 'post', path: '/api/cameras', call: (c) => c.post('/api/cameras', camera('New')), expect: { anon: 401, admin: 201, owner: 403, stranger: 403, viewer: 403 } },
   { method: 'post', path: '/api/cameras/import', call: (c) => c.post('/api/cameras/import', csv(), { 'content-type': 'text/csv' }), expect: { anon: 401, admin: 200, owner: 403, stranger: 403, viewer: 403 } },
+  { method: 'put', path: '/api/cameras/by-external-id/{externalId}', call: (c) => c.request('PUT', `/api/cameras/by-external-id/inv-${Math.random()}`, camera('Put')), expect: { anon: 401, admin: 201, owner: 403, stranger: 403, viewer: 403 } },
+  { method: 'get', path: '/api/cameras/export', call: (c) => c.get('/api/cameras/export'), expect: { anon: 401, admin: 200, owner: 403, stranger: 403, viewer: 403 } },
   { method: 'get', path: '/api/cameras/{id}', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
   { method: 'patch', path: '/api/cameras/{id}', call: async (c) => c.patch(`/api/cameras/${await ownedCamera()}`, { name: 'Renamed' }), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 403 } },
   { method: 'delete', path: '/api/cameras/{id}', call: async (c) => c.delete(`/api/cameras/${await ownedCamera()}`), expect: { anon: 401, admin: 204, owner: 403, stranger: 403, viewer: 403 } },
   // The admin's answer depends on the network (nothing listens on port 1); what matters is that others are refused.
   { method: 'post', path: '/api/onvif/inspect', call: (c) => c.post('/api/onvif/inspect', { host: '127.0.0.1', port: 1 }), expect: { anon: 401, admin: 502, owner: 403, stranger: 403, viewer: 403 } },
   { method: 'post', path: '/api/onvif/discover', call: (c) => c.post('/api/onvif/discover', { timeoutMs: 500 }), expect: { anon: 401, admin: 200, owner: 403, stranger: 403, viewer: 403 } },
+  // No image round has run in this test: a 404 that says there is no good picture yet, after the same visibility check.
+  { method: 'get', path: '/api/cameras/{id}/last-good-picture', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/last-good-picture`), expect: { anon: 401, admin: 404, owner: 404, stranger: 404, viewer: 404 } },
   { method: 'get', path: '/api/cameras/{id}/status', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/status`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
   { method: 'get', path: '/api/cameras/{id}/uptime', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/uptime?window=7d`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
   { method: 'get', path: '/api/cameras/{id}/outages', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/outages`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ActionCamera, AlertAction } from '../../src/domain/alert-policy.js';
-import { cameraLink, gridLink, reportLink } from '../../src/notifiers/links.js';
+import { cameraLink, gridLink, reportLink, siteLink } from '../../src/notifiers/links.js';
 import { renderMessage } from '../../src/notifiers/messages.js';
 import { SecretBox } from '../../src/security/secret-box.js';
 import { messageFor, type StoredAction } from '../../src/services/alert-messages.js';
@@ -12,7 +12,8 @@ import type { Camera } from '../../src/store/cameras.js';
 
 const box = SecretBox.fromSecret('s'.repeat(32));
 const NOW = Date.UTC(2026, 11, 1);
-const camera = (id: string) => ({ id, name: `Kamera ${id}`, site: 'Masjid Agung', agency: 'Dinas PU', owners: [], innovation: null }) as unknown as Camera;
+// Cameras named `pasar-…` stand at the market; the others at the mosque.
+const camera = (id: string) => ({ id, name: `Kamera ${id}`, site: id.startsWith('pasar') ? 'Pasar Lasusua' : 'Masjid Agung', agency: 'Dinas PU', owners: [], innovation: null }) as unknown as Camera;
 const cam = (cameraId: string): ActionCamera => ({
   cameraId, outageId: `${cameraId}:1`, status: 'down', cause: 'unreachable', reason: 'unreachable', worst: 'down', since: NOW - 60_000, end: null, durationSec: 60, acknowledged: null, behind: [],
 });
@@ -29,6 +30,7 @@ describe('links into the dashboard', () => {
     expect(cameraLink('https://p.example/pantau//', 'c1')).toBe('https://p.example/pantau/#/kamera/c1');
     expect(gridLink('https://p.example')).toBe('https://p.example/#/');
     expect(reportLink('https://p.example')).toBe('https://p.example/#/laporan');
+    expect(siteLink('https://p.example/', 'Masjid Agung / Lt. 2')).toBe('https://p.example/#/lokasi/Masjid%20Agung%20%2F%20Lt.%202');
     expect(cameraLink('', 'c1')).toBe('/#/kamera/c1');
   });
 
@@ -36,8 +38,18 @@ describe('links into the dashboard', () => {
     expect(linkOf(action(kind, ['cam-7']))).toBe('https://pantau.kolutkab.go.id/#/kamera/cam-7');
   });
 
-  it('open the grid from a message about several cameras of a site', () => {
-    expect(linkOf(action('group', ['cam-1', 'cam-2']))).toBe('https://pantau.kolutkab.go.id/#/');
+  it.each(['group', 'recovery', 'reminder'] as const)('open the grid filtered to the site from a %s about several cameras of one site', (kind) => {
+    expect(linkOf(action(kind, ['cam-1', 'cam-2']))).toBe('https://pantau.kolutkab.go.id/#/lokasi/Masjid%20Agung');
+  });
+
+  it('open the whole grid from a message about cameras of several sites', () => {
+    expect(linkOf(action('group', ['cam-1', 'pasar-1']))).toBe('https://pantau.kolutkab.go.id/#/');
+  });
+
+  it('open the site of the cameras the reader may see, when it may see one site of several', () => {
+    const own = { ...everyone, sees: (id: string) => id.startsWith('pasar') };
+    const a = action('group', ['cam-1', 'pasar-1', 'pasar-2']);
+    expect(messageFor(a, own, { publicUrl: 'https://p.example', box, camera, lastGoodFrame: () => undefined, now: NOW })!.dashboardUrl).toBe('https://p.example/#/lokasi/Pasar%20Lasusua');
   });
 
   it('open the report from a digest', () => {

@@ -1,5 +1,5 @@
 /**
- * The live link: one socket.io connection for statuses, outages and frames. Remembers the
+ * The live link: one socket.io connection for statuses, outages, acknowledgements and frames. Remembers the
  * cameras on screen and sends them again on every reconnect; a hidden tab unwatches (no frames
  * spent on a phone in a pocket) and watches again when shown. Frames arrive as binary JPEG and
  * become object URLs; each is acknowledged so the server can send the next, newest one.
@@ -8,7 +8,7 @@
  * retries are a few seconds apart, so "connected" comes back soon after the network does.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, FrameMeta, OutageEvent, ServerToClientEvents, StatusEvent, WatchRequest } from '../../src/realtime/contract';
+import type { AckEvent, ClientToServerEvents, FrameMeta, OutageEvent, ServerToClientEvents, StatusEvent, WatchRequest } from '../../src/realtime/contract';
 
 export interface Frame {
   url: string;
@@ -21,6 +21,7 @@ export type LiveEvent =
   | { type: 'status'; event: StatusEvent }
   | { type: 'statuses' }
   | { type: 'outage'; event: OutageEvent }
+  | { type: 'ack'; event: AckEvent }
   | { type: 'frame'; cameraId: string; frame: Frame }
   | { type: 'connection'; connected: boolean }
   /** The server ended or refused the connection and socket.io will not retry by itself: signed out, or restarting. */
@@ -62,6 +63,7 @@ class Live {
       this.emit({ type: 'status', event });
     });
     socket.on('outage', (event) => this.emit({ type: 'outage', event }));
+    socket.on('ack', (event) => this.emit({ type: 'ack', event }));
     socket.on('frame', (meta, data, ack) => {
       ack();
       const previous = this.frames.get(meta.cameraId);

@@ -17,6 +17,8 @@ import type { User } from './types';
 const ROUTES: [RegExp, PageFn, string][] = [
   [/^#?\/?$/, gridPage, 'grid'],
   [/^#\/kamera\/([^/]+)$/, cameraPage, 'grid'],
+  // A grouped alert's link: the grid filtered to the site its cameras stand at.
+  [/^#\/lokasi\/([^/]+)$/, gridPage, 'grid'],
   [/^#\/laporan$/, async (ctx) => (await import('./pages/report')).reportPage(ctx), 'report'],
   [/^#\/registri$/, async (ctx) => (await import('./pages/admin')).adminPage(ctx), 'admin'],
   [/^#\/akun$/, async (ctx) => (await import('./pages/account')).accountPage(ctx), 'account'],

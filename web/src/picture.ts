@@ -25,6 +25,7 @@ export interface Picture {
 
 /** Reasons about the picture's content, as the image check gives them. */
 const PICTURE_VERDICTS = new Set(['black', 'covered', 'frozen', 'corrupt']);
+export const isPictureVerdict = (reason: string): boolean => PICTURE_VERDICTS.has(reason);
 /** How long "loading" may say so before it admits there is no picture. */
 const LOADING_MS = 20_000;
 

@@ -1,5 +1,5 @@
 /** Shapes of the API answers the dashboard reads (the server's OpenAPI is the reference). */
-export type { StatusName, StatusEvent, OutageEvent, FrameMeta, WatchRequest } from '../../src/realtime/contract';
+export type { StatusName, StatusEvent, OutageEvent, AckEvent, FrameMeta, WatchRequest } from '../../src/realtime/contract';
 import type { StatusName } from '../../src/realtime/contract';
 
 export type Role = 'admin' | 'owner' | 'viewer';
@@ -26,6 +26,8 @@ export interface CameraStatusBrief {
 
 export interface Camera {
   id: string;
+  /** The admin's own inventory id, or null. */
+  externalId: string | null;
   name: string;
   site: string;
   agency: string;

@@ -7,9 +7,10 @@ import { publicView, type CameraRegistry } from '../../services/registry.js';
 import type { OpenOutageView, Reports } from '../../services/reports.js';
 import type { Camera } from '../../store/cameras.js';
 import { importCameras } from '../../services/camera-import.js';
+import { exportCamerasCsv } from '../../services/camera-export.js';
 import type { Store } from '../../store/index.js';
 import { IdParams } from '../../schemas/common.js';
-import { CameraInput, CameraOut, CameraPatch } from '../../schemas/camera.js';
+import { CameraInput, CameraOut, CameraPatch, ExternalIdParams } from '../../schemas/camera.js';
 import { StatusName } from '../../schemas/status.js';
 
 const OpenOutage = z
@@ -28,13 +29,20 @@ const ImportQuery = z.object({
 
 const ImportReport = z
   .object({
-    imported: z.number(),
+    imported: z.number().describe('rows written: created plus updated'),
+    created: z.number(),
+    updated: z.number(),
+    unchanged: z.number(),
     failed: z.number(),
     dryRun: z.boolean(),
     rows: z.array(
       z.object({
         row: z.number().describe('line number in the file (the header is line 1)'),
         ok: z.boolean(),
+        action: z
+          .enum(['created', 'updated', 'unchanged'])
+          .optional()
+          .describe('for a good row: a new camera, or the camera with its externalId changed or left as it was (in a dry run: what an import would do)'),
         id: z.string().nullable().optional(),
         name: z.string().optional(),
         issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
@@ -76,15 +84,36 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     access: ['admin'],
     body: CameraInput,
     status: 201,
-    responses: { 201: { description: 'Registered', schema: CameraOut } },
+    responses: {
+      201: { description: 'Registered', schema: CameraOut },
+      409: { description: 'Another camera already has this externalId (error external_id_taken; params name its id and the PUT path that updates it)' },
+    },
     // Validated again inside the registry (with owners and parent checks); the schema here documents it.
     handler: ({ principal, req }) => registry.create(principal!, ownerIds(deps.store, req.body)),
   });
 
   api.route({
+    method: 'put',
+    path: '/api/cameras/by-external-id/:externalId',
+    summary: 'Create or update the camera with this external id (onboarding scripts: running one again makes no duplicates)',
+    tag: 'cameras',
+    access: ['admin'],
+    params: ExternalIdParams,
+    body: CameraInput,
+    responses: {
+      200: { description: 'Updated: the body replaced the camera (passwords left out are kept); an identical body stores nothing', schema: CameraOut },
+      201: { description: 'Created, with this externalId', schema: CameraOut },
+    },
+    handler: ({ principal, params, req, res }) => {
+      const { created, camera } = registry.putByExternalId(principal!, params.externalId, ownerIds(deps.store, req.body));
+      res.status(created ? 201 : 200).json(camera);
+    },
+  });
+
+  api.route({
     method: 'post',
     path: '/api/cameras/import',
-    summary: 'Import cameras from CSV (header row). Nothing is written unless every row is good, unless partial=true.',
+    summary: 'Import cameras from CSV (header row). A row whose external_id a camera has updates that camera (columns left out of the file keep their values). Nothing is written unless every row is good, unless partial=true.',
     tag: 'cameras',
     access: ['admin'],
     query: ImportQuery,
@@ -97,6 +126,18 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     handler: ({ principal, res, body, query }) => {
       const { status, report } = importCameras(deps, principal!, body, query);
       res.status(status).json(report);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/cameras/export',
+    summary: "Every camera as CSV in the import's columns (owners by username, parents by name; no passwords, URL secrets as ***): edit it and import it again, rows with an external_id update their camera",
+    tag: 'cameras',
+    access: ['admin'],
+    responses: { 200: { description: 'The cameras', schema: z.string(), contentType: 'text/csv' } },
+    handler: ({ res }) => {
+      res.type('text/csv; charset=utf-8').attachment('pantau-kamera-semua.csv').send(exportCamerasCsv(deps.store));
     },
   });
 
@@ -119,7 +160,11 @@ export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: 
     access: ['admin', 'owner'],
     params: IdParams,
     body: CameraPatch,
-    responses: { 200: { description: 'Updated', schema: CameraOut }, 404: { description: 'No such camera' } },
+    responses: {
+      200: { description: 'Updated', schema: CameraOut },
+      404: { description: 'No such camera' },
+      409: { description: 'Another camera already has this externalId (error external_id_taken)' },
+    },
     handler: ({ principal, params, body }) => registry.update(principal!, params.id, ownerIds(deps.store, body)),
   });
 

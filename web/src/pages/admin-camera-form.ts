@@ -29,6 +29,7 @@ export function cameraForm(existing: Camera | null, data: FormData, done: () => 
   const name = input(existing?.name, { required: true, maxLength: 200 });
   const site = input(existing?.site, { required: true, maxLength: 200 });
   const agency = input(existing?.agency, { required: true, maxLength: 200 });
+  const externalId = input(existing?.externalId, { maxLength: 128 });
   const agencies = h('datalist', { id: 'camera-form-agencies' }, ...[...new Set(data.cameras.map((c) => c.agency))].sort().map((a) => h('option', { value: a })));
   agency.setAttribute('list', agencies.id);
   const host = input(existing?.onvif?.host);
@@ -95,6 +96,7 @@ export function cameraForm(existing: Camera | null, data: FormData, done: () => 
       errors.field('site', t('site'), site),
       errors.field('agency', t('agency'), agency),
       agencies,
+      errors.field('externalId', t('externalId'), externalId, { hint: t('externalIdHint') }),
       h('div', { class: 'row' }, errors.field('location.lat', 'Lat', lat), errors.field('location.lng', 'Lng', lng)),
       errors.field('innovation.name', t('innovationName'), innovation),
       errors.field('innovation.launchedOn', t('launchedOn'), launched, { explain: 'errDate' }),
@@ -122,6 +124,7 @@ export function cameraForm(existing: Camera | null, data: FormData, done: () => 
     message.textContent = '';
     if (!errors.checkBrowser(crossChecks())) return;
     const body: Record<string, unknown> = {
+      externalId: externalId.value.trim() || null,
       name: name.value.trim(),
       site: site.value.trim(),
       agency: agency.value.trim(),

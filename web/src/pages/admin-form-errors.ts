@@ -177,6 +177,10 @@ export function issueMessage(issue: Issue, explain?: Key): string {
       break;
     case 'unknown_user':
       return fill('errUnknownUser', { value: p.value ?? '' });
+    case 'external_id_taken':
+      return fill('errExternalIdTaken', { name: p.name ?? '' });
+    case 'external_id_repeated':
+      return fill('errExternalIdRepeated', { value: p.value ?? '', row: p.row ?? '' });
     case 'invalid_type':
       if (p.expected === 'int') return t('errWhole');
       if (p.expected === 'number') return t('errNumber');

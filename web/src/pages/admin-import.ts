@@ -2,21 +2,28 @@
  * CSV import (admins): the columns and a template to download; a dry run that says how many
  * rows are ready and each bad row's problems in words; a real import whose result stays on
  * screen after the list reloads and which, when a row was bad, says nothing was written and
- * offers to import the good rows alone.
+ * offers to import the good rows alone. Rows with an inventory id (external_id) that is
+ * registered update their camera: the result says per row new, updated or unchanged. The whole
+ * registry downloads as a CSV in the same columns, to edit and import again.
  */
 import { send } from '../api';
 import { button, h } from '../dom';
 import { t, type Key } from '../i18n';
 import { fill, issueMessage, type Issue } from './admin-form-errors';
 
+type Action = 'created' | 'updated' | 'unchanged';
 interface RowResult {
   row: number;
   ok: boolean;
+  action?: Action;
   name?: string;
   issues?: Issue[];
 }
 interface Report {
   imported: number;
+  created: number;
+  updated: number;
+  unchanged: number;
   failed: number;
   dryRun: boolean;
   rows: RowResult[];
@@ -24,13 +31,13 @@ interface Report {
 
 /** The server's columns (src/services/camera-import.ts), with an example row for the template. */
 const TEMPLATE: [column: string, example: string][] = [
-  ['name', 'CCTV Masjid Agung'], ['site', 'Masjid Agung Lasusua'], ['agency', 'Diskominfo'], ['lat', '-3.4587'], ['lng', '120.8236'],
+  ['external_id', 'INV-0001'], ['name', 'CCTV Masjid Agung'], ['site', 'Masjid Agung Lasusua'], ['agency', 'Diskominfo'], ['lat', '-3.4587'], ['lng', '120.8236'],
   ['address', 'Jl. Poros Lasusua'], ['innovation', 'Pantau Masjid'], ['innovation_launched_on', '2021-08-17'], ['owners', 'budi;sari'],
   ['onvif_host', '192.168.1.64'], ['onvif_port', '80'], ['onvif_username', 'admin'], ['onvif_password', ''], ['rtsp_url', ''], ['snapshot_url', ''],
   ['check_interval_sec', '30'], ['image_check_interval_sec', '300'], ['enabled', 'ya'], ['tags', 'masjid;depan'], ['parent', ''],
 ];
 const NOTES: [column: string, note: Key][] = [
-  ['name, site, agency', 'colRequired'], ['onvif_host, rtsp_url, snapshot_url', 'colEndpoint'], ['owners', 'colOwners'],
+  ['name, site, agency', 'colRequired'], ['external_id', 'colExternalId'], ['onvif_host, rtsp_url, snapshot_url', 'colEndpoint'], ['owners', 'colOwners'],
   ['tags', 'colTags'], ['parent', 'colParent'], ['enabled', 'colEnabled'], ['innovation_launched_on', 'colDate'],
 ];
 
@@ -38,7 +45,7 @@ const NOTES: [column: string, note: Key][] = [
 const COLUMN_OF: Record<string, string> = {
   rtspUrl: 'rtsp_url', snapshotUrl: 'snapshot_url', 'onvif.host': 'onvif_host', 'onvif.port': 'onvif_port', onvif: 'onvif_host / rtsp_url / snapshot_url',
   checkIntervalSec: 'check_interval_sec', imageCheckIntervalSec: 'image_check_interval_sec', 'location.lat': 'lat', 'location.lng': 'lng',
-  'innovation.name': 'innovation', 'innovation.launchedOn': 'innovation_launched_on', parentId: 'parent',
+  'innovation.name': 'innovation', 'innovation.launchedOn': 'innovation_launched_on', parentId: 'parent', externalId: 'external_id',
 };
 const EXPLAIN: Record<string, Key> = {
   rtsp_url: 'errRtspUrl', snapshot_url: 'errSnapshotUrl', onvif_host: 'errHost', 'onvif_host / rtsp_url / snapshot_url': 'errNeedEndpoint', parent: 'errParent',
@@ -65,9 +72,26 @@ function rowLines(rows: RowResult[]): HTMLElement {
   );
 }
 
+const ACTION_WORD: Record<Action, Key> = { created: 'importActionCreated', updated: 'importActionUpdated', unchanged: 'importActionUnchanged' };
+
+/** What each good row did (or, in a dry run, would do): new, updated or unchanged. */
+function actionLines(rows: RowResult[]): HTMLElement | null {
+  const good = rows.filter((r) => r.ok && r.action);
+  if (!good.length) return null;
+  return h(
+    'details',
+    { class: 'import-actions' },
+    h('summary', {}, t('importRowsTitle')),
+    h('ul', { class: 'import-rows' }, ...good.map((r) => h('li', { attrs: { 'data-action': r.action! } }, `${fill('importRow', { n: r.row })}: ${r.name ?? ''} — ${t(ACTION_WORD[r.action!])}`))),
+  );
+}
+
+const counts = (report: Report) => ({ created: report.created, updated: report.updated, unchanged: report.unchanged });
+
 export function importSection(reload: () => void): HTMLElement {
   const template = [TEMPLATE.map(([c]) => c).join(','), TEMPLATE.map(([, e]) => e).join(',')].join('\n') + '\n';
   const download = h('a', { class: 'button', href: URL.createObjectURL(new Blob([template], { type: 'text/csv' })), download: 'pantau-kamera.csv' }, t('downloadTemplate'));
+  const exportAll = h('a', { class: 'button', href: '/api/cameras/export', download: 'pantau-kamera-semua.csv' }, t('exportCsv'));
   const columns = h(
     'details',
     { class: 'columns' },
@@ -90,7 +114,13 @@ export function importSection(reload: () => void): HTMLElement {
     const good = report.rows.filter((row) => row.ok).length;
     const bad = report.rows.length - good;
     if (report.dryRun) {
-      show(h('p', { class: good ? 'ok' : 'note' }, fill('importReady', { n: good })), bad ? h('p', { class: 'error' }, fill('importBadRows', { n: bad })) : null, rowLines(report.rows));
+      show(
+        h('p', { class: good ? 'ok' : 'note' }, fill('importReady', { n: good })),
+        good ? h('p', { class: 'import-counts' }, fill('importReadyCounts', counts(report))) : null,
+        bad ? h('p', { class: 'error' }, fill('importBadRows', { n: bad })) : null,
+        rowLines(report.rows),
+        actionLines(report.rows),
+      );
       return;
     }
     if (r.status === 422) {
@@ -98,7 +128,13 @@ export function importSection(reload: () => void): HTMLElement {
       show(h('p', { class: 'error' }, fill('importNothingWritten', { n: bad })), rowLines(report.rows), offer);
       return;
     }
-    show(h('p', { class: 'ok' }, fill('importDone', { n: report.imported })), bad ? h('p', { class: 'error' }, fill('importSkipped', { n: bad })) : null, rowLines(report.rows));
+    show(
+      h('p', { class: 'ok' }, fill('importDone', { n: report.imported })),
+      h('p', { class: 'import-counts' }, fill('importDoneCounts', counts(report))),
+      bad ? h('p', { class: 'error' }, fill('importSkipped', { n: bad })) : null,
+      rowLines(report.rows),
+      actionLines(report.rows),
+    );
     kept = result;
     reload();
   };
@@ -108,7 +144,7 @@ export function importSection(reload: () => void): HTMLElement {
     { class: 'stack card' },
     h('h3', {}, t('importCsv')),
     h('p', { class: 'muted' }, t('importIntro')),
-    h('div', { class: 'row' }, download),
+    h('div', { class: 'row' }, download, exportAll),
     columns,
     h('div', { class: 'field' }, h('span', { class: 'field-label' }, h('label', { htmlFor: file.id }, t('csvFile'))), file),
     h('label', { class: 'check' }, dry, ` ${t('dryRun')}`),

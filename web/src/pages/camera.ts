@@ -10,6 +10,7 @@ import { t, windowWord } from '../i18n';
 import { live } from '../live';
 import type { Ctx, Page } from '../page';
 import { picture } from '../picture';
+import { lastGoodPicture } from '../last-good';
 import type { Camera, DailyUptime, Outage, StatusDetail, Uptime } from '../types';
 import { isDark, sinceLine, statusLine, uptimeOver } from '../widgets';
 import { dailyStrip, layersList, outagesSection } from './camera-parts';
@@ -61,10 +62,13 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
   };
   applyLive();
 
+  // A black or frozen picture: the last good one beside it, labelled, with its age.
+  const good = lastGoodPicture(id, camera.name, 'full');
   const statusBox = h('div', { class: 'status-box' });
   const renderStatus = () => {
     pic.darkSince(status.status === 'down' ? Date.parse(status.since) : null);
     pic.verdict(isDark(status.status) ? status.reason : null);
+    good.follow(isDark(status.status) ? status.reason : null);
     statusBox.replaceChildren(statusLine(status), sinceLine(status.since), layersList(status));
   };
   renderStatus();
@@ -112,7 +116,8 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
         }
       });
     }
-    if (e.type === 'outage' && e.event.cameraId === id) void outages.load();
+    // An outage opened, closed or taken on: the list says so, with who and since when.
+    if ((e.type === 'outage' || e.type === 'ack') && e.event.cameraId === id) void outages.load();
   });
 
   const node = h(
@@ -123,6 +128,7 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
     h('p', { class: 'meta' }, `${camera.site} · ${camera.agency}${camera.innovation ? ` · ${t('innovation')}: ${camera.innovation.name}` : ''}`),
     pic.node,
     h('div', { class: 'row' }, liveButton),
+    good.node,
     h('section', {}, h('h2', {}, t('layers')), statusBox),
     h('section', {}, h('h2', {}, t('uptimeTitle')), uptimeBox, dailyBox),
     outages.node,

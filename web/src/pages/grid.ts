@@ -1,10 +1,12 @@
 /**
  * The camera grid: cameras dark now first (down and impaired counted apart, each card with its
- * site, its last picture and whether anyone is on it), then every camera as a tile with its
+ * site, its last picture — and, when that one is black or frozen, the last good one with its
+ * age — and whether anyone is on it), then every camera as a tile with its
  * newest thumbnail and its age, status in colour and words, since when, and 90-day uptime.
  * Statuses change in place from the live link; only pictures on screen are fetched. The uptime
  * of every camera comes in one answer, asked again every few minutes and soon after a status
  * changes. A user who may see no camera is told so, and whom to ask, never "all fine".
+ * `#/lokasi/<site>` (a grouped alert's link) opens it filtered to that site.
  */
 import { get } from '../api';
 import { button, field, h, select } from '../dom';
@@ -12,7 +14,8 @@ import { formatWhen, lang, statusWord, t } from '../i18n';
 import { live } from '../live';
 import type { Ctx, Page } from '../page';
 import { picture, type Picture } from '../picture';
-import type { Camera, Mute, StatusEvent, StatusName } from '../types';
+import { lastGoodPicture, type LastGood } from '../last-good';
+import type { AckEvent, Camera, Mute, StatusEvent, StatusName } from '../types';
 import { listCameras, PAGE_SIZE, type Filters } from './grid-filter';
 import { handledLine, isDark, sinceLine, statusLine, uptimeOver } from '../widgets';
 
@@ -27,7 +30,10 @@ const UPTIME_EVERY_MS = 5 * 60_000;
 /** Uptime moves with statuses: asked again this long after one changes (a burst asks once). */
 const UPTIME_AFTER_FLIP_MS = 3000;
 const WINDOW_90D_MS = 90 * 86_400_000;
-/** Who is on a dark camera is not pushed live: the list is read again this often while any is dark. */
+/**
+ * Who is on a dark camera is pushed live (`ack`); the list is still read again this often while
+ * any is dark, for what a dropped link missed.
+ */
 const DARK_REFRESH_MS = 60_000;
 /** When uptimes were last asked for, answered or not: a failing server is not asked every tick. */
 let uptimesAskedAt = -Infinity;
@@ -35,10 +41,20 @@ let uptimesAskedAt = -Infinity;
 export async function gridPage(ctx: Ctx): Promise<Page> {
   let cameras = (await get<Camera[]>('/api/cameras')).body ?? [];
   const filters: Filters = { site: '', agency: '', status: '', q: '', ...JSON.parse(sessionStorage.getItem(FILTER_KEY) ?? '{}') };
+  const [linkedSite] = ctx.params;
+  if (linkedSite !== undefined) {
+    // Opened from a link to one site (`#/lokasi/<site>`): that site alone, kept as the user's
+    // filter; the address becomes the plain grid's, so changing the filter later sticks.
+    Object.assign(filters, { site: linkedSite, agency: '', status: '', q: '' });
+    sessionStorage.setItem(FILTER_KEY, JSON.stringify(filters));
+    history.replaceState(null, '', '#/');
+  }
   let limit = PAGE_SIZE;
   let showPaused = false;
   const tiles = new Map<string, { node: HTMLElement; pic: Picture }>();
   const darkCards = new Map<string, { node: HTMLElement; pic: Picture }>();
+  /** A black or frozen camera's last good picture, beside its bad newest one. */
+  const goodPics = new Map<string, LastGood>();
   const onScreen = new Set<string>();
   const darkList = h('ul', { class: 'dark-list', attrs: { 'aria-live': 'polite' } });
   const darkHead = h('h2', {});
@@ -204,6 +220,9 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
     entry.pic.darkSince(s.status === 'down' ? Date.parse(s.since) : null);
     entry.pic.verdict(s.reason);
     const outage = outageOf(c);
+    let good = goodPics.get(c.id);
+    if (!good) goodPics.set(c.id, (good = lastGoodPicture(c.id, c.name, 'thumb')));
+    good.follow(s.reason);
     entry.node.replaceChildren(
       h(
         'a',
@@ -219,6 +238,7 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
           // A dark camera whose outage the list has not told of yet: a new one, so nobody is on it.
           handledLine(outage?.acknowledged ?? null),
           mutedLine(mutedUntil(c)),
+          good.node,
         ),
       ),
     );
@@ -235,6 +255,7 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
       if (!dark.some((c) => c.id === id)) {
         forget(entry.node);
         darkCards.delete(id);
+        goodPics.delete(id);
       }
     }
     darkSection.className = dark.length ? 'dark' : cameras.length ? 'dark calm' : 'dark notice';
@@ -305,9 +326,20 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
     else if (e.type === 'status') onStatus(e.event);
     // A new outage, or one ended: the cards' "who is on it" comes with the list.
     else if (e.type === 'outage') refetchSoon();
+    else if (e.type === 'ack') onAck(e.event);
     // Pictures are "not live" while the link is down, and live again the moment it is back.
     else if (e.type === 'connection') for (const entry of [...tiles.values(), ...darkCards.values()]) entry.pic.refresh();
   });
+  /** Someone took on an outage: its card says who, and since when, at once. */
+  function onAck(event: AckEvent): void {
+    const c = cameras.find((x) => x.id === event.cameraId);
+    const outage = c?.status.outage;
+    // An outage the list has not told of yet: the list, read again, has it with who is on it.
+    if (!c || !outage || outage.id !== event.outageId) return void refetchSoon();
+    outage.acknowledged = { by: event.by, at: event.at };
+    if (darkCards.has(c.id)) darkCard(c);
+  }
+
   function onStatus(event: StatusEvent): void {
     const c = cameras.find((x) => x.id === event.cameraId);
     if (!c) {
