@@ -17,20 +17,41 @@ export interface GoodPicture {
 
 export class GoodPictures {
   private readonly pictures = new Map<string, GoodPicture>();
+  /**
+   * Cameras whose newest judged picture was bad: theirs are the pictures worth keeping. A
+   * camera whose picture is fine shows the same frame as its newest anyway (the buffers are
+   * shared with the viewers' cache), so the cap drops those first; otherwise a large fleet's
+   * good rounds would push out, within minutes, the one picture a dark camera still has.
+   */
+  private readonly bad = new Set<string>();
 
   /** @param max Cameras whose picture is kept; beyond it the least recently judged is dropped. */
   constructor(private readonly max = 1000) {}
 
   /** A frame an image check judged (`ok`: fine); only a good, newer one is kept. */
   offer(cameraId: string, frame: Pick<CapturedFrame, 'jpeg' | 'thumbJpeg' | 'at'>, ok: boolean): void {
-    if (!ok) return;
     const current = this.pictures.get(cameraId);
     if (current && current.at >= frame.at) return;
+    if (!ok) {
+      this.bad.add(cameraId);
+      return;
+    }
+    this.bad.delete(cameraId);
     // Re-inserting keeps the map in update order, oldest first, for eviction.
     this.pictures.delete(cameraId);
     this.pictures.set(cameraId, { jpeg: frame.jpeg, thumbJpeg: frame.thumbJpeg, at: frame.at });
+    this.evict();
+  }
+
+  /** Down to `max`: fine cameras' pictures first, oldest first; dark cameras' only if they alone are too many. */
+  private evict(): void {
+    if (this.pictures.size <= this.max) return;
     for (const id of this.pictures.keys()) {
-      if (this.pictures.size <= this.max) break;
+      if (this.pictures.size <= this.max) return;
+      if (!this.bad.has(id)) this.pictures.delete(id);
+    }
+    for (const id of this.pictures.keys()) {
+      if (this.pictures.size <= this.max) return;
       this.pictures.delete(id);
     }
   }
@@ -41,5 +62,6 @@ export class GoodPictures {
 
   forget(cameraId: string): void {
     this.pictures.delete(cameraId);
+    this.bad.delete(cameraId);
   }
 }

@@ -31,4 +31,19 @@ describe('GoodPictures', () => {
     good.forget('a');
     expect(good.get('a')).toBeUndefined();
   });
+
+  it('keeps a dark camera\'s last good picture while fine cameras come and go past the cap', () => {
+    const good = new GoodPictures(2);
+    good.offer('dark', frame(1), true);
+    good.offer('dark', frame(2, 'black'), false);
+    for (let i = 0; i < 10; i++) good.offer(`fine-${i}`, frame(10 + i), true);
+    expect(good.get('dark')?.at).toBe(1);
+    expect(good.get('fine-9')?.at).toBe(19);
+    expect(good.get('fine-8')).toBeUndefined();
+    // Fine again: its picture is an ordinary one, first to go.
+    good.offer('dark', frame(30), true);
+    good.offer('fine-20', frame(31), true);
+    good.offer('fine-21', frame(32), true);
+    expect(good.get('dark')).toBeUndefined();
+  });
 });
