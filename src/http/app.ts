@@ -16,6 +16,7 @@ import { renderShell } from './shell.js';
 import { cameraLink } from '../notifiers/links.js';
 import { authRoutes } from './routes/auth.js';
 import { userRoutes } from './routes/users.js';
+import { viewingRoutes, type ViewingRouteDeps } from './routes/viewing.js';
 import { cameraRoutes, csvBody } from './routes/cameras.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { onvifRoutes } from './routes/onvif.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   log: Logger;
   metrics: { registry: Registry; httpMetrics: express.RequestHandler };
   healthChecks: HealthCheck[];
+  /** Pictures for REST and the record of who watched. */
+  viewing: ViewingRouteDeps;
   version: string;
   cookieSecure: 'auto' | 'always' | 'never';
   trustProxy: number;
@@ -70,6 +73,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   statusRoutes(api, { registry: deps.registry, reports: deps.reports });
   alertRoutes(api, router, { contacts: deps.contacts, feed: deps.feed });
   onvifRoutes(api, { onboarding: deps.onboarding });
+  viewingRoutes(api, deps.viewing);
   healthRoutes(router, api, { checks: deps.healthChecks, metrics: deps.metrics.registry, version: deps.version });
   app.use(router);
 

@@ -6,6 +6,7 @@
  * watcher asked for, under one global concurrency cap, and fetching stops when the last watcher
  * leaves. Must not judge pictures or record anything: frames here are for people's eyes only.
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { LookupFunction } from 'node:net';
 import type { Logger } from '../log.js';
@@ -15,6 +16,9 @@ import type { Camera } from '../store/cameras.js';
 import { Prober } from './prober.js';
 
 export type FrameSize = 'thumb' | 'full';
+
+/** A one-off request's demand: long enough that it never asks for a second fetch. */
+const ONCE_INTERVAL_MS = 60_000;
 
 /** What a viewer receives: the newest picture and when the camera took it. */
 export interface CachedFrame {
@@ -97,6 +101,31 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
       if (this.frames.size <= max) return;
       if (!this.watched.has(id)) this.frames.delete(id);
     }
+  }
+
+  /**
+   * A picture for one request: the newest if at most `maxAgeMs` old, else the next one fetched
+   * (or offered) within `timeoutMs`; failing that the newest there is, whatever its age (its
+   * capture time says how old), or undefined when there is none.
+   */
+  current(cameraId: string, maxAgeMs: number, timeoutMs: number): Promise<CachedFrame | undefined> {
+    const cached = this.frames.get(cameraId);
+    if (cached && this.now() - cached.at <= maxAgeMs) return Promise.resolve(cached);
+    const key = `once:${randomUUID()}`;
+    return new Promise((resolve) => {
+      const done = (frame: CachedFrame | undefined) => {
+        clearTimeout(timer);
+        this.off('frame', onFrame);
+        this.release(cameraId, key);
+        resolve(frame);
+      };
+      const onFrame = (frame: CachedFrame) => {
+        if (frame.cameraId === cameraId) done(frame);
+      };
+      const timer = setTimeout(() => done(this.frames.get(cameraId)), timeoutMs);
+      this.on('frame', onFrame);
+      this.demand(cameraId, key, ONCE_INTERVAL_MS);
+    });
   }
 
   /** Someone (`key`) wants frames of this camera every `intervalMs`; replaces that key's earlier wish. */
