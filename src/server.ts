@@ -162,6 +162,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
     cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
     camera: (id) => store.cameras.get(id),
+    remote: (camera) => probing.siteCapture?.(camera),
   });
   frameRelay.to = (cameraId, frame) => snapshots.offer(cameraId, frame);
   const viewings = new ViewingLog(store, registry);

@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import type { CapturedFrame } from '../probes/index.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Camera } from '../store/cameras.js';
-import { Prober } from './prober.js';
+import { Prober, type ProbedCamera } from './prober.js';
 
 export type FrameSize = 'thumb' | 'full';
 
@@ -33,6 +33,9 @@ export interface CachedFrame {
 
 /** Takes one frame of a camera now; undefined when the camera gave none. */
 export type CaptureFrame = (camera: Camera, signal: AbortSignal) => Promise<CapturedFrame | undefined>;
+
+/** The same for any process that can reach the camera (a site worker has no stored Camera, only its endpoints). */
+export type CaptureEndpoints = (camera: ProbedCamera, signal: AbortSignal) => Promise<CapturedFrame | undefined>;
 
 export interface SnapshotOptions {
   capture: CaptureFrame;
@@ -236,7 +239,7 @@ export interface CaptureOptions {
  * image checks, but its own frame fingerprints, so fetching for viewers at 2 fps never moves
  * the reference that the frozen-picture check compares against.
  */
-export function frameCapture(options: CaptureOptions): CaptureFrame {
+export function frameCapture(options: CaptureOptions): CaptureEndpoints {
   const caught = new Map<string, CapturedFrame>();
   const prober = new Prober({
     box: options.box,
@@ -258,7 +261,15 @@ export function frameCapture(options: CaptureOptions): CaptureFrame {
   };
 }
 
-/** Everything the server wires: the frame cache with its fetcher. */
-export function createSnapshots(options: CaptureOptions & { camera: (id: string) => Camera | undefined }): Snapshots {
-  return new Snapshots({ capture: frameCapture(options), camera: options.camera, log: options.log });
+/**
+ * Everything the server wires: the frame cache with its fetcher. `remote` takes the pictures of
+ * cameras another process must fetch (a site worker's, behind NAT): when it answers for a camera,
+ * this process never connects to that camera itself.
+ */
+export function createSnapshots(
+  options: CaptureOptions & { camera: (id: string) => Camera | undefined; remote?: (camera: Camera) => CaptureFrame | undefined },
+): Snapshots {
+  const local = frameCapture(options);
+  const capture: CaptureFrame = (camera, signal) => (options.remote?.(camera) ?? local)(camera, signal);
+  return new Snapshots({ capture, camera: options.camera, log: options.log });
 }
