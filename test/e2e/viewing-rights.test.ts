@@ -94,8 +94,27 @@ describe.skipIf(!existsSync(CHROMIUM))('who may watch, and who did, on a phone',
     expect(await noSideScroll()).toBe(true);
   }, 60_000);
 
-  it('lets the admin filter the record by user and download it as CSV', async () => {
+  it('lets the admin raise a grant from status only to pictures in the grants editor', async () => {
     await signIn('admin', ADMIN_PASSWORD);
+    await page.goto(`${pantau.url}/#/registri`);
+    const row = page.locator('li.user', { hasText: 'sari' });
+    await row.getByRole('button', { name: 'Ubah peran dan akses' }).click();
+    await row.locator('.chip', { hasText: 'status saja' }).waitFor({ timeout: 10_000 });
+    await row.getByLabel('Jenis', { exact: true }).selectOption({ label: 'OPD' });
+    await row.getByLabel('Pilih', { exact: true }).selectOption({ label: AGENCY });
+    await row.getByLabel('Boleh melihat', { exact: true }).selectOption({ label: 'gambar' });
+    await row.getByRole('button', { name: 'Tambah akses' }).click();
+    // The same agency again: its level changes, no second grant appears.
+    await row.locator('.chip', { hasText: 'gambar' }).waitFor();
+    expect(await row.locator('.chip').count()).toBe(1);
+    await row.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'views-grant-level.png') });
+    await row.getByRole('button', { name: 'Simpan peran dan akses' }).click();
+    await page.getByText('sari: Tersimpan').waitFor({ timeout: 10_000 });
+    expect(pantau.store.users.get(ids.sari)!.grants).toEqual([expect.objectContaining({ scope: 'agency', value: AGENCY, level: 'pictures' })]);
+  }, 60_000);
+
+  it('lets the admin filter the record by user and download it as CSV', async () => {
     await page.goto(`${pantau.url}/#/registri`);
     await page.getByRole('link', { name: 'Catatan tontonan' }).click();
     await page.getByRole('heading', { level: 1, name: 'Catatan tontonan' }).waitFor({ timeout: 10_000 });
