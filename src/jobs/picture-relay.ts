@@ -34,10 +34,19 @@ export async function answerPictureRequest(
   const reply = (body: Omit<PictureReply['pictureReply'], 'id' | 'worker'>) =>
     deps.queue.add({ lane: PICTURE_REPLY_LANE, name: 'picture-reply', data: { pictureReply: { id: request.id, worker: deps.worker, ...body } } satisfies PictureReply, attempts: 3, backoffMs: 100 });
   let frame: CapturedFrame | undefined;
+  // A timer of our own, not AbortSignal.timeout inside AbortSignal.any: that pair can be
+  // collected before it fires, and the capture would then outlive its deadline.
+  const cut = new AbortController();
+  const timer = setTimeout(() => cut.abort(new Error('picture request deadline')), left);
+  const onStop = () => cut.abort(deps.signal.reason);
+  deps.signal.addEventListener('abort', onStop, { once: true });
   try {
-    frame = await deps.capture(request.camera, AbortSignal.any([deps.signal, AbortSignal.timeout(left)]));
+    frame = await deps.capture(request.camera, cut.signal);
   } catch (err) {
     deps.log.debug({ err, cameraId: request.camera.id }, 'picture request: capture failed');
+  } finally {
+    clearTimeout(timer);
+    deps.signal.removeEventListener('abort', onStop);
   }
   if (!frame) return reply({ error: 'no_picture' });
   if (frame.jpeg.length + frame.thumbJpeg.length > MAX_REPLY_BYTES) return reply({ error: 'too_large' });

@@ -107,15 +107,18 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   const syncViewings = (socket: PantauSocket, cameraIds: readonly string[]) => {
     const open = socket.data.viewings;
     const next = new Set(cameraIds);
-    for (const [id, viewing] of open) {
-      if (next.has(id)) continue;
-      viewing.end();
-      open.delete(id);
-    }
-    if (!next.size) return;
-    const { principal } = socket.data;
-    const who = watcherOf(principal.user.id, socket.handshake.address, socket.handshake.headers['user-agent']);
-    for (const id of next) if (!open.has(id)) open.set(id, deps.viewings.start(who, id, 'frames'));
+    // A grid's page of tiles is one write, not one per camera.
+    deps.viewings.batch(() => {
+      for (const [id, viewing] of open) {
+        if (next.has(id)) continue;
+        viewing.end();
+        open.delete(id);
+      }
+      if (!next.size) return;
+      const { principal } = socket.data;
+      const who = watcherOf(principal.user.id, socket.handshake.address, socket.handshake.headers['user-agent']);
+      for (const id of next) if (!open.has(id)) open.set(id, deps.viewings.start(who, id, 'frames'));
+    });
   };
 
   /** Stops everything this socket watches (frame rooms, fetch demands, queued frames, viewings). */

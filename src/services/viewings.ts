@@ -72,6 +72,11 @@ export class ViewingLog {
     };
   }
 
+  /** Runs several starts and ends as one database write. */
+  batch<T>(fn: () => T): T {
+    return this.store.viewings.batch(fn);
+  }
+
   /** A picture handed out once: one closed row. */
   snapshot(who: Watcher, cameraId: string, bytes: number): void {
     const at = this.now();

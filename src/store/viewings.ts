@@ -78,6 +78,11 @@ export class ViewingStore {
     return Number(info.lastInsertRowid);
   }
 
+  /** Several opens or closes as one write (a grid watching dozens of cameras at once). */
+  batch<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   /** One update; a viewing already closed stays as it was. */
   close(id: number, end: number, bytes: number): boolean {
     return this.closeStmt.run(end, bytes, id).changes > 0;

@@ -39,7 +39,7 @@ async function signIn(username: string, password: string, english = false): Prom
   await page.locator('main[aria-busy="false"], main:not([aria-busy])').first().waitFor({ timeout: 10_000 });
 }
 
-const noSideScroll = () => page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth);
+const noSideScroll = () => page.evaluate<boolean>('document.scrollingElement.scrollWidth <= window.innerWidth');
 
 describe.skipIf(!existsSync(CHROMIUM))('who may watch, and who did, on a phone', () => {
   beforeAll(async () => {
@@ -111,7 +111,7 @@ describe.skipIf(!existsSync(CHROMIUM))('who may watch, and who did, on a phone',
     await page.screenshot({ path: path.join(SHOTS, 'views-grant-level.png') });
     await row.getByRole('button', { name: 'Simpan peran dan akses' }).click();
     await page.getByText('sari: Tersimpan').waitFor({ timeout: 10_000 });
-    expect(pantau.store.users.get(ids.sari)!.grants).toEqual([expect.objectContaining({ scope: 'agency', value: AGENCY, level: 'pictures' })]);
+    expect(pantau.store.users.get(ids.sari!)!.grants).toEqual([expect.objectContaining({ scope: 'agency', value: AGENCY, level: 'pictures' })]);
   }, 60_000);
 
   it('lets the admin filter the record by user and download it as CSV', async () => {
