@@ -233,6 +233,18 @@ describe('grant levels: status only, pictures, live, and private cameras', () =>
     expect((await who.pictures.client.get(`/api/cameras/${open}/snapshot`)).status).toBe(200);
   });
 
+  it('takes private from the CSV import, and refuses a value that is not yes or no', async () => {
+    const name = `Imported private ${Math.random()}`;
+    const csvText = `name,site,agency,snapshot_url,private\n${name},Pasar,${AGENCY},${snapshotCam.url},ya\n`;
+    const res = await clients.admin.post('/api/cameras/import', csvText, { 'content-type': 'text/csv' });
+    expect(res.status, res.text).toBe(200);
+    const made = ((await clients.admin.get('/api/cameras')).body as Array<{ name: string; private: boolean }>).find((c) => c.name === name);
+    expect(made?.private).toBe(true);
+    const bad = await clients.admin.post('/api/cameras/import', `name,site,agency,snapshot_url,private\nX,Pasar,${AGENCY},${snapshotCam.url},mungkin\n`, { 'content-type': 'text/csv' });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body)).toContain('private');
+  });
+
   it('lowers a user to status only when the admin changes the grant’s level', async () => {
     const res = await clients.admin.patch(`/api/users/${who.pictures.id}`, { grants: [{ scope: 'agency', value: AGENCY, level: 'status' }] });
     expect(res.status).toBe(200);
