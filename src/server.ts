@@ -189,7 +189,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   });
   const server = createServer(app);
   // 8. Realtime: socket.io on the same server; frames fetched only for cameras someone watches.
-  const realtime = startRealtime({ server, auth, registry, monitor, reports, store, log, snapshots, viewings });
+  const realtime = startRealtime({ server, auth, registry, monitor, reports, store, log, snapshots, viewings, trustProxy: config.server.trustProxy });
   await listen(server, config.server.port, config.server.host);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.server.host === '0.0.0.0' ? 'localhost' : config.server.host}:${port}`;

@@ -23,7 +23,7 @@ import { watcherOf, type OpenViewing, type ViewingLog } from '../services/viewin
 import type { Store } from '../store/index.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
 import { FramePipe } from './frames.js';
-import { authenticateHandshake } from './handshake.js';
+import { authenticateHandshake, clientAddress } from './handshake.js';
 import { StatusRelay, statusEventOf, statusRoom } from './status.js';
 import { frameRoom, parseWatch, type ParsedWatch } from './watch.js';
 import { allows } from '../domain/access-level.js';
@@ -40,6 +40,8 @@ export interface RealtimeDeps {
   snapshots: Snapshots;
   viewings: ViewingLog;
   log: Logger;
+  /** Proxies in front of the server (server.trustProxy), so viewings record the viewer's address. @defaultValue 0 */
+  trustProxy?: number;
   /** How often sessions and visibility are checked again. @defaultValue 60_000 */
   recheckMs?: number;
   /** How long a frame may wait for the client's ack. @defaultValue 15_000 */
@@ -116,7 +118,8 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       }
       if (!next.size) return;
       const { principal } = socket.data;
-      const who = watcherOf(principal.user.id, socket.handshake.address, socket.handshake.headers['user-agent']);
+      const address = clientAddress(socket.request.socket.remoteAddress, socket.handshake.headers['x-forwarded-for'], deps.trustProxy ?? 0);
+      const who = watcherOf(principal.user.id, address, socket.handshake.headers['user-agent']);
       for (const id of next) if (!open.has(id)) open.set(id, deps.viewings.start(who, id, 'frames'));
     });
   };

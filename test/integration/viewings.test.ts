@@ -71,7 +71,7 @@ describe('the viewing record', () => {
       await socket.unwatch();
       const sent = socket.framesOf(cameraId).reduce((n, f) => n + f.meta.bytes, 0);
       const [closed] = (await views(admin, `?userId=${viewerId}`)).items.filter((r) => r.kind === 'frames');
-      expect(closed).toMatchObject({ end: expect.any(String), bytes: sent, client: UA });
+      expect(closed).toMatchObject({ end: expect.any(String), bytes: sent, client: UA, address: '127.0.0.1' });
     } finally {
       socket.close();
     }
