@@ -27,7 +27,9 @@ import { machinePolicy } from './domain/status-machine.js';
 import { zoneOffsetMinutes } from './config/time-zone.js';
 import { createApp } from './http/app.js';
 import { GoodPictures } from './services/good-pictures.js';
-import { attachRealtime } from './realtime/index.js';
+import { startRealtime } from './realtime/index.js';
+import { createSnapshots } from './services/snapshots.js';
+import { ViewingLog } from './services/viewings.js';
 import { createMetrics } from './http/metrics.js';
 import { locateFfmpeg, type FfmpegLookup } from './protocols/ffmpeg-locate.js';
 import { connectRedis, pingRedis } from './jobs/redis.js';
@@ -156,7 +158,21 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   const alerting = startAlerting({ config, store, monitor, registry, reports, box, log, lastGoodFrame: (id) => goodPictures.get(id)?.jpeg });
   const onboarding = createOnboarding({ timeoutMs: config.onvif.timeoutMs, discoveryTimeoutMs: config.onvif.discoveryTimeoutMs, discoveryAddress: config.onvif.discoveryAddress, log });
 
-  // 6. HTTP
+  // 6. Pictures for viewers (fetched only while someone watches) and the record of who watched.
+  const snapshots = createSnapshots({
+    box,
+    log,
+    imageTimeoutMs: config.probes.imageTimeoutMs,
+    ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
+    cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
+    camera: (id) => store.cameras.get(id),
+    remote: (camera) => probing.siteCapture?.(camera),
+  });
+  frameRelay.to = (cameraId, frame) => snapshots.offer(cameraId, frame);
+  const viewings = new ViewingLog(store, registry);
+  viewings.startRetention(config.audit.viewRetentionDays, log);
+
+  // 7. HTTP
   const { app } = createApp({
     store,
     auth,
@@ -169,6 +185,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     log,
     metrics,
     healthChecks,
+    viewing: { registry, viewings, snapshots, pictureTimeoutMs: config.probes.imageTimeoutMs + 2000 },
     version: VERSION,
     cookieSecure: config.auth.cookieSecure,
     trustProxy: config.server.trustProxy,
@@ -176,15 +193,8 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     webRoot: path.join(PACKAGE_ROOT, 'web', 'dist'),
   });
   const server = createServer(app);
-  // 6. Realtime: socket.io on the same server; frames fetched only for cameras someone watches.
-  const realtime = attachRealtime({
-    server, auth, registry, monitor, reports, store, log, box,
-    acks: alerting.alerts,
-    imageTimeoutMs: config.probes.imageTimeoutMs,
-    ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
-    cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
-  });
-  frameRelay.to = (cameraId, frame) => realtime.snapshots.offer(cameraId, frame);
+  // 8. Realtime: socket.io on the same server; frames fetched only for cameras someone watches.
+  const realtime = startRealtime({ server, auth, registry, monitor, reports, store, log, snapshots, viewings, trustProxy: config.server.trustProxy, acks: alerting.alerts });
   await listen(server, config.server.port, config.server.host);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.server.host === '0.0.0.0' ? 'localhost' : config.server.host}:${port}`;
@@ -216,6 +226,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
       await probing.close();
       await alerting.stop();
       roller.stop();
+      viewings.stop();
       monitor.stop();
       redis?.disconnect();
       store.close();

@@ -206,6 +206,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    audit: z
+      .object({
+        /** Days the viewing record (who watched which camera) is kept; a daily job removes older rows. @defaultValue 365 */
+        viewRetentionDays: z.number().int().min(1).max(3650).default(365),
+      })
+      .strict()
+      .prefault({}),
     reports: z
       .object({
         /** Uptime at or above this is green. @defaultValue 0.99 */

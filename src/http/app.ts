@@ -16,6 +16,7 @@ import { renderShell } from './shell.js';
 import { cameraLink } from '../notifiers/links.js';
 import { authRoutes } from './routes/auth.js';
 import { userRoutes } from './routes/users.js';
+import { viewingRoutes, type ViewingRouteDeps } from './routes/viewing.js';
 import { cameraRoutes, csvBody } from './routes/cameras.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { onvifRoutes } from './routes/onvif.js';
@@ -45,6 +46,8 @@ export interface AppDeps {
   log: Logger;
   metrics: { registry: Registry; httpMetrics: express.RequestHandler };
   healthChecks: HealthCheck[];
+  /** Pictures for REST and the record of who watched. */
+  viewing: ViewingRouteDeps;
   version: string;
   cookieSecure: 'auto' | 'always' | 'never';
   trustProxy: number;
@@ -72,9 +75,10 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   userRoutes(api, { store: deps.store, auth: deps.auth });
   cameraRoutes(api, { registry: deps.registry, store: deps.store, reports: deps.reports });
   statusRoutes(api, { registry: deps.registry, reports: deps.reports });
-  pictureRoutes(api, { registry: deps.registry, goodPictures: deps.goodPictures });
+  pictureRoutes(api, { registry: deps.registry, goodPictures: deps.goodPictures, viewings: deps.viewing.viewings });
   alertRoutes(api, router, { contacts: deps.contacts, feed: deps.feed });
   onvifRoutes(api, { onboarding: deps.onboarding });
+  viewingRoutes(api, deps.viewing);
   healthRoutes(router, api, { checks: deps.healthChecks, metrics: deps.metrics.registry, version: deps.version });
   app.use(router);
 

@@ -43,7 +43,41 @@ export interface ProbeResultBatch {
   rounds: ProbeResultData[];
 }
 
-export type QueueJobData = ProbeJobData | ProbeResultBatch;
+/** The server asks a site worker for a camera's picture (see picture-relay.ts). */
+export interface PictureRequest {
+  pictureRequest: {
+    id: string;
+    camera: ProbeCamera;
+    /** Epoch ms: after it, nobody waits for the answer. */
+    deadline: number;
+  };
+}
+
+/** The worker's answer, on the reply lane. */
+export interface PictureReply {
+  pictureReply: {
+    id: string;
+    /** Base64 JPEGs; absent when the worker got no picture (then `error` says why). */
+    jpeg?: string;
+    thumbJpeg?: string;
+    width?: number;
+    height?: number;
+    source?: 'snapshot' | 'rtsp';
+    at?: number;
+    error?: string;
+    worker: string;
+  };
+}
+
+export type QueueJobData = ProbeJobData | ProbeResultBatch | PictureRequest | PictureReply;
+
+export function isPictureRequest(data: QueueJobData): data is PictureRequest {
+  return 'pictureRequest' in data;
+}
+
+export function isPictureReply(data: QueueJobData): data is PictureReply {
+  return 'pictureReply' in data;
+}
 
 export function isProbeJob(data: QueueJobData): data is ProbeJobData {
   return 'camera' in data;

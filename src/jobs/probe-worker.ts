@@ -7,7 +7,9 @@ import type { ProbeResult } from '../domain/status.js';
 import type { Logger } from '../log.js';
 import type { ProbedCamera } from '../services/prober.js';
 import type { JobConsumer, JobQueue } from './job-queue.js';
-import { isProbeJob, RESULTS_LANE, type ProbeResultData, type QueueJobData } from './probe-jobs.js';
+import { isPictureRequest, isProbeJob, RESULTS_LANE, type ProbeResultData, type QueueJobData } from './probe-jobs.js';
+import { answerPictureRequest } from './picture-relay.js';
+import type { CaptureEndpoints } from '../services/snapshots.js';
 
 export interface RoundRunner {
   liveness(camera: ProbedCamera, signal: AbortSignal, options?: { withImage?: boolean }): Promise<ProbeResult>;
@@ -25,6 +27,8 @@ export interface ProbeWorkerOptions {
   log: Logger;
   onLag?: (kind: string, lagMs: number) => void;
   onMissed?: (kind: string) => void;
+  /** Takes a viewer's picture (site workers answer the server's picture requests with it). */
+  capture?: CaptureEndpoints;
   /** Told after each result was handed to the queue. */
   onResult?: (result: ProbeResult, kind: string, scheduledAt: number) => void;
 }
@@ -73,6 +77,11 @@ export function startProbeWorker(options: ProbeWorkerOptions): JobConsumer {
   return queue.consume(
     async (job) => {
       const data = job.data;
+      if (isPictureRequest(data)) {
+        if (!options.capture) throw new Error(`lane ${job.lane} carried a picture request, which this worker does not take`);
+        await answerPictureRequest(data.pictureRequest, { queue, capture: options.capture, worker: options.name, signal: job.signal, log });
+        return;
+      }
       if (!isProbeJob(data)) throw new Error(`lane ${job.lane} carried a job that is not a probe (${job.name})`);
       const result =
         data.kind === 'liveness'

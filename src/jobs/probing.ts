@@ -8,6 +8,7 @@ import type { Monitor } from '../services/monitor.js';
 import type { Prober } from '../services/prober.js';
 import { Scheduler } from './scheduler.js';
 import type { Camera } from '../store/cameras.js';
+import type { CaptureFrame } from '../services/snapshots.js';
 import type { ProbeKind } from '../store/probe-results.js';
 
 /** One result stored, for metrics, tests and benchmarks. */
@@ -37,6 +38,12 @@ export interface Probing {
   /** A camera was registered or edited (paused cameras are taken off the plan). */
   upsert(camera: Camera): void;
   remove(cameraId: string): void;
+  /**
+   * How viewers' pictures of this camera are taken when this process must not connect to it
+   * itself (queue mode: a camera on a site lane, fetched by that site's worker); undefined when
+   * the server fetches them.
+   */
+  siteCapture?(camera: Camera): CaptureFrame | undefined;
   /** Stops taking work, finishes or hands back what runs, closes connections. */
   close(): Promise<void>;
 }

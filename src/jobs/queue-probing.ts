@@ -18,8 +18,9 @@ import type { Store } from '../store/index.js';
 import { BullmqQueue, RECONNECT_MAX_DELAY_MS } from './bullmq-queue.js';
 import { noticeAdmins } from './admin-notice.js';
 import { CoverageWatch, type CoverageEvent } from './coverage.js';
-import { isProbeJob, laneRouter, probeCamera, RESULTS_LANE, stableOffset, type QueueJobData } from './probe-jobs.js';
+import { DEFAULT_LANE, laneRouter, probeCamera, RESULTS_LANE, stableOffset, type QueueJobData } from './probe-jobs.js';
 import type { Probing, ProbingEvents } from './probing.js';
+import { PictureRelay } from './picture-relay.js';
 
 export interface QueueProbingOptions {
   config: Config;
@@ -75,7 +76,7 @@ export async function startQueueProbing(options: QueueProbingOptions): Promise<P
   const applied = new Map<string, number>();
   const intake = queue.consume(
     async (job) => {
-      if (isProbeJob(job.data)) throw new Error('a probe job on the results lane');
+      if (!('rounds' in job.data)) throw new Error(`a ${job.name} job on the results lane`);
       for (const data of job.data.rounds) {
         const tick = `${data.result.cameraId}\n${data.kind}`;
         const round = { cameraId: data.result.cameraId, kind: data.kind, scheduledAt: data.scheduledAt, storedAt: Date.now(), worker: data.worker };
@@ -92,6 +93,9 @@ export async function startQueueProbing(options: QueueProbingOptions): Promise<P
     },
     { lanes: [RESULTS_LANE], concurrency: INTAKE_CONCURRENCY, onFailed: (_job, err) => failed('storing a probe result')(err) },
   );
+
+  // Viewers' pictures of site-lane cameras come through the site's worker (behind NAT).
+  const pictures = new PictureRelay(queue, { timeoutMs: config.probes.imageTimeoutMs, log });
 
   const coverage = new CoverageWatch({
     coverage: () => queue.coverage(),
@@ -127,6 +131,11 @@ export async function startQueueProbing(options: QueueProbingOptions): Promise<P
         queue.add({ lane: router.laneOf(camera), name: 'liveness', data }).catch(failed(`a first full round of camera ${camera.id}`));
       }
     },
+    siteCapture(camera) {
+      const lane = router.laneOf(camera);
+      if (lane === DEFAULT_LANE) return undefined;
+      return (c, signal) => pictures.capture(lane, probeCamera(c), signal);
+    },
     remove(cameraId: string) {
       applied.delete(`${cameraId}\nliveness`);
       applied.delete(`${cameraId}\nimage`);
@@ -135,6 +144,7 @@ export async function startQueueProbing(options: QueueProbingOptions): Promise<P
     async close() {
       // Schedules stay in Redis on purpose: workers go on probing, results wait for the next start.
       await coverage.stop();
+      await pictures.close();
       await intake.stop({ graceMs: 5000 });
       await queue.close();
     },

@@ -13,6 +13,8 @@ import type { Logger } from '../log.js';
 import { locateFfmpeg } from '../protocols/ffmpeg-locate.js';
 import { SecretBox } from '../security/secret-box.js';
 import { Prober, proberSettings } from '../services/prober.js';
+import { frameCapture } from '../services/snapshots.js';
+import { outboundPolicies } from '../security/outbound-policy.js';
 import { BullmqQueue } from './bullmq-queue.js';
 import { DEFAULT_LANE, siteLane, type QueueJobData } from './probe-jobs.js';
 import { startProbeWorker } from './probe-worker.js';
@@ -65,7 +67,16 @@ export async function startWorker(config: Config, options: { sites: string[]; lo
     log,
     ...proberSettings(config, ffmpeg.found ? ffmpeg.ffmpeg.path : undefined),
   });
-  const consumer = startProbeWorker({ queue, prober, lanes, concurrency: config.redis.workerConcurrency, name, log });
+  // Pictures for viewers, taken from here for the server (which cannot reach a site's cameras):
+  // the same fetch, deadline, size cap and outbound-address policy as this worker's probes.
+  const capture = frameCapture({
+    box,
+    log,
+    imageTimeoutMs: config.probes.imageTimeoutMs,
+    ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
+    cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
+  });
+  const consumer = startProbeWorker({ queue, prober, lanes, concurrency: config.redis.workerConcurrency, name, log, capture });
   log.info({ name, lanes, concurrency: config.redis.workerConcurrency, prefix: config.redis.queuePrefix }, 'worker is taking probe jobs');
   let stopping: Promise<void> | undefined;
   return {

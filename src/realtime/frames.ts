@@ -12,6 +12,8 @@ import type { FrameMeta } from './contract.js';
 export interface FramePipeOptions {
   /** How long a sent frame may go unacknowledged before the next may go. @defaultValue 15_000 */
   ackTimeoutMs?: number;
+  /** Told of every frame sent, with its size: the viewing record counts the bytes. */
+  onSent?: (cameraId: string, bytes: number) => void;
 }
 
 export class FramePipe {
@@ -76,6 +78,7 @@ export class FramePipe {
     const meta: FrameMeta = { cameraId: id, at: frame.at, size: this.size, width: frame.width, height: frame.height, bytes: jpeg.length };
     this.inFlight.add(id);
     this.lastSent.set(id, frame.at);
+    this.options.onSent?.(id, jpeg.length);
     this.socket.timeout(this.options.ackTimeoutMs ?? 15_000).emit('frame', meta, jpeg, () => {
       // Ack or timeout: either way the socket may take the next (newest) frame now.
       this.inFlight.delete(id);

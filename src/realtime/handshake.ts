@@ -44,3 +44,16 @@ export function authenticateHandshake(req: IncomingMessage, auth: AuthService): 
   if (!sessionId || !principal) return { ok: false, reason: 'unauthorized' };
   return { ok: true, sessionId, principal };
 }
+
+/**
+ * The viewer's address as the HTTP side sees it (express's `trust proxy` set to a number of
+ * hops): behind `hops` proxies, the address the nearest trusted proxy saw in X-Forwarded-For;
+ * with none, the socket's own peer.
+ */
+export function clientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined, hops: number): string | null {
+  const chain = [peer ?? '', ...(Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? '')).split(',').map((s) => s.trim()).filter(Boolean).reverse()];
+  // chain[0] is our peer, chain[1] what it was told, …: trusting n hops goes n steps in.
+  const at = Math.min(hops, chain.length - 1);
+  const address = chain[at] || null;
+  return address?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1') ?? null;
+}

@@ -1,7 +1,10 @@
 /**
  * Socket.io on the dashboard's HTTP server: statuses, outages, acknowledgements and camera frames pushed to the
  * people allowed to see them. A socket is signed in by its session cookie at connect; it joins
- * one status room per camera it may see, and one frame room per camera and size it watches.
+ * one status room per camera it may see, and one frame room per camera and size it watches —
+ * only cameras whose picture its user may see (a grant of level `pictures` or `live`; a private
+ * camera: owners, admins and `live` grants). Each camera watched is one viewing in the record,
+ * from watch to unwatch or disconnect, with the bytes of the frames sent.
  * Visibility is checked at connect, at every watch, on every registry change, whenever the auth
  * service says a user's access changed (logout, password change, disabled, role or grants), and
  * again on a timer (sessions expire, the CLI resets passwords from another process), so a socket
@@ -15,15 +18,16 @@ import type { AuthService, Principal } from '../services/auth.js';
 import type { Monitor } from '../services/monitor.js';
 import type { CameraRegistry, RegistryEvent } from '../services/registry.js';
 import type { Reports } from '../services/reports.js';
-import { createSnapshots, type CaptureOptions, type Snapshots } from '../services/snapshots.js';
-import type { SecretBox } from '../security/secret-box.js';
+import type { Snapshots } from '../services/snapshots.js';
+import { watcherOf, type OpenViewing, type ViewingLog } from '../services/viewings.js';
 import type { Store } from '../store/index.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
 import { relayAcks, type AckSource } from './acks.js';
 import { FramePipe } from './frames.js';
-import { authenticateHandshake } from './handshake.js';
+import { authenticateHandshake, clientAddress } from './handshake.js';
 import { StatusRelay, statusEventOf, statusRoom } from './status.js';
 import { frameRoom, parseWatch, type ParsedWatch } from './watch.js';
+import { allows } from '../domain/access-level.js';
 
 const userRoom = (userId: string) => `user:${userId}`;
 
@@ -35,9 +39,12 @@ export interface RealtimeDeps {
   reports: Reports;
   store: Store;
   snapshots: Snapshots;
+  viewings: ViewingLog;
   log: Logger;
   /** Acknowledged outages to push to the cameras' rooms (the alert service). */
   acks?: AckSource;
+  /** Proxies in front of the server (server.trustProxy), so viewings record the viewer's address. @defaultValue 0 */
+  trustProxy?: number;
   /** How often sessions and visibility are checked again. @defaultValue 60_000 */
   recheckMs?: number;
   /** How long a frame may wait for the client's ack. @defaultValue 15_000 */
@@ -49,6 +56,8 @@ interface SocketData {
   principal: Principal;
   pipe: FramePipe;
   watch: ParsedWatch | null;
+  /** The open viewing of each camera watched. */
+  viewings: Map<string, OpenViewing>;
 }
 
 type PantauSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -78,33 +87,64 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     if (!result.ok) return next(new Error(result.reason));
     socket.data.sessionId = result.sessionId;
     socket.data.principal = result.principal;
-    socket.data.pipe = new FramePipe(socket, { ackTimeoutMs: deps.ackTimeoutMs });
+    socket.data.viewings = new Map();
+    socket.data.pipe = new FramePipe(socket, {
+      ackTimeoutMs: deps.ackTimeoutMs,
+      onSent: (cameraId, bytes) => socket.data.viewings.get(cameraId)?.add(bytes),
+    });
     socket.data.watch = null;
     next();
   });
 
   const visibleIds = (principal: Principal) => new Set(registry.visibleCameras(principal).map((c) => c.id));
+  const pictureIds = (principal: Principal) => registry.idsAllowing(principal, 'pictures');
 
-  /** Stops everything this socket watches (frame rooms, fetch demands, queued frames). */
-  const clearWatch = (socket: PantauSocket) => {
+  /** Leaves frame rooms and drops fetch demands (viewings are kept: see syncViewings). */
+  const leaveFrames = (socket: PantauSocket) => {
     const w = socket.data.watch;
     if (!w) return;
     for (const id of w.cameraIds) {
       void socket.leave(frameRoom(id, w.size));
       snapshots.release(id, socket.id);
     }
+  };
+
+  /** One open viewing per camera watched: cameras no longer watched are closed, new ones opened. */
+  const syncViewings = (socket: PantauSocket, cameraIds: readonly string[]) => {
+    const open = socket.data.viewings;
+    const next = new Set(cameraIds);
+    // A grid's page of tiles is one write, not one per camera.
+    deps.viewings.batch(() => {
+      for (const [id, viewing] of open) {
+        if (next.has(id)) continue;
+        viewing.end();
+        open.delete(id);
+      }
+      if (!next.size) return;
+      const { principal } = socket.data;
+      const address = clientAddress(socket.request.socket.remoteAddress, socket.handshake.headers['x-forwarded-for'], deps.trustProxy ?? 0);
+      const who = watcherOf(principal.user.id, address, socket.handshake.headers['user-agent']);
+      for (const id of next) if (!open.has(id)) open.set(id, deps.viewings.start(who, id, 'frames'));
+    });
+  };
+
+  /** Stops everything this socket watches (frame rooms, fetch demands, queued frames, viewings). */
+  const clearWatch = (socket: PantauSocket) => {
+    leaveFrames(socket);
     socket.data.pipe.unwatch();
     socket.data.watch = null;
+    syncViewings(socket, []);
   };
 
   const applyWatch = (socket: PantauSocket, w: ParsedWatch) => {
-    clearWatch(socket);
+    leaveFrames(socket);
     socket.data.watch = w;
     for (const id of w.cameraIds) {
       void socket.join(frameRoom(id, w.size));
       snapshots.demand(id, socket.id, w.intervalMs);
     }
     socket.data.pipe.watch(w.cameraIds, w.size, w.intervalMs);
+    syncViewings(socket, w.cameraIds);
     // The picture we already have goes out at once, with its age: better than a blank tile.
     for (const id of w.cameraIds) {
       const cached = snapshots.latest(id);
@@ -113,13 +153,13 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   };
 
   /** Brings one socket's rooms and watch set in line with what its user may see now. */
-  const resync = (socket: PantauSocket, visible: Set<string>) => {
+  const resync = (socket: PantauSocket, visible: Set<string>, pictures: Set<string>) => {
     for (const room of socket.rooms) {
       if (room.startsWith('cam:') && !visible.has(room.slice(4))) void socket.leave(room);
     }
     for (const id of visible) void socket.join(statusRoom(id));
     const w = socket.data.watch;
-    if (w && w.cameraIds.some((id) => !visible.has(id))) applyWatch(socket, { ...w, cameraIds: w.cameraIds.filter((id) => visible.has(id)) });
+    if (w && w.cameraIds.some((id) => !pictures.has(id))) applyWatch(socket, { ...w, cameraIds: w.cameraIds.filter((id) => pictures.has(id)) });
   };
 
   /** Ends a socket whose session ended; otherwise refreshes its user and rooms. */
@@ -130,7 +170,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       return;
     }
     socket.data.principal = principal;
-    resync(socket, visibleIds(principal));
+    resync(socket, visibleIds(principal), pictureIds(principal));
   };
 
   io.on('connection', (socket: PantauSocket) => {
@@ -145,9 +185,10 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
         if (typeof ack === 'function') ack({ ok: false, watching: [], denied: [], intervalMs: 0, error: parsed.error });
         return;
       }
-      const visible = visibleIds(socket.data.principal);
-      const allowed = parsed.watch.cameraIds.filter((id) => visible.has(id));
-      const denied = parsed.watch.cameraIds.filter((id) => !visible.has(id));
+      // Frames are pictures: a camera whose status only this user may see is denied like one it may not see at all.
+      const pictures = pictureIds(socket.data.principal);
+      const allowed = parsed.watch.cameraIds.filter((id) => pictures.has(id));
+      const denied = parsed.watch.cameraIds.filter((id) => !pictures.has(id));
       applyWatch(socket, { ...parsed.watch, cameraIds: allowed });
       if (typeof ack === 'function') ack({ ok: true, watching: allowed, denied, intervalMs: parsed.watch.intervalMs });
     });
@@ -181,18 +222,12 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     }
     const camera = event.camera;
     for (const socket of io.sockets.sockets.values()) {
-      let maySee = true;
-      try {
-        registry.visible(socket.data.principal, camera.id);
-      } catch {
-        maySee = false;
-      }
-      if (maySee) void socket.join(statusRoom(camera.id));
-      else {
-        void socket.leave(statusRoom(camera.id));
-        const w = socket.data.watch;
-        if (w?.cameraIds.includes(camera.id)) applyWatch(socket, { ...w, cameraIds: w.cameraIds.filter((id) => id !== camera.id) });
-      }
+      const level = registry.accessOf(socket.data.principal, camera.id);
+      if (level === 'none') void socket.leave(statusRoom(camera.id));
+      else void socket.join(statusRoom(camera.id));
+      // A camera made private (or moved out of a grant) stops sending pictures at once.
+      const w = socket.data.watch;
+      if (!allows(level, 'pictures') && w?.cameraIds.includes(camera.id)) applyWatch(socket, { ...w, cameraIds: w.cameraIds.filter((id) => id !== camera.id) });
     }
     // New or newly visible cameras appear on screens without a reload.
     relay.announce(statusEventOf(camera.id, deps.reports.status(camera)));
@@ -227,27 +262,4 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       io.engine.close();
     },
   };
-}
-
-export interface AttachOptions extends Omit<RealtimeDeps, 'snapshots'> {
-  box: SecretBox;
-  imageTimeoutMs: number;
-  ffmpegPath?: string | undefined;
-  cameraLookup?: CaptureOptions['cameraLookup'];
-}
-
-/**
- * The server's one call: the snapshot service for viewers, and socket.io on top of it. The
- * prober's image-health frames can warm the cache: `onFrame: (id, f) => realtime.snapshots.offer(id, f)`.
- */
-export function attachRealtime(options: AttachOptions): Realtime & { snapshots: Snapshots } {
-  const snapshots = createSnapshots({
-    box: options.box,
-    log: options.log,
-    imageTimeoutMs: options.imageTimeoutMs,
-    ffmpegPath: options.ffmpegPath,
-    cameraLookup: options.cameraLookup,
-    camera: (id) => options.store.cameras.get(id),
-  });
-  return { ...startRealtime({ ...options, snapshots }), snapshots };
 }

@@ -105,6 +105,7 @@ export const CameraInput = z
       .optional()
       .openapi({ description: 'seconds dark before the owners are alerted; default (absent on create, or null): alerts.graceSec (120) as configured when the camera is saved' }),
     enabled: z.boolean().default(true),
+    private: z.boolean().default(false).openapi({ description: "only the camera's owners, admins and live grants see its picture; others with access see its status" }),
     tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
     parentId: z.string().min(1).max(100).nullable().default(null),
   })
@@ -148,6 +149,8 @@ export const CameraOut = z
     imageCheckIntervalSec: z.number(),
     alertGraceSec: z.number(),
     enabled: z.boolean(),
+    private: z.boolean(),
+    access: z.enum(['status', 'pictures', 'live']).openapi({ description: 'what the asking user may see of this camera: its status only, its pictures, or live video too' }),
     tags: z.array(z.string()),
     parentId: z.string().nullable(),
     createdAt: isoTime(),

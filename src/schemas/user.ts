@@ -1,6 +1,7 @@
 /** Users, grants, sessions and tokens as the API speaks them. */
 import { z } from './zod.js';
 import { isoTime } from './common.js';
+import { GRANT_LEVELS } from '../domain/access-level.js';
 import { isTimeZone, TIME_ZONE_HINT } from '../config/time-zone.js';
 
 export const Role = z.enum(['admin', 'owner', 'viewer']);
@@ -8,7 +9,10 @@ export const Language = z.enum(['id', 'en']);
 const timeZone = z.string().max(64).refine(isTimeZone, TIME_ZONE_HINT);
 const password = z.string().min(8, 'at least 8 characters').max(200);
 
-export const GrantInput = z.object({ scope: z.enum(['agency', 'site', 'camera']), value: z.string().trim().min(1).max(200) }).strict();
+export const GrantLevel = z.enum(GRANT_LEVELS).openapi({ description: 'status: status only; pictures: snapshots and frames too; live: live video too (and pictures of private cameras)' });
+export const GrantInput = z
+  .object({ scope: z.enum(['agency', 'site', 'camera']), value: z.string().trim().min(1).max(200), level: GrantLevel.default('pictures') })
+  .strict();
 
 export const UserInput = z
   .object({
@@ -62,7 +66,7 @@ export const UserOut = z
     language: Language,
     timeZone: z.string(),
     disabled: z.boolean(),
-    grants: z.array(z.object({ id: z.string(), scope: z.enum(['agency', 'site', 'camera']), value: z.string() })),
+    grants: z.array(z.object({ id: z.string(), scope: z.enum(['agency', 'site', 'camera']), value: z.string(), level: GrantLevel })),
     headOf: z.array(z.string()),
     createdAt: isoTime(),
     updatedAt: isoTime(),

@@ -12,6 +12,7 @@ import { cameraLink, gridLink, reportLink, siteLink } from '../notifiers/links.j
 import type { SecretBox } from '../security/secret-box.js';
 import type { Camera, CameraStore } from '../store/cameras.js';
 import type { User } from '../store/users.js';
+import { allows } from '../domain/access-level.js';
 
 const ACK_LINK_DAYS = 30;
 const NEEDS_ACK = new Set(['alert', 'group', 'reminder', 'escalation']);
@@ -36,6 +37,8 @@ export interface Recipient {
   sees: (cameraId: string) => boolean;
   /** Whether the recipient may acknowledge this camera's outages. */
   acknowledges: (cameraId: string) => boolean;
+  /** Whether the recipient may see this camera's picture (its grant's level; private cameras); none when absent. */
+  seesPicture?: (cameraId: string) => boolean;
 }
 
 /**
@@ -44,14 +47,21 @@ export interface Recipient {
  * the cameras' agencies, that agency's cameras — and acknowledge the outages of cameras they own.
  * Nothing for a user deleted or disabled since the message was queued.
  */
-export function audience(user: User | undefined, kind: string, cameras: Pick<CameraStore, 'get' | 'isOwner'>): Pick<Recipient, 'sees' | 'acknowledges'> {
-  if (!user || user.disabled) return { sees: () => false, acknowledges: () => false };
-  if (user.role === 'admin') return { sees: () => true, acknowledges: () => true };
+export function audience(
+  user: User | undefined,
+  kind: string,
+  cameras: Pick<CameraStore, 'get' | 'isOwner'> & Partial<Pick<CameraStore, 'accessOf'>>,
+): Pick<Recipient, 'sees' | 'acknowledges' | 'seesPicture'> {
+  if (!user || user.disabled) return { sees: () => false, acknowledges: () => false, seesPicture: () => false };
+  if (user.role === 'admin') return { sees: () => true, acknowledges: () => true, seesPicture: () => true };
   const viewer = { role: user.role, userId: user.id };
   const heads = (id: string) => kind === 'escalation' && user.headOf.includes(cameras.get(id)?.agency ?? '');
   return {
     sees: (id) => cameras.get(id, viewer) !== undefined || heads(id),
     acknowledges: (id) => mayAcknowledge(user, id, cameras),
+    // The alert's picture follows the same rights as any other picture: a status-only grant, or
+    // a private camera seen without a live grant, gets the words without the picture.
+    seesPicture: (id) => (cameras.accessOf ? allows(cameras.accessOf(id, viewer), 'pictures') : false),
   };
 }
 
@@ -96,7 +106,7 @@ export function messageFor(action: StoredAction, recipient: Recipient, ctx: Mess
   };
   if (action.kind === 'digest') message.digest = action.digest;
   if (NEEDS_ACK.has(action.kind) && open.length) message.ackUrl = `${base}/ack/${ackToken(open, recipient.userId, ctx)}`;
-  const jpeg = first && ctx.lastGoodFrame(first.id);
+  const jpeg = first && recipient.seesPicture?.(first.id) ? ctx.lastGoodFrame(first.id) : undefined;
   if (jpeg) message.snapshot = { jpeg };
   return message;
 }

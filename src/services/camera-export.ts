@@ -34,6 +34,7 @@ export function exportCamerasCsv(store: Store): string {
     check_interval_sec: c.checkIntervalSec,
     image_check_interval_sec: c.imageCheckIntervalSec,
     enabled: c.enabled ? 'true' : 'false',
+    private: c.private ? 'true' : 'false',
     tags: c.tags.join(';'),
     parent: c.parentId ? (names.get(c.parentId) ?? c.parentId) : null,
   });

@@ -17,6 +17,7 @@ import { maskSecretParams } from '../security/url-secrets.js';
 import { EndpointCredentials } from './camera-credentials.js';
 import { externalIdTaken, sameCamera } from './camera-external-id.js';
 import type { Store } from '../store/index.js';
+import { allows, type AccessLevel, type GrantLevel } from '../domain/access-level.js';
 import type { Camera, CameraDraft, UrlEndpoint, Viewer } from '../store/cameras.js';
 
 export interface PublicCamera {
@@ -39,6 +40,9 @@ export interface PublicCamera {
   imageCheckIntervalSec: number;
   alertGraceSec: number;
   enabled: boolean;
+  private: boolean;
+  /** What the asking user may see of it. */
+  access: Exclude<AccessLevel, 'none'>;
   tags: string[];
   parentId: string | null;
   createdAt: string;
@@ -122,11 +126,32 @@ export class CameraRegistry {
   }
 
   list(principal: Principal): PublicCamera[] {
-    return this.visibleCameras(principal).map((c) => publicView(principal, c));
+    const access = this.access(principal);
+    return this.visibleCameras(principal).map((c) => publicView(principal, c, access.get(c.id) ?? 'status'));
   }
 
   get(principal: Principal, id: string): PublicCamera {
-    return publicView(principal, this.visible(principal, id));
+    return publicView(principal, this.visible(principal, id), this.accessOf(principal, id));
+  }
+
+  /** What this user may do with each camera it may see (status, pictures, live). */
+  access(principal: Principal): Map<string, AccessLevel> {
+    return this.store.cameras.access(viewerOf(principal));
+  }
+
+  /** This user's level for one camera; `none` when it may not see it. */
+  accessOf(principal: Principal, id: string): AccessLevel {
+    return this.store.cameras.accessOf(id, viewerOf(principal));
+  }
+
+  /** Whether this user may see the camera at `level` (`pictures` for snapshots and frames, `live` for live video). */
+  may(principal: Principal, id: string, level: GrantLevel): boolean {
+    return allows(this.accessOf(principal, id), level);
+  }
+
+  /** Ids of the cameras this user may see at `level`. */
+  idsAllowing(principal: Principal, level: GrantLevel): Set<string> {
+    return new Set([...this.access(principal)].filter(([, l]) => allows(l, level)).map(([id]) => id));
   }
 
   /** Stored cameras this user may see (with sealed credentials: never hand them to a client). */
@@ -198,7 +223,7 @@ export class CameraRegistry {
       const refused = this.refusedAddresses(draft, existing);
       if (refused.length) throw invalid(refused);
     }
-    return publicView(principal, this.write('updated', () => this.store.cameras.update(id, draft, this.now())));
+    return publicView(principal, this.write('updated', () => this.store.cameras.update(id, draft, this.now())), this.accessOf(principal, id));
   }
 
   delete(principal: Principal, id: string): void {
@@ -241,6 +266,7 @@ export class CameraRegistry {
       imageCheckIntervalSec: input.imageCheckIntervalSec ?? this.defaults.imageCheckIntervalSec,
       alertGraceSec: input.alertGraceSec ?? this.defaults.alertGraceSec,
       enabled: input.enabled,
+      private: input.private,
       tags: [...new Set(input.tags)],
       parentId: input.parentId,
     };
@@ -345,8 +371,11 @@ export function showsConnection(principal: Principal, c: Pick<Camera, 'owners'>)
  * The camera as `principal` may see it. How to reach it (addresses on a government LAN, user
  * names) is for admins and the camera's owners; viewers and grantees see the rest.
  */
-export function publicView(principal: Principal, c: Camera): PublicCamera {
-  return showsConnection(principal, c) ? toPublic(c) : { ...toPublic(c), onvif: null, rtspUrl: null, rtspAuth: null, snapshotUrl: null, snapshotAuth: null, connectionShown: false };
+export function publicView(principal: Principal, c: Camera, access: AccessLevel): PublicCamera {
+  const level = access === 'none' ? 'status' : access;
+  return showsConnection(principal, c)
+    ? { ...toPublic(c), access: level }
+    : { ...toPublic(c), onvif: null, rtspUrl: null, rtspAuth: null, snapshotUrl: null, snapshotAuth: null, connectionShown: false, access: level };
 }
 
 /** The camera with its connection details (query secrets masked): for admins and its owners only. */
@@ -371,6 +400,8 @@ export function toPublic(c: Camera): PublicCamera {
     imageCheckIntervalSec: c.imageCheckIntervalSec,
     alertGraceSec: c.alertGraceSec,
     enabled: c.enabled,
+    private: c.private,
+    access: 'live',
     tags: c.tags,
     parentId: c.parentId,
     createdAt: new Date(c.createdAt).toISOString(),
@@ -396,6 +427,7 @@ function toEditable(c: Camera): z.input<typeof CameraInput> {
     imageCheckIntervalSec: c.imageCheckIntervalSec,
     alertGraceSec: c.alertGraceSec,
     enabled: c.enabled,
+    private: c.private,
     tags: c.tags,
     parentId: c.parentId,
   };

@@ -6,15 +6,19 @@
  * watcher asked for, under one global concurrency cap, and fetching stops when the last watcher
  * leaves. Must not judge pictures or record anything: frames here are for people's eyes only.
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { LookupFunction } from 'node:net';
 import type { Logger } from '../log.js';
 import type { CapturedFrame } from '../probes/index.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Camera } from '../store/cameras.js';
-import { Prober } from './prober.js';
+import { Prober, type ProbedCamera } from './prober.js';
 
 export type FrameSize = 'thumb' | 'full';
+
+/** A one-off request's demand: long enough that it never asks for a second fetch. */
+const ONCE_INTERVAL_MS = 60_000;
 
 /** What a viewer receives: the newest picture and when the camera took it. */
 export interface CachedFrame {
@@ -29,6 +33,9 @@ export interface CachedFrame {
 
 /** Takes one frame of a camera now; undefined when the camera gave none. */
 export type CaptureFrame = (camera: Camera, signal: AbortSignal) => Promise<CapturedFrame | undefined>;
+
+/** The same for any process that can reach the camera (a site worker has no stored Camera, only its endpoints). */
+export type CaptureEndpoints = (camera: ProbedCamera, signal: AbortSignal) => Promise<CapturedFrame | undefined>;
 
 export interface SnapshotOptions {
   capture: CaptureFrame;
@@ -97,6 +104,31 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
       if (this.frames.size <= max) return;
       if (!this.watched.has(id)) this.frames.delete(id);
     }
+  }
+
+  /**
+   * A picture for one request: the newest if at most `maxAgeMs` old, else the next one fetched
+   * (or offered) within `timeoutMs`; failing that the newest there is, whatever its age (its
+   * capture time says how old), or undefined when there is none.
+   */
+  current(cameraId: string, maxAgeMs: number, timeoutMs: number): Promise<CachedFrame | undefined> {
+    const cached = this.frames.get(cameraId);
+    if (cached && this.now() - cached.at <= maxAgeMs) return Promise.resolve(cached);
+    const key = `once:${randomUUID()}`;
+    return new Promise((resolve) => {
+      const done = (frame: CachedFrame | undefined) => {
+        clearTimeout(timer);
+        this.off('frame', onFrame);
+        this.release(cameraId, key);
+        resolve(frame);
+      };
+      const onFrame = (frame: CachedFrame) => {
+        if (frame.cameraId === cameraId) done(frame);
+      };
+      const timer = setTimeout(() => done(this.frames.get(cameraId)), timeoutMs);
+      this.on('frame', onFrame);
+      this.demand(cameraId, key, ONCE_INTERVAL_MS);
+    });
   }
 
   /** Someone (`key`) wants frames of this camera every `intervalMs`; replaces that key's earlier wish. */
@@ -207,7 +239,7 @@ export interface CaptureOptions {
  * image checks, but its own frame fingerprints, so fetching for viewers at 2 fps never moves
  * the reference that the frozen-picture check compares against.
  */
-export function frameCapture(options: CaptureOptions): CaptureFrame {
+export function frameCapture(options: CaptureOptions): CaptureEndpoints {
   const caught = new Map<string, CapturedFrame>();
   const prober = new Prober({
     box: options.box,
@@ -229,7 +261,15 @@ export function frameCapture(options: CaptureOptions): CaptureFrame {
   };
 }
 
-/** Everything the server wires: the frame cache with its fetcher. */
-export function createSnapshots(options: CaptureOptions & { camera: (id: string) => Camera | undefined }): Snapshots {
-  return new Snapshots({ capture: frameCapture(options), camera: options.camera, log: options.log });
+/**
+ * Everything the server wires: the frame cache with its fetcher. `remote` takes the pictures of
+ * cameras another process must fetch (a site worker's, behind NAT): when it answers for a camera,
+ * this process never connects to that camera itself.
+ */
+export function createSnapshots(
+  options: CaptureOptions & { camera: (id: string) => Camera | undefined; remote?: (camera: Camera) => CaptureFrame | undefined },
+): Snapshots {
+  const local = frameCapture(options);
+  const capture: CaptureFrame = (camera, signal) => (options.remote?.(camera) ?? local)(camera, signal);
+  return new Snapshots({ capture, camera: options.camera, log: options.log });
 }

@@ -5,6 +5,7 @@
  * list and lookup honours them the same way.
  */
 import { randomUUID } from 'node:crypto';
+import { accessLevel, GRANT_RANK_SQL, levelOfRank, type AccessLevel } from '../domain/access-level.js';
 import type { Db } from './db.js';
 
 export interface Credentials {
@@ -37,6 +38,8 @@ export interface Camera {
   /** Seconds a camera may be dark before its owners are alerted. */
   alertGraceSec: number;
   enabled: boolean;
+  /** Only its owners, admins and `live` grants see its picture. */
+  private: boolean;
   tags: string[];
   parentId: string | null;
   createdAt: number;
@@ -75,6 +78,7 @@ interface Row {
   image_check_interval_sec: number;
   alert_grace_sec: number;
   enabled: number;
+  private: number;
   tags: string;
   parent_id: string | null;
   created_at: number;
@@ -89,15 +93,34 @@ const VISIBLE = `(
   OR c.agency IN (SELECT value FROM access_grants WHERE user_id = @userId AND scope = 'agency')
 )`;
 
+/** Per visible camera: is it private, does the user own it, the highest level of the grants covering it. */
+const ACCESS = `SELECT c.id, c.private,
+    EXISTS (SELECT 1 FROM camera_owners o WHERE o.camera_id = c.id AND o.user_id = @userId) AS owned,
+    (SELECT MAX(${GRANT_RANK_SQL}) FROM access_grants g WHERE g.user_id = @userId AND (
+       (g.scope = 'camera' AND g.value = c.id) OR (g.scope = 'site' AND g.value = c.site) OR (g.scope = 'agency' AND g.value = c.agency))) AS grant_rank
+  FROM cameras c WHERE ${VISIBLE}`;
+
+interface AccessRow {
+  id: string;
+  private: number;
+  owned: number;
+  grant_rank: number | null;
+}
+
 const SELECT = `SELECT c.*, (SELECT json_group_array(user_id) FROM camera_owners o WHERE o.camera_id = c.id) AS owners
   FROM cameras c`;
 
 export class CameraStore {
   // Asked once per probe result: prepared once, not on every call.
   private readonly existsStmt;
+  // Asked at every watch and picture: prepared once.
+  private readonly accessAll;
+  private readonly accessOne;
 
   constructor(private readonly db: Db) {
     this.existsStmt = db.prepare('SELECT 1 FROM cameras WHERE id = ?');
+    this.accessAll = db.prepare(ACCESS);
+    this.accessOne = db.prepare(`${ACCESS} AND c.id = @id`);
   }
 
   list(viewer: Viewer): Camera[] {
@@ -136,6 +159,24 @@ export class CameraStore {
     return row && fromRow(row);
   }
 
+  /**
+   * What this viewer may do with each camera it may see (status, pictures, live); cameras it may
+   * not see are absent. `cameraId` narrows it to one camera.
+   */
+  access(viewer: Viewer, cameraId?: string): Map<string, AccessLevel> {
+    if (viewer.role === 'admin') {
+      const ids = (cameraId === undefined ? this.db.prepare('SELECT id FROM cameras').pluck().all() : this.db.prepare('SELECT id FROM cameras WHERE id = ?').pluck().all(cameraId)) as string[];
+      return new Map(ids.map((id) => [id, 'live']));
+    }
+    const rows = (cameraId === undefined ? this.accessAll.all({ userId: viewer.userId }) : this.accessOne.all({ userId: viewer.userId, id: cameraId })) as AccessRow[];
+    return new Map(rows.map((r) => [r.id, accessLevel({ admin: false, owner: r.owned === 1, private: r.private === 1, grant: levelOfRank(r.grant_rank) })]));
+  }
+
+  /** One camera's level for this viewer; `none` when it may not see the camera (or it does not exist). */
+  accessOf(cameraId: string, viewer: Viewer): AccessLevel {
+    return this.access(viewer, cameraId).get(cameraId) ?? 'none';
+  }
+
   isOwner(cameraId: string, userId: string): boolean {
     return this.db.prepare('SELECT 1 FROM camera_owners WHERE camera_id = ? AND user_id = ?').get(cameraId, userId) !== undefined;
   }
@@ -152,11 +193,11 @@ export class CameraStore {
           `INSERT INTO cameras (id, name, site, lat, lng, address, innovation_name, innovation_launched_on, agency,
              onvif_host, onvif_port, onvif_username, onvif_password_enc, rtsp_url, rtsp_username, rtsp_password_enc,
              snapshot_url, snapshot_username, snapshot_password_enc, check_interval_sec, image_check_interval_sec,
-             alert_grace_sec, enabled, tags, parent_id, external_id, created_at, updated_at)
+             alert_grace_sec, enabled, private, tags, parent_id, external_id, created_at, updated_at)
            VALUES (@id, @name, @site, @lat, @lng, @address, @innovation_name, @innovation_launched_on, @agency,
              @onvif_host, @onvif_port, @onvif_username, @onvif_password_enc, @rtsp_url, @rtsp_username, @rtsp_password_enc,
              @snapshot_url, @snapshot_username, @snapshot_password_enc, @check_interval_sec, @image_check_interval_sec,
-             @alert_grace_sec, @enabled, @tags, @parent_id, @external_id, @now, @now)`,
+             @alert_grace_sec, @enabled, @private, @tags, @parent_id, @external_id, @now, @now)`,
         )
         .run({ ...toColumns(draft), id, now });
       this.setOwners(id, draft.owners);
@@ -175,7 +216,7 @@ export class CameraStore {
              rtsp_password_enc = @rtsp_password_enc, snapshot_url = @snapshot_url, snapshot_username = @snapshot_username,
              snapshot_password_enc = @snapshot_password_enc, check_interval_sec = @check_interval_sec,
              image_check_interval_sec = @image_check_interval_sec, alert_grace_sec = @alert_grace_sec,
-             enabled = @enabled, tags = @tags,
+             enabled = @enabled, private = @private, tags = @tags,
              parent_id = @parent_id, external_id = @external_id, updated_at = @now
            WHERE id = @id`,
         )
@@ -225,6 +266,7 @@ function toColumns(d: CameraDraft) {
     image_check_interval_sec: d.imageCheckIntervalSec,
     alert_grace_sec: d.alertGraceSec,
     enabled: d.enabled ? 1 : 0,
+    private: d.private ? 1 : 0,
     tags: JSON.stringify(d.tags),
     parent_id: d.parentId,
     external_id: d.externalId,
@@ -255,6 +297,7 @@ function fromRow(r: Row): Camera {
     imageCheckIntervalSec: r.image_check_interval_sec,
     alertGraceSec: r.alert_grace_sec,
     enabled: r.enabled === 1,
+    private: r.private === 1,
     tags: JSON.parse(r.tags) as string[],
     parentId: r.parent_id,
     createdAt: r.created_at,

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HttpError } from '../errors.js';
+import type { GrantLevel } from '../domain/access-level.js';
 import type { Db } from './db.js';
 
 export type Role = 'admin' | 'owner' | 'viewer';
@@ -13,6 +14,8 @@ export interface Grant {
   id: string;
   scope: GrantScope;
   value: string;
+  /** What the grant shows: status only, pictures, or live video too. */
+  level: GrantLevel;
 }
 
 export interface User {
@@ -53,7 +56,10 @@ export interface NewUser {
   timeZone: string;
 }
 
-export type UserChanges = Partial<Omit<NewUser, 'username'>> & { disabled?: boolean; grants?: Omit<Grant, 'id'>[]; headOf?: string[] };
+/** A grant to store; without a level it shows pictures, as grants always did. */
+export type GrantDraft = Omit<Grant, 'id' | 'level'> & { level?: GrantLevel };
+
+export type UserChanges = Partial<Omit<NewUser, 'username'>> & { disabled?: boolean; grants?: GrantDraft[]; headOf?: string[] };
 
 export class UserStore {
   constructor(private readonly db: Db) {}
@@ -142,17 +148,17 @@ export class UserStore {
       .immediate();
   }
 
-  private replaceGrants(userId: string, grants: Omit<Grant, 'id'>[], now: number): void {
+  private replaceGrants(userId: string, grants: GrantDraft[], now: number): void {
     this.db.prepare('DELETE FROM access_grants WHERE user_id = ?').run(userId);
     const add = this.db.prepare(
-      'INSERT OR IGNORE INTO access_grants (id, user_id, scope, value, created_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO access_grants (id, user_id, scope, value, level, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    for (const g of grants) add.run(randomUUID(), userId, g.scope, g.value, now);
+    for (const g of grants) add.run(randomUUID(), userId, g.scope, g.value, g.level ?? 'pictures', now);
   }
 
   private fromRow(r: Row): User {
     const grants = this.db
-      .prepare('SELECT id, scope, value FROM access_grants WHERE user_id = ? ORDER BY scope, value')
+      .prepare('SELECT id, scope, value, level FROM access_grants WHERE user_id = ? ORDER BY scope, value')
       .all(r.id) as Grant[];
     return {
       id: r.id,

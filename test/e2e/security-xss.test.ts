@@ -247,7 +247,7 @@ describe.skipIf(!existsSync(CHROMIUM))('stored XSS and the Content-Security-Poli
         await page.locator('.admin-camera strong').getByText(P.name, { exact: true }).waitFor();
         await page.locator('.users strong').getByText(P.ownerName, { exact: true }).waitFor();
         await page.locator('.users strong').getByText(P.viewerName, { exact: true }).waitFor();
-        await page.locator('.users small').getByText(`OPD: ${P.agency}`, { exact: true }).waitFor();
+        await page.locator('.users small').getByText(`OPD: ${P.agency} · gambar`, { exact: true }).waitFor();
         await page.locator('.contacts .addr').getByText(P.webhook, { exact: true }).waitFor();
         const row = page.locator('.admin-camera', { has: page.locator('strong').getByText(P.name, { exact: true }) });
         await row.getByRole('button', { name: 'Ubah' }).click();

@@ -1,15 +1,20 @@
 /**
  * Every API route, tried as each role (and signed out). The list of routes comes from the
- * OpenAPI document, so a new route without a row here fails this test.
+ * OpenAPI document, so a new route without a row here fails this test. Then the grant levels:
+ * status only, pictures, live, and private cameras, over REST and the socket alike.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, signedInClients, startTestPantau, type TestPantau } from '../support/pantau.js';
+import { HttpSnapshotSimulator } from '../support/index.js';
+import { Client, signedInClients, startTestPantau, waitFor, type TestPantau } from '../support/pantau.js';
+import { RecordingClient, sessionCookie, sleep } from './realtime-client.js';
 
 type Who = 'anon' | 'admin' | 'owner' | 'stranger' | 'viewer';
 
 let pantau: TestPantau;
 let clients: Record<Who, Client>;
 let ids: { owner: string; viewer: string; stranger: string };
+let snapshotCam: HttpSnapshotSimulator;
+const sockets: RecordingClient[] = [];
 
 const camera = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
@@ -20,7 +25,9 @@ const camera = (name: string, extra: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  pantau = await startTestPantau();
+  pantau = await startTestPantau({ probes: { imageTimeoutMs: 5000 } });
+  snapshotCam = new HttpSnapshotSimulator();
+  await snapshotCam.start();
   const { admin, make } = await signedInClients(pantau);
   const owner = await make('pemilik', 'owner');
   const stranger = await make('orang-lain', 'owner');
@@ -28,12 +35,22 @@ beforeAll(async () => {
   clients = { anon: new Client(pantau.url), admin, owner: owner.client, stranger: stranger.client, viewer: viewer.client };
   ids = { owner: owner.id, viewer: viewer.id, stranger: stranger.id };
 });
-afterAll(() => pantau.stop());
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await pantau?.stop();
+  await snapshotCam?.stop();
+});
 
 /** A fresh camera owned by `pemilik`, so destructive calls never depend on each other. */
 async function ownedCamera(): Promise<string> {
   const res = await clients.admin.post('/api/cameras', camera(`Cam ${Math.random()}`, { owners: [ids.owner] }));
   expect(res.status).toBe(201);
+  return res.body.id;
+}
+/** Like ownedCamera, with a picture to hand out. */
+async function pictureCamera(extra: Record<string, unknown> = {}): Promise<string> {
+  const res = await clients.admin.post('/api/cameras', camera(`Pic ${Math.random()}`, { rtspUrl: null, snapshotUrl: snapshotCam.url, imageCheckIntervalSec: 86_400, owners: [ids.owner], ...extra }));
+  expect(res.status, res.text).toBe(201);
   return res.body.id;
 }
 async function scratchUser(): Promise<string> {
@@ -117,8 +134,127 @@ const ROWS: Row[] = [
     },
     expect: { anon: 401, admin: 204, owner: 204, stranger: 403, viewer: 403 },
   },
+  { method: 'get', path: '/api/cameras/{id}/snapshot', call: async (c) => c.get(`/api/cameras/${await pictureCamera()}/snapshot`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
+  // A private camera's picture: its owners and admins; the viewer's agency grant (pictures) sees its status only.
+  { method: 'get', path: '/api/cameras/{id}/snapshot', call: async (c) => c.get(`/api/cameras/${await pictureCamera({ private: true })}/snapshot?size=thumb`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 403 } },
+  { method: 'get', path: '/api/cameras/{id}/views', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/views`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 403 } },
+  { method: 'get', path: '/api/views', call: (c) => c.get('/api/views'), expect: { anon: 401, admin: 200, owner: 403, stranger: 403, viewer: 403 } },
   { method: 'post', path: '/api/auth/logout', call: (c) => c.post('/api/auth/logout'), expect: { anon: 204, admin: 204, owner: 204, stranger: 204, viewer: 204 } },
 ];
+
+describe('grant levels: status only, pictures, live, and private cameras', () => {
+  const AGENCY = 'Dinas Komunikasi dan Informatika';
+  let open: string;
+  let hidden: string;
+  const who: Record<'status' | 'pictures' | 'live', { id: string; client: Client; cookie: string }> = {} as never;
+
+  beforeAll(async () => {
+    open = await pictureCamera();
+    hidden = await pictureCamera({ private: true });
+    const { make } = await signedInClients(pantau);
+    const grants = {
+      status: [{ scope: 'agency', value: AGENCY, level: 'status' }],
+      pictures: [{ scope: 'agency', value: AGENCY, level: 'pictures' }],
+      // Pictures of the agency, and live on the private camera: an explicit live grant.
+      live: [{ scope: 'agency', value: AGENCY, level: 'pictures' }, { scope: 'camera', value: hidden, level: 'live' }],
+    };
+    for (const level of ['status', 'pictures', 'live'] as const) {
+      const made = await make(`lvl-${level}`, 'viewer', grants[level]);
+      who[level] = { ...made, cookie: await sessionCookie(pantau.url, `lvl-${level}`, `lvl-${level}-password`) };
+    }
+  });
+
+  it('stores each grant with its level; a grant given without one shows pictures, as grants always did', async () => {
+    const users = (await clients.admin.get('/api/users')).body as Array<{ username: string; grants: Array<{ scope: string; level: string }> }>;
+    const levels = (name: string) => users.find((u) => u.username === name)!.grants.map((g) => `${g.scope}:${g.level}`).sort();
+    expect(levels('lvl-status')).toEqual(['agency:status']);
+    expect(levels('lvl-live')).toEqual(['agency:pictures', 'camera:live']);
+    expect(levels('pengamat')).toEqual(['agency:pictures']);
+    const bad = await clients.admin.post('/api/users', { username: 'lvl-bad', role: 'viewer', password: 'password123', grants: [{ scope: 'agency', value: AGENCY, level: 'everything' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toBe('grants.0.level');
+  });
+
+  it('lists both cameras to every level, each with what the user may see of it', async () => {
+    const access = async (c: Client) => {
+      const list = (await c.get('/api/cameras')).body as Array<{ id: string; access: string; private: boolean }>;
+      return [list.find((x) => x.id === open)?.access, list.find((x) => x.id === hidden)?.access];
+    };
+    expect(await access(who.status.client)).toEqual(['status', 'status']);
+    expect(await access(who.pictures.client)).toEqual(['pictures', 'status']);
+    expect(await access(who.live.client)).toEqual(['pictures', 'live']);
+    expect(await access(clients.owner)).toEqual(['live', 'live']);
+    expect((await who.status.client.get(`/api/cameras/${hidden}`)).body).toMatchObject({ private: true, access: 'status' });
+  });
+
+  it('hands out snapshots by level: status never, pictures except private cameras, live both', async () => {
+    const code = async (c: Client, id: string) => (await c.get(`/api/cameras/${id}/snapshot`)).status;
+    expect([await code(who.status.client, open), await code(who.status.client, hidden)]).toEqual([403, 403]);
+    expect([await code(who.pictures.client, open), await code(who.pictures.client, hidden)]).toEqual([200, 403]);
+    expect([await code(who.live.client, open), await code(who.live.client, hidden)]).toEqual([200, 200]);
+    const refused = await who.status.client.get(`/api/cameras/${open}/snapshot`);
+    expect(refused.body).toMatchObject({ error: 'picture_not_allowed' });
+    // Status stays visible at every level.
+    expect((await who.status.client.get(`/api/cameras/${hidden}/status`)).status).toBe(200);
+  });
+
+  it('sends frames over the socket by the same rule', async () => {
+    const socketOf = async (cookie: string) => {
+      const s = new RecordingClient(pantau.url, cookie);
+      sockets.push(s);
+      return s.connect();
+    };
+    const [st, pic, live] = await Promise.all([socketOf(who.status.cookie), socketOf(who.pictures.cookie), socketOf(who.live.cookie)]);
+    const ask = { cameraIds: [open, hidden], size: 'thumb' as const };
+    expect(await st.watch(ask)).toMatchObject({ ok: true, watching: [], denied: [open, hidden] });
+    expect(await pic.watch(ask)).toMatchObject({ ok: true, watching: [open], denied: [hidden] });
+    expect(await live.watch(ask)).toMatchObject({ ok: true, watching: [open, hidden] });
+    await waitFor('frames of both cameras for the live grant', async () => (live.framesOf(open).length && live.framesOf(hidden).length ? true : undefined), 15_000);
+    await waitFor('frames of the open camera for the pictures grant', async () => (pic.framesOf(open).length ? true : undefined), 15_000);
+    await sleep(500);
+    expect(st.frames).toHaveLength(0);
+    expect(pic.framesOf(hidden)).toHaveLength(0);
+    // Statuses still reach the status-only user.
+    expect(st.snapshots[0]!.map((s) => s.cameraId)).toEqual(expect.arrayContaining([open, hidden]));
+    for (const s of [st, pic, live]) s.close();
+  });
+
+  it('stops pictures at once when a camera is made private, and shows them again when it is not', async () => {
+    const pic = new RecordingClient(pantau.url, who.pictures.cookie);
+    sockets.push(pic);
+    await pic.connect();
+    expect(await pic.watch({ cameraIds: [open], size: 'thumb' })).toMatchObject({ watching: [open] });
+    await waitFor('a first frame', async () => (pic.framesOf(open).length ? true : undefined), 15_000);
+    const frameViewings = async () =>
+      ((await clients.admin.get(`/api/views?userId=${who.pictures.id}&cameraId=${open}`)).body.items as Array<{ kind: string; end: string | null }>).filter((v) => v.kind === 'frames');
+    await waitFor('one open frames viewing: this socket’s', async () => ((await frameViewings()).filter((v) => v.end === null).length === 1 ? true : undefined), 5000);
+    expect((await clients.owner.patch(`/api/cameras/${open}`, { private: true })).status).toBe(200);
+    expect((await who.pictures.client.get(`/api/cameras/${open}/snapshot`)).status).toBe(403);
+    // The server dropped the watch itself: the viewing is closed without the client asking.
+    await waitFor('the frames viewing to be closed', async () => ((await frameViewings()).every((v) => v.end !== null) ? true : undefined), 5000);
+    expect(await pic.watch({ cameraIds: [open], size: 'thumb' })).toMatchObject({ watching: [], denied: [open] });
+    expect((await clients.admin.patch(`/api/cameras/${open}`, { private: false })).status).toBe(200);
+    expect((await who.pictures.client.get(`/api/cameras/${open}/snapshot`)).status).toBe(200);
+  });
+
+  it('takes private from the CSV import, and refuses a value that is not yes or no', async () => {
+    const name = `Imported private ${Math.random()}`;
+    const csvText = `name,site,agency,snapshot_url,private\n${name},Pasar,${AGENCY},${snapshotCam.url},ya\n`;
+    const res = await clients.admin.post('/api/cameras/import', csvText, { 'content-type': 'text/csv' });
+    expect(res.status, res.text).toBe(200);
+    const made = ((await clients.admin.get('/api/cameras')).body as Array<{ name: string; private: boolean }>).find((c) => c.name === name);
+    expect(made?.private).toBe(true);
+    const bad = await clients.admin.post('/api/cameras/import', `name,site,agency,snapshot_url,private\nX,Pasar,${AGENCY},${snapshotCam.url},mungkin\n`, { 'content-type': 'text/csv' });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body)).toContain('private');
+  });
+
+  it('lowers a user to status only when the admin changes the grant’s level', async () => {
+    const res = await clients.admin.patch(`/api/users/${who.pictures.id}`, { grants: [{ scope: 'agency', value: AGENCY, level: 'status' }] });
+    expect(res.status).toBe(200);
+    expect((await who.pictures.client.get(`/api/cameras/${open}/snapshot`)).status).toBe(403);
+  });
+});
 
 describe('roles on every route', () => {
   it('covers every route in the OpenAPI document', async () => {

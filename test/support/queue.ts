@@ -31,8 +31,14 @@ export function redisBlock(url: string, prefix: string, extra: QueueTimings & { 
 }
 
 /** A worker in this process, with its log kept in memory. */
-export async function inProcessWorker(redis: ReturnType<typeof redisBlock>, sites: string[] = [], probes: Record<string, unknown> = {}): Promise<RunningWorker & { logText(): string }> {
-  const config = configSchema.parse({ secret: QUEUE_SECRET, redis, probes: { livenessTimeoutMs: 1000, ...probes }, log: { level: 'debug' } });
+export async function inProcessWorker(
+  redis: ReturnType<typeof redisBlock>,
+  sites: string[] = [],
+  probes: Record<string, unknown> = {},
+  /** Other config sections of the worker (e.g. its `outbound` policy). */
+  extra: Record<string, unknown> = {},
+): Promise<RunningWorker & { logText(): string }> {
+  const config = configSchema.parse({ ...extra, secret: QUEUE_SECRET, redis, probes: { livenessTimeoutMs: 1000, ...probes }, log: { level: 'debug' } });
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {

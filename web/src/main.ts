@@ -21,6 +21,7 @@ const ROUTES: [RegExp, PageFn, string][] = [
   [/^#\/lokasi\/([^/]+)$/, gridPage, 'grid'],
   [/^#\/laporan$/, async (ctx) => (await import('./pages/report')).reportPage(ctx), 'report'],
   [/^#\/registri$/, async (ctx) => (await import('./pages/admin')).adminPage(ctx), 'admin'],
+  [/^#\/tontonan$/, async (ctx) => (await import('./pages/views')).viewsPage(ctx), 'admin'],
   [/^#\/akun$/, async (ctx) => (await import('./pages/account')).accountPage(ctx), 'account'],
 ];
 

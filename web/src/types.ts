@@ -12,8 +12,11 @@ export interface User {
   language: 'id' | 'en';
   timeZone: string;
   disabled: boolean;
-  grants: { id: string; scope: 'agency' | 'site' | 'camera'; value: string }[];
+  grants: { id: string; scope: 'agency' | 'site' | 'camera'; value: string; level: GrantLevel }[];
 }
+
+/** What a grant shows: status only, pictures, or live video too (and pictures of private cameras). */
+export type GrantLevel = 'status' | 'pictures' | 'live';
 
 export interface CameraStatusBrief {
   status: StatusName;
@@ -41,6 +44,10 @@ export interface Camera {
   imageCheckIntervalSec: number;
   alertGraceSec: number;
   enabled: boolean;
+  /** Only its owners, admins and live grants see its picture. */
+  private: boolean;
+  /** What this user may see of it. */
+  access: GrantLevel;
   tags: string[];
   parentId: string | null;
   /** When the camera was registered: monitoring began then. */

@@ -4,6 +4,7 @@ import { z } from '../../schemas/zod.js';
 import type { Api } from '../api.js';
 import type { Principal } from '../../services/auth.js';
 import { publicView, type CameraRegistry } from '../../services/registry.js';
+import type { AccessLevel } from '../../domain/access-level.js';
 import type { OpenOutageView, Reports } from '../../services/reports.js';
 import type { Camera } from '../../store/cameras.js';
 import { importCameras } from '../../services/camera-import.js';
@@ -56,13 +57,14 @@ export const csvBody = express.text({ type: ['text/csv', 'text/plain'], limit: '
 export function cameraRoutes(api: Api, deps: { registry: CameraRegistry; store: Store; reports: Reports }) {
   const { registry, reports } = deps;
   // The list carries each camera's status; the single camera too, so one request fills a tile.
-  const withStatus = (principal: Principal, c: Camera, open: Map<string, OpenOutageView>) => {
+  const withStatus = (principal: Principal, c: Camera, open: Map<string, OpenOutageView>, access: Map<string, AccessLevel>) => {
     const s = reports.status(c);
-    return { ...publicView(principal, c), status: { status: s.status, since: s.since, reason: s.reason, flapping: s.flapping, outage: open.get(c.id) ?? null } };
+    return { ...publicView(principal, c, access.get(c.id) ?? 'status'), status: { status: s.status, since: s.since, reason: s.reason, flapping: s.flapping, outage: open.get(c.id) ?? null } };
   };
   const allWithStatus = (principal: Principal, cameras: Camera[]) => {
     const open = reports.openOutages(cameras);
-    return cameras.map((c) => withStatus(principal, c, open));
+    const access = cameras.length === 1 ? new Map([[cameras[0]!.id, registry.accessOf(principal, cameras[0]!.id)]]) : registry.access(principal);
+    return cameras.map((c) => withStatus(principal, c, open, access));
   };
   const anyone = 'signed-in' as const;
 

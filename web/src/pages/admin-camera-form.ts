@@ -49,6 +49,8 @@ export function cameraForm(existing: Camera | null, data: FormData, done: () => 
   const parentOptions = data.cameras.filter((c) => c.id !== existing?.id).map((c): [string, string] => [c.id, `${c.name} · ${c.site}`]);
   const parent = select([['', t('noParent')], ...parentOptions], existing?.parentId ?? '');
 
+  const isPrivate = h('input', { type: 'checkbox', checked: existing?.private ?? false });
+  isPrivate.id = 'camera-private';
   const mayOwn = data.users.filter((u) => u.role !== 'viewer' && (!u.disabled || existing?.owners.includes(u.id)));
   const ownerBoxes = mayOwn.map((u) => h('input', { type: 'checkbox', value: u.id, checked: existing?.owners.includes(u.id) ?? false }));
   const ownersError = errors.register('owners', ownerBoxes, ownerBoxes[0] ?? tags, 'errOwner');
@@ -103,6 +105,8 @@ export function cameraForm(existing: Camera | null, data: FormData, done: () => 
     ),
     h('fieldset', { class: 'group' }, h('legend', {}, t('alertSection')),
       owners,
+      h('label', { class: 'check' }, isPrivate, ` ${t('privateCamera')}`),
+      h('small', { class: 'muted' }, t('privateCameraHint')),
       errors.field('parentId', t('parentDevice'), parent, { explain: 'errParent', hint: t('parentHint') }),
       errors.field('alertGraceSec', t('alertGrace'), grace, { hint: t('alertGraceHint') }),
       errors.field('checkIntervalSec', t('checkInterval'), interval),
@@ -135,6 +139,7 @@ export function cameraForm(existing: Camera | null, data: FormData, done: () => 
       location: lat.value && lng.value ? { lat: Number(lat.value), lng: Number(lng.value), address: existing?.location?.address ?? null } : existing?.location?.address ? { lat: null, lng: null, address: existing.location.address } : null,
       innovation: innovation.value.trim() ? { name: innovation.value.trim(), launchedOn: launched.value || null } : null,
       owners: ownerBoxes.filter((b) => b.checked).map((b) => b.value),
+      private: isPrivate.checked,
       tags: tags.value.split(',').map((s) => s.trim()).filter(Boolean),
       parentId: parent.value || null,
       alertGraceSec: grace.value.trim() === '' ? null : Math.round(Number(grace.value) * 60),

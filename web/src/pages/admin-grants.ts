@@ -1,20 +1,23 @@
 /**
  * Picks what a user may see from values that exist: an agency, a site or a camera of the
- * registry, one grant per pick. Free text let "Dinas Kesehatan, Dinas Perdagangan" become one
- * grant that matched nothing; a grant that matches no camera now says so and can be removed.
+ * registry, one grant per pick, each with its level (status only, pictures, live). Free text
+ * let "Dinas Kesehatan, Dinas Perdagangan" become one grant that matched nothing; a grant that
+ * matches no camera now says so and can be removed.
  */
 import { button, h, select } from '../dom';
 import { t } from '../i18n';
-import type { Camera } from '../types';
+import type { Camera, GrantLevel } from '../types';
 import { labelled } from './admin-form-errors';
 
 export type Scope = 'agency' | 'site' | 'camera';
 export interface Grant {
   scope: Scope;
   value: string;
+  level: GrantLevel;
 }
 
 const SCOPES = (): [Scope, string][] => [['agency', t('agency')], ['site', t('site')], ['camera', t('grantCamera')]];
+const LEVELS = (): [GrantLevel, string][] => [['status', t('levelStatus')], ['pictures', t('levelPictures')], ['live', t('levelLive')]];
 
 /** The values each scope can take, as [value, label]: agencies and sites by name, cameras by id. */
 function choices(cameras: Camera[], scope: Scope): [string, string][] {
@@ -25,11 +28,12 @@ function choices(cameras: Camera[], scope: Scope): [string, string][] {
 export function grantLabel(cameras: Camera[], g: Grant): string {
   const scope = SCOPES().find(([s]) => s === g.scope)?.[1] ?? g.scope;
   const value = g.scope === 'camera' ? (cameras.find((c) => c.id === g.value)?.name ?? g.value) : g.value;
-  return `${scope}: ${value}`;
+  const level = LEVELS().find(([l]) => l === g.level)?.[1] ?? g.level;
+  return `${scope}: ${value} · ${level}`;
 }
 
 export function grantPicker(cameras: Camera[], initial: Grant[], idPrefix: string): { node: HTMLElement; grants(): Grant[]; reset(): void } {
-  let grants = initial.map((g) => ({ scope: g.scope, value: g.value }));
+  let grants = initial.map((g) => ({ scope: g.scope, value: g.value, level: g.level }));
   const list = h('ul', { class: 'chips', attrs: { 'aria-live': 'polite' } });
   const matches = (g: Grant) => choices(cameras, g.scope).some(([v]) => v === g.value);
   const removeButton = (g: Grant, i: number) => {
@@ -58,12 +62,17 @@ export function grantPicker(cameras: Camera[], initial: Grant[], idPrefix: strin
   const fillValues = (scope: Scope) => value.replaceChildren(...choices(cameras, scope).map(([v, label]) => h('option', { value: v, textContent: label })));
   const scope = select(SCOPES(), 'agency', (s) => fillValues(s as Scope));
   fillValues('agency');
+  const level = select(LEVELS(), 'pictures', () => undefined);
   scope.id = `${idPrefix}-scope`;
   value.id = `${idPrefix}-value`;
+  level.id = `${idPrefix}-level`;
   const add = button(t('addGrant'), () => {
-    const g: Grant = { scope: scope.value as Scope, value: value.value };
-    if (!g.value || grants.some((x) => x.scope === g.scope && x.value === g.value)) return;
-    grants.push(g);
+    const g: Grant = { scope: scope.value as Scope, value: value.value, level: level.value as GrantLevel };
+    if (!g.value) return;
+    // One grant per agency, site or camera: picking it again changes its level.
+    const same = grants.findIndex((x) => x.scope === g.scope && x.value === g.value);
+    if (same >= 0) grants[same] = g;
+    else grants.push(g);
     render();
   });
   render();
@@ -74,6 +83,8 @@ export function grantPicker(cameras: Camera[], initial: Grant[], idPrefix: strin
     h('small', { class: 'muted' }, t('accessHint')),
     list,
     h('div', { class: 'row' }, labelled(t('grantScope'), scope), labelled(t('grantValue'), value)),
+    labelled(t('grantLevel'), level),
+    h('small', { class: 'muted' }, t('grantLevelHint')),
     add,
   );
   return {

@@ -54,6 +54,7 @@ export async function adminPage(ctx: Ctx): Promise<Page> {
     'article',
     { class: 'admin' },
     h('h1', {}, t('navAdmin')),
+    h('p', {}, h('a', { href: '#/tontonan', class: 'button' }, t('viewsTitle'))),
     h('section', {}, h('h2', {}, t('adminCameras')), h('p', {}, button(t('addCamera'), () => openForm(null), 'primary')), formSlot, message, h('ul', { class: 'admin-cameras' }, ...rows)),
     h('section', {}, importSection(() => ctx.rerender())),
     users.node,

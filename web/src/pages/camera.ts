@@ -15,6 +15,7 @@ import type { Camera, DailyUptime, Outage, StatusDetail, Uptime } from '../types
 import { isDark, sinceLine, statusLine, uptimeOver } from '../widgets';
 import { dailyStrip, layersList, outagesSection } from './camera-parts';
 import { notificationsSection } from './camera-notifications';
+import { cameraViewsSection } from './views';
 
 const DAY_MS = 86_400_000;
 const WINDOWS = { '24h': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS, '90d': 90 * DAY_MS, '365d': 365 * DAY_MS } as const;
@@ -46,10 +47,12 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
 
   let liveOn = cheapNetwork();
   const fps = () => (liveOn ? LIVE_FPS : SLOW_FPS);
+  // Status-only access: no picture is asked for (the server would refuse it), and the page says why.
+  const seesPicture = camera.access !== 'status';
   const pic = picture(camera.name, 1000 / fps(), 'full');
   const frame = live.frames.get(id);
-  if (frame && frame.size === 'full') pic.show(frame);
-  pic.requested();
+  if (seesPicture && frame && frame.size === 'full') pic.show(frame);
+  if (seesPicture) pic.requested();
   const liveButton = button('', () => {
     liveOn = !liveOn;
     applyLive();
@@ -58,7 +61,7 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
     liveButton.textContent = liveOn ? t('liveOn') : t('live');
     liveButton.setAttribute('aria-pressed', String(liveOn));
     pic.expect(1000 / fps());
-    live.watch({ cameraIds: [id], size: 'full', fps: fps() });
+    if (seesPicture) live.watch({ cameraIds: [id], size: 'full', fps: fps() });
   };
   applyLive();
 
@@ -126,13 +129,14 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
     h('p', {}, h('a', { href: '#/', class: 'back' }, `← ${t('back')}`)),
     h('h1', {}, camera.name),
     h('p', { class: 'meta' }, `${camera.site} · ${camera.agency}${camera.innovation ? ` · ${t('innovation')}: ${camera.innovation.name}` : ''}`),
-    pic.node,
-    h('div', { class: 'row' }, liveButton),
-    good.node,
+    seesPicture ? pic.node : h('p', { class: 'note status-only' }, t('statusOnly')),
+    seesPicture ? h('div', { class: 'row' }, liveButton) : '',
+    seesPicture ? good.node : '',
     h('section', {}, h('h2', {}, t('layers')), statusBox),
     h('section', {}, h('h2', {}, t('uptimeTitle')), uptimeBox, dailyBox),
     outages.node,
     notificationsSection(id, ctx.user),
+    cameraViewsSection(camera, ctx.user),
     h('section', {}, h('h2', {}, t('location')), mapBox),
   );
   return {

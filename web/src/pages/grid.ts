@@ -86,6 +86,7 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
   };
   const picturesOf = (id: string) => [tiles.get(id)?.pic, darkCards.get(id)?.pic];
 
+  const statusOnly = new Set<string>();
   let watchTimer: number | undefined;
   let watchedKey: string | undefined;
   const watchVisible = () => {
@@ -95,7 +96,8 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
       const key = [...onScreen].sort().join(',');
       if (key === watchedKey) return;
       watchedKey = key;
-      live.watch({ cameraIds: [...onScreen], size: 'thumb', fps: THUMB_FPS });
+      // Cameras whose picture this user may not see (status-only access) are not asked for.
+      live.watch({ cameraIds: [...onScreen].filter((id) => !statusOnly.has(id)), size: 'thumb', fps: THUMB_FPS });
     }, 300);
   };
   /** Tiles and dark cards on screen; a camera can be both, and is watched while either shows. */
@@ -140,6 +142,9 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
   function tile(c: Camera): HTMLElement {
     const s = statusOf(c);
     const entry = entryOf(tiles, c.id, t('pictureAge'));
+    if (c.access === 'status') statusOnly.add(c.id);
+    else statusOnly.delete(c.id);
+    entry.pic.node.classList.toggle('status-only', c.access === 'status');
     entry.pic.darkSince(s.status === 'down' ? Date.parse(s.since) : null);
     entry.pic.verdict(isDark(s.status) ? s.reason : null);
     const up = uptimes.get(c.id);
