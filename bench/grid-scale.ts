@@ -31,6 +31,20 @@ const MARKS_SCRIPT = `
   }).observe(document, { childList: true, subtree: true });
 `;
 
+/** Frames of doing nothing: what this machine gives a frame now, the floor under the scroll figures. */
+const IDLE_SCRIPT = `new Promise((done) => {
+  const frames = [];
+  let last = performance.now();
+  const step = () => {
+    const now = performance.now();
+    frames.push(now - last);
+    last = now;
+    if (frames.length > 90) return done(frames);
+    requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})`;
+
 /** Scrolls to the end in steps, one per frame, and returns each frame's length (ms). */
 const SCROLL_SCRIPT = `new Promise((done) => {
   const frames = [];
@@ -56,6 +70,8 @@ interface Run {
   firstTileMs: number;
   readyMs: number;
   tilesAtFirst: number;
+  idleMedianMs: number;
+  idleWorstMs: number;
   frameMedianMs: number;
   frameWorstMs: number;
   longFrames: number;
@@ -97,6 +113,8 @@ export async function run(): Promise<void> {
     row('grid answers input (search ready)', (r) => r.readyMs, 'ms');
     row('tiles in the page at first', (r) => r.tilesAtFirst, '');
     row('frames scrolling to the end', (r) => r.frames, '');
+    row('idle frame (the machine\'s floor)', (r) => r.idleMedianMs, 'ms');
+    row('worst idle frame', (r) => r.idleWorstMs, 'ms');
     row('frame length while scrolling', (r) => r.frameMedianMs, 'ms');
     row('worst frame while scrolling', (r) => r.frameWorstMs, 'ms');
     row('frames over 50 ms', (r) => r.longFrames, '');
@@ -137,6 +155,7 @@ async function once(baseUrl: string, cameras: number): Promise<Run> {
     const loadWorkMs = (await busy()) - busyAtStart;
     const loadLongestMs = await longest(0, readyMs);
     const tilesAtFirst = await page.locator('.grid .tile').count();
+    const idle = ((await page.evaluate(IDLE_SCRIPT)) as number[]).slice(1).sort((a, b) => a - b);
     const frames = ((await page.evaluate(SCROLL_SCRIPT)) as number[]).slice(1).sort((a, b) => a - b);
     const tilesAtEnd = await page.locator('.grid .tile').count();
     await page.evaluate('scrollTo(0, 0)');
@@ -156,6 +175,8 @@ async function once(baseUrl: string, cameras: number): Promise<Run> {
       readyMs,
       tilesAtFirst,
       frames: frames.length,
+      idleMedianMs: idle[Math.floor(idle.length / 2)] ?? NaN,
+      idleWorstMs: idle.at(-1) ?? NaN,
       frameMedianMs: frames[Math.floor(frames.length / 2)] ?? NaN,
       frameWorstMs: frames.at(-1) ?? NaN,
       longFrames: frames.filter((f) => f > 50).length,

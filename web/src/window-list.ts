@@ -30,12 +30,27 @@ export class WindowList<T> {
   private readonly drawn = new Map<string, HTMLElement>();
   /** Measured heights of items by key, kept while the item exists (it is drawn again the same). */
   private readonly heights = new Map<string, number>();
-  private columns = 1;
+  /** Nodes drawn or redrawn since the last measuring: only these are measured. */
+  private readonly fresh = new Map<string, HTMLElement>();
+  /** What each drawn node was last told of its place ("3/950"): attributes are written when it changes. */
+  private readonly placed = new WeakMap<HTMLElement, string>();
+  /** Row tops for the items and heights as they are; dropped when either changes. */
+  private tops: number[] | null = null;
+  private first = -1;
+  private last = -1;
+  private padding = '';
+  private columns = 0;
   private gap = 0;
+  private width = 0;
   private frame = 0;
   private readonly onScroll = () => this.soon();
   private readonly onResize = () => {
-    this.columns = 0;
+    // A phone's toolbar sliding away changes only the height: the rows stay as tall.
+    if (innerWidth !== this.width) {
+      this.columns = 0;
+      this.heights.clear();
+      this.tops = null;
+    }
     this.soon();
   };
 
@@ -50,6 +65,7 @@ export class WindowList<T> {
     this.items = items;
     const keys = new Set(items.map(this.o.key));
     for (const k of this.heights.keys()) if (!keys.has(k)) this.heights.delete(k);
+    this.tops = null;
     this.update(true);
   }
 
@@ -58,6 +74,7 @@ export class WindowList<T> {
     const node = this.drawn.get(this.o.key(item));
     if (!node) return;
     this.o.draw(item, node);
+    this.fresh.set(this.o.key(item), node);
     this.soon();
   }
 
@@ -86,10 +103,13 @@ export class WindowList<T> {
     removeEventListener('resize', this.onResize);
     for (const [k, node] of this.drawn) this.o.dropped?.(k, node);
     this.drawn.clear();
+    this.fresh.clear();
   }
 
   private measureLayout(): void {
     if (this.columns || !this.o.list.isConnected) return;
+    this.width = innerWidth;
+    this.tops = null;
     const style = getComputedStyle(this.o.list);
     const tracks = style.display.includes('grid') ? style.gridTemplateColumns.split(' ').filter((t) => t && t !== 'none').length : 1;
     this.columns = Math.max(1, tracks);
@@ -121,7 +141,7 @@ export class WindowList<T> {
     this.measureLayout();
     const cols = this.columns || 1;
     const n = this.items.length;
-    let tops = this.rowTops();
+    let tops = (this.tops ??= this.rowTops());
     const rows = tops.length - 1;
     // Where the viewport is, in the list's own coordinates (before it is connected: at its top).
     const listTop = list.isConnected ? list.getBoundingClientRect().top : 0;
@@ -133,6 +153,10 @@ export class WindowList<T> {
       first = Math.max(0, upperBound(tops, from) - 1);
       last = Math.max(first, Math.min(rows - 1, upperBound(tops, to) - 1));
     }
+    // Most scroll frames move within the rows already drawn: nothing to write, nothing to measure.
+    if (!redraw && !this.fresh.size && first === this.first && last === this.last && list.isConnected) return;
+    this.first = first;
+    this.last = last;
     // The row at the viewport's top stays where it is on screen when guesses above it are corrected.
     const anchor = listTop < 0 ? Math.max(0, upperBound(tops, -listTop) - 1) : -1;
     const anchorTop = anchor >= 0 ? tops[anchor]! : 0;
@@ -145,6 +169,7 @@ export class WindowList<T> {
       if (wanted.has(k)) continue;
       node.remove();
       this.drawn.delete(k);
+      this.fresh.delete(k);
       this.o.dropped?.(k, node);
     }
     // In order, moving only what is out of place: a scroll step adds a row at one end.
@@ -153,9 +178,13 @@ export class WindowList<T> {
     for (const [k, item] of wanted) {
       const had = this.drawn.get(k);
       const node = had && !redraw ? had : draw(item, had);
-      node.setAttribute('aria-posinset', String(index + 1));
-      node.setAttribute('aria-setsize', String(n));
-      index++;
+      if (node !== had || redraw) this.fresh.set(k, node);
+      const place = `${++index}/${n}`;
+      if (this.placed.get(node) !== place) {
+        this.placed.set(node, place);
+        node.setAttribute('aria-posinset', String(index));
+        node.setAttribute('aria-setsize', String(n));
+      }
       this.drawn.set(k, node);
       if (at === node) at = node.nextSibling;
       else list.insertBefore(node, at);
@@ -166,21 +195,27 @@ export class WindowList<T> {
       at = next;
     }
 
-    // Measured after every write, in one layout: the item's content, not its stretched grid cell.
+    // The new and redrawn items, measured in one layout: the item's content, not its grid cell.
     let changed = false;
     if (list.isConnected) {
-      for (const [k, node] of this.drawn) {
+      for (const [k, node] of this.fresh) {
         const h = (node.firstElementChild as HTMLElement | null)?.offsetHeight ?? node.offsetHeight;
         if (h && this.heights.get(k) !== h) {
           this.heights.set(k, h);
           changed = true;
         }
       }
+      this.fresh.clear();
     }
-    if (changed) tops = this.rowTops();
-    list.style.paddingTop = `${tops[first] ?? 0}px`;
+    if (changed) tops = this.tops = this.rowTops();
     // The rows after the window, and the gap the grid would have put before the first of them.
-    list.style.paddingBottom = `${last < rows - 1 ? tops[rows]! - tops[last + 1]! + this.gap : 0}px`;
+    const padding = `${tops[first] ?? 0}/${last < rows - 1 ? tops[rows]! - tops[last + 1]! + this.gap : 0}`;
+    if (padding !== this.padding) {
+      this.padding = padding;
+      const [top, bottom] = padding.split('/');
+      list.style.paddingTop = `${top}px`;
+      list.style.paddingBottom = `${bottom}px`;
+    }
     if (changed && anchor >= 0 && anchor < rows && tops[anchor] !== anchorTop) scrollBy(0, tops[anchor]! - anchorTop);
     // Not yet in the page, or measuring moved rows into or out of the viewport: look again.
     if (!list.isConnected || changed) this.soon();
