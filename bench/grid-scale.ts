@@ -31,22 +31,8 @@ const MARKS_SCRIPT = `
   }).observe(document, { childList: true, subtree: true });
 `;
 
-/** Frames of doing nothing: what this machine gives a frame now, the floor under the scroll figures. */
-const IDLE_SCRIPT = `new Promise((done) => {
-  const frames = [];
-  let last = performance.now();
-  const step = () => {
-    const now = performance.now();
-    frames.push(now - last);
-    last = now;
-    if (frames.length > 90) return done(frames);
-    requestAnimationFrame(step);
-  };
-  requestAnimationFrame(step);
-})`;
-
-/** Scrolls to the end in steps, one per frame, and returns each frame's length (ms). */
-const SCROLL_SCRIPT = `new Promise((done) => {
+/** Runs `body` once a frame (it may call `done(frames)`), and resolves with each frame's length (ms). */
+const framesScript = (body: string) => `new Promise((done) => {
   const frames = [];
   let last = performance.now();
   const step = () => {
@@ -54,17 +40,24 @@ const SCROLL_SCRIPT = `new Promise((done) => {
     frames.push(now - last);
     last = now;
     if (frames.length > 3000) return done(frames);
+    ${body}
+    requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})`;
+
+/** Frames of doing nothing: what this machine gives a frame now, the floor under the scroll figures. */
+const IDLE_SCRIPT = framesScript('if (frames.length > 90) return done(frames);');
+
+/** Scrolls to the end in steps, one per frame, pressing "show paused" at the end. */
+const SCROLL_SCRIPT = framesScript(`
     const root = document.scrollingElement;
     if (root.scrollTop + innerHeight >= root.scrollHeight - 2) {
       const more = document.querySelector('.grid-page .more button');
       if (!more) return done(frames);
       more.click();
     }
-    root.scrollBy(0, 240);
-    requestAnimationFrame(step);
-  };
-  requestAnimationFrame(step);
-})`;
+    root.scrollBy(0, 240);`);
 
 interface Run {
   firstTileMs: number;
