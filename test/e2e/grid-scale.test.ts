@@ -13,10 +13,15 @@ import { ADMIN_PASSWORD, signedInClients, startTestPantau, type TestPantau } fro
 import { buildDashboard, CHROMIUM, launchPhone, type Phone } from './browser.js';
 
 /** The page's own globals, for the functions run in it (this file is compiled without the DOM's types). */
-declare const window: { scrollBy(x: number, y: number): void; scrollTo(x: number, y: number): void; innerHeight: number };
-declare const document: { scrollingElement: { scrollWidth: number; scrollHeight: number } | null; activeElement: BrowserElement | null };
+declare const window: { scrollBy(x: number, y: number): void; scrollTo(x: number, y: number): void; innerHeight: number; requestAnimationFrame(f: () => void): void };
+declare const document: {
+  scrollingElement: { scrollWidth: number; scrollHeight: number } | null;
+  activeElement: BrowserElement | null;
+  querySelectorAll(s: string): Iterable<BrowserElement>;
+};
 interface BrowserElement {
   tagName: string;
+  isConnected: boolean;
   classList: { contains(c: string): boolean };
   querySelector(s: string): { textContent: string | null } | null;
   getBoundingClientRect(): { top: number; bottom: number };
@@ -128,6 +133,20 @@ describe.skipIf(!existsSync(CHROMIUM))('the grid at 1 000 cameras on a phone', (
     expect(await page.locator('ul.grid > li').last().getAttribute('aria-posinset')).toBe(String(LISTED.length));
     expect(await tiles().count()).toBeLessThanOrEqual(MAX_TILES);
     expect(await tile(LISTED[0]!).count()).toBe(0);
+
+    // Scrolling back up draws tiles whose height was only guessed: what is on screen must not jump.
+    for (let i = 0; i < 8; i++) {
+      const moved = await page.evaluate(async (step) => {
+        const onScreen = [...document.querySelectorAll('.grid .tile')].find((t) => t.getBoundingClientRect().top > 80);
+        if (!onScreen) return 'no tile on screen';
+        const before = onScreen.getBoundingClientRect().top;
+        window.scrollBy(0, -step);
+        for (let f = 0; f < 3; f++) await new Promise<void>((r) => window.requestAnimationFrame(() => r()));
+        return onScreen.isConnected ? onScreen.getBoundingClientRect().top - before : 'dropped';
+      }, 300);
+      // Exactly the step, give or take the rounding of a fractional layout.
+      expect(typeof moved === 'number' && Math.abs(moved - 300) < 1 ? 300 : moved).toBe(300);
+    }
   }, 60_000);
 
   it('finds a camera far down by name, and by site, then lists everything again', async () => {

@@ -39,23 +39,35 @@ export class WindowList<T> {
   private first = -1;
   private last = -1;
   private padding = '';
+  /**
+   * The height guessed for an unmeasured item. Changed only while the list's top is on screen (or
+   * below it) and on a new list: a new guess above the viewport would move what is on screen.
+   */
+  private estimate = 0;
   private columns = 0;
   private gap = 0;
   private width = 0;
   private frame = 0;
   private readonly onScroll = () => this.soon();
+  /**
+   * Tab onto an item scrolls it into view at once, but the scroll is told a frame later: the next
+   * items are drawn now, so a quick run of Tabs never runs out of drawn items to land on.
+   */
+  private readonly onFocus = () => this.update(false);
   private readonly onResize = () => {
     // A phone's toolbar sliding away changes only the height: the rows stay as tall.
     if (innerWidth !== this.width) {
       this.columns = 0;
       this.heights.clear();
       this.tops = null;
+      this.estimate = 0;
     }
     this.soon();
   };
 
   constructor(private readonly o: WindowListOptions<T>) {
     o.list.setAttribute('role', 'list');
+    o.list.addEventListener('focusin', this.onFocus);
     addEventListener('scroll', this.onScroll, { passive: true });
     addEventListener('resize', this.onResize);
   }
@@ -66,6 +78,7 @@ export class WindowList<T> {
     const keys = new Set(items.map(this.o.key));
     for (const k of this.heights.keys()) if (!keys.has(k)) this.heights.delete(k);
     this.tops = null;
+    this.estimate = 0;
     this.update(true);
   }
 
@@ -101,6 +114,7 @@ export class WindowList<T> {
     cancelAnimationFrame(this.frame);
     removeEventListener('scroll', this.onScroll);
     removeEventListener('resize', this.onResize);
+    this.o.list.removeEventListener('focusin', this.onFocus);
     for (const [k, node] of this.drawn) this.o.dropped?.(k, node);
     this.drawn.clear();
     this.fresh.clear();
@@ -116,12 +130,31 @@ export class WindowList<T> {
     this.gap = parseFloat(style.rowGap) || 0;
   }
 
-  /** Row tops (px from the list's top, row gap included), one more entry than rows: the end. */
-  private rowTops(): number[] {
-    const { key, guess } = this.o;
+  private average(): number {
     let sum = 0;
     for (const h of this.heights.values()) sum += h;
-    const fallback = this.heights.size ? sum / this.heights.size : guess;
+    return this.heights.size ? sum / this.heights.size : this.o.guess;
+  }
+
+  /** Heights of the given items, measured (layout must be clean for this to be cheap); true if any changed. */
+  private measure(nodes: Iterable<[string, HTMLElement]>): boolean {
+    let changed = false;
+    for (const [k, node] of nodes) {
+      // Fractional, as laid out: whole pixels would add up to a visible error over hundreds of rows.
+      const h = (node.firstElementChild ?? node).getBoundingClientRect().height;
+      if (h && this.heights.get(k) !== h) {
+        this.heights.set(k, h);
+        changed = true;
+      }
+    }
+    if (changed) this.tops = null;
+    return changed;
+  }
+
+  /** Row tops (px from the list's top, row gap included), one more entry than rows: the end. */
+  private rowTops(): number[] {
+    const { key } = this.o;
+    const fallback = (this.estimate ||= this.average());
     const cols = this.columns || 1;
     const rows = Math.ceil(this.items.length / cols);
     const tops = new Array<number>(rows + 1);
@@ -141,10 +174,23 @@ export class WindowList<T> {
     this.measureLayout();
     const cols = this.columns || 1;
     const n = this.items.length;
+    const connected = list.isConnected;
+    // Where the viewport is, in the list's own coordinates (before it is connected: at its top).
+    const listTop = connected ? list.getBoundingClientRect().top : 0;
+    // Items drawn in an earlier frame have been laid out since: measuring them now costs no layout.
+    // Their heights are already on screen, so nothing visible moves when the model catches up.
+    let moved = false;
+    if (connected && this.fresh.size) {
+      moved = this.measure(this.fresh);
+      this.fresh.clear();
+    }
+    if (listTop >= 0 && this.estimate && this.estimate !== this.average()) {
+      this.estimate = 0;
+      this.tops = null;
+      moved = true;
+    }
     let tops = (this.tops ??= this.rowTops());
     const rows = tops.length - 1;
-    // Where the viewport is, in the list's own coordinates (before it is connected: at its top).
-    const listTop = list.isConnected ? list.getBoundingClientRect().top : 0;
     const from = -listTop - overscan;
     const to = -listTop + innerHeight + overscan;
     let first = 0;
@@ -154,11 +200,11 @@ export class WindowList<T> {
       last = Math.max(first, Math.min(rows - 1, upperBound(tops, to) - 1));
     }
     // Most scroll frames move within the rows already drawn: nothing to write, nothing to measure.
-    if (!redraw && !this.fresh.size && first === this.first && last === this.last && list.isConnected) return;
+    if (!redraw && !moved && first === this.first && last === this.last && connected) return;
     this.first = first;
     this.last = last;
-    // The row at the viewport's top stays where it is on screen when guesses above it are corrected.
-    const anchor = listTop < 0 ? Math.max(0, upperBound(tops, -listTop) - 1) : -1;
+    // The row at the viewport's top stays where it is on screen when rows drawn above it are measured.
+    const anchor = listTop < 0 ? Math.min(rows - 1, Math.max(0, upperBound(tops, -listTop) - 1)) : -1;
     const anchorTop = anchor >= 0 ? tops[anchor]! : 0;
 
     const start = first * cols;
@@ -173,12 +219,15 @@ export class WindowList<T> {
       this.o.dropped?.(k, node);
     }
     // In order, moving only what is out of place: a scroll step adds a row at one end.
+    const above = new Map<string, HTMLElement>();
     let at: ChildNode | null = list.firstChild;
     let index = start;
     for (const [k, item] of wanted) {
       const had = this.drawn.get(k);
       const node = had && !redraw ? had : draw(item, had);
-      if (node !== had || redraw) this.fresh.set(k, node);
+      // New above the viewport's top: measured at once (it would push what is on screen);
+      // below it: measured next frame, after the browser has laid it out anyway.
+      if (node !== had || redraw) (anchor >= 0 && Math.floor(index / cols) < anchor ? above : this.fresh).set(k, node);
       const place = `${++index}/${n}`;
       if (this.placed.get(node) !== place) {
         this.placed.set(node, place);
@@ -194,20 +243,8 @@ export class WindowList<T> {
       at.remove();
       at = next;
     }
-
-    // The new and redrawn items, measured in one layout: the item's content, not its grid cell.
-    let changed = false;
-    if (list.isConnected) {
-      for (const [k, node] of this.fresh) {
-        const h = (node.firstElementChild as HTMLElement | null)?.offsetHeight ?? node.offsetHeight;
-        if (h && this.heights.get(k) !== h) {
-          this.heights.set(k, h);
-          changed = true;
-        }
-      }
-      this.fresh.clear();
-    }
-    if (changed) tops = this.tops = this.rowTops();
+    if (connected && above.size && this.measure(above)) tops = this.tops = this.rowTops();
+    else if (!connected) for (const [k, node] of above) this.fresh.set(k, node);
     // The rows after the window, and the gap the grid would have put before the first of them.
     const padding = `${tops[first] ?? 0}/${last < rows - 1 ? tops[rows]! - tops[last + 1]! + this.gap : 0}`;
     if (padding !== this.padding) {
@@ -216,9 +253,9 @@ export class WindowList<T> {
       list.style.paddingTop = `${top}px`;
       list.style.paddingBottom = `${bottom}px`;
     }
-    if (changed && anchor >= 0 && anchor < rows && tops[anchor] !== anchorTop) scrollBy(0, tops[anchor]! - anchorTop);
-    // Not yet in the page, or measuring moved rows into or out of the viewport: look again.
-    if (!list.isConnected || changed) this.soon();
+    if (anchor >= 0 && tops[anchor] !== anchorTop) scrollBy(0, tops[anchor]! - anchorTop);
+    // Items still to measure (next frame, laid out by then), or not yet in the page: look again.
+    if (this.fresh.size) this.soon();
   }
 }
 
