@@ -91,7 +91,7 @@ export class WindowList<T> {
     this.soon();
   }
 
-  /** Every drawn item again (a language-independent change such as new uptimes). */
+  /** Every drawn item again (data that touches all of them changed: new uptimes, for instance). */
   refreshAll(): void {
     this.update(true);
   }

@@ -23,8 +23,9 @@ import { WindowList } from '../window-list';
 const THUMB_FPS = 0.1;
 const FILTER_KEY = 'pantau.filters';
 const STATUSES: StatusName[] = ['down', 'degraded', 'up', 'unknown', 'paused'];
-/** A tile's height at 360 px before one is measured; tiles up to this many are all drawn. */
+/** A tile's height at 360 px, guessed until tiles are measured. */
 const TILE_GUESS_PX = 170;
+/** Lists up to this long are drawn whole: cheap, and every tile is there for find-in-page. */
 const WHOLE_UP_TO = 40;
 
 /** 90-day uptime per camera, kept across visits to the grid: it moves slowly. */
