@@ -39,12 +39,16 @@ export function picture(cameraName: string, expectMs: number, cls = '', ageLabel
   let at = 0;
   let dark: number | null = null;
   let askedAt: number | null = null;
+  // The same words again would still be a change to lay out: a scrolled-to tile asks often.
+  const say = (text: string) => {
+    if (age.textContent !== text) age.textContent = text;
+  };
   const refresh = () => {
     if (!at) {
-      age.textContent = askedAt !== null && Date.now() - askedAt > LOADING_MS ? t('noPicture') : t('loadingPicture');
+      say(askedAt !== null && Date.now() - askedAt > LOADING_MS ? t('noPicture') : t('loadingPicture'));
       return;
     }
-    age.textContent = `${ageLabel}: ${ago(at)}`;
+    say(`${ageLabel}: ${ago(at)}`);
     const stale = !live.connected || Date.now() - at > expectMs * 2 + 20_000 || (dark !== null && at < dark);
     node.classList.toggle('stale', stale);
   };

@@ -369,7 +369,6 @@ export const EN: Record<Key, string> = {
   dayStrip: 'Uptime per day, 90 days. Left and right arrows pick a day.',
   search: 'Search',
   searchHint: 'Name, site or agency',
-  showMore: 'Show {n} more ({left} left)',
   showPaused: 'Show {n} paused cameras',
   // Everywhere (issue 13): one language at a time, the map on tap, the demo.
   win_24h: '24 hours',

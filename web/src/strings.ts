@@ -368,7 +368,6 @@ export const ID = {
   dayStrip: 'Aktif per hari, 90 hari. Panah kiri dan kanan memilih hari.',
   search: 'Cari',
   searchHint: 'Nama, lokasi atau OPD',
-  showMore: 'Tampilkan {n} lagi (sisa {left})',
   showPaused: 'Tampilkan {n} kamera yang dijeda',
   // Everywhere (issue 13): one language at a time, the map on tap, the demo.
   win_24h: '24 jam',

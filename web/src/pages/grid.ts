@@ -3,7 +3,10 @@
  * site, its last picture — and, when that one is black or frozen, the last good one with its
  * age — and whether anyone is on it), then every camera as a tile with its
  * newest thumbnail and its age, status in colour and words, since when, and 90-day uptime.
- * Statuses change in place from the live link; only pictures on screen are fetched. The uptime
+ * The tiles are a window over the listed cameras (window-list.ts): only those near the viewport
+ * are in the page, so a thousand cameras scroll and search as lightly as ten. Statuses are kept
+ * as data and change drawn tiles in place from the live link; a tile scrolled to is drawn from
+ * the data as it is then. Only pictures on screen are fetched. The uptime
  * of every camera comes in one answer, asked again every few minutes and soon after a status
  * changes. A user who may see no camera is told so, and whom to ask, never "all fine".
  * `#/lokasi/<site>` (a grouped alert's link) opens it filtered to that site.
@@ -16,13 +19,17 @@ import type { Ctx, Page } from '../page';
 import { picture, type Picture } from '../picture';
 import { lastGoodPicture, type LastGood } from '../last-good';
 import type { AckEvent, Camera, Mute, StatusEvent, StatusName } from '../types';
-import { listCameras, PAGE_SIZE, type Filters } from './grid-filter';
+import { listCameras, type Filters } from './grid-filter';
 import { handledLine, isDark, sinceLine, statusLine, uptimeOver } from '../widgets';
+import { WindowList } from '../window-list';
 
 const THUMB_FPS = 0.1;
 const FILTER_KEY = 'pantau.filters';
 const STATUSES: StatusName[] = ['down', 'degraded', 'up', 'unknown', 'paused'];
-
+/** A tile's height at 360 px, guessed until tiles are measured. */
+const TILE_GUESS_PX = 170;
+/** Lists up to this long are drawn whole: cheap, and every tile is there for find-in-page. */
+const WHOLE_UP_TO = 40;
 
 /** 90-day uptime per camera, kept across visits to the grid: it moves slowly. */
 const uptimes = new Map<string, number | null>();
@@ -49,19 +56,20 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
     sessionStorage.setItem(FILTER_KEY, JSON.stringify(filters));
     history.replaceState(null, '', '#/');
   }
-  let limit = PAGE_SIZE;
   let showPaused = false;
-  const tiles = new Map<string, { node: HTMLElement; pic: Picture }>();
-  const darkCards = new Map<string, { node: HTMLElement; pic: Picture }>();
+  const tiles = new Map<string, Entry>();
+  const darkCards = new Map<string, Entry>();
   /** A black or frozen camera's last good picture, beside its bad newest one. */
   const goodPics = new Map<string, LastGood>();
   const onScreen = new Set<string>();
   const darkList = h('ul', { class: 'dark-list', attrs: { 'aria-live': 'polite' } });
   const darkHead = h('h2', {});
-  const grid = h('ul', { class: 'grid' });
+  const grid = h('ul', { class: 'grid', attrs: { 'aria-labelledby': 'all-h' } });
+  /** Under the list: why it is empty, or the paused cameras folded away. */
+  const foot = h('div', { class: 'grid-foot' });
   const filterBar = h('div', { class: 'filters' });
   const darkSection = h('section', { class: 'dark', attrs: { 'aria-labelledby': 'dark-h' } }, darkHead, darkList);
-  const allSection = h('section', { attrs: { 'aria-labelledby': 'all-h' } }, h('h2', { id: 'all-h' }, t('allCameras')), filterBar, grid);
+  const allSection = h('section', { attrs: { 'aria-labelledby': 'all-h' } }, h('h2', { id: 'all-h' }, t('allCameras')), filterBar, grid, foot);
   const node = h('div', { class: 'grid-page' }, darkSection, allSection);
   darkHead.id = 'dark-h';
 
@@ -123,41 +131,58 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
     visibleNodes.delete(n);
   };
 
-  /** A tile's or card's list item and thumbnail, made once and kept while it is shown. */
-  function entryOf(entries: Map<string, { node: HTMLElement; pic: Picture }>, id: string, ageLabel: string) {
-    let entry = entries.get(id);
+  /**
+   * A tile's or card's list item, link and thumbnail, made once and kept while it is drawn. The
+   * link stays the same element when its content changes, so keyboard focus stays on it.
+   */
+  function entryOf(entries: Map<string, Entry>, c: Camera, ageLabel: string): Entry {
+    let entry = entries.get(c.id);
     if (!entry) {
       // The name is right beside the thumbnail: an alt text would make screen readers say it twice.
       const pic = picture('', 1000 / THUMB_FPS, 'thumb', ageLabel);
-      const frame = live.frames.get(id);
+      const frame = live.frames.get(c.id);
       if (frame) pic.show(frame);
-      entry = { node: h('li'), pic };
-      entry.node.dataset.id = id;
-      entries.set(id, entry);
+      const link = h('a', { href: `#/kamera/${encodeURIComponent(c.id)}` });
+      entry = { node: h('li', {}, link), link, pic };
+      entry.node.dataset.id = c.id;
+      entries.set(c.id, entry);
       observer.observe(entry.node);
     }
     return entry;
   }
 
+  /** Draws a camera's tile from the data as it is now, into its kept elements. */
   function tile(c: Camera): HTMLElement {
     const s = statusOf(c);
-    const entry = entryOf(tiles, c.id, t('pictureAge'));
+    const entry = entryOf(tiles, c, t('pictureAge'));
     if (c.access === 'status') statusOnly.add(c.id);
     else statusOnly.delete(c.id);
     entry.pic.node.classList.toggle('status-only', c.access === 'status');
     entry.pic.darkSince(s.status === 'down' ? Date.parse(s.since) : null);
     entry.pic.verdict(isDark(s.status) ? s.reason : null);
     const up = uptimes.get(c.id);
-    const link = h(
-      'a',
-      { href: `#/kamera/${encodeURIComponent(c.id)}`, class: `tile st-${s.status}` },
+    entry.link.className = `tile st-${s.status}`;
+    entry.link.replaceChildren(
       entry.pic.node,
       h('div', { class: 'info' }, h('h3', {}, c.name), h('p', { class: 'meta' }, `${c.site} · ${c.agency}`), statusLine(s), sinceLine(s.since), mutedLine(mutedUntil(c))),
       up === undefined ? h('div', { class: 'uptime placeholder' }) : uptimeOver(t('uptime90'), WINDOW_90D_MS, up, Date.parse(c.createdAt)),
     );
-    entry.node.replaceChildren(link);
     return entry.node;
   }
+
+  const win = new WindowList<Camera>({
+    list: grid,
+    key: (c) => c.id,
+    draw: (c) => tile(c),
+    dropped: (id, n) => {
+      forget(n);
+      tiles.delete(id);
+    },
+    guess: TILE_GUESS_PX,
+    wholeUpTo: WHOLE_UP_TO,
+    // About a screen either side: a flick or Tab onto the next tile finds it drawn.
+    overscan: 600,
+  });
 
   let disposed = false;
   function loadUptimes(force = false): void {
@@ -168,7 +193,7 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
         if (res.status !== 200 || !res.body) return;
         uptimes.clear();
         for (const [id, up] of Object.entries(res.body)) uptimes.set(id, up);
-        if (!disposed) for (const c of cameras) if (tiles.has(c.id)) tile(c);
+        if (!disposed) win.refreshAll();
       })
       .catch(() => undefined);
   }
@@ -202,7 +227,6 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
     const change = (key: keyof Filters) => (v: string) => {
       filters[key] = v;
       sessionStorage.setItem(FILTER_KEY, JSON.stringify(filters));
-      limit = PAGE_SIZE;
       renderAll();
     };
     const search = h('input', { type: 'search', value: filters.q, placeholder: t('searchHint'), autocomplete: 'off' });
@@ -221,30 +245,27 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
 
   function darkCard(c: Camera): HTMLElement {
     const s = statusOf(c);
-    const entry = entryOf(darkCards, c.id, t('lastPicture'));
+    const entry = entryOf(darkCards, c, t('lastPicture'));
     entry.pic.darkSince(s.status === 'down' ? Date.parse(s.since) : null);
     entry.pic.verdict(s.reason);
     const outage = outageOf(c);
     let good = goodPics.get(c.id);
     if (!good) goodPics.set(c.id, (good = lastGoodPicture(c.id, c.name, 'thumb')));
     good.follow(s.reason);
-    entry.node.replaceChildren(
+    entry.link.className = `dark-row dark-card st-${s.status}`;
+    entry.link.replaceChildren(
+      entry.pic.node,
+      h('div', { class: 'info' }, h('strong', {}, c.name), h('p', { class: 'meta' }, `${c.site} · ${c.agency}`)),
+      // Under the picture, across the card: the lines are read in full, not wrapped word by word.
       h(
-        'a',
-        { href: `#/kamera/${encodeURIComponent(c.id)}`, class: `dark-row dark-card st-${s.status}` },
-        entry.pic.node,
-        h('div', { class: 'info' }, h('strong', {}, c.name), h('p', { class: 'meta' }, `${c.site} · ${c.agency}`)),
-        // Under the picture, across the card: the lines are read in full, not wrapped word by word.
-        h(
-          'div',
-          { class: 'info wide' },
-          statusLine(s),
-          sinceLine(outage?.start ?? s.since),
-          // A dark camera whose outage the list has not told of yet: a new one, so nobody is on it.
-          handledLine(outage?.acknowledged ?? null),
-          mutedLine(mutedUntil(c)),
-          good.node,
-        ),
+        'div',
+        { class: 'info wide' },
+        statusLine(s),
+        sinceLine(outage?.start ?? s.since),
+        // A dark camera whose outage the list has not told of yet: a new one, so nobody is on it.
+        handledLine(outage?.acknowledged ?? null),
+        mutedLine(mutedUntil(c)),
+        good.node,
       ),
     );
     return entry.node;
@@ -284,44 +305,40 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
     darkHead.replaceChildren(count('down', down), ' · ', count('degraded', dark.length - down));
     darkList.replaceChildren(...dark.map(darkCard));
   }
-
-  /** "Show more" and "show paused": the list's last items. */
-  function footer(list: ReturnType<typeof listCameras<Camera>>): HTMLLIElement[] {
-    const items: HTMLLIElement[] = [];
-    if (list.more) {
-      items.push(h('li', { class: 'more' }, button(t('showMore').replace('{n}', String(Math.min(list.more, PAGE_SIZE))).replace('{left}', String(list.more)), showMore)));
-    }
-    if (list.pausedHidden) {
-      items.push(h('li', { class: 'more' }, button(t('showPaused').replace('{n}', String(list.pausedHidden)), () => {
-        showPaused = true;
-        renderAll();
-      })));
-    }
-    return items;
-  }
-
-  /** The next page is added after the tiles already drawn, which stay as they are. */
-  function showMore(): void {
-    limit += PAGE_SIZE;
-    const list = listCameras(cameras, filters, (c) => statusOf(c).status, limit, showPaused);
-    for (const li of grid.querySelectorAll(':scope > li.more')) li.remove();
-    grid.append(...list.shown.filter((c) => !tiles.has(c.id)).map(tile), ...footer(list));
-    syncOnScreen();
-  }
+  /** A burst of status changes redraws the dark list once, in the next frame. */
+  let darkFrame = 0;
+  let listFrame = 0;
+  const darkSoon = () => {
+    darkFrame ||= requestAnimationFrame(() => {
+      darkFrame = 0;
+      renderDark();
+      // The list below moves with the cards above it.
+      win.soon();
+    });
+  };
+  const listSoon = () => {
+    listFrame ||= requestAnimationFrame(() => {
+      listFrame = 0;
+      renderAll();
+    });
+  };
 
   function renderAll(): void {
+    cancelAnimationFrame(darkFrame);
+    cancelAnimationFrame(listFrame);
+    darkFrame = listFrame = 0;
     renderDark();
-    const list = listCameras(cameras, filters, (c) => statusOf(c).status, limit, showPaused);
-    const ids = new Set(list.shown.map((c) => c.id));
-    for (const [id, entry] of tiles) {
-      if (!ids.has(id)) {
-        forget(entry.node);
-        tiles.delete(id);
-      }
-    }
-    grid.replaceChildren(...list.shown.map(tile), ...footer(list));
-    if (!cameras.length) grid.replaceChildren(h('li', { class: 'muted' }, t('noCameras')));
-    else if (!list.matching) grid.replaceChildren(h('li', { class: 'muted' }, t('noMatch')));
+    const list = listCameras(cameras, filters, (c) => statusOf(c).status, showPaused);
+    win.set(list.shown);
+    const why = !cameras.length ? t('noCameras') : !list.matching ? t('noMatch') : null;
+    const unfold = () => {
+      showPaused = true;
+      renderAll();
+    };
+    foot.replaceChildren(
+      ...(why ? [h('p', { class: 'muted' }, why)] : []),
+      ...(list.pausedHidden ? [h('p', { class: 'more' }, button(t('showPaused').replace('{n}', String(list.pausedHidden)), unfold))] : []),
+    );
     syncOnScreen();
   }
 
@@ -358,10 +375,13 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
     uptimeSoon();
     // A new outage: who is on it comes with the list (stored with the flip that opened it).
     if (isDark(event.status) && !outageOf(c)) refetchSoon();
-    renderDark();
     // A filter on status, or a camera paused or resumed (folded away or back): the list changes.
-    if (filters.status || wasPaused !== (event.status === 'paused')) renderAll();
-    else if (tiles.has(c.id)) tile(c);
+    if (filters.status || wasPaused !== (event.status === 'paused')) listSoon();
+    else {
+      darkSoon();
+      // Drawn: redrawn now. Not drawn: the data is right, and the tile is drawn from it when scrolled to.
+      win.refresh(c);
+    }
   }
 
   renderFilters();
@@ -378,6 +398,9 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
     dispose: () => {
       disposed = true;
       off();
+      win.destroy();
+      cancelAnimationFrame(darkFrame);
+      cancelAnimationFrame(listFrame);
       observer.disconnect();
       clearTimeout(watchTimer);
       clearTimeout(uptimeTimer);
@@ -385,6 +408,12 @@ export async function gridPage(ctx: Ctx): Promise<Page> {
       live.watch(null);
     },
   };
+}
+
+interface Entry {
+  node: HTMLElement;
+  link: HTMLAnchorElement;
+  pic: Picture;
 }
 
 function mutedLine(until: string | undefined): HTMLElement | null {
