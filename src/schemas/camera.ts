@@ -94,6 +94,7 @@ export const CameraInput = z
       .optional()
       .openapi({ description: 'seconds dark before the owners are alerted; default (absent on create, or null): alerts.graceSec (120) as configured when the camera is saved' }),
     enabled: z.boolean().default(true),
+    public: z.boolean().default(false).openapi({ description: 'shown on the public status page (/status) when statusPage.enabled; only its name, site, agency, innovation, state and uptime are shown there' }),
     tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
     parentId: z.string().min(1).max(100).nullable().default(null),
   })
@@ -136,6 +137,7 @@ export const CameraOut = z
     imageCheckIntervalSec: z.number(),
     alertGraceSec: z.number(),
     enabled: z.boolean(),
+    public: z.boolean(),
     tags: z.array(z.string()),
     parentId: z.string().nullable(),
     createdAt: isoTime(),

@@ -17,7 +17,7 @@ export const MAX_IMPORT_ROWS = 5000;
 const COLUMNS = [
   'name', 'site', 'lat', 'lng', 'address', 'innovation', 'innovation_launched_on', 'agency', 'owners',
   'onvif_host', 'onvif_port', 'onvif_username', 'onvif_password', 'rtsp_url', 'snapshot_url',
-  'check_interval_sec', 'image_check_interval_sec', 'enabled', 'tags', 'parent',
+  'check_interval_sec', 'image_check_interval_sec', 'enabled', 'public', 'tags', 'parent',
 ] as const;
 type Column = (typeof COLUMNS)[number];
 const BY_KEY = new Map<string, Column>(COLUMNS.map((c) => [normalise(c), c]));
@@ -143,13 +143,17 @@ function toInput(
   if (parentName) {
     parentId = camerasByName.get(parentName.toLowerCase()) ?? pendingNames.get(parentName.toLowerCase()) ?? parentName;
   }
-  let enabled: boolean | undefined;
-  if (!blank(r.enabled)) {
-    const e = r.enabled!.toLowerCase();
-    if (['true', 'yes', 'ya', '1'].includes(e)) enabled = true;
-    else if (['false', 'no', 'tidak', '0'].includes(e)) enabled = false;
-    else issues.push({ path: 'enabled', message: `"${r.enabled}" is not true/false` });
-  }
+  const yesNo = (col: 'enabled' | 'public'): boolean | undefined => {
+    const v = r[col];
+    if (blank(v)) return undefined;
+    const e = v!.toLowerCase();
+    if (['true', 'yes', 'ya', '1'].includes(e)) return true;
+    if (['false', 'no', 'tidak', '0'].includes(e)) return false;
+    issues.push({ path: col, message: `"${v}" is not true/false` });
+    return undefined;
+  };
+  const enabled = yesNo('enabled');
+  const isPublic = yesNo('public');
   const hasLocation = !blank(r.lat) || !blank(r.lng) || !blank(r.address);
   const input = {
     name: r.name ?? '',
@@ -166,6 +170,7 @@ function toInput(
     checkIntervalSec: num('check_interval_sec'),
     imageCheckIntervalSec: num('image_check_interval_sec'),
     enabled,
+    public: isPublic,
     tags: list(r.tags),
     parentId,
   };

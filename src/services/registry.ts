@@ -37,6 +37,7 @@ export interface PublicCamera {
   imageCheckIntervalSec: number;
   alertGraceSec: number;
   enabled: boolean;
+  public: boolean;
   tags: string[];
   parentId: string | null;
   createdAt: string;
@@ -198,6 +199,7 @@ export class CameraRegistry {
       imageCheckIntervalSec: input.imageCheckIntervalSec ?? this.defaults.imageCheckIntervalSec,
       alertGraceSec: input.alertGraceSec ?? this.defaults.alertGraceSec,
       enabled: input.enabled,
+      public: input.public,
       tags: [...new Set(input.tags)],
       parentId: input.parentId,
     };
@@ -217,8 +219,10 @@ export class CameraRegistry {
    * the camera part of that device's alerts, which go to the device's owners.
    */
   private checkOwnerPatch(principal: Principal, existing: Camera, patch: object): void {
-    const p = patch as { owners?: unknown; agency?: unknown; parentId?: unknown };
+    const p = patch as { owners?: unknown; agency?: unknown; parentId?: unknown; public?: unknown };
     if ('owners' in p && !sameSet(p.owners, existing.owners)) throw forbidden('only admins change the owners of a camera');
+    // What the public status page shows is the admin's choice, as statusPage.enabled is.
+    if ('public' in p && p.public !== existing.public) throw forbidden('only admins choose which cameras are public');
     if ('agency' in p && p.agency !== existing.agency) throw forbidden('only admins move a camera to another agency');
     // Worded as for a device that does not exist: the answer must not tell which ids exist.
     if (typeof p.parentId === 'string' && p.parentId !== existing.parentId && !this.store.cameras.get(p.parentId, viewerOf(principal))) {
@@ -319,6 +323,7 @@ export function toPublic(c: Camera): PublicCamera {
     imageCheckIntervalSec: c.imageCheckIntervalSec,
     alertGraceSec: c.alertGraceSec,
     enabled: c.enabled,
+    public: c.public,
     tags: c.tags,
     parentId: c.parentId,
     createdAt: new Date(c.createdAt).toISOString(),
@@ -343,6 +348,7 @@ function toEditable(c: Camera): z.input<typeof CameraInput> {
     imageCheckIntervalSec: c.imageCheckIntervalSec,
     alertGraceSec: c.alertGraceSec,
     enabled: c.enabled,
+    public: c.public,
     tags: c.tags,
     parentId: c.parentId,
   };

@@ -35,6 +35,8 @@ export interface Camera {
   /** Seconds a camera may be dark before its owners are alerted. */
   alertGraceSec: number;
   enabled: boolean;
+  /** Shown on the public status page (when that page is on). */
+  public: boolean;
   tags: string[];
   parentId: string | null;
   createdAt: number;
@@ -72,6 +74,7 @@ interface Row {
   image_check_interval_sec: number;
   alert_grace_sec: number;
   enabled: number;
+  public: number;
   tags: string;
   parent_id: string | null;
   created_at: number;
@@ -103,6 +106,11 @@ export class CameraStore {
         ? (this.db.prepare(`${SELECT} ORDER BY c.agency, c.site, c.name`).all() as Row[])
         : (this.db.prepare(`${SELECT} WHERE ${VISIBLE} ORDER BY c.agency, c.site, c.name`).all({ userId: viewer.userId }) as Row[]);
     return rows.map(fromRow);
+  }
+
+  /** The cameras marked public, for the public status page (no visibility check: it is public). */
+  publicOnes(): Camera[] {
+    return (this.db.prepare(`${SELECT} WHERE c.public = 1 ORDER BY c.agency, c.site, c.name`).all() as Row[]).map(fromRow);
   }
 
   /** All cameras, for the scheduler. */
@@ -143,11 +151,11 @@ export class CameraStore {
           `INSERT INTO cameras (id, name, site, lat, lng, address, innovation_name, innovation_launched_on, agency,
              onvif_host, onvif_port, onvif_username, onvif_password_enc, rtsp_url, rtsp_username, rtsp_password_enc,
              snapshot_url, snapshot_username, snapshot_password_enc, check_interval_sec, image_check_interval_sec,
-             alert_grace_sec, enabled, tags, parent_id, created_at, updated_at)
+             alert_grace_sec, enabled, public, tags, parent_id, created_at, updated_at)
            VALUES (@id, @name, @site, @lat, @lng, @address, @innovation_name, @innovation_launched_on, @agency,
              @onvif_host, @onvif_port, @onvif_username, @onvif_password_enc, @rtsp_url, @rtsp_username, @rtsp_password_enc,
              @snapshot_url, @snapshot_username, @snapshot_password_enc, @check_interval_sec, @image_check_interval_sec,
-             @alert_grace_sec, @enabled, @tags, @parent_id, @now, @now)`,
+             @alert_grace_sec, @enabled, @public, @tags, @parent_id, @now, @now)`,
         )
         .run({ ...toColumns(draft), id, now });
       this.setOwners(id, draft.owners);
@@ -166,7 +174,7 @@ export class CameraStore {
              rtsp_password_enc = @rtsp_password_enc, snapshot_url = @snapshot_url, snapshot_username = @snapshot_username,
              snapshot_password_enc = @snapshot_password_enc, check_interval_sec = @check_interval_sec,
              image_check_interval_sec = @image_check_interval_sec, alert_grace_sec = @alert_grace_sec,
-             enabled = @enabled, tags = @tags,
+             enabled = @enabled, public = @public, tags = @tags,
              parent_id = @parent_id, updated_at = @now
            WHERE id = @id`,
         )
@@ -216,6 +224,7 @@ function toColumns(d: CameraDraft) {
     image_check_interval_sec: d.imageCheckIntervalSec,
     alert_grace_sec: d.alertGraceSec,
     enabled: d.enabled ? 1 : 0,
+    public: d.public ? 1 : 0,
     tags: JSON.stringify(d.tags),
     parent_id: d.parentId,
   };
@@ -244,6 +253,7 @@ function fromRow(r: Row): Camera {
     imageCheckIntervalSec: r.image_check_interval_sec,
     alertGraceSec: r.alert_grace_sec,
     enabled: r.enabled === 1,
+    public: r.public === 1,
     tags: JSON.parse(r.tags) as string[],
     parentId: r.parent_id,
     createdAt: r.created_at,

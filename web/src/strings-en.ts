@@ -195,6 +195,8 @@ export const EN: Record<Key, string> = {
   graceDefault: 'server default',
   tags: 'Tags',
   tagsHint: 'Separate with commas, e.g. road, entrance',
+  publicCamera: 'Show on the public status page',
+  publicCameraHint: "Citizens see its name, general place, state and uptime; never pictures, addresses, owners or the camera's address.",
   forbidden: 'Your role does not allow this.',
   errRequired: 'Required.',
   errInvalid: 'This value is not accepted.',
@@ -272,6 +274,7 @@ export const EN: Record<Key, string> = {
   colTags: 'separated by ; or |',
   colParent: 'the name of the parent camera or device (registered, or an earlier row)',
   colEnabled: 'yes or no (true/false)',
+  colPublic: 'yes or no: shown on the public status page (default: no)',
   colDate: 'a date, YYYY-MM-DD',
   errUnknownUser: 'no user named "{value}".',
   // Owner's journey: contacts (channels, webhook secret, language, test answers), notification history.

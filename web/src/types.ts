@@ -39,6 +39,8 @@ export interface Camera {
   imageCheckIntervalSec: number;
   alertGraceSec: number;
   enabled: boolean;
+  /** Shown on the public status page. */
+  public: boolean;
   tags: string[];
   parentId: string | null;
   /** When the camera was registered: monitoring began then. */
