@@ -26,6 +26,8 @@ import { startAlerting, type Alerting } from './alerting.js';
 import { machinePolicy } from './domain/status-machine.js';
 import { zoneOffsetMinutes } from './config/time-zone.js';
 import { createApp } from './http/app.js';
+import { StatusPageCache } from './http/status-page/index.js';
+import { StatusPageData } from './services/status-page.js';
 import { attachRealtime } from './realtime/index.js';
 import { createMetrics } from './http/metrics.js';
 import { locateFfmpeg, type FfmpegLookup } from './protocols/ffmpeg-locate.js';
@@ -169,6 +171,23 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     trustProxy: config.server.trustProxy,
     map: config.map,
     webRoot: path.join(PACKAGE_ROOT, 'web', 'dist'),
+    statusPage: {
+      settings: config.statusPage,
+      ...(config.statusPage.enabled
+        ? {
+            cache: new StatusPageCache(
+              new StatusPageData(store, history, reports, {
+                title: config.statusPage.title,
+                coordinatePrecision: config.statusPage.coordinatePrecision,
+                thresholds: config.reports,
+                timeZone: config.history.timeZone,
+                tzOffsetMinutes,
+              }),
+              config.statusPage.refreshSec * 1000,
+            ),
+          }
+        : {}),
+    },
   });
   const server = createServer(app);
   // 6. Realtime: socket.io on the same server; frames fetched only for cameras someone watches.
