@@ -54,8 +54,8 @@ function cameraCard(c: PublicCameraEntry, status: PublicStatus, w: Words): strin
   return `<article class="cam"><h3>${e(c.name)} <span class="st st-${c.state}">${e(w.state[c.state])}</span></h3><p class="muted">${meta}</p><p>${e(w.uptime30)} <b class="z-${c.zone}">${e(percent(w, c.uptime30d))}</b> · ${e(w.uptime90)} <b>${e(percent(w, c.uptime90d))}</b></p>${bars(c, status, w)}</article>`;
 }
 
-function zoneRow(a: PublicAgencyEntry, w: Words): string {
-  return `<li><a href="/status/${encodeURIComponent(a.slug)}">${e(a.agency)}</a> <span class="zone z-${a.zone}">${e(w.zone[a.zone])}</span> <b>${e(percent(w, a.uptime30d))}</b> <span class="muted">${e(w.cameras(a.cameras))}</span></li>`;
+function zoneRow(a: PublicAgencyEntry, w: Words, lang: Lang): string {
+  return `<li><a href="/status/${encodeURIComponent(a.slug)}${lang === 'en' ? '?lang=en' : ''}">${e(a.agency)}</a> <span class="zone z-${a.zone}">${e(w.zone[a.zone])}</span> <b>${e(percent(w, a.uptime30d))}</b> <span class="muted">${e(w.cameras(a.cameras))}</span></li>`;
 }
 
 function thresholdsNote(status: PublicStatus, w: Words): string {
@@ -87,7 +87,7 @@ export function renderPage(status: PublicStatus, lang: Lang, assets: PageAssets,
     `<body data-nodata="${e(w.noData)}" data-o0="${e(plural(0))}" data-o1="${e(plural(1))}" data-on="${e(plural(2).replace('2', '{n}'))}">` +
     `<header><p class="lang"><a href="${other}" hreflang="${w.otherLang}" lang="${w.otherLang}" id="lang">${e(w.other)}</a></p><h1>${e(title)}</h1><nav>${nav}</nav></header><main>` +
     `<section><h2>${e(w.openHeading)}</h2>${open.length ? `<ul class="list">${open.map((c) => outageLine(c, status, w)).join('')}</ul>` : `<p>${e(w.noOpen)}</p>`}</section>` +
-    `<section><h2>${e(w.agenciesHeading)}</h2>${agencies.length ? `<ul class="list">${agencies.map((a) => zoneRow(a, w)).join('')}</ul>` : `<p>${e(w.noCameras)}</p>`}<p class="muted">${e(thresholdsNote(status, w))}</p></section>` +
+    `<section><h2>${e(w.agenciesHeading)}</h2>${agencies.length ? `<ul class="list">${agencies.map((a) => zoneRow(a, w, lang)).join('')}</ul>` : `<p>${e(w.noCameras)}</p>`}<p class="muted">${e(thresholdsNote(status, w))}</p></section>` +
     groups +
     `</main><footer><p>${e(w.updated)} ${e(dateTime(w, status.generatedAt, status.timeZone))}</p><p>${e(w.openData)}: <a href="/status.json${query}">JSON</a> · <a href="/status.csv${query}">CSV</a></p></footer>` +
     `<script src="${assets.js}" defer></script></body></html>`
