@@ -62,6 +62,12 @@ function thresholdsNote(status: PublicStatus, w: Words): string {
   return w.zonesNote(percent(w, status.thresholds.green, 0), percent(w, status.thresholds.yellow, 0));
 }
 
+/**
+ * Past this many public cameras the page of all agencies lists zones and open outages only, and
+ * each agency's page its cameras: the first load stays under 30 KB gzip (about 0.15 KB a camera).
+ */
+export const MAX_CAMERAS_ON_ALL = 60;
+
 /** The page: all public cameras, or one agency's (`agency` set). */
 export function renderPage(status: PublicStatus, lang: Lang, assets: PageAssets, agency?: PublicAgencyEntry): string {
   const w = WORDS[lang];
@@ -74,12 +80,11 @@ export function renderPage(status: PublicStatus, lang: Lang, assets: PageAssets,
   const nav = [`<a href="/status${lang === 'en' ? '?lang=en' : ''}"${agency ? '' : ' aria-current="page"'}>${e(w.allAgencies)}</a>`]
     .concat(status.agencies.map((a) => `<a href="/status/${encodeURIComponent(a.slug)}${lang === 'en' ? '?lang=en' : ''}"${a === agency ? ' aria-current="page"' : ''}>${e(a.agency)}</a>`))
     .join(' ');
-  const groups = agencies
-    .map((a) => {
-      const members = cameras.filter((c) => c.agency === a.agency);
-      return members.length ? `<section class="agency"><h2>${e(a.agency)}</h2>${members.map((c) => cameraCard(c, status, w)).join('')}</section>` : '';
-    })
-    .join('');
+  const group = (a: PublicAgencyEntry) => {
+    const members = cameras.filter((c) => c.agency === a.agency);
+    return members.length ? `<section class="agency"><h2>${e(a.agency)}</h2>${members.map((c) => cameraCard(c, status, w)).join('')}</section>` : '';
+  };
+  const groups = !agency && cameras.length > MAX_CAMERAS_ON_ALL ? `<p>${e(w.pickAgency)}</p>` : agencies.map(group).join('');
   const query = agency ? `?agency=${encodeURIComponent(agency.slug)}` : '';
   const plural = (n: number) => w.outagesOnDay(n);
   return (

@@ -36,6 +36,7 @@ export interface Words {
   duration: (sec: number) => string;
   badgeLabel: string;
   details: string;
+  pickAgency: string;
 }
 
 const durationIn = (d: string, h: string, m: string) => (sec: number) => {
@@ -78,6 +79,7 @@ export const WORDS: Record<Lang, Words> = {
     duration: durationIn('hari', 'jam', 'menit'),
     badgeLabel: 'CCTV aktif',
     details: 'Lihat status lengkap',
+    pickAgency: 'Pilih OPD di atas untuk melihat tiap kameranya.',
   },
   en: {
     locale: 'en-GB',
@@ -110,6 +112,7 @@ export const WORDS: Record<Lang, Words> = {
     duration: durationIn('d', 'h', 'min'),
     badgeLabel: 'CCTV up',
     details: 'See the full status',
+    pickAgency: 'Pick an agency above to see each of its cameras.',
   },
 };
 
