@@ -249,6 +249,18 @@ describe('the public status page', () => {
     expect((await owner.client.patch(`/api/cameras/${ids.other}`, { name: 'CCTV Pasar Sentral' })).status).toBe(200);
     expect((await admin.get(`/api/cameras/${ids.other}`)).body.public).toBe(true);
   });
+
+  it('takes public from the CSV import (ya/tidak, true/false; default no) and refuses anything else', async () => {
+    const { admin } = await signedInClients(pantau);
+    const csv = (rows: string) => admin.post('/api/cameras/import', `name,site,agency,rtsp_url,public\r\n${rows}`, { 'content-type': 'text/csv' });
+    const bad = await csv('CCTV Taman,Taman Kota,Dinas Taman,rtsp://10.9.8.9/x,mungkin\r\n');
+    expect(bad.status).toBe(422);
+    expect(bad.body.rows[0].issues).toEqual([expect.objectContaining({ path: 'public', message: '"mungkin" is not true/false' })]);
+    const good = await csv('CCTV Taman,Taman Kota,Dinas Taman,rtsp://10.9.8.9/x,ya\r\nCCTV Alun,Alun-alun,Dinas Taman,rtsp://10.9.8.10/x,\r\n');
+    expect(good.status, good.text).toBe(200);
+    const cameras = (await admin.get('/api/cameras')).body as { name: string; public: boolean }[];
+    expect(cameras.filter((c) => c.name === 'CCTV Taman' || c.name === 'CCTV Alun').map((c) => [c.name, c.public]).sort()).toEqual([['CCTV Alun', false], ['CCTV Taman', true]]);
+  });
 });
 
 describe('the public status page when off', () => {
