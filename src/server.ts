@@ -30,6 +30,8 @@ import { GoodPictures } from './services/good-pictures.js';
 import { startRealtime } from './realtime/index.js';
 import { createSnapshots } from './services/snapshots.js';
 import { ViewingLog } from './services/viewings.js';
+import { StatusPageCache } from './http/status-page/index.js';
+import { StatusPageData } from './services/status-page.js';
 import { createMetrics } from './http/metrics.js';
 import { locateFfmpeg, type FfmpegLookup } from './protocols/ffmpeg-locate.js';
 import { connectRedis, pingRedis } from './jobs/redis.js';
@@ -191,6 +193,23 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     trustProxy: config.server.trustProxy,
     map: config.map,
     webRoot: path.join(PACKAGE_ROOT, 'web', 'dist'),
+    statusPage: {
+      settings: config.statusPage,
+      ...(config.statusPage.enabled
+        ? {
+            cache: new StatusPageCache(
+              new StatusPageData(store, history, reports, {
+                title: config.statusPage.title,
+                coordinatePrecision: config.statusPage.coordinatePrecision,
+                thresholds: config.reports,
+                timeZone: config.history.timeZone,
+                tzOffsetMinutes,
+              }),
+              config.statusPage.refreshSec * 1000,
+            ),
+          }
+        : {}),
+    },
   });
   const server = createServer(app);
   // 8. Realtime: socket.io on the same server; frames fetched only for cameras someone watches.

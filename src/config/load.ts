@@ -12,7 +12,7 @@ import { configSchema, type Config } from './schema.js';
 
 type Plain = Record<string, unknown>;
 /** `list`: comma-separated, each item trimmed, empty items dropped (`a, b,` → ["a", "b"]). */
-type EnvKind = 'string' | 'int' | 'list';
+type EnvKind = 'string' | 'int' | 'list' | 'bool';
 
 /** Environment variables and the keys they set. Documented in config/example.yaml. */
 export const ENV_VARS: ReadonlyArray<{ name: string; key: string; kind: EnvKind }> = [
@@ -28,6 +28,7 @@ export const ENV_VARS: ReadonlyArray<{ name: string; key: string; kind: EnvKind 
   { name: 'PANTAU_SITE_QUEUES', key: 'redis.siteQueues', kind: 'list' },
   { name: 'PANTAU_SMTP_PASSWORD', key: 'notifiers.email.password', kind: 'string' },
   { name: 'PANTAU_TELEGRAM_BOT_TOKEN', key: 'notifiers.telegram.botToken', kind: 'string' },
+  { name: 'PANTAU_STATUS_PAGE', key: 'statusPage.enabled', kind: 'bool' },
 ];
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -68,6 +69,13 @@ export function loadConfig(options: LoadOptions = {}): Config {
         continue;
       }
       value = Number(raw);
+    } else if (v.kind === 'bool') {
+      const b = raw.trim().toLowerCase();
+      if (!['true', 'false', '1', '0', 'yes', 'no'].includes(b)) {
+        problems.push(`${v.key} = ${show(v.key, raw)} (from env ${v.name}): expected true or false`);
+        continue;
+      }
+      value = ['true', '1', 'yes'].includes(b);
     } else if (v.kind === 'list') {
       value = raw.split(',').map((s) => s.trim()).filter(Boolean);
     }

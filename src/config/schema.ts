@@ -225,6 +225,26 @@ export const configSchema = z
       .strict()
       .refine((r) => r.yellow <= r.green, { message: 'yellow must not be above green', path: ['yellow'] })
       .prefault({}),
+    statusPage: z
+      .object({
+        /**
+         * The public status page (/status, /status.json, /status.csv, the badge and the widget),
+         * without sign-in. Off: those routes answer 404. Only cameras whose `public` is true appear.
+         * PANTAU_STATUS_PAGE. @defaultValue false
+         */
+        enabled: z.boolean().default(false),
+        /** The page's heading, e.g. the regency's name. @defaultValue 'Status Layanan CCTV' */
+        title: z.string().trim().min(1).max(120).default('Status Layanan CCTV'),
+        /**
+         * Decimal places of a camera's coordinates on the public page: 0–3 (3 is about 100 m),
+         * or null for none at all. @defaultValue null
+         */
+        coordinatePrecision: z.number().int().min(0).max(3).nullable().default(null),
+        /** Seconds the page and its data are kept before they are produced again. @defaultValue 60 */
+        refreshSec: z.number().int().min(10).max(3600).default(60),
+      })
+      .strict()
+      .prefault({}),
     map: z
       .object({
         /**

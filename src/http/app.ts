@@ -24,6 +24,7 @@ import { statusRoutes } from './routes/status.js';
 import { pictureRoutes } from './routes/pictures.js';
 import type { GoodPictures } from '../services/good-pictures.js';
 import { alertRoutes } from './routes/alerts.js';
+import { statusPageRoutes, type StatusPageCache, type StatusPageSettings } from './status-page/index.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { AuthService } from '../services/auth.js';
@@ -55,6 +56,8 @@ export interface AppDeps {
   map: { tileUrl: string; attribution: string };
   /** Built dashboard (web/dist); served when present. */
   webRoot?: string;
+  /** The public status page: off unless enabled; its cache is made only then. */
+  statusPage?: { settings: StatusPageSettings; cache?: StatusPageCache };
 }
 
 export function createApp(deps: AppDeps): { app: Express; api: Api } {
@@ -63,6 +66,9 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   app.set('trust proxy', deps.trustProxy);
   app.use(deps.metrics.httpMetrics);
   app.use(securityHeaders(deps.map));
+  // Before sessions and compression: anonymous and pre-gzipped, it needs neither (and answers
+  // 404 when off, rather than the dashboard's shell).
+  app.use(statusPageRoutes(deps.statusPage?.settings ?? { enabled: false, refreshSec: 60 }, deps.statusPage?.cache));
   // Phones on slow mobile data: gzip every text answer (JPEG frames travel over socket.io, uncompressed).
   app.use(compression());
   app.use(cookieParser());

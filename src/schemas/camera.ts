@@ -106,6 +106,7 @@ export const CameraInput = z
       .openapi({ description: 'seconds dark before the owners are alerted; default (absent on create, or null): alerts.graceSec (120) as configured when the camera is saved' }),
     enabled: z.boolean().default(true),
     private: z.boolean().default(false).openapi({ description: "only the camera's owners, admins and live grants see its picture; others with access see its status" }),
+    public: z.boolean().default(false).openapi({ description: 'shown on the public status page (/status) when statusPage.enabled; only its name, site, agency, innovation, state and uptime are shown there' }),
     tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
     parentId: z.string().min(1).max(100).nullable().default(null),
   })
@@ -151,6 +152,7 @@ export const CameraOut = z
     enabled: z.boolean(),
     private: z.boolean(),
     access: z.enum(['status', 'pictures', 'live']).openapi({ description: 'what the asking user may see of this camera: its status only, its pictures, or live video too' }),
+    public: z.boolean(),
     tags: z.array(z.string()),
     parentId: z.string().nullable(),
     createdAt: isoTime(),

@@ -35,6 +35,7 @@ export function exportCamerasCsv(store: Store): string {
     image_check_interval_sec: c.imageCheckIntervalSec,
     enabled: c.enabled ? 'true' : 'false',
     private: c.private ? 'true' : 'false',
+    public: c.public ? 'true' : 'false',
     tags: c.tags.join(';'),
     parent: c.parentId ? (names.get(c.parentId) ?? c.parentId) : null,
   });

@@ -19,7 +19,7 @@ export const MAX_IMPORT_ROWS = 5000;
 export const IMPORT_COLUMNS = [
   'external_id', 'name', 'site', 'lat', 'lng', 'address', 'innovation', 'innovation_launched_on', 'agency', 'owners',
   'onvif_host', 'onvif_port', 'onvif_username', 'onvif_password', 'rtsp_url', 'snapshot_url',
-  'check_interval_sec', 'image_check_interval_sec', 'enabled', 'private', 'tags', 'parent',
+  'check_interval_sec', 'image_check_interval_sec', 'enabled', 'private', 'public', 'tags', 'parent',
 ] as const;
 const COLUMNS = IMPORT_COLUMNS;
 export type Column = (typeof IMPORT_COLUMNS)[number];
@@ -31,7 +31,7 @@ const FIELD: Record<Column, string> = {
   innovation: 'innovation', innovation_launched_on: 'innovation', owners: 'owners',
   onvif_host: 'onvif', onvif_port: 'onvif', onvif_username: 'onvif', onvif_password: 'onvif',
   rtsp_url: 'rtspUrl', snapshot_url: 'snapshotUrl', check_interval_sec: 'checkIntervalSec',
-  image_check_interval_sec: 'imageCheckIntervalSec', enabled: 'enabled', private: 'private', tags: 'tags', parent: 'parentId', external_id: 'externalId',
+  image_check_interval_sec: 'imageCheckIntervalSec', enabled: 'enabled', private: 'private', public: 'public', tags: 'tags', parent: 'parentId', external_id: 'externalId',
 };
 
 export type RowAction = 'created' | 'updated' | 'unchanged';
@@ -190,7 +190,7 @@ function toInput(
   if (parentName) {
     parentId = camerasByName.get(parentName.toLowerCase()) ?? pendingNames.get(parentName.toLowerCase()) ?? parentName;
   }
-  const yesNo = (column: 'enabled' | 'private'): boolean | undefined => {
+  const yesNo = (column: 'enabled' | 'private' | 'public'): boolean | undefined => {
     if (blank(r[column])) return undefined;
     const e = r[column]!.toLowerCase();
     if (['true', 'yes', 'ya', '1'].includes(e)) return true;
@@ -200,6 +200,7 @@ function toInput(
   };
   const enabled = yesNo('enabled');
   const isPrivate = yesNo('private');
+  const isPublic = yesNo('public');
   const hasLocation = !blank(r.lat) || !blank(r.lng) || !blank(r.address);
   const input = {
     name: r.name ?? '',
@@ -218,6 +219,7 @@ function toInput(
     imageCheckIntervalSec: num('image_check_interval_sec'),
     enabled,
     private: isPrivate,
+    public: isPublic,
     tags: list(r.tags),
     parentId,
     externalId: r.external_id?.trim() || null,

@@ -43,6 +43,7 @@ export interface PublicCamera {
   private: boolean;
   /** What the asking user may see of it. */
   access: Exclude<AccessLevel, 'none'>;
+  public: boolean;
   tags: string[];
   parentId: string | null;
   createdAt: string;
@@ -267,6 +268,7 @@ export class CameraRegistry {
       alertGraceSec: input.alertGraceSec ?? this.defaults.alertGraceSec,
       enabled: input.enabled,
       private: input.private,
+      public: input.public,
       tags: [...new Set(input.tags)],
       parentId: input.parentId,
     };
@@ -286,9 +288,11 @@ export class CameraRegistry {
    * the camera part of that device's alerts, which go to the device's owners.
    */
   private checkOwnerPatch(principal: Principal, existing: Camera, patch: object): void {
-    const p = patch as { owners?: unknown; agency?: unknown; parentId?: unknown; externalId?: unknown };
+    const p = patch as { owners?: unknown; agency?: unknown; parentId?: unknown; externalId?: unknown; public?: unknown };
     if ('externalId' in p && (p.externalId ?? null) !== existing.externalId) throw forbidden('only admins change the external id of a camera');
     if ('owners' in p && !sameSet(p.owners, existing.owners)) throw forbidden('only admins change the owners of a camera');
+    // What the public status page shows is the admin's choice, as statusPage.enabled is.
+    if ('public' in p && p.public !== existing.public) throw forbidden('only admins choose which cameras are public');
     if ('agency' in p && p.agency !== existing.agency) throw forbidden('only admins move a camera to another agency');
     // Worded as for a device that does not exist: the answer must not tell which ids exist.
     if (typeof p.parentId === 'string' && p.parentId !== existing.parentId && !this.store.cameras.get(p.parentId, viewerOf(principal))) {
@@ -402,6 +406,7 @@ export function toPublic(c: Camera): PublicCamera {
     enabled: c.enabled,
     private: c.private,
     access: 'live',
+    public: c.public,
     tags: c.tags,
     parentId: c.parentId,
     createdAt: new Date(c.createdAt).toISOString(),
@@ -428,6 +433,7 @@ function toEditable(c: Camera): z.input<typeof CameraInput> {
     alertGraceSec: c.alertGraceSec,
     enabled: c.enabled,
     private: c.private,
+    public: c.public,
     tags: c.tags,
     parentId: c.parentId,
   };

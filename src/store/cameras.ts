@@ -40,6 +40,8 @@ export interface Camera {
   enabled: boolean;
   /** Only its owners, admins and `live` grants see its picture. */
   private: boolean;
+  /** Shown on the public status page (when that page is on). */
+  public: boolean;
   tags: string[];
   parentId: string | null;
   createdAt: number;
@@ -79,6 +81,7 @@ interface Row {
   alert_grace_sec: number;
   enabled: number;
   private: number;
+  public: number;
   tags: string;
   parent_id: string | null;
   created_at: number;
@@ -129,6 +132,11 @@ export class CameraStore {
         ? (this.db.prepare(`${SELECT} ORDER BY c.agency, c.site, c.name`).all() as Row[])
         : (this.db.prepare(`${SELECT} WHERE ${VISIBLE} ORDER BY c.agency, c.site, c.name`).all({ userId: viewer.userId }) as Row[]);
     return rows.map(fromRow);
+  }
+
+  /** The cameras marked public, for the public status page (no visibility check: it is public). */
+  publicOnes(): Camera[] {
+    return (this.db.prepare(`${SELECT} WHERE c.public = 1 ORDER BY c.agency, c.site, c.name`).all() as Row[]).map(fromRow);
   }
 
   /** All cameras, for the scheduler. */
@@ -193,11 +201,11 @@ export class CameraStore {
           `INSERT INTO cameras (id, name, site, lat, lng, address, innovation_name, innovation_launched_on, agency,
              onvif_host, onvif_port, onvif_username, onvif_password_enc, rtsp_url, rtsp_username, rtsp_password_enc,
              snapshot_url, snapshot_username, snapshot_password_enc, check_interval_sec, image_check_interval_sec,
-             alert_grace_sec, enabled, private, tags, parent_id, external_id, created_at, updated_at)
+             alert_grace_sec, enabled, private, public, tags, parent_id, external_id, created_at, updated_at)
            VALUES (@id, @name, @site, @lat, @lng, @address, @innovation_name, @innovation_launched_on, @agency,
              @onvif_host, @onvif_port, @onvif_username, @onvif_password_enc, @rtsp_url, @rtsp_username, @rtsp_password_enc,
              @snapshot_url, @snapshot_username, @snapshot_password_enc, @check_interval_sec, @image_check_interval_sec,
-             @alert_grace_sec, @enabled, @private, @tags, @parent_id, @external_id, @now, @now)`,
+             @alert_grace_sec, @enabled, @private, @public, @tags, @parent_id, @external_id, @now, @now)`,
         )
         .run({ ...toColumns(draft), id, now });
       this.setOwners(id, draft.owners);
@@ -216,7 +224,7 @@ export class CameraStore {
              rtsp_password_enc = @rtsp_password_enc, snapshot_url = @snapshot_url, snapshot_username = @snapshot_username,
              snapshot_password_enc = @snapshot_password_enc, check_interval_sec = @check_interval_sec,
              image_check_interval_sec = @image_check_interval_sec, alert_grace_sec = @alert_grace_sec,
-             enabled = @enabled, private = @private, tags = @tags,
+             enabled = @enabled, private = @private, public = @public, tags = @tags,
              parent_id = @parent_id, external_id = @external_id, updated_at = @now
            WHERE id = @id`,
         )
@@ -267,6 +275,7 @@ function toColumns(d: CameraDraft) {
     alert_grace_sec: d.alertGraceSec,
     enabled: d.enabled ? 1 : 0,
     private: d.private ? 1 : 0,
+    public: d.public ? 1 : 0,
     tags: JSON.stringify(d.tags),
     parent_id: d.parentId,
     external_id: d.externalId,
@@ -298,6 +307,7 @@ function fromRow(r: Row): Camera {
     alertGraceSec: r.alert_grace_sec,
     enabled: r.enabled === 1,
     private: r.private === 1,
+    public: r.public === 1,
     tags: JSON.parse(r.tags) as string[],
     parentId: r.parent_id,
     createdAt: r.created_at,

@@ -36,7 +36,7 @@ afterEach(() => {
 
 function addCamera(store: Store, name: string, createdAt: number): string {
   return store.cameras.insert(
-    { name, site: 'S', agency: 'A', location: null, innovation: null, owners: [], onvif: null, rtsp: { url: 'rtsp://127.0.0.1/x', username: null, passwordEnc: null }, snapshot: null, checkIntervalSec: 30, imageCheckIntervalSec: 300, alertGraceSec: 120, enabled: true, private: false, tags: [], parentId: null, externalId: null },
+    { name, site: 'S', agency: 'A', location: null, innovation: null, owners: [], onvif: null, rtsp: { url: 'rtsp://127.0.0.1/x', username: null, passwordEnc: null }, snapshot: null, checkIntervalSec: 30, imageCheckIntervalSec: 300, alertGraceSec: 120, enabled: true, private: false, public: false, tags: [], parentId: null, externalId: null },
     createdAt,
   ).id;
 }

@@ -16,7 +16,7 @@ const CAMERAS = 50;
 
 const camera = (id: string, url: string): Camera => ({
   id, name: id, site: 'S', location: null, innovation: null, agency: 'A', owners: [], onvif: null, rtsp: { url, username: null, passwordEnc: null }, snapshot: null,
-  checkIntervalSec: 1, imageCheckIntervalSec: 3600, alertGraceSec: 120, enabled: true, private: false, tags: [], parentId: null, externalId: null, createdAt: 0, updatedAt: 0,
+  checkIntervalSec: 1, imageCheckIntervalSec: 3600, alertGraceSec: 120, enabled: true, private: false, public: false, tags: [], parentId: null, externalId: null, createdAt: 0, updatedAt: 0,
 });
 
 const warnings: Error[] = [];

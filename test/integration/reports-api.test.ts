@@ -22,7 +22,7 @@ beforeAll(async () => {
   const start = now - 30 * DAY - 3_600_000;
   const camera = (name: string, agency: string) =>
     store.cameras.insert(
-      { name, site: name, agency, location: null, innovation: { name: `Inovasi ${name}`, launchedOn: '2021-08-17' }, owners: [], onvif: null, rtsp: { url: 'rtsp://127.0.0.1:9/x', username: null, passwordEnc: null }, snapshot: null, checkIntervalSec: 3600, imageCheckIntervalSec: 86_400, alertGraceSec: 120, enabled: true, private: false, tags: [], parentId: null, externalId: null },
+      { name, site: name, agency, location: null, innovation: { name: `Inovasi ${name}`, launchedOn: '2021-08-17' }, owners: [], onvif: null, rtsp: { url: 'rtsp://127.0.0.1:9/x', username: null, passwordEnc: null }, snapshot: null, checkIntervalSec: 3600, imageCheckIntervalSec: 86_400, alertGraceSec: 120, enabled: true, private: false, public: false, tags: [], parentId: null, externalId: null },
       start,
     ).id;
   ids.masjid = camera('Masjid', 'Diskominfo');

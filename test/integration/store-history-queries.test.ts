@@ -31,7 +31,7 @@ function cameras(n: number): string[] {
   const now = Date.now();
   return Array.from({ length: n }, (_, i) =>
     store.cameras.insert(
-      { name: `c${i}`, site: 's', location: null, innovation: null, agency: 'a', owners: [], onvif: null, rtsp: { url: `rtsp://10.0.0.${i}/s`, username: null, passwordEnc: null }, snapshot: null, checkIntervalSec: 30, imageCheckIntervalSec: 300, alertGraceSec: 120, enabled: true, private: false, tags: [], parentId: null, externalId: null },
+      { name: `c${i}`, site: 's', location: null, innovation: null, agency: 'a', owners: [], onvif: null, rtsp: { url: `rtsp://10.0.0.${i}/s`, username: null, passwordEnc: null }, snapshot: null, checkIntervalSec: 30, imageCheckIntervalSec: 300, alertGraceSec: 120, enabled: true, private: false, public: false, tags: [], parentId: null, externalId: null },
       now,
     ).id,
   );

@@ -6,7 +6,7 @@ import type { ProbeKind } from '../../src/store/probe-results.js';
 
 const camera = (id: string, over: Partial<Camera> = {}): Camera => ({
   id, name: id, site: 'S', location: null, innovation: null, agency: 'A', owners: [], onvif: null, rtsp: { url: 'rtsp://h/x', username: null, passwordEnc: null }, snapshot: null,
-  checkIntervalSec: 30, imageCheckIntervalSec: 300, alertGraceSec: 120, enabled: true, private: false, tags: [], parentId: null, externalId: null, createdAt: 0, updatedAt: 0, ...over,
+  checkIntervalSec: 30, imageCheckIntervalSec: 300, alertGraceSec: 120, enabled: true, private: false, public: false, tags: [], parentId: null, externalId: null, createdAt: 0, updatedAt: 0, ...over,
 });
 
 beforeEach(() => {

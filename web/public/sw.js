@@ -36,6 +36,8 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(req.url);
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/socket.io/')) return;
+  // The public status page is its own small site: never served from, nor stored as, the shell.
+  if (url.pathname === '/status' || url.pathname.startsWith('/status/') || url.pathname.startsWith('/status.')) return;
   if (req.mode === 'navigate') {
     event.respondWith(
       fetch(req)

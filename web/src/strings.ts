@@ -193,6 +193,8 @@ export const ID = {
   graceDefault: 'bawaan server',
   tags: 'Label',
   tagsHint: 'Pisahkan dengan koma, mis. jalan, pintu masuk',
+  publicCamera: 'Tampilkan di halaman status publik',
+  publicCameraHint: 'Warga melihat nama, lokasi umum, status dan uptime-nya; tidak pernah gambar, alamat, pemilik atau alamat kamera.',
   forbidden: 'Peran Anda tidak mengizinkan ini.',
   errRequired: 'Wajib diisi.',
   errInvalid: 'Isian ini tidak diterima.',
@@ -297,6 +299,7 @@ export const ID = {
   colTags: 'dipisah ; atau |',
   colParent: 'nama kamera atau perangkat induk (terdaftar, atau baris sebelumnya)',
   colEnabled: 'ya atau tidak (true/false)',
+  colPublic: 'ya atau tidak: tampil di halaman status publik (bawaan: tidak)',
   colDate: 'tanggal TTTT-BB-HH',
   errUnknownUser: 'tidak ada pengguna bernama "{value}".',
   // Onboarding by the admin's own inventory id (external id).

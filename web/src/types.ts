@@ -48,6 +48,8 @@ export interface Camera {
   private: boolean;
   /** What this user may see of it. */
   access: GrantLevel;
+  /** Shown on the public status page. */
+  public: boolean;
   tags: string[];
   parentId: string | null;
   /** When the camera was registered: monitoring began then. */

@@ -10,6 +10,7 @@ import { sql as tokenLifetimes } from './2026-12-06-0005-token-lifetimes.js';
 import { sql as contactAddressByAdmin } from './2026-12-06-0006-contact-address-by-admin.js';
 import { sql as cameraExternalId } from './2026-12-07-0007-camera-external-id.js';
 import { sql as viewingRights } from './2026-12-07-0008-viewing-rights.js';
+import { sql as cameraPublic } from './2026-12-07-0009-camera-public.js';
 
 export interface Migration {
   id: string;
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '2026-12-06-0006-contact-address-by-admin', sql: contactAddressByAdmin },
   { id: '2026-12-07-0007-camera-external-id', sql: cameraExternalId },
   { id: '2026-12-07-0008-viewing-rights', sql: viewingRights },
+  { id: '2026-12-07-0009-camera-public', sql: cameraPublic },
 ];

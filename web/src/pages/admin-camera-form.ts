@@ -46,6 +46,7 @@ export function cameraForm(existing: Camera | null, data: FormData, done: () => 
   const tags = input(existing?.tags.join(', '));
   const interval = input(String(existing?.checkIntervalSec ?? 30), { type: 'number', required: true, min: '5', max: '3600', step: '1' });
   const grace = input(existing ? String(existing.alertGraceSec / 60) : '', { type: 'number', min: '0', max: '10080', step: 'any', placeholder: t('graceDefault') });
+  const isPublic = h('input', { type: 'checkbox', checked: existing?.public ?? false });
   const parentOptions = data.cameras.filter((c) => c.id !== existing?.id).map((c): [string, string] => [c.id, `${c.name} · ${c.site}`]);
   const parent = select([['', t('noParent')], ...parentOptions], existing?.parentId ?? '');
 
@@ -102,6 +103,8 @@ export function cameraForm(existing: Camera | null, data: FormData, done: () => 
       h('div', { class: 'row' }, errors.field('location.lat', 'Lat', lat), errors.field('location.lng', 'Lng', lng)),
       errors.field('innovation.name', t('innovationName'), innovation),
       errors.field('innovation.launchedOn', t('launchedOn'), launched, { explain: 'errDate' }),
+      h('label', { class: 'check' }, isPublic, ` ${t('publicCamera')}`),
+      h('small', { class: 'muted' }, t('publicCameraHint')),
     ),
     h('fieldset', { class: 'group' }, h('legend', {}, t('alertSection')),
       owners,
@@ -142,6 +145,7 @@ export function cameraForm(existing: Camera | null, data: FormData, done: () => 
       private: isPrivate.checked,
       tags: tags.value.split(',').map((s) => s.trim()).filter(Boolean),
       parentId: parent.value || null,
+      public: isPublic.checked,
       alertGraceSec: grace.value.trim() === '' ? null : Math.round(Number(grace.value) * 60),
     };
     const path = existing ? `/api/cameras/${encodeURIComponent(existing.id)}` : '/api/cameras';

@@ -34,11 +34,11 @@ const TEMPLATE: [column: string, example: string][] = [
   ['external_id', 'INV-0001'], ['name', 'CCTV Masjid Agung'], ['site', 'Masjid Agung Lasusua'], ['agency', 'Diskominfo'], ['lat', '-3.4587'], ['lng', '120.8236'],
   ['address', 'Jl. Poros Lasusua'], ['innovation', 'Pantau Masjid'], ['innovation_launched_on', '2021-08-17'], ['owners', 'budi;sari'],
   ['onvif_host', '192.168.1.64'], ['onvif_port', '80'], ['onvif_username', 'admin'], ['onvif_password', ''], ['rtsp_url', ''], ['snapshot_url', ''],
-  ['check_interval_sec', '30'], ['image_check_interval_sec', '300'], ['enabled', 'ya'], ['private', 'tidak'], ['tags', 'masjid;depan'], ['parent', ''],
+  ['check_interval_sec', '30'], ['image_check_interval_sec', '300'], ['enabled', 'ya'], ['private', 'tidak'], ['public', 'tidak'], ['tags', 'masjid;depan'], ['parent', ''],
 ];
 const NOTES: [column: string, note: Key][] = [
   ['name, site, agency', 'colRequired'], ['external_id', 'colExternalId'], ['onvif_host, rtsp_url, snapshot_url', 'colEndpoint'], ['owners', 'colOwners'],
-  ['tags', 'colTags'], ['parent', 'colParent'], ['enabled', 'colEnabled'], ['private', 'colPrivate'], ['innovation_launched_on', 'colDate'],
+  ['tags', 'colTags'], ['parent', 'colParent'], ['enabled', 'colEnabled'], ['private', 'colPrivate'], ['public', 'colPublic'], ['innovation_launched_on', 'colDate'],
 ];
 
 /** Server paths as the CSV's columns, and what each column's problem means when the code says no more. */
@@ -49,7 +49,7 @@ const COLUMN_OF: Record<string, string> = {
 };
 const EXPLAIN: Record<string, Key> = {
   rtsp_url: 'errRtspUrl', snapshot_url: 'errSnapshotUrl', onvif_host: 'errHost', 'onvif_host / rtsp_url / snapshot_url': 'errNeedEndpoint', parent: 'errParent',
-  innovation_launched_on: 'errDate', lat: 'errNumber', lng: 'errNumber', onvif_port: 'errNumber', check_interval_sec: 'errNumber', enabled: 'colEnabled', private: 'colPrivate', owners: 'errOwner',
+  innovation_launched_on: 'errDate', lat: 'errNumber', lng: 'errNumber', onvif_port: 'errNumber', check_interval_sec: 'errNumber', enabled: 'colEnabled', private: 'colPrivate', public: 'colPublic', owners: 'errOwner',
 };
 
 /** The last real import's result: it stays when the page reloads its camera list. */
