@@ -19,6 +19,9 @@ import { History } from './services/history.js';
 import { Reports } from './services/reports.js';
 import { Roller } from './services/rollups.js';
 import { Prober, proberSettings } from './services/prober.js';
+import { defaultLiveGate } from './services/live-gate.js';
+import { LiveRelay } from './services/live-relay.js';
+import { streamLocator } from './services/stream-locator.js';
 import type { CapturedFrame } from './probes/index.js';
 import { startEmbeddedProbing, type Probing } from './jobs/probing.js';
 import { monitoringMetrics } from './http/metrics.js';
@@ -118,6 +121,19 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   const probeMetrics = monitoringMetrics(metrics.registry, () => monitor.counts());
   // Realtime starts after HTTP; frames found before then have no viewers to reach.
   const frameRelay: { to?: (cameraId: string, frame: CapturedFrame) => void } = {};
+  const ffmpegPath = ffmpeg.found ? ffmpeg.ffmpeg.path : undefined;
+  // The prober that knows each camera's transport: the embedded one, or (queue mode, where
+  // workers probe) one of the server's own for live video's long pulls.
+  const prober = new Prober({
+    box,
+    log,
+    ...proberSettings(config, ffmpegPath),
+    // Image-health frames also warm the viewers' cache, so a grid shows pictures before anyone asks.
+    onFrame: (cameraId, frame, ok) => {
+      alerting.offerFrame(cameraId, frame.jpeg, ok);
+      frameRelay.to?.(cameraId, frame);
+    },
+  });
   const probing: Probing = config.redis.url
     ? await (await import('./jobs/queue-probing.js')).startQueueProbing({ config, store, monitor, log, registry: metrics.registry })
     : startEmbeddedProbing({
@@ -126,16 +142,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
         concurrency: config.probes.concurrency,
         onLag: probeMetrics.lag,
         onMissed: probeMetrics.missed,
-        prober: new Prober({
-          box,
-          log,
-          ...proberSettings(config, ffmpeg.found ? ffmpeg.ffmpeg.path : undefined),
-          // Image-health frames also warm the viewers' cache, so a grid shows pictures before anyone asks.
-          onFrame: (cameraId, frame, ok) => {
-            alerting.offerFrame(cameraId, frame.jpeg, ok);
-            frameRelay.to?.(cameraId, frame);
-          },
-        }),
+        prober,
       });
   // Registry edits take effect at once, without a restart: the machine's pause or resume is
   // stored with the camera, and probing hears of the camera once both are stored.
@@ -177,6 +184,20 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     imageTimeoutMs: config.probes.imageTimeoutMs,
     ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
     cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
+    live: {
+      relay: new LiveRelay({
+        ffmpegPath,
+        locate: streamLocator({ camera: (id) => store.cameras.get(id), prober, lookup: outboundPolicies(config.outbound).cameras.lookup }),
+        onTransport: (cameraId, transport) => prober.noteTransport(cameraId, transport),
+        log,
+        lingerMs: config.live.lingerSec * 1000,
+        lifetimeMs: config.live.maxMinutes * 60_000 + 60_000,
+      }),
+      gate: defaultLiveGate(registry, log),
+      maxMs: config.live.maxMinutes * 60_000,
+      fallbackFps: config.live.fallbackFps,
+      maxBacklogMs: config.live.maxBacklogMs,
+    },
   });
   frameRelay.to = (cameraId, frame) => realtime.snapshots.offer(cameraId, frame);
   await listen(server, config.server.port, config.server.host);

@@ -20,6 +20,7 @@ import type { SecretBox } from '../security/secret-box.js';
 import type { Store } from '../store/index.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
 import { FramePipe } from './frames.js';
+import { liveOnSocket, type LiveSettings } from './live.js';
 import { authenticateHandshake } from './handshake.js';
 import { StatusRelay, statusEventOf, statusRoom } from './status.js';
 import { frameRoom, parseWatch, type ParsedWatch } from './watch.js';
@@ -39,6 +40,8 @@ export interface RealtimeDeps {
   recheckMs?: number;
   /** How long a frame may wait for the client's ack. @defaultValue 15_000 */
   ackTimeoutMs?: number;
+  /** Live video (the stream relay and who may watch); without it `live:start` is not answered. */
+  live?: LiveSettings | undefined;
 }
 
 interface SocketData {
@@ -46,6 +49,7 @@ interface SocketData {
   principal: Principal;
   pipe: FramePipe;
   watch: ParsedWatch | null;
+  live: { recheck(): void; close(): void } | undefined;
 }
 
 type PantauSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -76,6 +80,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     socket.data.principal = result.principal;
     socket.data.pipe = new FramePipe(socket, { ackTimeoutMs: deps.ackTimeoutMs });
     socket.data.watch = null;
+    socket.data.live = undefined;
     next();
   });
 
@@ -127,6 +132,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     }
     socket.data.principal = principal;
     resync(socket, visibleIds(principal));
+    socket.data.live?.recheck();
   };
 
   io.on('connection', (socket: PantauSocket) => {
@@ -153,7 +159,12 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       if (typeof ack === 'function') ack();
     });
 
-    socket.on('disconnect', () => clearWatch(socket));
+    if (deps.live) socket.data.live = liveOnSocket(socket, deps.live);
+
+    socket.on('disconnect', () => {
+      clearWatch(socket);
+      socket.data.live?.close();
+    });
   });
 
   snapshots.on('frame', (frame) => {
@@ -173,6 +184,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       }
       io.in(statusRoom(event.id)).socketsLeave(statusRoom(event.id));
       snapshots.forget(event.id);
+      deps.live?.relay.forget(event.id);
       return;
     }
     const camera = event.camera;
@@ -189,7 +201,10 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
         const w = socket.data.watch;
         if (w?.cameraIds.includes(camera.id)) applyWatch(socket, { ...w, cameraIds: w.cameraIds.filter((id) => id !== camera.id) });
       }
+      socket.data.live?.recheck();
     }
+    // A paused camera is not pulled for anyone.
+    if (!camera.enabled) deps.live?.relay.forget(camera.id);
     // New or newly visible cameras appear on screens without a reload.
     relay.announce(statusEventOf(camera.id, deps.reports.status(camera)));
   });
@@ -217,6 +232,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       offRegistry();
       relay.stop();
       snapshots.stop();
+      deps.live?.relay.stop();
       io.disconnectSockets(true);
       // Not io.close(): it would close the HTTP server too, which the server's own close does.
       io.engine.close();
