@@ -19,6 +19,7 @@ import { History } from './services/history.js';
 import { Reports } from './services/reports.js';
 import { Roller } from './services/rollups.js';
 import { Prober, proberSettings } from './services/prober.js';
+import { frameStreams } from './services/frame-stream.js';
 import { defaultLiveGate } from './services/live-gate.js';
 import { LiveRelay } from './services/live-relay.js';
 import { streamLocator } from './services/stream-locator.js';
@@ -178,16 +179,19 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     webRoot: path.join(PACKAGE_ROOT, 'web', 'dist'),
   });
   const server = createServer(app);
-  // 6. Realtime: socket.io on the same server; frames fetched only for cameras someone watches.
+  // 6. Realtime: socket.io on the same server; frames fetched only for cameras someone watches;
+  //    live video and RTSP-only frames pulled through the camera's stream (one pull per camera).
+  const locate = streamLocator({ camera: (id) => store.cameras.get(id), prober, lookup: outboundPolicies(config.outbound).cameras.lookup });
   const realtime = attachRealtime({
     server, auth, registry, monitor, reports, store, log, box,
     imageTimeoutMs: config.probes.imageTimeoutMs,
     ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
     cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
+    openStream: config.live.frameStreams ? frameStreams({ ffmpegPath, locate, log }) : undefined,
     live: {
       relay: new LiveRelay({
         ffmpegPath,
-        locate: streamLocator({ camera: (id) => store.cameras.get(id), prober, lookup: outboundPolicies(config.outbound).cameras.lookup }),
+        locate,
         onTransport: (cameraId, transport) => prober.noteTransport(cameraId, transport),
         log,
         lingerMs: config.live.lingerSec * 1000,

@@ -152,6 +152,13 @@ export const configSchema = z
          * are dropped until the next key frame, and the dashboard says so. @defaultValue 1000
          */
         maxBacklogMs: z.number().int().min(200).max(10_000).default(1000),
+        /**
+         * Cameras with only an RTSP URL, watched at a camera page's rate (every 2 s or faster),
+         * get their frames from one persistent ffmpeg decoding at that rate rather than a new
+         * ffmpeg per frame. Off: one ffmpeg per frame, as before (BENCHMARKS.md compares).
+         * @defaultValue true
+         */
+        frameStreams: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

@@ -17,6 +17,7 @@ import type { CameraRegistry, RegistryEvent } from '../services/registry.js';
 import type { Reports } from '../services/reports.js';
 import { createSnapshots, type CaptureOptions, type Snapshots } from '../services/snapshots.js';
 import type { SecretBox } from '../security/secret-box.js';
+import type { OpenFrameStream } from '../services/frame-stream.js';
 import type { Store } from '../store/index.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
 import { FramePipe } from './frames.js';
@@ -245,6 +246,8 @@ export interface AttachOptions extends Omit<RealtimeDeps, 'snapshots'> {
   imageTimeoutMs: number;
   ffmpegPath?: string | undefined;
   cameraLookup?: CaptureOptions['cameraLookup'];
+  /** Persistent frame streams for RTSP-only cameras watched at a camera page's rate. */
+  openStream?: OpenFrameStream | undefined;
 }
 
 /**
@@ -259,6 +262,7 @@ export function attachRealtime(options: AttachOptions): Realtime & { snapshots: 
     ffmpegPath: options.ffmpegPath,
     cameraLookup: options.cameraLookup,
     camera: (id) => options.store.cameras.get(id),
+    openStream: options.openStream,
   });
   return { ...startRealtime({ ...options, snapshots }), snapshots };
 }

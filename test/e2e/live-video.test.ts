@@ -19,14 +19,14 @@ const SHOTS = path.resolve('test-artifacts/screenshots');
 const CAMERA_PASSWORD = 'rahasia-kamera-9';
 const missing = !existsSync(CHROMIUM) ? `no ${CHROMIUM}` : ffmpegUnavailableReason() || gstRtspUnavailableReason();
 
-/** Live ffmpeg processes whose command line names this port (the camera they pull). */
-function ffmpegsPulling(port: number): number[] {
+/** Live ffmpeg processes pulling the camera on this port: remuxing (`copy`) or decoding to JPEGs (`mjpeg`). */
+function ffmpegsPulling(port: number, kind: 'copy' | 'mjpeg' = 'copy'): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (cmd[0]?.endsWith('ffmpeg') && cmd.some((a) => a.includes(`:${port}/`)) && cmd.includes('copy')) pids.push(Number(entry));
+      if (cmd[0]?.endsWith('ffmpeg') && cmd.some((a) => a.includes(`:${port}/`)) && cmd.includes(kind)) pids.push(Number(entry));
     } catch {
       // gone meanwhile
     }
@@ -34,16 +34,23 @@ function ffmpegsPulling(port: number): number[] {
   return pids;
 }
 
+/** What the test reads of the page's <video>. */
+interface VideoEl {
+  currentTime: number;
+  buffered: { length: number; end(i: number): number };
+}
+
 /** The <video>'s picture now, RGBA at its own size. */
 async function videoPixels(page: Page): Promise<number[]> {
   return page.evaluate(() => {
-    const v = document.querySelector('video')!;
-    const c = document.createElement('canvas');
+    const doc = (globalThis as any).document;
+    const v = doc.querySelector('video');
+    const c = doc.createElement('canvas');
     c.width = v.videoWidth;
     c.height = v.videoHeight;
-    const g = c.getContext('2d')!;
+    const g = c.getContext('2d');
     g.drawImage(v, 0, 0);
-    return Array.from(g.getImageData(0, 0, c.width, c.height).data);
+    return Array.from(g.getImageData(0, 0, c.width, c.height).data as ArrayLike<number>);
   });
 }
 
@@ -87,10 +94,10 @@ describe.skipIf(missing !== '')(`live video on a phone${missing ? ` (skipped: ${
   });
 
   it('this Chromium plays H.264 through MSE and not H.265 (what the fallback is for)', async () => {
-    const support = await page.evaluate(() => ({
-      h264: MediaSource.isTypeSupported('video/mp4; codecs="avc1.42E01E"'),
-      h265: MediaSource.isTypeSupported('video/mp4; codecs="hev1.1.6.L93.B0"'),
-    }));
+    const support = await page.evaluate(() => {
+      const ms = (globalThis as any).MediaSource;
+      return { h264: ms.isTypeSupported('video/mp4; codecs="avc1.42E01E"'), h265: ms.isTypeSupported('video/mp4; codecs="hev1.1.6.L93.B0"') };
+    });
     expect(support).toEqual({ h264: true, h265: false });
   });
 
@@ -98,15 +105,15 @@ describe.skipIf(missing !== '')(`live video on a phone${missing ? ` (skipped: ${
     await page.goto(`${pantau.url}/#/kamera/${ids.h264}`);
     await page.getByRole('button', { name: 'Video langsung' }).click();
     const video = page.locator('video.live-video');
-    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 30_000 }).toBeGreaterThan(0.5);
-    const t0 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+    await expect.poll(() => video.evaluate((v: VideoEl) => v.currentTime), { timeout: 30_000 }).toBeGreaterThan(0.5);
+    const t0 = await video.evaluate((v: VideoEl) => v.currentTime);
     const before = await videoPixels(page);
-    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 15_000 }).toBeGreaterThan(t0 + 1.5);
+    await expect.poll(() => video.evaluate((v: VideoEl) => v.currentTime), { timeout: 15_000 }).toBeGreaterThan(t0 + 1.5);
     const after = await videoPixels(page);
     const changed = before.filter((b, i) => Math.abs(b - after[i]!) > 24).length;
     expect(changed, 'pixels that changed between two moments of the video').toBeGreaterThan(500); // the drawn clock's seconds alone change thousands
     // It stays live: never far behind the newest data it has.
-    const behind = await video.evaluate((v: HTMLVideoElement) => v.buffered.end(v.buffered.length - 1) - v.currentTime);
+    const behind = await video.evaluate((v: VideoEl) => v.buffered.end(v.buffered.length - 1) - v.currentTime);
     expect(behind).toBeLessThan(2);
     // The data used is shown, in Bahasa Indonesia; the time limit is said.
     await expect.poll(() => page.locator('.video-data').textContent()).toMatch(/^Data terpakai: \d+\.\d+ MB$/);
@@ -139,7 +146,15 @@ describe.skipIf(missing !== '')(`live video on a phone${missing ? ` (skipped: ${
     const first = Number(await pic.getAttribute('data-at'));
     await expect.poll(async () => Number(await pic.getAttribute('data-at')), { timeout: 30_000 }).toBeGreaterThan(first);
     await page.screenshot({ path: path.join(SHOTS, 'live-video-fallback.png'), fullPage: true });
-    // The H.265 camera has no remux pull left.
+    // The H.265 camera has no remux pull left; its frames come from one persistent decoder, not one ffmpeg per frame.
     await waitFor('no remux of the H.265 camera', async () => (ffmpegsPulling(h265.port).length === 0 ? true : undefined), 10_000);
+    const decoders = ffmpegsPulling(h265.port, 'mjpeg');
+    expect(decoders).toHaveLength(1);
+    const seen = Number(await pic.getAttribute('data-at'));
+    await expect.poll(async () => Number(await pic.getAttribute('data-at')), { timeout: 30_000 }).toBeGreaterThan(seen);
+    expect(ffmpegsPulling(h265.port, 'mjpeg')).toEqual(decoders);
+    // Leaving the page ends the decoder too.
+    await page.goto(`${pantau.url}/#/`);
+    await waitFor('the decoder to be gone', async () => (ffmpegsPulling(h265.port, 'mjpeg').length === 0 ? true : undefined), 10_000);
   }, 90_000);
 });

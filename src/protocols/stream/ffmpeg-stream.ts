@@ -126,6 +126,12 @@ export class FfmpegStream extends EventEmitter<StreamEvents> {
     });
   }
 
+  /** The size of the camera's picture, once ffmpeg has said it (it prints the input stream). */
+  inputSize(): { width: number; height: number } | undefined {
+    const m = /Stream #0:\d+.*?: Video: .*?, (\d{2,5})x(\d{2,5})/.exec(this.stderr);
+    return m ? { width: Number(m[1]), height: Number(m[2]) } : undefined;
+  }
+
   /** Ends ffmpeg now (its whole process group). The 'end' event follows. */
   stop(): void {
     this.stopped = true;
