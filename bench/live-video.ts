@@ -16,7 +16,7 @@
  *
  *   npm run bench -- --only live-video [--taps 8] [--window 20] [--cameras 5] [--frame-cameras 50]
  */
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -89,7 +89,14 @@ function treeRssMb(pid: number): { total: number; ffmpeg: number; ffmpegs: numbe
 
 async function startPantau(overrides: Record<string, unknown>): Promise<{ pantau: Forked; url: string; cookie: string; dataDir: string }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pantau-live-'));
-  const pantau = forkTs(await compiled('bench/lib/pantau-child.ts'), [], { quiet: true, tsx: false });
+  const child = await compiled('bench/lib/pantau-child.ts');
+  // The compiled Pantau serves the dashboard from its own root: give it the one just built.
+  const webDist = path.join(child.slice(0, child.lastIndexOf(`${path.sep}bench${path.sep}`)), 'web', 'dist');
+  if (!existsSync(webDist)) {
+    mkdirSync(path.dirname(webDist), { recursive: true });
+    symlinkSync(path.join(PACKAGE_ROOT, 'web', 'dist'), webDist);
+  }
+  const pantau = forkTs(child, [], { quiet: true, tsx: false });
   pantau.send({ type: 'start', dataDir, overrides: { outbound: { allow: ['127.0.0.1/32'] }, ...overrides } });
   const { url } = await pantau.next<{ url: string }>('ready', 60_000);
   const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }) });
@@ -186,30 +193,7 @@ async function videoFigures(rtspUrl: string, taps: number, windowSec: number, li
     }
 
     // 2. Delay behind the camera, read off the stamps of the frames shown.
-    const delays = await page.evaluate(async (ms: number) => {
-      const doc = (globalThis as any).document;
-      const v = doc.querySelector('video.live-video');
-      const c = doc.createElement('canvas');
-      c.width = 320;
-      c.height = 16;
-      const g = c.getContext('2d', { willReadFrequently: true });
-      const out: number[] = [];
-      const end = Date.now() + ms;
-      await new Promise<void>((resolve) => {
-        const onFrame = () => {
-          g.drawImage(v, 0, 0, 320, 240, 0, 0, 320, 240);
-          const row = g.getImageData(0, 8, 320, 1).data as ArrayLike<number>;
-          let stamp = 0;
-          for (let bit = 0; bit < 32; bit++) stamp = stamp * 2 + (row[(bit * 10 + 5) * 4]! > 128 ? 1 : 0);
-          const delay = (((Date.now() % 2 ** 32) - stamp) + 2 ** 32) % 2 ** 32;
-          if (delay < 60_000) out.push(delay);
-          if (Date.now() < end) v.requestVideoFrameCallback(onFrame);
-          else resolve();
-        };
-        v.requestVideoFrameCallback(onFrame);
-      });
-      return out;
-    }, windowSec * 1000);
+    const delays = (await page.evaluate(readStamps(windowSec * 1000))) as number[];
     console.log(`  delay: ${delays.length} frames read, p50 ${percentile(delays, 50)} ms`);
     await page.getByRole('button', { name: 'Hentikan video' }).click();
     await page.goto(`${url}/#/`);
@@ -254,6 +238,33 @@ async function videoFigures(rtspUrl: string, taps: number, windowSec: number, li
     await pantau.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Page code (a string: the bundler's helpers would not exist in the page) that, for `ms`, reads
+ * the capture stamp off every frame the <video> shows and returns now − stamp per frame.
+ */
+function readStamps(ms: number): string {
+  return `new Promise((resolve) => {
+    const v = document.querySelector('video.live-video');
+    const c = document.createElement('canvas');
+    c.width = 320;
+    c.height = 16;
+    const g = c.getContext('2d', { willReadFrequently: true });
+    const out = [];
+    const end = Date.now() + ${ms};
+    const onFrame = () => {
+      g.drawImage(v, 0, 0, 320, 240, 0, 0, 320, 240);
+      const row = g.getImageData(0, 8, 320, 1).data;
+      let stamp = 0;
+      for (let bit = 0; bit < 32; bit++) stamp = stamp * 2 + (row[(bit * 10 + 5) * 4] > 128 ? 1 : 0);
+      const delay = ((Date.now() % 2 ** 32) - stamp + 2 ** 32) % 2 ** 32;
+      if (delay < 60000) out.push(delay);
+      if (Date.now() < end) v.requestVideoFrameCallback(onFrame);
+      else resolve(out);
+    };
+    v.requestVideoFrameCallback(onFrame);
+  })`;
 }
 
 /** Waits until no remuxing ffmpeg runs under Pantau (the last pull ended). */
