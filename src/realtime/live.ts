@@ -126,7 +126,7 @@ export function liveOnSocket(socket: LiveSocket, settings: LiveSettings): { rech
 
   const stop = (reason: string) => {
     if (!viewer) return;
-    relay.leave(viewer.cameraId, viewer.stream, viewer);
+    relay.leave(viewer.cameraId, viewer);
     viewer.close(reason);
     viewer = undefined;
   };
@@ -139,7 +139,7 @@ export function liveOnSocket(socket: LiveSocket, settings: LiveSettings): { rech
     if (!gate.mayWatchLive(socket.data.principal, request.cameraId)) return reply({ ok: false, error: 'denied', ...base });
     stop('replaced');
     const v = new LiveViewer(socket, request.cameraId, request.stream, settings, (ended) => {
-      relay.leave(ended.cameraId, ended.stream, ended);
+      relay.leave(ended.cameraId, ended);
       if (viewer === ended) viewer = undefined;
     });
     viewer = v;

@@ -81,7 +81,8 @@ export class LiveRelay {
   join(cameraId: string, stream: StreamChoice, sink: LiveSink): void {
     if (this.stopped) return sink.end('stopped');
     const key = `${cameraId}:${stream}`;
-    let source = this.sources.get(key);
+    // A "sub" pull that found no sub-stream is pulling the main one: a main viewer shares it.
+    let source = this.sources.get(key) ?? (stream === 'main' ? [...this.sources.values()].find((s) => s.cameraId === cameraId && s.pulled === 'main') : undefined);
     if (!source) {
       source = { key, cameraId, asked: stream, sinks: new Set(), ffmpeg: undefined, init: undefined, pulled: undefined, gop: [], gopBytes: 0, linger: undefined, closed: false, attempts: 0, transport: undefined };
       this.sources.set(key, source);
@@ -96,8 +97,8 @@ export class LiveRelay {
     }
   }
 
-  leave(cameraId: string, stream: StreamChoice, sink: LiveSink): void {
-    const source = this.sources.get(`${cameraId}:${stream}`);
+  leave(cameraId: string, sink: LiveSink): void {
+    const source = [...this.sources.values()].find((s) => s.cameraId === cameraId && s.sinks.has(sink));
     if (!source || !source.sinks.delete(sink) || source.sinks.size) return;
     source.linger = setTimeout(() => this.close(source), this.options.lingerMs ?? 5000);
     source.linger.unref();

@@ -84,14 +84,20 @@ describe.skipIf(missing !== '')(`the live stream relay${missing ? ` (skipped: ${
     expect(second.fragments[0]!.keyframe).toBe(true);
     await waitFor('fragments for the second viewer', async () => (second.fragments.length >= first.fragments.length ? true : undefined), 20_000);
 
+    // This camera has no sub-stream, so the "sub" pull is the main stream: a main viewer shares it.
+    const third = new Recorder();
+    relay.join('cam264', 'main', third);
+    expect(third.inits).toHaveLength(1);
+    relay.leave('cam264', third);
+
     const sources = relay.list();
     expect(sources).toHaveLength(1);
     expect(sources[0]!.viewers).toBe(2);
     const pid = sources[0]!.pid!;
     expect(alive(pid)).toBe(true);
 
-    relay.leave('cam264', 'sub', first);
-    relay.leave('cam264', 'sub', second);
+    relay.leave('cam264', first);
+    relay.leave('cam264', second);
     // Within the linger a returning viewer finds the same pull…
     expect(relay.list()).toHaveLength(1);
     // …and after it, the camera connection and its ffmpeg are gone.
