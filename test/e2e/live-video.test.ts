@@ -34,6 +34,9 @@ function ffmpegsPulling(port: number, kind: 'copy' | 'mjpeg' = 'copy'): number[]
   return pids;
 }
 
+/** The log lines about live streams, to say why a pull was not there. */
+const liveLog = (pantau: TestPantau) => pantau.logText().split('\n').filter((l) => l.includes('live')).slice(-5).join('\n');
+
 /** What the test reads of the page's <video>. */
 interface VideoEl {
   currentTime: number;
@@ -121,13 +124,14 @@ describe.skipIf(missing !== '')(`live video on a phone${missing ? ` (skipped: ${
     expect(await page.locator('.video-stream').textContent()).toContain('Stream utama'); // this URL has no sub-stream
     await page.screenshot({ path: path.join(SHOTS, 'live-video.png'), fullPage: true });
     // One camera connection, and the camera's password in no log line.
-    expect(ffmpegsPulling(h264.port)).toHaveLength(1);
+    // (Polled: a pull the camera dropped is reconnected once, with none for a moment; never two.)
+    await expect.poll(() => ffmpegsPulling(h264.port).length, { timeout: 10_000, message: liveLog(pantau) }).toBe(1);
     expect(pantau.logText()).not.toContain(CAMERA_PASSWORD);
     expect(pantau.logText()).toContain('live viewing started');
   }, 90_000);
 
   it('ends the camera pull after the page is left', async () => {
-    expect(ffmpegsPulling(h264.port).length).toBeGreaterThan(0);
+    await expect.poll(() => ffmpegsPulling(h264.port).length, { timeout: 10_000, message: liveLog(pantau) }).toBe(1);
     await page.goto(`${pantau.url}/#/`);
     await waitFor('the ffmpeg pulling the camera to be gone', async () => (ffmpegsPulling(h264.port).length === 0 ? true : undefined), 10_000);
     expect(pantau.logText()).toContain('live viewing ended');
