@@ -19,14 +19,14 @@ const SHOTS = path.resolve('test-artifacts/screenshots');
 const CAMERA_PASSWORD = 'rahasia-kamera-9';
 const missing = !existsSync(CHROMIUM) ? `no ${CHROMIUM}` : ffmpegUnavailableReason() || gstRtspUnavailableReason();
 
-/** Live ffmpeg processes pulling the camera on this port: remuxing (`copy`) or decoding to JPEGs (`mjpeg`). */
+/** Live ffmpeg processes pulling the camera on this port: remuxing (`copy`) or decoding JPEGs at a rate (`mjpeg`, not a one-frame grab). */
 function ffmpegsPulling(port: number, kind: 'copy' | 'mjpeg' = 'copy'): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (cmd[0]?.endsWith('ffmpeg') && cmd.some((a) => a.includes(`:${port}/`)) && cmd.includes(kind)) pids.push(Number(entry));
+      if (cmd[0]?.endsWith('ffmpeg') && cmd.some((a) => a.includes(`:${port}/`)) && (kind === 'copy' ? cmd.includes('copy') : cmd.some((a) => a.startsWith('fps=')))) pids.push(Number(entry));
     } catch {
       // gone meanwhile
     }
@@ -35,7 +35,7 @@ function ffmpegsPulling(port: number, kind: 'copy' | 'mjpeg' = 'copy'): number[]
 }
 
 /** The log lines about live streams, to say why a pull was not there. */
-const liveLog = (pantau: TestPantau) => pantau.logText().split('\n').filter((l) => l.includes('live')).slice(-5).join('\n');
+const liveLog = (pantau: TestPantau) => pantau.logText().split('\n').filter((l) => /live|frame stream/.test(l)).slice(-5).join('\n');
 
 /** What the test reads of the page's <video>. */
 interface VideoEl {
@@ -156,7 +156,7 @@ describe.skipIf(missing !== '')(`live video on a phone${missing ? ` (skipped: ${
     expect(decoders).toHaveLength(1);
     const seen = Number(await pic.getAttribute('data-at'));
     await expect.poll(async () => Number(await pic.getAttribute('data-at')), { timeout: 30_000 }).toBeGreaterThan(seen);
-    expect(ffmpegsPulling(h265.port, 'mjpeg')).toEqual(decoders);
+    expect(ffmpegsPulling(h265.port, 'mjpeg'), liveLog(pantau)).toEqual(decoders);
     // Leaving the page ends the decoder too.
     await page.goto(`${pantau.url}/#/`);
     await waitFor('the decoder to be gone', async () => (ffmpegsPulling(h265.port, 'mjpeg').length === 0 ? true : undefined), 10_000);
