@@ -19,7 +19,7 @@ import { Args } from './lib/args.js';
 import { printMachine } from './lib/stats.js';
 
 /** The figures of BENCHMARKS.md, in its order; anything else found runs after them. */
-const ORDER = ['probe-capacity', 'alert-latency', 'snapshot-relay', 'history', 'image-check', 'status-page'];
+const ORDER = ['probe-capacity', 'alert-latency', 'snapshot-relay', 'history', 'image-check', 'status-page', 'live-video'];
 /** Entry points that are not benchmarks. */
 const NOT_BENCHMARKS = new Set(['run', 'fleet']);
 const EXPORTS_RUN = /export\s+(async\s+)?function\s+run\s*\(|export\s+(const|let)\s+run\b|export\s*\{[^}]*\brun\b[^}]*\}/;

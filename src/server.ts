@@ -19,6 +19,10 @@ import { History } from './services/history.js';
 import { Reports } from './services/reports.js';
 import { Roller } from './services/rollups.js';
 import { Prober, proberSettings } from './services/prober.js';
+import { frameStreams } from './services/frame-stream.js';
+import { viewingLiveGate } from './services/live-gate.js';
+import { LiveRelay } from './services/live-relay.js';
+import { streamLocator } from './services/stream-locator.js';
 import type { CapturedFrame } from './probes/index.js';
 import { startEmbeddedProbing, type Probing } from './jobs/probing.js';
 import { monitoringMetrics } from './http/metrics.js';
@@ -125,6 +129,19 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   const frameRelay: { to?: (cameraId: string, frame: CapturedFrame) => void } = {};
   // The last picture each camera's image check judged good: a black or frozen camera's newest is the bad one.
   const goodPictures = new GoodPictures();
+  const ffmpegPath = ffmpeg.found ? ffmpeg.ffmpeg.path : undefined;
+  // The prober that knows each camera's transport: the embedded one, or (queue mode, where
+  // workers probe) one of the server's own for live video's long pulls.
+  const prober = new Prober({
+    box,
+    log,
+    ...proberSettings(config, ffmpegPath),
+    // Image-health frames also warm the viewers' cache, so a grid shows pictures before anyone asks.
+    onFrame: (cameraId, frame, ok) => {
+      goodPictures.offer(cameraId, frame, ok);
+      frameRelay.to?.(cameraId, frame);
+    },
+  });
   const probing: Probing = config.redis.url
     ? await (await import('./jobs/queue-probing.js')).startQueueProbing({ config, store, monitor, log, registry: metrics.registry })
     : startEmbeddedProbing({
@@ -133,16 +150,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
         concurrency: config.probes.concurrency,
         onLag: probeMetrics.lag,
         onMissed: probeMetrics.missed,
-        prober: new Prober({
-          box,
-          log,
-          ...proberSettings(config, ffmpeg.found ? ffmpeg.ffmpeg.path : undefined),
-          // Image-health frames also warm the viewers' cache, so a grid shows pictures before anyone asks.
-          onFrame: (cameraId, frame, ok) => {
-            goodPictures.offer(cameraId, frame, ok);
-            frameRelay.to?.(cameraId, frame);
-          },
-        }),
+        prober,
       });
   // Registry edits take effect at once, without a restart: the machine's pause or resume is
   // stored with the camera, and probing hears of the camera once both are stored.
@@ -161,14 +169,17 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   const onboarding = createOnboarding({ timeoutMs: config.onvif.timeoutMs, discoveryTimeoutMs: config.onvif.discoveryTimeoutMs, discoveryAddress: config.onvif.discoveryAddress, log });
 
   // 6. Pictures for viewers (fetched only while someone watches) and the record of who watched.
+  //    Streams (live video, RTSP-only frames at a camera page's rate) are pulled once per camera.
+  const locate = streamLocator({ camera: (id) => store.cameras.get(id), prober, lookup: outboundPolicies(config.outbound).cameras.lookup });
   const snapshots = createSnapshots({
     box,
     log,
     imageTimeoutMs: config.probes.imageTimeoutMs,
-    ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
+    ffmpegPath,
     cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
     camera: (id) => store.cameras.get(id),
     remote: (camera) => probing.siteCapture?.(camera),
+    openStream: config.live.frameStreams ? frameStreams({ ffmpegPath, locate, log }) : undefined,
   });
   frameRelay.to = (cameraId, frame) => snapshots.offer(cameraId, frame);
   const viewings = new ViewingLog(store, registry);
@@ -212,8 +223,27 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     },
   });
   const server = createServer(app);
-  // 8. Realtime: socket.io on the same server; frames fetched only for cameras someone watches.
-  const realtime = startRealtime({ server, auth, registry, monitor, reports, store, log, snapshots, viewings, trustProxy: config.server.trustProxy, acks: alerting.alerts });
+  // 8. Realtime: socket.io on the same server; frames fetched only for cameras someone watches;
+  //    live video and RTSP-only frames pulled through the camera's stream (one pull per camera).
+  const realtime = startRealtime({
+    server, auth, registry, monitor, reports, store, log, snapshots, viewings,
+    trustProxy: config.server.trustProxy,
+    acks: alerting.alerts,
+    live: {
+      relay: new LiveRelay({
+        ffmpegPath,
+        locate,
+        onTransport: (cameraId, transport) => prober.noteTransport(cameraId, transport),
+        log,
+        lingerMs: config.live.lingerSec * 1000,
+        lifetimeMs: config.live.maxMinutes * 60_000 + 60_000,
+      }),
+      gate: viewingLiveGate(registry, viewings),
+      maxMs: config.live.maxMinutes * 60_000,
+      fallbackFps: config.live.fallbackFps,
+      maxBacklogMs: config.live.maxBacklogMs,
+    },
+  });
   await listen(server, config.server.port, config.server.host);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.server.host === '0.0.0.0' ? 'localhost' : config.server.host}:${port}`;

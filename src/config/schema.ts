@@ -135,6 +135,33 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    live: z
+      .object({
+        /**
+         * A live view ends by itself after this many minutes unless the viewer renews it (phone
+         * data is paid by the megabyte, and a forgotten tab should not pull a camera all night).
+         * @defaultValue 5
+         */
+        maxMinutes: z.number().min(1).max(240).default(5),
+        /** How long a camera connection outlives its last viewer (a page reload), seconds. @defaultValue 5 */
+        lingerSec: z.number().min(0).max(10).default(5),
+        /** Frames per second of the JPEG fallback (H.265, MJPEG, or a stream that cannot be pulled). @defaultValue 2 */
+        fallbackFps: z.number().min(0.2).max(5).default(2),
+        /**
+         * A viewer whose oldest unacknowledged fragment is older than this is behind: fragments
+         * are dropped until the next key frame, and the dashboard says so. @defaultValue 1000
+         */
+        maxBacklogMs: z.number().int().min(200).max(10_000).default(1000),
+        /**
+         * Cameras with only an RTSP URL, watched at a camera page's rate (every 2 s or faster),
+         * get their frames from one persistent ffmpeg decoding at that rate rather than a new
+         * ffmpeg per frame. Off: one ffmpeg per frame, as before (BENCHMARKS.md compares).
+         * @defaultValue true
+         */
+        frameStreams: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
     probes: z
       .object({
         /** Liveness interval of a camera registered without one. @defaultValue 30 */

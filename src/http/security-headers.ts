@@ -1,8 +1,8 @@
 /**
  * The security headers on every answer, pages and API alike: helmet, configured explicitly
  * (its defaults change between versions), with a strict Content-Security-Policy. The dashboard
- * loads scripts, styles, fonts and data from Pantau alone, and images from Pantau, its own
- * frames (blob:) and the configured map tile server. A page that needs more is changed to fit
+ * loads scripts, styles, fonts and data from Pantau alone, images from Pantau, its own
+ * frames (blob:) and the configured map tile server, and live video from its own MediaSource (blob:). A page that needs more is changed to fit
  * the policy; the policy is not loosened for it.
  */
 import helmet from 'helmet';
@@ -33,6 +33,9 @@ export function securityHeaders(map: { tileUrl: string }): RequestHandler {
         // Leaflet's blank tile (a GIF it swaps into every removed tile, not configurable) and the
         // small images Vite inlines into leaflet.css. Neither can run script.
         imgSrc: ["'self'", 'blob:', 'data:', ...(tiles ? [tiles] : [])],
+        // Live video plays from a MediaSource, which a <video> can only take as a blob: URL
+        // (the fragments come over the socket, not from a URL); a blob: is made by our own script.
+        mediaSrc: ["'self'", 'blob:'],
         // 'self' covers the socket.io WebSocket on the same host (ws: and wss:) too.
         connectSrc: ["'self'"],
         fontSrc: ["'self'"],

@@ -182,7 +182,7 @@ function fetchFailure(err: unknown, latencyMs: number): ImageLayerResult {
 }
 
 /** ffmpeg takes credentials only inside the URL; percent-encoded so `@`, `:` or `%` survive. */
-function withCredentials(url: string, username: string | undefined, password: string | undefined): string | undefined {
+export function withCredentials(url: string, username: string | undefined, password: string | undefined): string | undefined {
   let u: URL;
   try {
     u = new URL(url);

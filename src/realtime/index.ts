@@ -24,6 +24,7 @@ import type { Store } from '../store/index.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
 import { relayAcks, type AckSource } from './acks.js';
 import { FramePipe } from './frames.js';
+import { liveOnSocket, type LiveSettings } from './live.js';
 import { authenticateHandshake, clientAddress } from './handshake.js';
 import { StatusRelay, statusEventOf, statusRoom } from './status.js';
 import { frameRoom, parseWatch, type ParsedWatch } from './watch.js';
@@ -49,6 +50,8 @@ export interface RealtimeDeps {
   recheckMs?: number;
   /** How long a frame may wait for the client's ack. @defaultValue 15_000 */
   ackTimeoutMs?: number;
+  /** Live video (the stream relay and who may watch); without it `live:start` is not answered. */
+  live?: LiveSettings | undefined;
 }
 
 interface SocketData {
@@ -58,6 +61,7 @@ interface SocketData {
   watch: ParsedWatch | null;
   /** The open viewing of each camera watched. */
   viewings: Map<string, OpenViewing>;
+  live: { recheck(): void; close(): void } | undefined;
 }
 
 type PantauSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -93,6 +97,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       onSent: (cameraId, bytes) => socket.data.viewings.get(cameraId)?.add(bytes),
     });
     socket.data.watch = null;
+    socket.data.live = undefined;
     next();
   });
 
@@ -171,6 +176,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     }
     socket.data.principal = principal;
     resync(socket, visibleIds(principal), pictureIds(principal));
+    socket.data.live?.recheck();
   };
 
   io.on('connection', (socket: PantauSocket) => {
@@ -198,7 +204,12 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       if (typeof ack === 'function') ack();
     });
 
-    socket.on('disconnect', () => clearWatch(socket));
+    if (deps.live) socket.data.live = liveOnSocket(socket, deps.live);
+
+    socket.on('disconnect', () => {
+      clearWatch(socket);
+      socket.data.live?.close();
+    });
   });
 
   snapshots.on('frame', (frame) => {
@@ -218,6 +229,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       }
       io.in(statusRoom(event.id)).socketsLeave(statusRoom(event.id));
       snapshots.forget(event.id);
+      deps.live?.relay.forget(event.id);
       return;
     }
     const camera = event.camera;
@@ -228,7 +240,10 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       // A camera made private (or moved out of a grant) stops sending pictures at once.
       const w = socket.data.watch;
       if (!allows(level, 'pictures') && w?.cameraIds.includes(camera.id)) applyWatch(socket, { ...w, cameraIds: w.cameraIds.filter((id) => id !== camera.id) });
+      socket.data.live?.recheck();
     }
+    // A paused camera is not pulled for anyone.
+    if (!camera.enabled) deps.live?.relay.forget(camera.id);
     // New or newly visible cameras appear on screens without a reload.
     relay.announce(statusEventOf(camera.id, deps.reports.status(camera)));
   });
@@ -257,6 +272,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       offAcks();
       relay.stop();
       snapshots.stop();
+      deps.live?.relay.stop();
       io.disconnectSockets(true);
       // Not io.close(): it would close the HTTP server too, which the server's own close does.
       io.engine.close();

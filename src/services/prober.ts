@@ -29,6 +29,7 @@ import type { Logger } from '../log.js';
 import {
   defaultProbes,
   tcpEndpointIsRtsp,
+  withCredentials,
   type CapturedFrame,
   type FrameFingerprint,
   type ImageThresholds,
@@ -36,7 +37,7 @@ import {
   type ProbeRegistry,
   type ProbeTarget,
 } from '../probes/index.js';
-import type { ConnectOutcome } from '../protocols/rtsp/index.js';
+import { parseRtspUrl, type ConnectOutcome } from '../protocols/rtsp/index.js';
 import { bindingHost, onvifBinding, urlBinding } from '../security/credential-binding.js';
 import { outboundPolicies } from '../security/outbound-policy.js';
 import { SecretBox } from '../security/secret-box.js';
@@ -120,6 +121,23 @@ export class Prober {
   /** As liveness(), one listener on `signal` per round. */
   image(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult> {
     return onOwnSignal(signal, (own) => this.imageRound(camera, own));
+  }
+
+  /**
+   * The camera's RTSP stream for a long pull (live video, frames for viewers): its URL with the
+   * credentials opened for it embedded, as ffmpeg wants them, and the transport that last
+   * carried its media. Undefined without an rtsp(s):// URL. Never log the URL.
+   */
+  streamSource(camera: ProbedCamera): { url: string; transport: MediaTransport | undefined } | undefined {
+    const target = this.target(camera);
+    if (!target.rtspUrl || !parseRtspUrl(target.rtspUrl)) return undefined;
+    const url = withCredentials(target.rtspUrl, target.rtspUsername, target.rtspPassword);
+    return url ? { url, transport: target.rtspTransport } : undefined;
+  }
+
+  /** A long pull found the transport that carries this camera's media: probes try it first too. */
+  noteTransport(cameraId: string, transport: MediaTransport): void {
+    this.rememberTransport(cameraId, transport);
   }
 
   forget(cameraId: string): void {

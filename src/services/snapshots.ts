@@ -4,7 +4,10 @@
  * never fetched here; the prober's slower image-health rounds still offer their frames through
  * `offer`. Each watched camera has one fetch in flight at most, at the fastest cadence any
  * watcher asked for, under one global concurrency cap, and fetching stops when the last watcher
- * leaves. Must not judge pictures or record anything: frames here are for people's eyes only.
+ * leaves. A camera with only an RTSP URL watched at a camera page's rate (every 2 s or faster)
+ * gets its frames from one persistent ffmpeg decoding at that rate (frame-stream.ts) instead of
+ * a new ffmpeg per frame; if that stream fails, frames are fetched one by one for a while.
+ * Must not judge pictures or record anything: frames here are for people's eyes only.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -13,6 +16,7 @@ import type { Logger } from '../log.js';
 import type { CapturedFrame } from '../probes/index.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Camera } from '../store/cameras.js';
+import type { FrameStreamHandle, OpenFrameStream } from './frame-stream.js';
 import { Prober, type ProbedCamera } from './prober.js';
 
 export type FrameSize = 'thumb' | 'full';
@@ -53,7 +57,14 @@ export interface SnapshotOptions {
    */
   maxCached?: number;
   now?: () => number;
+  /** Opens a persistent frame stream (RTSP-only cameras); without it every frame is fetched alone. */
+  openStream?: OpenFrameStream | undefined;
+  /** Cameras watched this often or more get a frame stream. @defaultValue 2000 */
+  streamMaxIntervalMs?: number;
 }
+
+/** After a frame stream failed, frames are fetched one by one this long before a stream is tried again. */
+const STREAM_RETRY_MS = 60_000;
 
 interface Watched {
   /** Wanted interval per watcher key (a socket and size); the smallest wins. */
@@ -62,6 +73,8 @@ interface Watched {
   inFlight: boolean;
   lastStart: number;
   failures: number;
+  stream: { handle: FrameStreamHandle; intervalMs: number } | undefined;
+  streamFailedAt: number;
 }
 
 export interface SnapshotEvents {
@@ -136,7 +149,7 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
     if (this.stopper.signal.aborted) return;
     let w = this.watched.get(cameraId);
     if (!w) {
-      w = { demands: new Map(), timer: undefined, inFlight: false, lastStart: 0, failures: 0 };
+      w = { demands: new Map(), timer: undefined, inFlight: false, lastStart: 0, failures: 0, stream: undefined, streamFailedAt: -Infinity };
       this.watched.set(cameraId, w);
     }
     const before = this.intervalOf(w);
@@ -151,8 +164,14 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
     w.demands.delete(key);
     if (w.demands.size === 0) {
       clearTimeout(w.timer);
+      this.closeStream(w);
       this.watched.delete(cameraId);
-    }
+    } else if (w.stream) this.schedule(cameraId, w); // the fastest watcher may have left: a slower cadence may not need the stream
+  }
+
+  /** Cameras whose frames come from a persistent stream now, for tests and metrics. */
+  streamedCameras(): string[] {
+    return [...this.watched].filter(([, w]) => w.stream).map(([id]) => id);
   }
 
   /** Cameras being fetched for viewers now, for tests and metrics. */
@@ -162,14 +181,20 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
 
   forget(cameraId: string): void {
     const w = this.watched.get(cameraId);
-    if (w) clearTimeout(w.timer);
+    if (w) {
+      clearTimeout(w.timer);
+      this.closeStream(w);
+    }
     this.watched.delete(cameraId);
     this.frames.delete(cameraId);
   }
 
   stop(): void {
     this.stopper.abort();
-    for (const w of this.watched.values()) clearTimeout(w.timer);
+    for (const w of this.watched.values()) {
+      clearTimeout(w.timer);
+      this.closeStream(w);
+    }
     this.watched.clear();
     this.queue.length = 0;
   }
@@ -181,11 +206,44 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
   private schedule(cameraId: string, w: Watched): void {
     clearTimeout(w.timer);
     w.timer = undefined;
+    if (this.streamed(cameraId, w)) return;
     if (w.inFlight) return; // the fetch in flight schedules the next one when it ends
     const backoff = w.failures ? Math.min(this.options.maxBackoffMs ?? 30_000, 1000 * 2 ** w.failures) : 0;
     const wait = Math.max(0, w.lastStart + Math.max(this.intervalOf(w), backoff) - this.now());
     w.timer = setTimeout(() => this.enqueue(cameraId), wait);
     w.timer.unref();
+  }
+
+  /** Whether this camera's frames come from a stream (opened now if needed); closes one no longer wanted. */
+  private streamed(cameraId: string, w: Watched): boolean {
+    const open = this.options.openStream;
+    const interval = this.intervalOf(w);
+    if (!open || interval > (this.options.streamMaxIntervalMs ?? 2000) || this.now() - w.streamFailedAt < STREAM_RETRY_MS) {
+      this.closeStream(w);
+      return false;
+    }
+    if (w.stream?.intervalMs === interval) return true;
+    this.closeStream(w);
+    const camera = this.options.camera(cameraId);
+    if (!camera || !camera.enabled) return false;
+    const handle = open(camera, 1000 / interval, (frame) => this.offer(cameraId, frame), (err) => {
+      if (w.stream?.handle !== handle) return;
+      w.stream = undefined;
+      if (err) {
+        w.streamFailedAt = this.now();
+        this.options.log.info({ cameraId, err: err.message }, 'frame stream ended; fetching frames one by one for a while');
+      }
+      if (this.watched.get(cameraId) === w && !this.stopper.signal.aborted) this.schedule(cameraId, w);
+    });
+    if (!handle) return false;
+    w.stream = { handle, intervalMs: interval };
+    return true;
+  }
+
+  private closeStream(w: Watched): void {
+    const stream = w.stream;
+    w.stream = undefined;
+    stream?.handle.stop();
   }
 
   private enqueue(cameraId: string): void {
@@ -264,12 +322,17 @@ export function frameCapture(options: CaptureOptions): CaptureEndpoints {
 /**
  * Everything the server wires: the frame cache with its fetcher. `remote` takes the pictures of
  * cameras another process must fetch (a site worker's, behind NAT): when it answers for a camera,
- * this process never connects to that camera itself.
+ * this process never connects to that camera itself. `openStream` gives RTSP-only cameras
+ * watched at a camera page's rate one persistent decoder each.
  */
 export function createSnapshots(
-  options: CaptureOptions & { camera: (id: string) => Camera | undefined; remote?: (camera: Camera) => CaptureFrame | undefined },
+  options: CaptureOptions & {
+    camera: (id: string) => Camera | undefined;
+    remote?: (camera: Camera) => CaptureFrame | undefined;
+    openStream?: OpenFrameStream | undefined;
+  },
 ): Snapshots {
   const local = frameCapture(options);
   const capture: CaptureFrame = (camera, signal) => (options.remote?.(camera) ?? local)(camera, signal);
-  return new Snapshots({ capture, camera: options.camera, log: options.log });
+  return new Snapshots({ capture, camera: options.camera, log: options.log, openStream: options.openStream });
 }

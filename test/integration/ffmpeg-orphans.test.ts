@@ -12,11 +12,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KILL_GRACE_MS } from '../../src/protocols/image/index.js';
 import { ffmpegUnavailableReason } from '../support/frames.js';
 import { RtspFaultCamera } from '../support/index.js';
+import { gstRtspUnavailableReason, RtspCameraSimulator } from '../support/rtsp-camera.js';
 
 const DEADLINE_MS = 4000;
 /** Slack for a loaded 2-core machine: scheduling, /proc polling. */
 const SLACK_MS = 3000;
 const CHILD = fileURLToPath(new URL('../support/prober-child.ts', import.meta.url));
+const LIVE_CHILD = fileURLToPath(new URL('../support/live-child.ts', import.meta.url));
 const CLOCK_TICKS = 100; // USER_HZ
 
 interface Proc {
@@ -92,6 +94,32 @@ describe.skipIf(missing !== '')(`ffmpeg never outlives Pantau${missing ? ` (skip
     // -timelimit N (the deadline's seconds, rounded up, plus one) sets RLIMIT_CPU to soft N, hard
     // N + 1: SIGXCPU at N asks ffmpeg to stop, and the kernel kills it at N + 1 if it has not.
     expect(maxCpuMs).toBeLessThanOrEqual((Math.ceil(DEADLINE_MS / 1000) + 2) * 1000);
+  });
+});
+
+describe.skipIf(missing !== '' || gstRtspUnavailableReason() !== '')('a live pull never outlives Pantau', () => {
+  it('ends the remuxing ffmpeg of a SIGKILLed relay within seconds (its next write to the dead pipe)', { timeout: 40_000 }, async () => {
+    const camera = new RtspCameraSimulator({ fps: 10 });
+    await camera.start();
+    cleanups.push(() => camera.stop());
+    const marker = `127.0.0.1:${camera.port}/`;
+    const child: ChildProcess = fork(LIVE_CHILD, [camera.url], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    cleanups.push(() => void child.kill('SIGKILL'));
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', (m: { type: string }) => (m.type === 'streaming' ? resolve() : reject(new Error(JSON.stringify(m)))));
+      child.once('exit', (code) => reject(new Error(`live child exited early (${code})`)));
+    });
+    expect(processesNaming(marker).filter((p) => /ffmpeg/.test(p.cmdline)).length).toBeGreaterThan(0);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const killedAt = Date.now();
+    for (;;) {
+      const left = processesNaming(marker);
+      if (left.length === 0) break;
+      // Video flows every 100 ms: ffmpeg's next write fails on the closed pipe. Slack for a loaded machine.
+      expect(Date.now() - killedAt, `still running: ${left.map((p) => p.pid).join(', ')}`).toBeLessThan(SLACK_MS + 2000);
+      await sleep(100);
+    }
   });
 });
 

@@ -4,6 +4,11 @@ test pattern with the wall clock drawn in, like a camera's on-screen display.
 Driven by rtsp-camera.ts. --gop sets the key frame interval in frames and holds back
 each session's opening key frame, so a client waits a whole GOP for its first
 decodable frame: the worst case of joining a "smart codec" camera mid-GOP.
+--codec h265 serves H.265 instead (a codec phones cannot play in MSE). --shared serves
+one pipeline to every client, so a client joins mid-GOP as with a real camera. --mode
+stamp draws a moving bar and, in the top 16 rows, the wall-clock milliseconds of each
+frame's capture as 32 black/white cells 10 px wide (most significant bit left), so a
+player can tell how far behind the camera it is.
 --protocols udp answers 461 Unsupported Transport to RTP over TCP, as VLC-based
 streamers and some NVRs do (tcp refuses UDP instead).
 Reads commands on stdin, one per line:
@@ -26,6 +31,10 @@ from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 CAPS = "video/x-raw,format=I420,width={w},height={h},framerate={fps}/1"
 # Small, short GOP, one thread: cheap on a 2-core machine and quick to give a
 # decodable key frame to a client that just joined.
+ENCODE_H265 = (
+    "x265enc tune=zerolatency speed-preset=ultrafast bitrate=256 key-int-max={gop} "
+    "! h265parse name=parse config-interval=-1 ! rtph265pay name=pay0 pt=96 config-interval=1"
+)
 ENCODE = (
     "x264enc tune=zerolatency speed-preset=ultrafast threads=1 bitrate=256 key-int-max={gop} "
     # AVC caps carry SPS/PPS (the SDP's sprop) even when the key frame that brought them is dropped.
@@ -40,8 +49,10 @@ SECONDS = 'clockoverlay font-desc="Sans Bold 56" halignment=right valignment=bot
 
 def launch_line(mode, args):
     caps = CAPS.format(w=args.width, h=args.height, fps=args.fps)
-    encode = ENCODE.format(gop=args.gop or args.fps)
-    if mode == "live":
+    encode = (ENCODE_H265 if args.codec == "h265" else ENCODE).format(gop=args.gop or args.fps)
+    if mode == "stamp":
+        src = f"appsrc name=stamp is-live=true do-timestamp=true format=time caps={caps}"
+    elif mode == "live":
         src = f'videotestsrc is-live=true pattern=smpte100 ! {caps} ! clockoverlay {OSD} time-format="%H:%M:%S" ! {SECONDS}'
     elif mode == "black":
         # A covered or dead sensor: the picture is black but the camera still draws its clock.
@@ -57,6 +68,33 @@ def launch_line(mode, args):
     else:
         raise ValueError(mode)
     return f"( {src} ! {encode} )"
+
+
+def feed_stamps(media, args):
+    """Pushes frames into the stamp pipeline's appsrc at the frame rate, each with the
+    wall-clock ms of its making drawn as 32 cells (see the module's docstring)."""
+    src = media.get_element().get_by_name("stamp")
+    w, h = args.width, args.height
+    y_size = w * h
+    base = bytearray([90]) * y_size + bytearray([128]) * (y_size // 2)
+    state = {"n": 0}
+
+    def push():
+        frame = bytearray(base)
+        ms = int(time.time() * 1000) & 0xFFFFFFFF
+        for bit in range(32):
+            value = 235 if (ms >> (31 - bit)) & 1 else 16
+            cell = bytes([value]) * 10
+            for row in range(16):
+                at = row * w + bit * 10
+                frame[at:at + 10] = cell
+        x = (state["n"] * 8) % (w - 16)
+        for row in range(24, h):
+            frame[row * w + x:row * w + x + 16] = b"\xeb" * 16
+        state["n"] += 1
+        return src.emit("push-buffer", Gst.Buffer.new_wrapped(bytes(frame))) == Gst.FlowReturn.OK
+
+    GLib.timeout_add(int(1000 / args.fps), push)
 
 
 def hold_back_first_key_frame(media):
@@ -98,7 +136,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--path", default="/stream1")
-    parser.add_argument("--mode", default="live", choices=["live", "black", "frozen"])
+    parser.add_argument("--mode", default="live", choices=["live", "black", "frozen", "stamp"])
+    parser.add_argument("--codec", default="h264", choices=["h264", "h265"])
+    parser.add_argument("--shared", action="store_true")
     parser.add_argument("--width", type=int, default=320)
     parser.add_argument("--height", type=int, default=240)
     parser.add_argument("--fps", type=int, default=5)
@@ -118,9 +158,11 @@ def main():
     factory = GstRtspServer.RTSPMediaFactory()
     # Not shared: each session builds its own pipeline from the current launch
     # line, so a mode switch reaches every client that connects afterwards.
-    factory.set_shared(False)
+    factory.set_shared(args.shared)
     factory.set_launch(launch_line(args.mode, args))
-    if args.gop > 0:
+    if args.mode == "stamp":
+        factory.connect("media-configure", lambda _f, media: feed_stamps(media, args))
+    if args.gop > 0 and not args.shared:
         factory.connect("media-configure", lambda _f, media: hold_back_first_key_frame(media))
     if args.protocols == "udp":
         factory.set_protocols(GstRtsp.RTSPLowerTrans.UDP)

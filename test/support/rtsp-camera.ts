@@ -9,7 +9,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LOOPBACK, waitForPort } from './net.js';
 
-export type RtspCameraMode = 'live' | 'black' | 'frozen';
+/** `stamp`: a moving bar and each frame's capture time (epoch ms) drawn as 32 cells (gst-rtsp-server.py). */
+export type RtspCameraMode = 'live' | 'black' | 'frozen' | 'stamp';
 
 export interface RtspCameraOptions {
   /** Fixed port; 0 picks a free one on first start and keeps it for restarts. @defaultValue 0 */
@@ -37,6 +38,13 @@ export interface RtspCameraOptions {
   gop?: number;
   /** RTP transports served: `udp` answers 461 to RTP over TCP. @defaultValue 'all' */
   protocols?: 'all' | 'udp' | 'tcp';
+  /** @defaultValue 'h264' */
+  codec?: 'h264' | 'h265';
+  /**
+   * One pipeline for every client, so clients join mid-GOP as with a real camera (and `gop`
+   * holds nothing back). @defaultValue false
+   */
+  shared?: boolean;
 }
 
 /** Debian's python has the GObject bindings; the one first on PATH may not. */
@@ -113,6 +121,8 @@ export class RtspCameraSimulator {
     args.push('--width', String(o.width ?? 320), '--height', String(o.height ?? 240), '--fps', String(o.fps ?? 5));
     if (o.gop !== undefined) args.push('--gop', String(o.gop));
     if (o.protocols !== undefined) args.push('--protocols', o.protocols);
+    if (o.codec !== undefined) args.push('--codec', o.codec);
+    if (o.shared) args.push('--shared');
     if (o.username !== undefined) args.push('--user', o.username, '--password', o.password ?? '', '--auth', o.auth ?? 'digest');
     const child = spawn(GST_PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;

@@ -36,3 +36,22 @@ describe('map.tileUrl', () => {
     ]) expect(parse(bad).success, bad).toBe(false);
   });
 });
+
+describe('the Content-Security-Policy', () => {
+  const policyOf = async (): Promise<string> => {
+    const { securityHeaders } = await import('../../src/http/security-headers.js');
+    const headers = new Map<string, string>();
+    const res = { setHeader: (k: string, v: string) => headers.set(k.toLowerCase(), String(v)), removeHeader: () => undefined };
+    await new Promise<void>((resolve) => securityHeaders({ tileUrl: 'none' })({} as never, res as never, () => resolve()));
+    return headers.get('content-security-policy') ?? '';
+  };
+
+  it('lets live video play from our own MediaSource (blob:) and from nowhere else', async () => {
+    const directives = Object.fromEntries((await policyOf()).split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    expect(directives['media-src']).toEqual(["'self'", 'blob:']);
+    // Widening media did not widen script, connections or the default.
+    expect(directives['script-src']).toEqual(["'self'"]);
+    expect(directives['connect-src']).toEqual(["'self'"]);
+    expect(directives['default-src']).toEqual(["'self'"]);
+  });
+});

@@ -8,7 +8,27 @@
  * retries are a few seconds apart, so "connected" comes back soon after the network does.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { AckEvent, ClientToServerEvents, FrameMeta, OutageEvent, ServerToClientEvents, StatusEvent, WatchRequest } from '../../src/realtime/contract';
+import type {
+  AckEvent,
+  ClientToServerEvents,
+  FrameMeta,
+  LiveEndEvent,
+  LiveFragmentMeta,
+  LiveInitMeta,
+  LiveStartAnswer,
+  LiveStartRequest,
+  OutageEvent,
+  ServerToClientEvents,
+  StatusEvent,
+  WatchRequest,
+} from '../../src/realtime/contract';
+
+/** Where live video's messages go: the one player on screen. */
+export interface VideoHandler {
+  init(meta: LiveInitMeta, data: ArrayBuffer): void;
+  fragment(meta: LiveFragmentMeta, data: ArrayBuffer, ack: () => void): void;
+  end(event: LiveEndEvent): void;
+}
 
 export interface Frame {
   url: string;
@@ -36,6 +56,7 @@ class Live {
   private readonly listeners = new Set<(e: LiveEvent) => void>();
   private readonly retired: string[] = [];
   private visibilityHooked = false;
+  private video: VideoHandler | undefined;
 
   start(): void {
     if (this.socket) return;
@@ -73,6 +94,12 @@ class Live {
       if (previous) this.retire(previous.url);
       this.emit({ type: 'frame', cameraId: meta.cameraId, frame });
     });
+    socket.on('live:init', (meta, data) => this.video?.init(meta, data as ArrayBuffer));
+    socket.on('live:fragment', (meta, data, ack) => {
+      if (this.video) this.video.fragment(meta, data as ArrayBuffer, ack);
+      else ack();
+    });
+    socket.on('live:end', (event) => this.video?.end(event));
     if (!this.visibilityHooked) {
       this.visibilityHooked = true;
       document.addEventListener('visibilitychange', () => {
@@ -104,6 +131,29 @@ class Live {
   watch(request: WatchRequest | null): void {
     this.wanted = request && request.cameraIds.length ? request : null;
     this.sendWatch();
+  }
+
+  /** Starts live video on this socket; its messages go to `handler` until videoStop(). */
+  videoStart(request: LiveStartRequest, handler: VideoHandler): Promise<LiveStartAnswer | undefined> {
+    this.video = handler;
+    const socket = this.socket;
+    if (!socket?.connected) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = window.setTimeout(() => resolve(undefined), 10_000);
+      socket.emit('live:start', request, (answer) => {
+        window.clearTimeout(timer);
+        resolve(answer);
+      });
+    });
+  }
+
+  videoRenew(): void {
+    this.socket?.emit('live:renew');
+  }
+
+  videoStop(): void {
+    this.video = undefined;
+    this.socket?.emit('live:stop');
   }
 
   on(listener: (e: LiveEvent) => void): () => void {

@@ -98,7 +98,7 @@ function withEarlier(err: FrameGrabError, earlier: string): FrameGrabError {
   return earlier ? new FrameGrabError(err.code, `${err.message} (tried first ${earlier})`, err.reached) : err;
 }
 
-async function isExecutable(binary: string): Promise<boolean> {
+export async function isExecutable(binary: string): Promise<boolean> {
   const candidates = binary.includes(path.sep)
     ? [binary]
     : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, binary));

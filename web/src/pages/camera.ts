@@ -11,6 +11,7 @@ import { live } from '../live';
 import type { Ctx, Page } from '../page';
 import { picture } from '../picture';
 import { lastGoodPicture } from '../last-good';
+import { videoView } from '../video';
 import type { Camera, DailyUptime, Outage, StatusDetail, Uptime } from '../types';
 import { isDark, sinceLine, statusLine, uptimeOver } from '../widgets';
 import { dailyStrip, layersList, outagesSection } from './camera-parts';
@@ -57,16 +58,73 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
     liveOn = !liveOn;
     applyLive();
   }, 'live-toggle');
+  /** Frames per second forced by the video's fallback (a codec the phone cannot play), or null. */
+  let fallbackFps: number | null = null;
   const applyLive = () => {
     liveButton.textContent = liveOn ? t('liveOn') : t('live');
     liveButton.setAttribute('aria-pressed', String(liveOn));
-    pic.expect(1000 / fps());
-    if (seesPicture) live.watch({ cameraIds: [id], size: 'full', fps: fps() });
+    const wanted = fallbackFps ?? fps();
+    pic.expect(1000 / wanted);
+    if (seesPicture) live.watch({ cameraIds: [id], size: 'full', fps: wanted });
   };
   applyLive();
 
+  // Live video: while it plays, no frames are fetched for this page (the video is the picture).
+  let videoOn = false;
+  const fallbackNote = h('p', { class: 'video-note', hidden: true, role: 'status' });
+  const showVideo = (on: boolean) => {
+    videoOn = on;
+    video.node.hidden = !on;
+    pic.node.hidden = on;
+    liveButton.hidden = on;
+    videoButton.textContent = on ? t('videoStop') : t('videoStart');
+    videoButton.setAttribute('aria-pressed', String(on));
+  };
+  const video = videoView({
+    cameraId: id,
+    onFallback: (fallback, why) => {
+      showVideo(false);
+      fallbackFps = fallback;
+      fallbackNote.textContent = why;
+      fallbackNote.hidden = false;
+      applyLive();
+    },
+    onEnded: () => {
+      videoOn = false;
+      liveButton.hidden = false;
+      pic.node.hidden = false;
+      videoButton.textContent = t('videoStart');
+      applyLive();
+    },
+  });
+  const videoButton = button(t('videoStart'), () => {
+    if (videoOn) {
+      video.stop();
+      showVideo(false);
+      video.node.hidden = true;
+      applyLive();
+      return;
+    }
+    fallbackFps = null;
+    fallbackNote.hidden = true;
+    showVideo(true);
+    live.watch(null);
+    void video.start();
+  }, 'video-toggle');
+  video.node.hidden = true;
+  // A phone in a pocket pulls nothing: a hidden page ends the video (the server stops the pull soon after).
+  const onHidden = () => {
+    if (document.hidden && videoOn) {
+      video.stop();
+      showVideo(false);
+      applyLive();
+    }
+  };
+  document.addEventListener('visibilitychange', onHidden);
+
   // A black or frozen picture: the last good one beside it, labelled, with its age.
   const good = lastGoodPicture(id, camera.name, 'full');
+
   const statusBox = h('div', { class: 'status-box' });
   const renderStatus = () => {
     pic.darkSince(status.status === 'down' ? Date.parse(status.since) : null);
@@ -130,7 +188,9 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
     h('h1', {}, camera.name),
     h('p', { class: 'meta' }, `${camera.site} · ${camera.agency}${camera.innovation ? ` · ${t('innovation')}: ${camera.innovation.name}` : ''}`),
     seesPicture ? pic.node : h('p', { class: 'note status-only' }, t('statusOnly')),
-    seesPicture ? h('div', { class: 'row' }, liveButton) : '',
+    seesPicture ? video.node : '',
+    seesPicture ? fallbackNote : '',
+    seesPicture ? h('div', { class: 'row' }, ...(camera.access === 'live' ? [videoButton] : []), liveButton) : '',
     seesPicture ? good.node : '',
     h('section', {}, h('h2', {}, t('layers')), statusBox),
     h('section', {}, h('h2', {}, t('uptimeTitle')), uptimeBox, dailyBox),
@@ -144,6 +204,8 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
     tick: () => pic.refresh(),
     dispose: () => {
       off();
+      document.removeEventListener('visibilitychange', onHidden);
+      if (videoOn) video.stop();
       live.watch(null);
     },
   };
