@@ -238,7 +238,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
         lingerMs: config.live.lingerSec * 1000,
         lifetimeMs: config.live.maxMinutes * 60_000 + 60_000,
       }),
-      gate: viewingLiveGate(registry, viewings),
+      gate: viewingLiveGate(registry, viewings, log),
       maxMs: config.live.maxMinutes * 60_000,
       fallbackFps: config.live.fallbackFps,
       maxBacklogMs: config.live.maxBacklogMs,

@@ -52,15 +52,18 @@ export function defaultLiveGate(registry: Pick<CameraRegistry, 'visible'>, log: 
  * `live` grants; see domain/access-level.ts), and each live viewing is a row of the viewing
  * record, opened when the pull starts for this viewer and closed with the bytes sent.
  */
-export function viewingLiveGate(registry: Pick<CameraRegistry, 'may'>, viewings: Pick<ViewingLog, 'start'>): LiveGate {
+export function viewingLiveGate(registry: Pick<CameraRegistry, 'may'>, viewings: Pick<ViewingLog, 'start'>, log: Logger): LiveGate {
   return {
     mayWatchLive: (principal, cameraId) => registry.may(principal, cameraId, 'live'),
     started(viewing) {
+      const at = Date.now();
       const open = viewings.start(watcherOf(viewing.userId, viewing.address, viewing.client), viewing.cameraId, 'live');
+      log.info({ viewing: { userId: viewing.userId, cameraId: viewing.cameraId, stream: viewing.stream } }, 'live viewing started');
       return {
-        ended(bytesSent) {
+        ended(bytesSent, reason) {
           open.add(bytesSent);
           open.end();
+          log.info({ viewing: { userId: viewing.userId, cameraId: viewing.cameraId, stream: viewing.stream }, bytesSent, seconds: Math.round((Date.now() - at) / 1000), reason }, 'live viewing ended');
         },
       };
     },
