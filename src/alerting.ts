@@ -13,6 +13,7 @@ import { outboundPolicies } from './security/outbound-policy.js';
 import type { SecretBox } from './security/secret-box.js';
 import type { Store } from './store/index.js';
 import { AlertFeed } from './services/alert-feed.js';
+import { OutageRecords } from './services/outage-records.js';
 import { AlertService } from './services/alerts.js';
 import { Contacts } from './services/contacts.js';
 import { Digest } from './services/digest.js';
@@ -24,6 +25,7 @@ import { Sender } from './services/sender.js';
 export interface Alerting {
   contacts: Contacts;
   feed: AlertFeed;
+  records: OutageRecords;
   alerts: AlertService;
   sender: Sender;
   digest: Digest;
@@ -52,7 +54,16 @@ export function startAlerting(deps: { config: Config; store: Store; monitor: Mon
   const goodFrames = new Map<string, Buffer>();
   const sender = new Sender(store, notifiers, box, { ...config.alerts.delivery, publicUrl: config.server.publicUrl, pollMs: 2000, lastGoodFrame: (id) => goodFrames.get(id), log });
   const alerts = new AlertService(store, monitor, { policy, log, onQueued: () => sender.nudge() });
-  const digest = new Digest(store, reports, alerts, { cron: config.alerts.digestCron, timeZone: config.alerts.digestTimeZone, policy, log, onQueued: () => sender.nudge() });
+  const records = new OutageRecords(store, registry);
+  const digest = new Digest(store, reports, alerts, records, {
+    cron: config.alerts.digestCron,
+    timeZone: config.alerts.digestTimeZone,
+    policy,
+    log,
+    askCauseAfterMs: config.alerts.askCauseAfterDays * 86_400_000,
+    publicUrl: config.server.publicUrl,
+    onQueued: () => sender.nudge(),
+  });
   registry.onChange((e) => {
     if (e.type === 'deleted') goodFrames.delete(e.id);
   });
@@ -62,6 +73,7 @@ export function startAlerting(deps: { config: Config; store: Store; monitor: Mon
   return {
     contacts: new Contacts(store, notifiers, box, vapid.publicKey, config.server.publicUrl),
     feed: new AlertFeed(store, registry, alerts, box),
+    records,
     alerts,
     sender,
     digest,

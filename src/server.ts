@@ -161,6 +161,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     reports,
     contacts: alerting.contacts,
     feed: alerting.feed,
+    records: alerting.records,
     log,
     metrics,
     healthChecks,

@@ -29,6 +29,8 @@ import type { Onboarding } from '../services/onboarding.js';
 import type { Reports } from '../services/reports.js';
 import type { Contacts } from '../services/contacts.js';
 import type { AlertFeed } from '../services/alert-feed.js';
+import type { OutageRecords } from '../services/outage-records.js';
+import { outageRecordRoutes } from './routes/outage-records.js';
 
 export interface AppDeps {
   store: Store;
@@ -38,6 +40,7 @@ export interface AppDeps {
   reports: Reports;
   contacts: Contacts;
   feed: AlertFeed;
+  records: OutageRecords;
   log: Logger;
   metrics: { registry: Registry; httpMetrics: express.RequestHandler };
   healthChecks: HealthCheck[];
@@ -69,6 +72,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   cameraRoutes(api, { registry: deps.registry, store: deps.store, reports: deps.reports });
   statusRoutes(api, { registry: deps.registry, reports: deps.reports });
   alertRoutes(api, router, { contacts: deps.contacts, feed: deps.feed });
+  outageRecordRoutes(api, { records: deps.records });
   onvifRoutes(api, { onboarding: deps.onboarding });
   healthRoutes(router, api, { checks: deps.healthChecks, metrics: deps.metrics.registry, version: deps.version });
   app.use(router);

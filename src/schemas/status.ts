@@ -1,5 +1,6 @@
 /** Status, uptime, outages and reports as the API speaks them. */
 import { z } from './zod.js';
+import { OutageRecordOut } from './outage-records.js';
 
 export const StatusName = z.enum(['up', 'degraded', 'down', 'unknown', 'paused']);
 const Layer = z
@@ -57,6 +58,7 @@ export const OutageOut = z
   .object({
     id: z.string().describe('the outage id, as acknowledged through /api/alerts/:id/ack'),
     acknowledged: z.object({ by: z.string(), at: z.string() }).nullable(),
+    record: OutageRecordOut.nullable().describe('what its owners recorded (cause, note, fixedBy, publicNote); the newest entry of its history'),
     start: z.string(),
     startKnown: z.boolean(),
     end: z.string().nullable(),

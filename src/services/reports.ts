@@ -8,6 +8,8 @@ import type { CameraStatus, LayerResults } from '../domain/status.js';
 import type { Outage } from '../domain/uptime.js';
 import type { Camera } from '../store/cameras.js';
 import type { Store } from '../store/index.js';
+import type { OutageNote } from '../store/outage-notes.js';
+import { recordView } from './outage-records.js';
 import type { History, WindowName } from './history.js';
 import { WINDOWS } from './history.js';
 import type { Monitor } from './monitor.js';
@@ -89,11 +91,13 @@ export class Reports {
   }
 
   outages(cameraId: string, from: number, to: number) {
+    const records = this.store.outageNotes.current([cameraId]);
     return this.history
       .camera(cameraId, from, to)
       .outages.map((o: Outage) => ({
         id: `${cameraId}:${o.start}`,
         acknowledged: ackOf(this.store, `${cameraId}:${o.start}`),
+        record: recordOf(records.get(`${cameraId}:${o.start}`)),
         start: iso(o.start),
         startKnown: o.startKnown,
         end: o.end === null ? null : iso(o.end),
@@ -149,6 +153,10 @@ export class Reports {
     });
     return { window, from: iso(from), to: iso(to), ...report };
   }
+}
+
+function recordOf(n: OutageNote | undefined) {
+  return n ? recordView(n) : null;
 }
 
 function ackOf(store: Store, outageId: string): { by: string; at: string } | null {

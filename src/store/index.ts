@@ -9,6 +9,7 @@ import { RollupStore } from './rollups.js';
 import { CheckCountStore } from './check-counts.js';
 import { ContactStore } from './contacts.js';
 import { NotificationStore } from './notifications.js';
+import { OutageNoteStore } from './outage-notes.js';
 
 export interface Store {
   db: Db;
@@ -21,6 +22,7 @@ export interface Store {
   checkCounts: CheckCountStore;
   contacts: ContactStore;
   notifications: NotificationStore;
+  outageNotes: OutageNoteStore;
   ping(): boolean;
   close(): void;
 }
@@ -38,6 +40,7 @@ export function openStore(file: string): Store {
     checkCounts: new CheckCountStore(db),
     contacts: new ContactStore(db),
     notifications: new NotificationStore(db),
+    outageNotes: new OutageNoteStore(db),
     ping: () => db.prepare('SELECT 1').pluck().get() === 1,
     close: () => db.close(),
   };

@@ -8,6 +8,7 @@ import { sql as alerts } from './2026-11-29-0003-alerts.js';
 import { sql as tallies } from './2026-11-29-0004-tallies.js';
 import { sql as tokenLifetimes } from './2026-12-06-0005-token-lifetimes.js';
 import { sql as contactAddressByAdmin } from './2026-12-06-0006-contact-address-by-admin.js';
+import { sql as outageRecords } from './2026-12-07-0007-outage-records.js';
 
 export interface Migration {
   id: string;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '2026-11-29-0004-tallies', sql: tallies },
   { id: '2026-12-06-0005-token-lifetimes', sql: tokenLifetimes },
   { id: '2026-12-06-0006-contact-address-by-admin', sql: contactAddressByAdmin },
+  { id: '2026-12-07-0007-outage-records', sql: outageRecords },
 ];
