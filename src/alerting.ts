@@ -20,6 +20,7 @@ import { Digest } from './services/digest.js';
 import type { Monitor } from './services/monitor.js';
 import type { CameraRegistry } from './services/registry.js';
 import type { Reports } from './services/reports.js';
+import type { InnovationReports } from './services/innovation-report.js';
 import { Sender } from './services/sender.js';
 
 export interface Alerting {
@@ -34,8 +35,17 @@ export interface Alerting {
   stop(): Promise<void>;
 }
 
-export function startAlerting(deps: { config: Config; store: Store; monitor: Monitor; registry: CameraRegistry; reports: Reports; box: SecretBox; log: Logger }): Alerting {
-  const { config, store, monitor, registry, reports, box, log } = deps;
+export function startAlerting(deps: {
+  config: Config;
+  store: Store;
+  monitor: Monitor;
+  registry: CameraRegistry;
+  reports: Reports;
+  innovations: InnovationReports;
+  box: SecretBox;
+  log: Logger;
+}): Alerting {
+  const { config, store, monitor, registry, reports, innovations, box, log } = deps;
   const vapid = vapidKeys(config, log);
   const notifiers = createNotifierRegistry(notifierConfig(config, vapid));
   const policy = alertPolicy({
@@ -55,7 +65,7 @@ export function startAlerting(deps: { config: Config; store: Store; monitor: Mon
   const sender = new Sender(store, notifiers, box, { ...config.alerts.delivery, publicUrl: config.server.publicUrl, pollMs: 2000, lastGoodFrame: (id) => goodFrames.get(id), log });
   const alerts = new AlertService(store, monitor, { policy, log, onQueued: () => sender.nudge() });
   const records = new OutageRecords(store, registry);
-  const digest = new Digest(store, reports, alerts, records, {
+  const digest = new Digest(store, reports, alerts, records, innovations, {
     cron: config.alerts.digestCron,
     timeZone: config.alerts.digestTimeZone,
     policy,

@@ -17,6 +17,7 @@ import { createOnboarding } from './services/onboarding.js';
 import { Monitor } from './services/monitor.js';
 import { History } from './services/history.js';
 import { Reports } from './services/reports.js';
+import { InnovationReports } from './services/innovation-report.js';
 import { Roller } from './services/rollups.js';
 import { Prober, proberSettings } from './services/prober.js';
 import type { CapturedFrame } from './probes/index.js';
@@ -97,6 +98,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   monitor.start();
   const history = new History(store, tzOffsetMinutes);
   const reports = new Reports(store, monitor, history, config.reports);
+  const innovations = new InnovationReports(store, history, { tzOffsetMinutes, thresholds: config.reports.innovationStates });
   const roller = new Roller(store, {
     tzOffsetMinutes,
     timeZone: config.history.timeZone,
@@ -149,7 +151,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     }
   });
   // 5. Alerts: policy fed by flips → outbox → notifiers
-  const alerting = startAlerting({ config, store, monitor, registry, reports, box, log });
+  const alerting = startAlerting({ config, store, monitor, registry, reports, innovations, box, log });
   const onboarding = createOnboarding({ timeoutMs: config.onvif.timeoutMs, discoveryTimeoutMs: config.onvif.discoveryTimeoutMs, discoveryAddress: config.onvif.discoveryAddress, log });
 
   // 6. HTTP
@@ -159,6 +161,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     registry,
     onboarding,
     reports,
+    innovations,
     contacts: alerting.contacts,
     feed: alerting.feed,
     records: alerting.records,

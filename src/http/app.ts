@@ -30,6 +30,7 @@ import type { Reports } from '../services/reports.js';
 import type { Contacts } from '../services/contacts.js';
 import type { AlertFeed } from '../services/alert-feed.js';
 import type { OutageRecords } from '../services/outage-records.js';
+import type { InnovationReports } from '../services/innovation-report.js';
 import { outageRecordRoutes } from './routes/outage-records.js';
 
 export interface AppDeps {
@@ -38,6 +39,7 @@ export interface AppDeps {
   registry: CameraRegistry;
   onboarding: Onboarding;
   reports: Reports;
+  innovations: InnovationReports;
   contacts: Contacts;
   feed: AlertFeed;
   records: OutageRecords;
@@ -70,7 +72,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   authRoutes(api, { auth: deps.auth, store: deps.store, cookieSecure: deps.cookieSecure });
   userRoutes(api, { store: deps.store, auth: deps.auth });
   cameraRoutes(api, { registry: deps.registry, store: deps.store, reports: deps.reports });
-  statusRoutes(api, { registry: deps.registry, reports: deps.reports });
+  statusRoutes(api, { registry: deps.registry, reports: deps.reports, innovations: deps.innovations });
   alertRoutes(api, router, { contacts: deps.contacts, feed: deps.feed });
   outageRecordRoutes(api, { records: deps.records });
   onvifRoutes(api, { onboarding: deps.onboarding });

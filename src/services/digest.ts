@@ -12,7 +12,11 @@ import type { Store } from '../store/index.js';
 import type { AlertService } from './alerts.js';
 import type { Reports } from './reports.js';
 import type { OutageRecords } from './outage-records.js';
-import { cameraLink } from '../notifiers/links.js';
+import { cameraLink, reportLink } from '../notifiers/links.js';
+import { stateChanges, type InnovationState } from '../domain/innovation-state.js';
+import type { InnovationReports } from './innovation-report.js';
+
+const STATE_ID: Record<InnovationState, string> = { healthy: 'sehat', at_risk: 'berisiko', dying: 'sekarat', dead: 'mati', unknown: 'belum ada data' };
 
 export interface DigestOptions {
   cron: string;
@@ -36,6 +40,7 @@ export class Digest {
     private readonly reports: Reports,
     private readonly alerts: AlertService,
     private readonly records: OutageRecords,
+    private readonly innovations: InnovationReports,
     private readonly options: DigestOptions,
   ) {
     this.now = options.now ?? Date.now;
@@ -64,6 +69,9 @@ export class Digest {
     const users = this.store.users.list().filter((u) => !u.disabled);
     const day = new Date(now).toISOString().slice(0, 10);
     const asking = this.records.asking(this.options.askCauseAfterMs ?? 7 * 86_400_000);
+    // Innovations whose state moved since the last digest; remembered once the digest is queued.
+    const states = this.innovations.report(cameras, 'innovation').groups.filter((g) => g.group !== '');
+    const changed = new Map(stateChanges(this.store.reportStates.all(), states).map((c) => [c.group, c]));
     let queued = 0;
     this.store.cameras.transaction(() => {
       queued += this.askForCauses(asking, users, now, day);
@@ -79,6 +87,12 @@ export class Digest {
           ...report.dark.filter((d) => ids.has(d.cameraId)).map((d) => `• Mati > 7 hari: ${d.cameraName ?? d.cameraId}${d.innovation ? ` — ${d.innovation}` : ''}`),
           ...exhausted.filter((l) => ids.has(l.cameraId)).map((l) => `• Belum ditangani: ${this.store.cameras.get(l.cameraId)?.name ?? l.cameraId}`),
           ...asking.filter((a) => ids.has(a.camera.id)).map((a) => `• Penyebab belum dicatat: ${a.camera.name} (${formatDuration((now - a.start) / 1000, 'id')})`),
+          ...[...new Set(mine.map((c) => c.innovation?.name).filter((n): n is string => !!n))]
+            .flatMap((name) => {
+              const c = changed.get(name);
+              return c ? [`• Inovasi ${name}: ${c.from === null ? 'baru' : STATE_ID[c.from]} → ${STATE_ID[c.to]}`] : [];
+            }),
+          `Laporan inovasi: ${reportLink(this.options.publicUrl ?? '')}`,
         ];
         const key = `digest:${agency.agency}:${day}`;
         const action = { key, kind: 'digest', site: '', at: now, cameras: [], outageIds: [], digest: { title: `Ringkasan mingguan ${agency.agency}`, lines } };
@@ -90,6 +104,7 @@ export class Digest {
         }
       }
     });
+    this.store.reportStates.save(new Map(states.map((g) => [g.group, g.state])), now);
     if (queued) this.options.onQueued?.();
     if (asking.length) this.options.log.info({ outages: asking.length }, 'owners asked again for the causes of long outages');
     this.options.log.info({ deliveries: queued }, 'weekly digest queued');

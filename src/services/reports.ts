@@ -164,13 +164,15 @@ function ackOf(store: Store, outageId: string): { by: string; at: string } | nul
   return ack ? { by: ack.by, at: iso(ack.at) } : null;
 }
 
+/** One CSV cell: quoted, with spreadsheet formulas in names typed by users defused. */
+export function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
+}
+
 /** The agency report as CSV: one line per agency, then the cameras dark for days. */
 export function agencyReportCsv(report: ZoneReport): string {
-  const q = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    // Quote, and defuse spreadsheet formulas in names typed by users.
-    return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
-  };
+  const q = csvCell;
   const lines = ['agency,cameras,uptime,zone,up,degraded,down,unknown,paused,dark'];
   for (const a of report.agencies) {
     const s = a.statuses;

@@ -67,18 +67,20 @@ export class FlipStore {
   }
 
   /**
-   * Per camera, the outages that started in [from, to): how many, how many started at or after
-   * `recentFrom`, and the longest (an open one counts up to `to`). One pass over the outage log,
-   * never over flips.
+   * Per camera, the outages that started in [its innovation's launch day (local, `tzOffsetMinutes`),
+   * `to`): how many, how many started at or after `recentFrom`, and the longest (an open one
+   * counts up to `to`). One pass over the outage log, never over flips.
    */
-  outageStats(from: number, to: number, recentFrom: number): Map<string, OutageStats> {
+  outageStats(to: number, recentFrom: number, tzOffsetMinutes: number): Map<string, OutageStats> {
     const rows = this.db
       .prepare(
-        `SELECT camera_id, count(*) AS outages, sum(start >= @recentFrom) AS recent,
-           max(coalesce(end_at, @to) - start) AS longest_ms
-         FROM outage_log WHERE start >= @from AND start < @to GROUP BY camera_id`,
+        `SELECT o.camera_id, count(*) AS outages, sum(o.start >= @recentFrom) AS recent,
+           max(coalesce(o.end_at, @to) - o.start) AS longest_ms
+         FROM cameras c CROSS JOIN outage_log o ON o.camera_id = c.id
+         WHERE o.start >= coalesce(unixepoch(c.innovation_launched_on) * 1000 - @tzMs, 0) AND o.start < @to
+         GROUP BY o.camera_id`,
       )
-      .all({ from, to, recentFrom }) as { camera_id: string; outages: number; recent: number; longest_ms: number }[];
+      .all({ to, recentFrom, tzMs: tzOffsetMinutes * 60_000 }) as { camera_id: string; outages: number; recent: number; longest_ms: number }[];
     return new Map(rows.map((r) => [r.camera_id, { outages: r.outages, recent: r.recent, longestMs: r.longest_ms }]));
   }
 

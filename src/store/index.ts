@@ -10,6 +10,7 @@ import { CheckCountStore } from './check-counts.js';
 import { ContactStore } from './contacts.js';
 import { NotificationStore } from './notifications.js';
 import { OutageNoteStore } from './outage-notes.js';
+import { ReportStateStore } from './report-states.js';
 
 export interface Store {
   db: Db;
@@ -23,6 +24,7 @@ export interface Store {
   contacts: ContactStore;
   notifications: NotificationStore;
   outageNotes: OutageNoteStore;
+  reportStates: ReportStateStore;
   ping(): boolean;
   close(): void;
 }
@@ -41,6 +43,7 @@ export function openStore(file: string): Store {
     contacts: new ContactStore(db),
     notifications: new NotificationStore(db),
     outageNotes: new OutageNoteStore(db),
+    reportStates: new ReportStateStore(db),
     ping: () => db.prepare('SELECT 1').pluck().get() === 1,
     close: () => db.close(),
   };

@@ -220,3 +220,56 @@ export function sumDayRollups(db: Db, from: number, to: number, cameraId?: strin
     ]),
   );
 }
+
+/**
+ * Sums of day rollups per camera for each run [bounds[i], bounds[i + 1]) — months, for the
+ * leadership report — from running totals: per camera and bound, one seek for the first day at or
+ * after it (its totals less its own seconds: everything before it) and one for the camera's last
+ * day (everything). A sum is one such point minus the one before, so years of months for a
+ * thousand cameras cost index seeks, never a walk over the days. Cameras without day rollups are absent.
+ */
+export function sumDayRollupsBetween(db: Db, bounds: readonly number[]): Map<string, SummedDays[]> {
+  if (bounds.length < 2) return new Map();
+  const values = bounds.map((_, i) => `(${i}, @b${i})`).join(', ');
+  const params = Object.fromEntries(bounds.map((b, i) => [`b${i}`, b]));
+  // Totals strictly before each bound; where no day follows the bound, the camera's last totals.
+  const before = db
+    .prepare(
+      `WITH b(i, t) AS (VALUES ${values})
+       SELECT cam.id AS camera_id, b.i AS i, r.c_days - 1 AS days, r.c_up - r.s_up AS up, r.c_degraded - r.s_degraded AS degraded,
+         r.c_down - r.s_down AS down, r.c_unknown - r.s_unknown AS unknown, r.c_paused - r.s_paused AS paused
+       FROM cameras cam CROSS JOIN b CROSS JOIN rollups r ON r.size = 'day' AND r.camera_id = cam.id
+         AND r.bucket_start = (SELECT min(bucket_start) FROM rollups WHERE size = 'day' AND camera_id = cam.id AND bucket_start >= b.t)`,
+    )
+    .all(params) as (SummedDays & { camera_id: string; i: number })[];
+  const last = db
+    .prepare(
+      `SELECT cam.id AS camera_id, r.c_days AS days, r.c_up AS up, r.c_degraded AS degraded, r.c_down AS down, r.c_unknown AS unknown, r.c_paused AS paused
+       FROM cameras cam CROSS JOIN rollups r ON r.size = 'day' AND r.camera_id = cam.id
+         AND r.bucket_start = (SELECT max(bucket_start) FROM rollups WHERE size = 'day' AND camera_id = cam.id AND bucket_start < @end)`,
+    )
+    .all({ end: bounds.at(-1)! }) as (SummedDays & { camera_id: string })[];
+  const points = new Map<string, (SummedDays | undefined)[]>();
+  for (const r of before) {
+    let p = points.get(r.camera_id);
+    if (!p) points.set(r.camera_id, (p = new Array<SummedDays | undefined>(bounds.length)));
+    const { camera_id: _id, i, ...s } = r;
+    p[i] = s;
+  }
+  const ms = (x: number) => Math.round(x * 1000) / 1000;
+  const out = new Map<string, SummedDays[]>();
+  for (const end of last) {
+    const { camera_id: id, ...totalEnd } = end;
+    const p = points.get(id) ?? [];
+    // A bound with no day at or after it lies past the camera's last day: everything is before it.
+    const at = (i: number) => p[i] ?? totalEnd;
+    const sums: SummedDays[] = [];
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const a = at(i);
+      const b = at(i + 1);
+      sums.push({ days: b.days - a.days, up: ms(b.up - a.up), degraded: ms(b.degraded - a.degraded), down: ms(b.down - a.down), unknown: ms(b.unknown - a.unknown), paused: ms(b.paused - a.paused) });
+    }
+    out.set(id, sums);
+  }
+  return out;
+}
