@@ -392,5 +392,6 @@ export const EN: Record<Key, string> = {
   state_unknown: 'No data yet',
   noInnovations: 'No innovations you may see yet.',
   outagesCount: 'Outages',
+  darkNowN: '{n} dark now',
   noInnovationName: '(no innovation)',
 };

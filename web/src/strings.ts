@@ -390,6 +390,7 @@ export const ID = {
   state_unknown: 'Belum ada data',
   noInnovations: 'Belum ada inovasi yang dapat Anda lihat.',
   outagesCount: 'Gangguan',
+  darkNowN: '{n} mati sekarang',
   noInnovationName: '(tanpa inovasi)',
 } as const;
 
