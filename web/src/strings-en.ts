@@ -393,5 +393,6 @@ export const EN: Record<Key, string> = {
   noInnovations: 'No innovations you may see yet.',
   outagesCount: 'Outages',
   darkNowN: '{n} dark now',
+  groupBy: 'Group by',
   noInnovationName: '(no innovation)',
 };

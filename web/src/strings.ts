@@ -391,6 +391,7 @@ export const ID = {
   noInnovations: 'Belum ada inovasi yang dapat Anda lihat.',
   outagesCount: 'Gangguan',
   darkNowN: '{n} mati sekarang',
+  groupBy: 'Kelompokkan per',
   noInnovationName: '(tanpa inovasi)',
 } as const;
 

@@ -50,7 +50,7 @@ export async function innovationSection(rerender: () => void): Promise<HTMLEleme
     'section',
     { class: 'innovations' },
     h('h2', {}, t(by === 'agency' ? 'agenciesStateTitle' : 'innovationsTitle')),
-    h('div', { class: 'row no-print' }, field(t('stateLabel'), choose), csv),
+    h('div', { class: 'row no-print' }, field(t('groupBy'), choose), csv),
     groups.length ? h('ul', { class: 'innovation-list' }, ...groups.map(card)) : h('p', { class: 'muted' }, t('noInnovations')),
   );
 }
