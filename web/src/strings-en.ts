@@ -384,7 +384,6 @@ export const EN: Record<Key, string> = {
   outagesByCause: 'Outages by cause',
   causeUnrecorded: 'Not recorded',
   monthlyTrend: 'Uptime per month',
-  stateLabel: 'State',
   state_healthy: 'Healthy',
   state_at_risk: 'At risk',
   state_dying: 'Dying',

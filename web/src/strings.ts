@@ -382,7 +382,6 @@ export const ID = {
   outagesByCause: 'Gangguan per penyebab',
   causeUnrecorded: 'Belum dicatat',
   monthlyTrend: 'Aktif per bulan',
-  stateLabel: 'Keadaan',
   state_healthy: 'Sehat',
   state_at_risk: 'Berisiko',
   state_dying: 'Sekarat',
