@@ -1,7 +1,8 @@
 /**
  * Outage causes and the leadership report on a 360×740 phone, in Bahasa Indonesia and in
- * English: the owner acknowledges an outage from the camera's page and records its cause (a
- * note without a cause is refused under the cause field), sees the record under the outage,
+ * English: the owner acknowledges an outage from the camera's page with one tap, and the cause
+ * form opens under it (a note without a cause is refused under the cause field); the record shows
+ * under the outage,
  * then opens the report and finds the innovation's card with its state and the cause counted;
  * printed, the navigation is gone and the page is A4. Screenshots and the PDF go to
  * test-artifacts/screenshots/report-*.
@@ -20,13 +21,13 @@ const W = {
   id: {
     username: 'Nama pengguna', password: 'Kata sandi', signIn: 'Masuk',
     acknowledge: 'Tangani', cause: 'Penyebab', note: 'Catatan', fixedBy: 'Diperbaiki oleh', publicNote: 'Catatan untuk publik', power: 'Listrik padam',
-    causeNeeded: 'Pilih penyebab untuk menyimpan catatan.', recorded: 'Penyebab: Listrik padam', acked: 'Ditangani oleh', navReport: 'Laporan',
+    causeNeeded: 'Wajib diisi.', save: 'Simpan', recorded: 'Penyebab: Listrik padam', acked: 'Ditangani oleh', navReport: 'Laporan',
     innovations: 'Laporan inovasi', healthy: 'Sehat', byCause: 'Listrik padam: 1', uptimeSinceLaunch: 'Aktif sejak peluncuran',
   },
   en: {
     username: 'Username', password: 'Password', signIn: 'Sign in',
     acknowledge: 'Acknowledge', cause: 'Cause', note: 'Note', fixedBy: 'Fixed by', publicNote: 'Public note', power: 'Power',
-    causeNeeded: 'Choose a cause to save a note.', recorded: 'Cause: Power', acked: 'Acknowledged by', navReport: 'Report',
+    causeNeeded: 'Required.', save: 'Save', recorded: 'Cause: Power', acked: 'Acknowledged by', navReport: 'Report',
     innovations: 'Innovation report', healthy: 'Healthy', byCause: 'Power: 1', uptimeSinceLaunch: 'Uptime since launch',
   },
 } as const;
@@ -77,7 +78,7 @@ describe.skipIf(!existsSync(CHROMIUM))('an owner records why a camera went dark,
     const w = W[lang];
     const c = CASES[lang];
 
-    it(`records the cause while acknowledging, from the camera's page (${lang})`, async () => {
+    it(`acknowledges with one tap and records the cause in the form that opens, on the camera's page (${lang})`, async () => {
       await phone.context.clearCookies();
       await page.goto('about:blank');
       await page.goto(`${pantau.url}/#/kamera/${encodeURIComponent(cameraIds[lang]!)}`);
@@ -88,19 +89,21 @@ describe.skipIf(!existsSync(CHROMIUM))('an owner records why a camera went dark,
       await page.getByRole('button', { name: w.signIn }).click();
       await page.getByRole('heading', { level: 1, name: c.camera }).waitFor({ timeout: 15_000 });
 
+      // One tap acknowledges; the cause form then opens under the outage.
       await page.getByRole('button', { name: w.acknowledge, exact: true }).click();
       const form = page.locator('form.record-form');
       await form.waitFor();
+      await page.locator('li.outage', { hasText: `${w.acked} ${c.owner}` }).waitFor();
       // A note without a cause: refused under the cause field, nothing sent.
       await form.getByLabel(w.note, { exact: true }).fill('PLN padam sejak subuh');
-      await form.getByRole('button', { name: w.acknowledge, exact: true }).click();
+      await form.getByRole('button', { name: w.save, exact: true }).click();
       await expect.poll(() => form.locator('.field-error:visible').first().textContent()).toBe(w.causeNeeded);
       expect(await form.getByLabel(w.cause, { exact: true }).getAttribute('aria-invalid')).toBe('true');
 
       await form.getByLabel(w.cause, { exact: true }).selectOption({ label: w.power });
       await form.getByLabel(w.fixedBy, { exact: true }).fill('Pak Rahmat');
       await form.getByLabel(w.publicNote, { exact: true }).fill('Listrik padam di sekitar lokasi.');
-      await form.getByRole('button', { name: w.acknowledge, exact: true }).click();
+      await form.getByRole('button', { name: w.save, exact: true }).click();
       const outage = page.locator('li.outage').first();
       await outage.getByText(w.recorded).waitFor({ timeout: 10_000 });
       await outage.getByText(`${w.acked} ${c.owner}`, { exact: false }).waitFor();

@@ -5,7 +5,7 @@
  * set as text, never as markup.
  */
 import type { Answer } from '../api';
-import { acknowledge, recordOutage } from '../alerts';
+import { recordOutage } from '../alerts';
 import { button, h } from '../dom';
 import { formatWhen, t, type Key } from '../i18n';
 import { OUTAGE_CAUSES, type Outage, type OutageCause, type OutageRecord } from '../types';
@@ -26,23 +26,20 @@ export function recordView(r: OutageRecord): HTMLElement {
   );
 }
 
-/**
- * The form. `mode` ack: acknowledges, with the cause when one is chosen (optional); record:
- * saves a cause (required), as a new entry of the outage's history.
- */
-export function recordForm(outage: Outage, mode: 'ack' | 'record', done: () => void, cancel: () => void): HTMLFormElement {
+/** The form: saves a cause (required) with the rest, as a new entry of the outage's history. */
+export function recordForm(outage: Outage, done: () => void, cancel: () => void): HTMLFormElement {
   const r = outage.record;
   const errors = new FieldErrors();
   const cause = h(
     'select',
-    { name: 'cause', required: mode === 'record' },
-    h('option', { value: '', textContent: mode === 'ack' ? t('causeOptional') : t('causeChoose') }),
+    { name: 'cause', required: true },
+    h('option', { value: '', textContent: t('causeChoose') }),
     ...OUTAGE_CAUSES.map((c) => h('option', { value: c, textContent: causeWord(c), selected: r?.cause === c })),
   );
   const note = h('textarea', { name: 'note', rows: 3, maxLength: 2000, value: r?.note ?? '' });
   const fixedBy = h('input', { name: 'fixedBy', maxLength: 200, value: r?.fixedBy ?? '', autocomplete: 'off' });
   const publicNote = h('input', { name: 'publicNote', maxLength: 280, value: r?.publicNote ?? '', autocomplete: 'off' });
-  const save = h('button', { type: 'submit', className: 'primary', textContent: mode === 'ack' ? t('ackAndSave') : t('saveRecord') });
+  const save = h('button', { type: 'submit', className: 'primary', textContent: t('saveRecord') });
   const form = h(
     'form',
     { class: 'record-form', noValidate: true },
@@ -56,12 +53,9 @@ export function recordForm(outage: Outage, mode: 'ack' | 'record', done: () => v
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const body = { note: note.value.trim(), fixedBy: fixedBy.value.trim(), publicNote: publicNote.value.trim() };
-    const extra: [string, string][] = [];
-    if (!cause.value && (body.note || body.fixedBy || body.publicNote)) extra.push(['cause', t('causeNeeded')]);
-    if (!errors.checkBrowser(extra)) return;
+    if (!errors.checkBrowser()) return;
     save.disabled = true;
-    const request: Promise<Answer<unknown>> =
-      mode === 'ack' ? acknowledge(outage.id, cause.value ? { cause: cause.value, ...body } : undefined) : recordOutage(outage.id, { cause: cause.value, ...body });
+    const request: Promise<Answer<unknown>> = recordOutage(outage.id, { cause: cause.value, ...body });
     void request
       .then((res) => {
         if (res.status < 300) return done();
