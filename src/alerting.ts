@@ -13,17 +13,20 @@ import { outboundPolicies } from './security/outbound-policy.js';
 import type { SecretBox } from './security/secret-box.js';
 import type { Store } from './store/index.js';
 import { AlertFeed } from './services/alert-feed.js';
+import { OutageRecords } from './services/outage-records.js';
 import { AlertService } from './services/alerts.js';
 import { Contacts } from './services/contacts.js';
 import { Digest } from './services/digest.js';
 import type { Monitor } from './services/monitor.js';
 import type { CameraRegistry } from './services/registry.js';
 import type { Reports } from './services/reports.js';
+import type { InnovationReports } from './services/innovation-report.js';
 import { Sender } from './services/sender.js';
 
 export interface Alerting {
   contacts: Contacts;
   feed: AlertFeed;
+  records: OutageRecords;
   alerts: AlertService;
   sender: Sender;
   digest: Digest;
@@ -37,12 +40,13 @@ export function startAlerting(deps: {
   monitor: Monitor;
   registry: CameraRegistry;
   reports: Reports;
+  innovations: InnovationReports;
   box: SecretBox;
   log: Logger;
   /** The camera's last picture an image check judged good, for messages that carry pictures. */
   lastGoodFrame: (cameraId: string) => Buffer | undefined;
 }): Alerting {
-  const { config, store, monitor, registry, reports, box, log } = deps;
+  const { config, store, monitor, registry, reports, innovations, box, log } = deps;
   const vapid = vapidKeys(config, log);
   const notifiers = createNotifierRegistry(notifierConfig(config, vapid));
   const policy = alertPolicy({
@@ -60,7 +64,16 @@ export function startAlerting(deps: {
   }
   const sender = new Sender(store, notifiers, box, { ...config.alerts.delivery, publicUrl: config.server.publicUrl, pollMs: 2000, lastGoodFrame: deps.lastGoodFrame, log });
   const alerts = new AlertService(store, monitor, { policy, log, onQueued: () => sender.nudge() });
-  const digest = new Digest(store, reports, alerts, { cron: config.alerts.digestCron, timeZone: config.alerts.digestTimeZone, policy, log, onQueued: () => sender.nudge() });
+  const records = new OutageRecords(store, registry);
+  const digest = new Digest(store, reports, alerts, records, innovations, {
+    cron: config.alerts.digestCron,
+    timeZone: config.alerts.digestTimeZone,
+    policy,
+    log,
+    askCauseAfterMs: config.alerts.askCauseAfterDays * 86_400_000,
+    publicUrl: config.server.publicUrl,
+    onQueued: () => sender.nudge(),
+  });
   registry.onChange(() => alerts.camerasChanged());
   alerts.start();
   sender.start();
@@ -68,6 +81,7 @@ export function startAlerting(deps: {
   return {
     contacts: new Contacts(store, notifiers, box, vapid.publicKey, config.server.publicUrl),
     feed: new AlertFeed(store, registry, alerts, box),
+    records,
     alerts,
     sender,
     digest,

@@ -17,6 +17,7 @@ import { createOnboarding } from './services/onboarding.js';
 import { Monitor } from './services/monitor.js';
 import { History } from './services/history.js';
 import { Reports } from './services/reports.js';
+import { InnovationReports } from './services/innovation-report.js';
 import { Roller } from './services/rollups.js';
 import { Prober, proberSettings } from './services/prober.js';
 import { frameStreams } from './services/frame-stream.js';
@@ -106,6 +107,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   monitor.start();
   const history = new History(store, tzOffsetMinutes);
   const reports = new Reports(store, monitor, history, config.reports);
+  const innovations = new InnovationReports(store, history, { tzOffsetMinutes, thresholds: config.reports.innovationStates });
   const roller = new Roller(store, {
     tzOffsetMinutes,
     timeZone: config.history.timeZone,
@@ -165,7 +167,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     }
   });
   // 5. Alerts: policy fed by flips → outbox → notifiers
-  const alerting = startAlerting({ config, store, monitor, registry, reports, box, log, lastGoodFrame: (id) => goodPictures.get(id)?.jpeg });
+  const alerting = startAlerting({ config, store, monitor, registry, reports, innovations, box, log, lastGoodFrame: (id) => goodPictures.get(id)?.jpeg });
   const onboarding = createOnboarding({ timeoutMs: config.onvif.timeoutMs, discoveryTimeoutMs: config.onvif.discoveryTimeoutMs, discoveryAddress: config.onvif.discoveryAddress, log });
 
   // 6. Pictures for viewers (fetched only while someone watches) and the record of who watched.
@@ -193,8 +195,10 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     onboarding,
     reports,
     goodPictures,
+    innovations,
     contacts: alerting.contacts,
     feed: alerting.feed,
+    records: alerting.records,
     log,
     metrics,
     healthChecks,
@@ -215,6 +219,8 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
                 thresholds: config.reports,
                 timeZone: config.history.timeZone,
                 tzOffsetMinutes,
+                // What the camera's owners chose to tell citizens about an outage (outage records).
+                publicNote: (outageId) => store.outageNotes.latest(outageId)?.publicNote || null,
               }),
               config.statusPage.refreshSec * 1000,
             ),

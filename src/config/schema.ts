@@ -248,6 +248,25 @@ export const configSchema = z
         yellow: z.number().min(0).max(1).default(0.95),
         /** Cameras dark longer than this are listed as dying quietly. @defaultValue 7 */
         darkAfterDays: z.number().min(1).max(365).default(7),
+        /**
+         * When an innovation (or an agency) is healthy, at risk, dying or dead, in the leadership
+         * report. Judged over its cameras' last `recentDays`.
+         */
+        innovationStates: z
+          .object({
+            /** The recent window the states look at. @defaultValue 30 */
+            recentDays: z.number().int().min(7).max(365).default(30),
+            /** Dead: every camera dark without a break for longer than this many days. @defaultValue 30 */
+            deadAfterDays: z.number().min(1).max(3650).default(30),
+            /** Dying: dark for more than this share of the known time in the recent window. @defaultValue 0.5 */
+            dyingDarkShare: z.number().gt(0).max(1).default(0.5),
+            /** At risk: this many outages or more began in the recent window, per camera on average. @defaultValue 3 */
+            repeatedOutages: z.number().min(1).max(1000).default(3),
+            /** At risk: the recent window's uptime this far (0..1) below the months before it. @defaultValue 0.05 */
+            uptimeFallBy: z.number().gt(0).max(1).default(0.05),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .refine((r) => r.yellow <= r.green, { message: 'yellow must not be above green', path: ['yellow'] })
@@ -320,6 +339,11 @@ export const configSchema = z
         maxReminders: z.number().int().min(0).max(100).default(4),
         /** Unacknowledged this long after the alert: escalate to the agency's head. Null: never. @defaultValue 86400 */
         escalateAfterSec: z.number().int().min(60).nullable().default(86_400),
+        /**
+         * An outage still open after this many days with no cause recorded asks its camera's
+         * owners for one again, in the weekly digest. @defaultValue 7
+         */
+        askCauseAfterDays: z.number().min(1).max(365).default(7),
         /** node-cron schedule of the weekly digest, in digestTimeZone. @defaultValue '0 8 * * 1' (Monday 08:00) */
         digestCron: z.string().refine((v) => cron.validate(v), 'not a valid cron expression').default('0 8 * * 1'),
         /** @defaultValue 'Asia/Makassar' */

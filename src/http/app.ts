@@ -33,6 +33,9 @@ import type { Onboarding } from '../services/onboarding.js';
 import type { Reports } from '../services/reports.js';
 import type { Contacts } from '../services/contacts.js';
 import type { AlertFeed } from '../services/alert-feed.js';
+import type { OutageRecords } from '../services/outage-records.js';
+import type { InnovationReports } from '../services/innovation-report.js';
+import { outageRecordRoutes } from './routes/outage-records.js';
 
 export interface AppDeps {
   store: Store;
@@ -42,8 +45,10 @@ export interface AppDeps {
   reports: Reports;
   /** The last picture each camera's image check judged good. */
   goodPictures: GoodPictures;
+  innovations: InnovationReports;
   contacts: Contacts;
   feed: AlertFeed;
+  records: OutageRecords;
   log: Logger;
   metrics: { registry: Registry; httpMetrics: express.RequestHandler };
   healthChecks: HealthCheck[];
@@ -80,9 +85,10 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   authRoutes(api, { auth: deps.auth, store: deps.store, cookieSecure: deps.cookieSecure });
   userRoutes(api, { store: deps.store, auth: deps.auth });
   cameraRoutes(api, { registry: deps.registry, store: deps.store, reports: deps.reports });
-  statusRoutes(api, { registry: deps.registry, reports: deps.reports });
+  statusRoutes(api, { registry: deps.registry, reports: deps.reports, innovations: deps.innovations });
   pictureRoutes(api, { registry: deps.registry, goodPictures: deps.goodPictures, viewings: deps.viewing.viewings });
   alertRoutes(api, router, { contacts: deps.contacts, feed: deps.feed });
+  outageRecordRoutes(api, { records: deps.records });
   onvifRoutes(api, { onboarding: deps.onboarding });
   viewingRoutes(api, deps.viewing);
   healthRoutes(router, api, { checks: deps.healthChecks, metrics: deps.metrics.registry, version: deps.version });

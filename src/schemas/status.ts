@@ -1,5 +1,6 @@
 /** Status, uptime, outages and reports as the API speaks them. */
 import { z } from './zod.js';
+import { OutageRecordOut } from './outage-records.js';
 
 export const StatusName = z.enum(['up', 'degraded', 'down', 'unknown', 'paused']);
 const Layer = z
@@ -57,6 +58,7 @@ export const OutageOut = z
   .object({
     id: z.string().describe('the outage id, as acknowledged through /api/alerts/:id/ack'),
     acknowledged: z.object({ by: z.string(), at: z.string() }).nullable(),
+    record: OutageRecordOut.nullable().describe('what its owners recorded (cause, note, fixedBy, publicNote); the newest entry of its history'),
     start: z.string(),
     startKnown: z.boolean(),
     end: z.string().nullable(),
@@ -106,3 +108,38 @@ export const AgencyReportOut = z
 export const DailyQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(90) });
 export const DailyOut = z.array(z.object({ day: z.string().describe('start of the local day'), uptime: z.number().nullable() })).openapi('DailyUptime');
 export const ManyUptimeOut = z.record(z.string(), z.number().nullable()).openapi('UptimeByCamera');
+
+export const InnovationReportQuery = z.object({
+  by: z.enum(['innovation', 'agency']).default('innovation'),
+  format: z.enum(['json', 'csv']).optional().describe('or send Accept: text/csv'),
+});
+
+const InnovationStateName = z.enum(['healthy', 'at_risk', 'dying', 'dead', 'unknown']);
+
+export const InnovationReportOut = z
+  .object({
+    by: z.enum(['innovation', 'agency']),
+    generatedAt: z.string(),
+    recentDays: z.number().describe('the recent window the states judge (reports.innovationStates.recentDays)'),
+    groups: z.array(
+      z.object({
+        group: z.string().describe('the innovation (cameras without one: empty) or the agency'),
+        launchedOn: z.string().nullable().describe('YYYY-MM-DD, the earliest launch among its cameras'),
+        cameras: z.number(),
+        daysMonitored: z.number(),
+        uptimeSinceLaunch: z.number().nullable(),
+        months: z.array(z.object({ month: z.string().describe('YYYY-MM, local'), start: z.string(), uptime: z.number().nullable() })).describe('oldest first, rolled-up days only'),
+        daysDark: z.number(),
+        longestOutageSec: z.number(),
+        outages: z.number(),
+        outagesByCause: z.record(z.string(), z.number()),
+        unrecorded: z.number(),
+        recentUptime: z.number().nullable(),
+        beforeUptime: z.number().nullable().describe('uptime over the three recent windows before the recent one'),
+        darkNow: z.number(),
+        state: InnovationStateName.describe('healthy, at_risk (uptime falling or repeated outages), dying (dark most of the recent window), dead (every camera dark longer than deadAfterDays), unknown (nothing measured)'),
+        reasons: z.array(z.enum(['all_dark_long', 'dark_most_of_recent', 'repeated_outages', 'uptime_falling'])),
+      }),
+    ),
+  })
+  .openapi('InnovationReport');

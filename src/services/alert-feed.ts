@@ -15,6 +15,7 @@ import type { Principal } from './auth.js';
 import type { AlertService } from './alerts.js';
 import { mayAcknowledge, readAckToken } from './alert-messages.js';
 import type { CameraRegistry } from './registry.js';
+import { recordView, type RecordInput } from './outage-records.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -81,14 +82,16 @@ export class AlertFeed {
       .reverse();
   }
 
-  acknowledge(principal: Principal, outageId: string) {
+  /** Acknowledges an outage and, given one, records its cause with it (a new entry in its history). */
+  acknowledge(principal: Principal, outageId: string, record?: RecordInput) {
     const cameraId = cameraOf(outageId);
     this.registry.visible(principal, cameraId);
     if (!mayAcknowledge(principal.user, cameraId, this.store.cameras)) throw forbidden('only the camera’s owners and admins acknowledge its outages');
     if (!this.store.flips.outageStartsAt(cameraId, Number(outageId.slice(cameraId.length + 1)))) throw notFound('outage');
     this.service.acknowledge(outageId, cameraId, principal.user.username);
     const ack = this.store.notifications.acknowledgementOf(outageId)!;
-    return { outageId, by: ack.by, at: iso(ack.at)! };
+    const stored = record ? this.store.outageNotes.append({ outageId, cameraId, ...record, by: principal.user.username, at: this.now() }) : null;
+    return { outageId, by: ack.by, at: iso(ack.at)!, record: stored ? recordView(stored) : null };
   }
 
   readAckLink(token: string) {
@@ -100,7 +103,7 @@ export class AlertFeed {
    * link is checked again when used (it may be older than an ownership change, or have been
    * made before links were limited to the recipient's own outages). Says which cameras' outages it acknowledged.
    */
-  acknowledgeByLink(token: string): { cameraIds: string[] } | null {
+  acknowledgeByLink(token: string, record?: RecordInput): { cameraIds: string[] } | null {
     const link = this.readAckLink(token);
     const user = link && this.store.users.get(link.userId);
     if (!link || !user || user.disabled) return null;
@@ -109,6 +112,9 @@ export class AlertFeed {
       const cameraId = cameraOf(outageId);
       if (this.store.cameras.exists(cameraId) && mayAcknowledge(user, cameraId, this.store.cameras)) {
         this.service.acknowledge(outageId, cameraId, user.username);
+        if (record && this.store.flips.outageStartsAt(cameraId, Number(outageId.slice(cameraId.length + 1)))) {
+          this.store.outageNotes.append({ outageId, cameraId, ...record, by: user.username, at: this.now() });
+        }
         cameraIds.add(cameraId);
       }
     }

@@ -8,6 +8,8 @@ import type { CameraStatus, LayerResults } from '../domain/status.js';
 import type { Outage } from '../domain/uptime.js';
 import type { Camera } from '../store/cameras.js';
 import type { Store } from '../store/index.js';
+import type { OutageNote } from '../store/outage-notes.js';
+import { recordView } from './outage-records.js';
 import type { History, WindowName } from './history.js';
 import { WINDOWS } from './history.js';
 import type { Monitor } from './monitor.js';
@@ -89,11 +91,13 @@ export class Reports {
   }
 
   outages(cameraId: string, from: number, to: number) {
+    const records = this.store.outageNotes.current([cameraId]);
     return this.history
       .camera(cameraId, from, to)
       .outages.map((o: Outage) => ({
         id: `${cameraId}:${o.start}`,
         acknowledged: ackOf(this.store, `${cameraId}:${o.start}`),
+        record: recordOf(records.get(`${cameraId}:${o.start}`)),
         start: iso(o.start),
         startKnown: o.startKnown,
         end: o.end === null ? null : iso(o.end),
@@ -151,9 +155,19 @@ export class Reports {
   }
 }
 
+function recordOf(n: OutageNote | undefined) {
+  return n ? recordView(n) : null;
+}
+
 function ackOf(store: Store, outageId: string): { by: string; at: string } | null {
   const ack = store.notifications.acknowledgementOf(outageId);
   return ack ? { by: ack.by, at: iso(ack.at) } : null;
+}
+
+/** One CSV cell: quoted, with spreadsheet formulas in names typed by users defused. */
+export function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
 }
 
 /** The agency report as CSV: one line per agency, then the cameras dark for days. */
@@ -169,10 +183,4 @@ export function agencyReportCsv(report: ZoneReport): string {
     lines.push([d.cameraName ?? d.cameraId, d.agency, d.innovation ?? '', d.status, iso(d.since), (d.darkForMs / 86_400_000).toFixed(1)].map(q).join(','));
   }
   return lines.join('\r\n') + '\r\n';
-}
-
-/** A CSV cell: quoted, with spreadsheet formulas in names typed by users defused. */
-export function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
 }

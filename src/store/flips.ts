@@ -16,9 +16,16 @@ interface FlipRow {
 
 const toFlip = (r: FlipRow): Flip => ({ cameraId: r.camera_id, at: r.at, from: r.from_status, to: r.to_status, reason: r.reason });
 
+export interface OutageStats {
+  outages: number;
+  recent: number;
+  longestMs: number;
+}
+
 export class FlipStore {
   private readonly insertStmt;
   private readonly saveStateStmt;
+  private readonly logStmts;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare('INSERT INTO flips (camera_id, at, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?)');
@@ -26,10 +33,55 @@ export class FlipStore {
       `INSERT INTO camera_state (camera_id, state, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (camera_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
     );
+    this.logStmts = {
+      open: db.prepare(
+        `INSERT OR IGNORE INTO outage_log (camera_id, start, end_at, worst, reason)
+         SELECT @cameraId, @at, NULL, @to, @reason WHERE NOT EXISTS (SELECT 1 FROM outage_log WHERE camera_id = @cameraId AND end_at IS NULL)`,
+      ),
+      worsen: db.prepare("UPDATE outage_log SET worst = 'down' WHERE camera_id = ? AND end_at IS NULL"),
+      close: db.prepare('UPDATE outage_log SET end_at = ? WHERE camera_id = ? AND end_at IS NULL'),
+    };
   }
 
+  /**
+   * Stores a flip and keeps the outage log with it: a flip into degraded or down opens an outage
+   * unless one is open, a flip to up or paused closes it (unknown — Pantau away — keeps it open).
+   * The caller's transaction holds both.
+   */
   insert(flip: Flip): void {
     this.insertStmt.run(flip.cameraId, flip.at, flip.from, flip.to, flip.reason);
+    if (flip.to === 'degraded' || flip.to === 'down') {
+      this.logStmts.open.run({ cameraId: flip.cameraId, at: flip.at, to: flip.to, reason: flip.reason });
+      if (flip.to === 'down') this.logStmts.worsen.run(flip.cameraId);
+    } else if (flip.to === 'up' || flip.to === 'paused') {
+      this.logStmts.close.run(flip.at, flip.cameraId);
+    }
+  }
+
+  /** Outages (from the outage log) overlapping [from, to), every camera. */
+  outagesOverlapping(from: number, to: number): { cameraId: string; start: number; end: number | null }[] {
+    const rows = this.db
+      .prepare('SELECT camera_id, start, end_at FROM outage_log WHERE start < ? AND (end_at IS NULL OR end_at > ?)')
+      .all(to, from) as { camera_id: string; start: number; end_at: number | null }[];
+    return rows.map((r) => ({ cameraId: r.camera_id, start: r.start, end: r.end_at }));
+  }
+
+  /**
+   * Per camera, the outages that started in [its innovation's launch day (local, `tzOffsetMinutes`),
+   * `to`): how many, how many started at or after `recentFrom`, and the longest (an open one
+   * counts up to `to`). One pass over the outage log, never over flips.
+   */
+  outageStats(to: number, recentFrom: number, tzOffsetMinutes: number): Map<string, OutageStats> {
+    const rows = this.db
+      .prepare(
+        `SELECT o.camera_id, count(*) AS outages, sum(o.start >= @recentFrom) AS recent,
+           max(coalesce(o.end_at, @to) - o.start) AS longest_ms
+         FROM cameras c CROSS JOIN outage_log o ON o.camera_id = c.id
+         WHERE o.start >= coalesce(unixepoch(c.innovation_launched_on) * 1000 - @tzMs, 0) AND o.start < @to
+         GROUP BY o.camera_id`,
+      )
+      .all({ to, recentFrom, tzMs: tzOffsetMinutes * 60_000 }) as { camera_id: string; outages: number; recent: number; longest_ms: number }[];
+    return new Map(rows.map((r) => [r.camera_id, { outages: r.outages, recent: r.recent, longestMs: r.longest_ms }]));
   }
 
   saveState(cameraId: string, state: unknown, now: number): void {

@@ -10,6 +10,8 @@ import { CheckCountStore } from './check-counts.js';
 import { ContactStore } from './contacts.js';
 import { NotificationStore } from './notifications.js';
 import { ViewingStore } from './viewings.js';
+import { OutageNoteStore } from './outage-notes.js';
+import { ReportStateStore } from './report-states.js';
 
 export interface Store {
   db: Db;
@@ -23,6 +25,8 @@ export interface Store {
   contacts: ContactStore;
   notifications: NotificationStore;
   viewings: ViewingStore;
+  outageNotes: OutageNoteStore;
+  reportStates: ReportStateStore;
   ping(): boolean;
   close(): void;
 }
@@ -41,6 +45,8 @@ export function openStore(file: string): Store {
     contacts: new ContactStore(db),
     notifications: new NotificationStore(db),
     viewings: new ViewingStore(db),
+    outageNotes: new OutageNoteStore(db),
+    reportStates: new ReportStateStore(db),
     ping: () => db.prepare('SELECT 1').pluck().get() === 1,
     close: () => db.close(),
   };

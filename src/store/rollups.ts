@@ -220,3 +220,76 @@ export function sumDayRollups(db: Db, from: number, to: number, cameraId?: strin
     ]),
   );
 }
+
+/**
+ * Sums of day rollups per camera for each run [bounds[i], bounds[i + 1]) — months, for the
+ * leadership report — from running totals: per camera and bound, one seek for the first day at or
+ * after it (its totals less its own seconds: everything before it) and one for the camera's last
+ * day (everything). A sum is one such point minus the one before, so years of months for a
+ * thousand cameras cost index seeks, never a walk over the days. Cameras without day rollups are absent.
+ */
+export function sumDayRollupsBetween(db: Db, bounds: readonly number[]): Map<string, SummedDays[]> {
+  if (bounds.length < 2) return new Map();
+  type Point = SummedDays & { camera_id: string; bucket_start: number };
+  const totalsBefore = `r.camera_id AS camera_id, r.bucket_start AS bucket_start, r.c_days - 1 AS days, r.c_up - r.s_up AS up,
+    r.c_degraded - r.s_degraded AS degraded, r.c_down - r.s_down AS down, r.c_unknown - r.s_unknown AS unknown, r.c_paused - r.s_paused AS paused`;
+  // Days are rolled for every camera, so a bound nearly always has its own day row: one primary-key
+  // seek per camera and bound (CROSS JOIN keeps that order; `bucket_start IN (…)` made the planner
+  // walk every day row). A camera's first day stands for bounds before it; gaps are sought.
+  const values = bounds.map((_, i) => `(@b${i})`).join(', ');
+  const exact = db
+    .prepare(`WITH b(t) AS (VALUES ${values}) SELECT ${totalsBefore} FROM cameras cam CROSS JOIN b CROSS JOIN rollups r ON r.size = 'day' AND r.camera_id = cam.id AND r.bucket_start = b.t`)
+    .all(Object.fromEntries(bounds.map((b, i) => [`b${i}`, b]))) as Point[];
+  const first = db
+    .prepare(
+      `SELECT ${totalsBefore} FROM cameras cam CROSS JOIN rollups r ON r.size = 'day' AND r.camera_id = cam.id
+         AND r.bucket_start = (SELECT min(bucket_start) FROM rollups WHERE size = 'day' AND camera_id = cam.id)`,
+    )
+    .all() as Point[];
+  const seek = db.prepare(
+    `SELECT ${totalsBefore} FROM rollups r WHERE r.size = 'day' AND r.camera_id = ? AND r.bucket_start >= ? ORDER BY r.bucket_start LIMIT 1`,
+  );
+  const index = new Map(bounds.map((b, i) => [b, i]));
+  const firstOf = new Map(first.map((r) => [r.camera_id, r]));
+  const last = db
+    .prepare(
+      `SELECT cam.id AS camera_id, r.bucket_start AS bucket_start, r.c_days AS days, r.c_up AS up, r.c_degraded AS degraded, r.c_down AS down, r.c_unknown AS unknown, r.c_paused AS paused
+       FROM cameras cam CROSS JOIN rollups r ON r.size = 'day' AND r.camera_id = cam.id
+         AND r.bucket_start = (SELECT max(bucket_start) FROM rollups WHERE size = 'day' AND camera_id = cam.id AND bucket_start < @end)`,
+    )
+    .all({ end: bounds.at(-1)! }) as Point[];
+  const points = new Map<string, (SummedDays | undefined)[]>();
+  for (const r of exact) {
+    let p = points.get(r.camera_id);
+    if (!p) points.set(r.camera_id, (p = new Array<SummedDays | undefined>(bounds.length)));
+    p[index.get(r.bucket_start)!] = r;
+  }
+  const lastDay = new Map<string, number>();
+  const ms = (x: number) => Math.round(x * 1000) / 1000;
+  const out = new Map<string, SummedDays[]>();
+  for (const r of last) lastDay.set(r.camera_id, r.bucket_start);
+  for (const end of last) {
+    const { camera_id: id, bucket_start: _start, ...totalEnd } = end;
+    const p = points.get(id) ?? [];
+    const firstDay = firstOf.get(id);
+    const lastStart = lastDay.get(id) ?? -Infinity;
+    // Before the first day: nothing before it (its totals less its own); past the last: everything;
+    // a gap in between: the first day after the bound.
+    const at = (i: number): SummedDays => {
+      const known = p[i];
+      if (known) return known;
+      const b = bounds[i]!;
+      if (firstDay && b <= firstDay.bucket_start) return firstDay;
+      if (b > lastStart) return totalEnd;
+      return (p[i] = (seek.get(id, b) as Point | undefined) ?? totalEnd);
+    };
+    const sums: SummedDays[] = [];
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const a = at(i);
+      const b = at(i + 1);
+      sums.push({ days: b.days - a.days, up: ms(b.up - a.up), degraded: ms(b.degraded - a.degraded), down: ms(b.down - a.down), unknown: ms(b.unknown - a.unknown), paused: ms(b.paused - a.paused) });
+    }
+    out.set(id, sums);
+  }
+  return out;
+}

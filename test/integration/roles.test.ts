@@ -53,6 +53,14 @@ async function pictureCamera(extra: Record<string, unknown> = {}): Promise<strin
   expect(res.status, res.text).toBe(201);
   return res.body.id;
 }
+
+/** An outage of a fresh owned camera (its flip written to the store), so outage records have something to name. */
+async function ownedOutage(): Promise<string> {
+  const id = await ownedCamera();
+  const at = Date.now() - 3_600_000;
+  pantau.store.flips.insert({ cameraId: id, at, from: 'up', to: 'down', reason: 'unreachable' });
+  return encodeURIComponent(`${id}:${at}`);
+}
 async function scratchUser(): Promise<string> {
   const res = await clients.admin.post('/api/users', { username: `u${Date.now()}${Math.floor(Math.random() * 1e6)}`, role: 'viewer', password: 'password123' });
   return res.body.id;
@@ -123,6 +131,10 @@ const ROWS: Row[] = [
   { method: 'get', path: '/api/notifications', call: async (c) => c.get(`/api/notifications?cameraId=${await ownedCamera()}`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
   // The camera has no such outage: those allowed to ask learn that; others are refused first.
   { method: 'post', path: '/api/alerts/{id}/ack', call: async (c) => c.post(`/api/alerts/${await ownedCamera()}:1700000000000/ack`), expect: { anon: 401, admin: 404, owner: 404, stranger: 404, viewer: 403 } },
+  { method: 'put', path: '/api/outages/{id}/record', call: async (c) => c.request('PUT', `/api/outages/${await ownedOutage()}/record`, { cause: 'power' }), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 403 } },
+  { method: 'get', path: '/api/outages/{id}/records', call: async (c) => c.get(`/api/outages/${await ownedOutage()}/records`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
+  { method: 'get', path: '/api/reports/innovations', call: (c) => c.get('/api/reports/innovations?by=agency'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
+  { method: 'get', path: '/api/reports/causes', call: (c) => c.get('/api/reports/causes?by=site'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
   { method: 'get', path: '/api/mutes', call: (c) => c.get('/api/mutes'), expect: { anon: 401, admin: 200, owner: 200, stranger: 200, viewer: 200 } },
   { method: 'post', path: '/api/mutes', call: async (c) => c.post('/api/mutes', { cameraId: await ownedCamera(), until: new Date(Date.now() + 3_600_000).toISOString() }), expect: { anon: 401, admin: 201, owner: 201, stranger: 404, viewer: 403 } },
   {

@@ -27,6 +27,8 @@ const SECRETS = {
   ownerName: 'budi-pemilik',
   ownerDisplay: 'Budi Santoso Pemilik',
   contact: 'hooks.example.net',
+  internalNote: 'catatan-internal-kunci-lemari',
+  fixedBy: 'teknisi-rahasia-joko',
 };
 
 let pantau: TestPantau;
@@ -91,6 +93,10 @@ beforeAll(async () => {
     store.flips.saveState(id, stateFromLastFlip(id, flips.at(-1)!, now), now);
   }
   store.notifications.acknowledge(`${ids.full}:${outageStart}`, ids.full, SECRETS.ownerName, now - DAY);
+  // The owner's record of the outage: only its public note may reach citizens, the newest one.
+  const record = { outageId: `${ids.full}:${outageStart}`, cameraId: ids.full, cause: 'power', note: SECRETS.internalNote, fixedBy: SECRETS.fixedBy, by: SECRETS.ownerName };
+  store.outageNotes.append({ ...record, publicNote: 'Listrik PLN padam', at: now - DAY });
+  store.outageNotes.append({ ...record, publicNote: 'Listrik PLN padam sejak Kamis; teknisi menunggu genset', at: now - DAY + 60_000 });
   store.close();
   pantau = await startTestPantau({ statusPage: { enabled: true, coordinatePrecision: 2, title: 'Status CCTV Kolaka Utara' } }, first.dataDir);
 }, 120_000);
@@ -102,7 +108,7 @@ function forbidden(): string[] {
     SECRETS.address, 'Jl. Rahasia', String(SECRETS.lat), String(SECRETS.lng), '-3.457', '120.877', SECRETS.onvifHost, '10.9.8', SECRETS.onvifUser, SECRETS.onvifPassword,
     SECRETS.rtspUser, SECRETS.rtspPassword, 'rtsp:', 'ISAPI', SECRETS.tag, SECRETS.ownerName, SECRETS.ownerDisplay, 'Budi', SECRETS.contact,
     'hook-Secret', ids.full, ids.parent, ids.hidden, ids.other, 'Router Kantor', 'Kamera Tersembunyi', 'Gudang Rahasia', 'Dinas Rahasia', 'unreachable',
-    'launchedOn', '2021-08-17', 'alertGrace', 'checkInterval', 'owners', 'password', 'hasPassword', 'parentId', 'tags',
+    SECRETS.internalNote, SECRETS.fixedBy, 'launchedOn', '2021-08-17', 'alertGrace', 'checkInterval', 'owners', 'password', 'hasPassword', 'parentId', 'tags',
   ];
 }
 
@@ -129,7 +135,7 @@ describe('the public status page', () => {
       uptime90d: expect.closeTo(38 / 40, 2),
       zone: 'red',
       days: expect.any(Array),
-      outage: { start: new Date(outageStart).toISOString(), durationSec: expect.closeTo(2 * 86_400, -3), acknowledged: true },
+      outage: { start: new Date(outageStart).toISOString(), durationSec: expect.closeTo(2 * 86_400, -3), acknowledged: true, note: 'Listrik PLN padam sejak Kamis; teknisi menunggu genset' },
     });
     expect(cam.days).toHaveLength(90);
     for (const d of cam.days) expect(Object.keys(d).sort()).toEqual(['date', 'outages', 'uptime']);
@@ -184,7 +190,7 @@ describe('the public status page', () => {
     const lines = res.text.trim().split('\r\n');
     expect(lines[0]).toBe('agency,innovation,camera,site,lat,lng,state,since,uptime_30d,uptime_90d,zone,open_outage_start,open_outage_sec,acknowledged,note');
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toMatch(/^"Dinas Komunikasi dan Informatika","Pantau Masjid","CCTV Masjid Agung","Masjid Agung Lasusua","-3.46","120.88","down","[^"]+","0\.9\d+","0\.9\d+","red","[^"]+","\d+","yes",""$/);
+    expect(lines[1]).toMatch(/^"Dinas Komunikasi dan Informatika","Pantau Masjid","CCTV Masjid Agung","Masjid Agung Lasusua","-3.46","120.88","down","[^"]+","0\.9\d+","0\.9\d+","red","[^"]+","\d+","yes","Listrik PLN padam sejak Kamis; teknisi menunggu genset"$/);
     for (const s of forbidden()) expect(res.text, s).not.toContain(s);
     const one = await anon().get('/status.csv?agency=dinas-perdagangan');
     expect(one.text.trim().split('\r\n')).toHaveLength(2);

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Rollup } from '../../src/domain/rollup.js';
 import type { CameraStatus, Flip } from '../../src/domain/status.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { sumDayRollups } from '../../src/store/rollups.js';
+import { sumDayRollups, sumDayRollupsBetween } from '../../src/store/rollups.js';
 
 const DAY = 86_400_000;
 const STATUSES: CameraStatus[] = ['up', 'down', 'degraded', 'unknown', 'paused'];
@@ -144,6 +144,21 @@ describe('day sums from running totals', () => {
         }
         const one = ids[k % ids.length]!;
         expect(sumDayRollups(store.db, from, to, one).get(one)).toEqual(got.get(one));
+      }
+      // Runs between bounds (the leadership report's months) agree with a plain SUM over each run.
+      for (let k = 0; k < 10; k++) {
+        const bounds = [...new Set(Array.from({ length: 2 + Math.floor(random() * 5) }, () => Math.floor(random() * 70) * DAY))].sort((a, b) => a - b);
+        if (bounds.length < 2) continue;
+        const runs = sumDayRollupsBetween(store.db, bounds);
+        for (let i = 0; i + 1 < bounds.length; i++) {
+          const want = plain(bounds[i]!, bounds[i + 1]!);
+          for (const id of ids) {
+            const w = want.get(id);
+            const g = runs.get(id)?.[i];
+            expect(g?.days ?? 0, `days of ${id} in run ${i} of ${bounds.map((b) => b / DAY)}`).toBe(w?.days ?? 0);
+            for (const status of STATUSES) expect(g?.[status] ?? 0).toBeCloseTo(w?.[status] ?? 0, 3);
+          }
+        }
       }
     };
     write(120);

@@ -15,8 +15,13 @@ export async function loadMutes(): Promise<Mute[] | null> {
   }
 }
 
-/** Acknowledges one outage (whether or not an alert went out for it yet), by the id its list gives. */
-export const acknowledge = (outageId: string) => send<{ outageId: string; by: string; at: string }>('POST', `/api/alerts/${encodeURIComponent(outageId)}/ack`);
+type RecordBody = { cause: string; note: string; fixedBy: string; publicNote: string };
+
+/** Acknowledges one outage (whether or not an alert went out for it yet), by the id its list gives; with a cause, records it too. */
+export const acknowledge = (outageId: string, record?: RecordBody) => send('POST', `/api/alerts/${encodeURIComponent(outageId)}/ack`, record);
+
+/** Records (or changes: a new entry in its history) why an outage happened. */
+export const recordOutage = (outageId: string, record: RecordBody) => send('PUT', `/api/outages/${encodeURIComponent(outageId)}/record`, record);
 
 export const muteCamera = (cameraId: string, hours: number) =>
   send('POST', '/api/mutes', { cameraId, until: new Date(Date.now() + hours * 3_600_000).toISOString() });

@@ -93,6 +93,21 @@ export interface Outage {
   durationSec: number;
   cause: string | null;
   worst: 'degraded' | 'down';
+  /** What its owners recorded: the newest entry of its history. */
+  record: OutageRecord | null;
+}
+
+export const OUTAGE_CAUSES = ['power', 'network', 'camera_hardware', 'recorder', 'cable_theft', 'configuration', 'maintenance', 'unknown'] as const;
+export type OutageCause = (typeof OUTAGE_CAUSES)[number];
+
+export interface OutageRecord {
+  outageId: string;
+  cause: OutageCause;
+  note: string;
+  fixedBy: string;
+  publicNote: string;
+  by: string;
+  at: string;
 }
 
 export interface Mute {

@@ -4,10 +4,15 @@ import { z } from '../../schemas/zod.js';
 import { showsConnection, type CameraRegistry } from '../../services/registry.js';
 import { agencyReportCsv, type Reports, type StatusView } from '../../services/reports.js';
 import { IdParams } from '../../schemas/common.js';
-import { AgencyReportOut, DailyOut, DailyQuery, ManyUptimeOut, OutageOut, OutagesQuery, ReportQuery, StatusOut, UptimeOut, WindowQuery } from '../../schemas/status.js';
+import { AgencyReportOut, DailyOut, DailyQuery, InnovationReportOut, InnovationReportQuery, ManyUptimeOut, OutageOut, OutagesQuery, ReportQuery, StatusOut, UptimeOut, WindowQuery } from '../../schemas/status.js';
+import { innovationReportCsv, type InnovationReports } from '../../services/innovation-report.js';
+import { OUTAGE_CAUSES } from '../../domain/outage-causes.js';
+import type { Request } from 'express';
 
-export function statusRoutes(api: Api, deps: { registry: CameraRegistry; reports: Reports }) {
-  const { registry, reports } = deps;
+const wantsCsv = (format: string | undefined, req: Request) => format === 'csv' || (format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+
+export function statusRoutes(api: Api, deps: { registry: CameraRegistry; reports: Reports; innovations: InnovationReports }) {
+  const { registry, reports, innovations } = deps;
 
   api.route({
     method: 'get',
@@ -88,12 +93,33 @@ export function statusRoutes(api: Api, deps: { registry: CameraRegistry; reports
     },
     handler: ({ principal, query, req, res }) => {
       const report = reports.agencies(registry.visibleCameras(principal!), query.window);
-      const wantsCsv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
-      if (!wantsCsv) return report;
+      if (!wantsCsv(query.format, req)) return report;
       res
         .type('text/csv; charset=utf-8')
         .attachment(`pantau-agencies-${query.window}.csv`)
         .send(agencyReportCsv(report));
+      return undefined;
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/reports/innovations',
+    summary:
+      'Per innovation (or ?by=agency): launched on, cameras, days monitored, uptime since launch and per month, days dark, longest outage, outages by cause, and a state (healthy, at_risk, dying, dead). JSON, or CSV with Accept: text/csv or ?format=csv',
+    tag: 'reports',
+    access: 'signed-in',
+    query: InnovationReportQuery,
+    responses: {
+      200: { description: 'The report, worst state first', schema: InnovationReportOut },
+    },
+    handler: ({ principal, query, req, res }) => {
+      const report = innovations.report(registry.visibleCameras(principal!), query.by);
+      if (!wantsCsv(query.format, req)) return report;
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment(`pantau-${query.by === 'agency' ? 'opd' : 'inovasi'}.csv`)
+        .send(innovationReportCsv(report, OUTAGE_CAUSES));
       return undefined;
     },
   });

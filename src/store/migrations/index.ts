@@ -11,6 +11,7 @@ import { sql as contactAddressByAdmin } from './2026-12-06-0006-contact-address-
 import { sql as cameraExternalId } from './2026-12-07-0007-camera-external-id.js';
 import { sql as viewingRights } from './2026-12-07-0008-viewing-rights.js';
 import { sql as cameraPublic } from './2026-12-07-0009-camera-public.js';
+import { sql as outageRecords } from './2026-12-07-0010-outage-records.js';
 
 export interface Migration {
   id: string;
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '2026-12-07-0007-camera-external-id', sql: cameraExternalId },
   { id: '2026-12-07-0008-viewing-rights', sql: viewingRights },
   { id: '2026-12-07-0009-camera-public', sql: cameraPublic },
+  { id: '2026-12-07-0010-outage-records', sql: outageRecords },
 ];

@@ -3,6 +3,7 @@ import { get, problem } from '../api';
 import { button, field, h, select } from '../dom';
 import { fill, formatDay, formatWhen, percent, reasonWord, t } from '../i18n';
 import { acknowledge, loadMutes, muteCamera, unmute } from '../alerts';
+import { recordForm, recordView } from './outage-record';
 import type { Camera, DailyUptime, Mute, Outage, StatusDetail, User } from '../types';
 import { lasted, zoneOf } from '../widgets';
 
@@ -87,6 +88,10 @@ export function outagesSection(camera: Camera, user: User): { node: HTMLElement;
   const message = h('p', { class: 'error', attrs: { role: 'alert' } });
   const node = h('section', {}, h('h2', {}, t('outagesTitle')), muteBox, list, message);
   const canAct = user.role !== 'viewer';
+  // Causes are recorded by the camera's owners and admins (the server checks again).
+  const canRecord = user.role === 'admin' || (user.role === 'owner' && camera.owners.includes(user.id));
+  // Acknowledging is one tap; the cause form then opens under that outage (recording is optional).
+  let askCauseOf: string | null = null;
 
   async function load(): Promise<void> {
     const [res, mutes] = await Promise.all([get<Outage[]>(`/api/cameras/${encodeURIComponent(camera.id)}/outages`), canAct ? loadMutes() : Promise.resolve(null)]);
@@ -102,14 +107,35 @@ export function outagesSection(camera: Camera, user: User): { node: HTMLElement;
     const li = h('li', { class: `outage ${o.open ? 'open' : ''}` }, h('strong', {}, o.cause ? reasonWord(o.cause) : '–'), h('span', {}, when));
     const ack = o.acknowledged;
     if (ack) li.append(h('span', { class: 'acked' }, `${t('acknowledged')} ${ack.by}, ${formatWhen(ack.at)}`));
-    else if (canAck && o.open) {
-      li.append(
+    if (o.record) li.append(recordView(o.record));
+    const actions = h('div', { class: 'row outage-actions' });
+    const formBox = h('div', { class: 'record-box' });
+    const open = () => {
+      actions.hidden = true;
+      const form = recordForm(o, () => void load(), () => {
+        formBox.replaceChildren();
+        actions.hidden = false;
+      });
+      formBox.replaceChildren(form);
+      form.querySelector('select')?.focus();
+    };
+    if (!ack && canAck && o.open) {
+      actions.append(
         button(t('acknowledge'), async () => {
           const r = await acknowledge(o.id).catch(() => null);
-          if (r && r.status < 300) return void load();
+          if (r && r.status < 300) {
+            askCauseOf = o.record ? null : o.id;
+            return void load();
+          }
           message.textContent = r ? problem(r) : t('offlineNoData');
         }, 'primary ack'),
       );
+    }
+    if (canAck && canRecord) actions.append(button(o.record ? t('editCause') : t('recordCause'), open, 'record-cause'));
+    if (actions.childElementCount) li.append(actions, formBox);
+    if (askCauseOf === o.id && canRecord) {
+      askCauseOf = null;
+      queueMicrotask(open);
     }
     return li;
   }

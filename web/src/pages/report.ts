@@ -7,6 +7,7 @@ import { button, field, h, select } from '../dom';
 import { duration, formatWhen, percent, statusWord, t, windowWord } from '../i18n';
 import type { Ctx, Page } from '../page';
 import type { StatusName } from '../types';
+import { innovationSection } from './report-innovations';
 
 interface Report {
   window: string;
@@ -21,7 +22,7 @@ const ZONE_WORD = { green: 'zoneGreen', yellow: 'zoneYellow', red: 'zoneRed', un
 
 export async function reportPage(ctx: Ctx): Promise<Page> {
   const window = sessionStorage.getItem(WINDOW_KEY) ?? '30d';
-  const res = await get<Report>(`/api/reports/agencies?window=${window}`);
+  const [res, innovations] = await Promise.all([get<Report>(`/api/reports/agencies?window=${window}`), innovationSection(() => ctx.rerender())]);
   const report = res.body;
   const choose = select(['24h', '7d', '30d', '90d', '365d'].map((w) => [w, windowWord(w)]), window, (w) => {
     sessionStorage.setItem(WINDOW_KEY, w);
@@ -53,6 +54,8 @@ export async function reportPage(ctx: Ctx): Promise<Page> {
     { class: 'report' },
     h('h1', {}, t('reportTitle')),
     h('p', { class: 'muted print-only' }, `${t('window')}: ${windowWord(window)} · ${formatWhen(report.from, true)} – ${formatWhen(report.to, true)} · ${t('printedAt')} ${formatWhen(Date.now(), true)}`),
+    innovations,
+    h('h2', {}, t('zone')),
     h('div', { class: 'row no-print' }, field(t('window'), choose), button(t('print'), () => print()), csv),
     h(
       'div',
