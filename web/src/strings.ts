@@ -194,7 +194,7 @@ export const ID = {
   tags: 'Label',
   tagsHint: 'Pisahkan dengan koma, mis. jalan, pintu masuk',
   publicCamera: 'Tampilkan di halaman status publik',
-  publicCameraHint: 'Warga melihat nama, lokasi umum, status dan uptime-nya; tidak pernah gambar, alamat, pemilik atau alamat kamera.',
+  publicCameraHint: 'Warga melihat nama, lokasi umum, status dan persentase aktifnya; tidak pernah gambar, alamat, pemilik, atau alamat jaringan kamera.',
   forbidden: 'Peran Anda tidak mengizinkan ini.',
   errRequired: 'Wajib diisi.',
   errInvalid: 'Isian ini tidak diterima.',

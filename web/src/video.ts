@@ -56,7 +56,7 @@ export function videoView(options: VideoOptions): VideoView {
   const node = h(
     'div',
     { class: 'video-box' },
-    h('figure', { class: 'pic full video-pic' }, video, h('figcaption', {}, state, data, streamName)),
+    h('figure', { class: 'pic video-pic' }, video, h('figcaption', {}, state, data, streamName)),
     note,
     h('div', { class: 'row' }, mainToggle, renew, endsIn),
   );

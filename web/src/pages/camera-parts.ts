@@ -82,7 +82,7 @@ export function dailyStrip(days: DailyUptime[], outages: Outage[] = []): HTMLEle
   );
 }
 
-export function outagesSection(camera: Camera, user: User): { node: HTMLElement; load(): Promise<void> } {
+export function outagesSection(camera: Camera, user: User): { node: HTMLElement; load(options?: { live?: boolean }): Promise<void> } {
   const list = h('ul', { class: 'outages' });
   const muteBox = h('div', { class: 'mute-box' });
   const message = h('p', { class: 'error', attrs: { role: 'alert' } });
@@ -92,9 +92,21 @@ export function outagesSection(camera: Camera, user: User): { node: HTMLElement;
   const canRecord = user.role === 'admin' || (user.role === 'owner' && camera.owners.includes(user.id));
   // Acknowledging is one tap; the cause form then opens under that outage (recording is optional).
   let askCauseOf: string | null = null;
+  // While someone fills in a cause, news from the live link (an outage, an acknowledgement —
+  // often their own) waits until the form closes: redrawing the list would throw their words away.
+  let editing = false;
+  let reloadWaiting = false;
 
-  async function load(): Promise<void> {
+  // Only the newest load draws: an acknowledgement reloads the list twice (its own answer, and
+  // the live link's news of it), and whichever answer came last must not undo the other's form.
+  let generation = 0;
+
+  async function load(options: { live?: boolean } = {}): Promise<void> {
+    if (options.live && editing) return void (reloadWaiting = true);
+    const mine = ++generation;
     const [res, mutes] = await Promise.all([get<Outage[]>(`/api/cameras/${encodeURIComponent(camera.id)}/outages`), canAct ? loadMutes() : Promise.resolve(null)]);
+    if (mine !== generation) return;
+    if (options.live && editing) return void (reloadWaiting = true);
     const outages = res.status === 200 ? res.body : [];
     // A saved copy cannot be acted on: the button would only fail.
     const canAck = canAct && !res.fromCache;
@@ -112,9 +124,22 @@ export function outagesSection(camera: Camera, user: User): { node: HTMLElement;
     const formBox = h('div', { class: 'record-box' });
     const open = () => {
       actions.hidden = true;
-      const form = recordForm(o, () => void load(), () => {
+      editing = true;
+      const closed = () => {
+        editing = false;
+        if (reloadWaiting) {
+          reloadWaiting = false;
+          return true;
+        }
+        return false;
+      };
+      const form = recordForm(o, () => {
+        closed();
+        void load();
+      }, () => {
         formBox.replaceChildren();
         actions.hidden = false;
+        if (closed()) void load();
       });
       formBox.replaceChildren(form);
       form.querySelector('select')?.focus();

@@ -178,7 +178,7 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
       });
     }
     // An outage opened, closed or taken on: the list says so, with who and since when.
-    if ((e.type === 'outage' || e.type === 'ack') && e.event.cameraId === id) void outages.load();
+    if ((e.type === 'outage' || e.type === 'ack') && e.event.cameraId === id) void outages.load({ live: true });
   });
 
   const node = h(
