@@ -94,7 +94,7 @@ beforeAll(async () => {
   }
   store.notifications.acknowledge(`${ids.full}:${outageStart}`, ids.full, SECRETS.ownerName, now - DAY);
   // The owner's record of the outage: only its public note may reach citizens, the newest one.
-  const record = { outageId: `${ids.full}:${outageStart}`, cameraId: ids.full, cause: 'power', note: SECRETS.internalNote, fixedBy: SECRETS.fixedBy, by: SECRETS.ownerName };
+  const record = { outageId: `${ids.full}:${outageStart}`, cameraId: ids.full, cause: 'power' as const, note: SECRETS.internalNote, fixedBy: SECRETS.fixedBy, by: SECRETS.ownerName };
   store.outageNotes.append({ ...record, publicNote: 'Listrik PLN padam', at: now - DAY });
   store.outageNotes.append({ ...record, publicNote: 'Listrik PLN padam sejak Kamis; teknisi menunggu genset', at: now - DAY + 60_000 });
   store.close();
