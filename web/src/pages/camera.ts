@@ -16,7 +16,7 @@ import type { Camera, DailyUptime, Outage, StatusDetail, Uptime } from '../types
 import { isDark, sinceLine, statusLine, uptimeOver } from '../widgets';
 import { dailyStrip, layersList, outagesSection } from './camera-parts';
 import { notificationsSection } from './camera-notifications';
-import { cameraViewsSection } from './views';
+import { cameraViewsSection } from './viewing-list';
 
 const DAY_MS = 86_400_000;
 const WINDOWS = { '24h': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS, '90d': 90 * DAY_MS, '365d': 365 * DAY_MS } as const;
