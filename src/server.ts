@@ -239,6 +239,10 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
       relay: new LiveRelay({
         ffmpegPath,
         locate,
+        remote: (cameraId) => {
+          const camera = store.cameras.get(cameraId);
+          return camera ? probing.siteLive?.(camera) : undefined;
+        },
         onTransport: (cameraId, transport) => prober.noteTransport(cameraId, transport),
         log,
         lingerMs: config.live.lingerSec * 1000,

@@ -10,10 +10,11 @@ import { subStreamOf } from '../protocols/stream/index.js';
 import { pinHost } from '../security/pin-host.js';
 import type { Camera } from '../store/cameras.js';
 import type { StreamChoice, StreamLocation } from './live-relay.js';
-import type { Prober } from './prober.js';
+import type { ProbedCamera, Prober } from './prober.js';
 
 export interface LocatorOptions {
-  camera: (id: string) => Camera | undefined;
+  /** The camera by id (a site worker knows only those it was asked for, with no `enabled`). */
+  camera: (id: string) => (ProbedCamera & Partial<Pick<Camera, 'enabled'>>) | undefined;
   prober: Pick<Prober, 'streamSource'>;
   /** The camera outbound-address policy's lookup. */
   lookup?: LookupFunction | undefined;
@@ -22,7 +23,7 @@ export interface LocatorOptions {
 export function streamLocator(options: LocatorOptions): (cameraId: string, stream: StreamChoice) => Promise<StreamLocation | undefined> {
   return async (cameraId, stream) => {
     const camera = options.camera(cameraId);
-    if (!camera || !camera.enabled) return undefined;
+    if (!camera || camera.enabled === false) return undefined;
     const source = options.prober.streamSource(camera);
     if (!source) return undefined;
     const sub = stream === 'sub' ? subStreamOf(source.url) : undefined;
