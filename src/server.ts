@@ -24,6 +24,7 @@ import { frameStreams } from './services/frame-stream.js';
 import { viewingLiveGate } from './services/live-gate.js';
 import { LiveRelay } from './services/live-relay.js';
 import { streamLocator } from './services/stream-locator.js';
+import { learnStreamProfiles } from './services/stream-profiles.js';
 import type { CapturedFrame } from './probes/index.js';
 import { startEmbeddedProbing, type Probing } from './jobs/probing.js';
 import { monitoringMetrics } from './http/metrics.js';
@@ -172,7 +173,21 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
 
   // 6. Pictures for viewers (fetched only while someone watches) and the record of who watched.
   //    Streams (live video, RTSP-only frames at a camera page's rate) are pulled once per camera.
-  const locate = streamLocator({ camera: (id) => store.cameras.get(id), prober, lookup: outboundPolicies(config.outbound).cameras.lookup });
+  const locate = streamLocator({
+    camera: (id) => store.cameras.get(id),
+    prober,
+    profiles: (id) => store.cameraStreams.get(id),
+    lookup: outboundPolicies(config.outbound).cameras.lookup,
+  });
+  // ONVIF cameras' sub-streams, read from their profiles (not those behind a site worker).
+  const stopLearning = learnStreamProfiles({
+    registry,
+    cameras: () => store.cameras.all(),
+    streams: store.cameraStreams,
+    read: (camera) => prober.onvifStreams(camera),
+    skip: (camera) => probing.siteCapture?.(camera) !== undefined,
+    log,
+  });
   const snapshots = createSnapshots({
     box,
     log,
@@ -275,6 +290,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
       if (closed) return;
       closed = true;
       clearInterval(pruner);
+      stopLearning();
       await realtime.close(); // open sockets would keep server.close() waiting
       // Stop taking work, let answers in flight finish, then close the store.
       await new Promise<void>((resolve) => {
