@@ -20,7 +20,8 @@ import { Reports } from './services/reports.js';
 import { InnovationReports } from './services/innovation-report.js';
 import { Roller } from './services/rollups.js';
 import { Prober, proberSettings } from './services/prober.js';
-import { frameStreams } from './services/frame-stream.js';
+import { frameStreams, type OpenFrameStream } from './services/frame-stream.js';
+import type { Camera } from './store/cameras.js';
 import { viewingLiveGate } from './services/live-gate.js';
 import { LiveRelay } from './services/live-relay.js';
 import { streamLocator } from './services/stream-locator.js';
@@ -196,7 +197,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
     camera: (id) => store.cameras.get(id),
     remote: (camera) => probing.siteCapture?.(camera),
-    openStream: config.live.frameStreams ? frameStreams({ ffmpegPath, locate, log }) : undefined,
+    openStream: config.live.frameStreams ? siteOrLocalFrames(frameStreams({ ffmpegPath, locate, log }), (id) => store.cameras.get(id), probing) : undefined,
   });
   frameRelay.to = (cameraId, frame) => snapshots.offer(cameraId, frame);
   const viewings = new ViewingLog(store, registry);
@@ -306,6 +307,15 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
       redis?.disconnect();
       store.close();
     },
+  };
+}
+
+/** Frame streams of site-lane cameras come from their site worker; the others are decoded here. */
+function siteOrLocalFrames(local: OpenFrameStream, camera: (id: string) => Camera | undefined, probing: Pick<Probing, 'siteFrames'>): OpenFrameStream {
+  return (c, fps, onFrame, onEnd) => {
+    const found = camera(c.id);
+    const remote = found && probing.siteFrames?.(found);
+    return remote ? remote(fps, onFrame, onEnd) : local(c, fps, onFrame, onEnd);
   };
 }
 

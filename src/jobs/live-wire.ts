@@ -1,17 +1,19 @@
 /**
  * How a site worker's live pull crosses Redis: one Redis stream per pull, one entry per part —
- * the init segment, a media fragment, "still alive", or the end — as flat field/value pairs
+ * the init segment, a media fragment, a JPEG frame (the fallback), "still alive", or the end — as flat field/value pairs
  * whose bytes are sent as they are (no base64). Every entry carries a sequence number so a
  * reader that lost entries (the stream is capped, old entries are trimmed) knows it must wait
  * for the next key frame. Shared by the worker (writes) and the server (reads).
  * Must not trust what it reads: unknown kinds and malformed numbers give undefined.
  */
+import type { CapturedFrame } from '../probes/index.js';
 import type { InitSegment, MediaFragment } from '../protocols/stream/index.js';
 import type { LiveEndReason, StreamChoice } from '../services/live-relay.js';
 
 export type WireEntry =
   | { kind: 'init'; seq: number; init: InitSegment; stream: StreamChoice }
   | { kind: 'fragment'; seq: number; fragment: MediaFragment }
+  | { kind: 'jpeg'; seq: number; frame: CapturedFrame }
   | { kind: 'alive'; seq: number }
   | { kind: 'end'; seq: number; reason: LiveEndReason; detail: string | undefined };
 
@@ -32,6 +34,10 @@ export function encodeEntry(entry: WireEntry): Array<string | Buffer> {
     case 'fragment': {
       const f = entry.fragment;
       return ['t', 'f', ...head, 'k', f.keyframe ? '1' : '0', 'dt', f.decodeTime === undefined ? '' : String(f.decodeTime), 'd', f.data];
+    }
+    case 'jpeg': {
+      const j = entry.frame;
+      return ['t', 'j', ...head, 'w', String(j.width), 'hh', String(j.height), 'at', String(j.at), 'd', j.jpeg, 'th', j.thumbJpeg];
     }
     case 'alive':
       return ['t', 'a', ...head];
@@ -65,6 +71,11 @@ export function decodeEntry(fields: Buffer[]): WireEntry | undefined {
     const dt = f.get('dt');
     const decodeTime = dt && dt.length ? count(dt) : undefined;
     return { kind: 'fragment', seq, fragment: { kind: 'fragment', data, keyframe: f.get('k')?.toString('latin1') === '1', decodeTime } };
+  }
+  if (kind === 'j') {
+    const [width, height, at, thumbJpeg] = [count(f.get('w')), count(f.get('hh')), count(f.get('at')), f.get('th')];
+    if (width === undefined || height === undefined || at === undefined || !thumbJpeg) return undefined;
+    return { kind: 'jpeg', seq, frame: { jpeg: data, thumbJpeg, width, height, source: 'rtsp', at } };
   }
   if (kind === 'i') {
     const stream = f.get('st')?.toString('latin1');

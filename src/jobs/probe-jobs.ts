@@ -76,6 +76,8 @@ export interface LiveRequest {
     id: string;
     camera: ProbeCamera;
     stream: 'main' | 'sub';
+    /** JPEG frames at this rate from one decoder (the live fallback, camera pages) instead of video. */
+    frames?: { fps: number };
     /** Epoch ms: a request taken after it is dropped without touching the camera. */
     deadline: number;
   };

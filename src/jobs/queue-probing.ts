@@ -144,6 +144,12 @@ export async function startQueueProbing(options: QueueProbingOptions): Promise<P
       if (lane === DEFAULT_LANE) return undefined;
       return (stream, sink) => live.pull(lane, probeCamera(camera), stream, sink);
     },
+    siteFrames(camera) {
+      const lane = router.laneOf(camera);
+      if (lane === DEFAULT_LANE) return undefined;
+      // A snapshot URL gives pictures cheaper than a decoder: those come one by one (siteCapture).
+      return (fps, onFrame, onEnd) => (camera.snapshot || !camera.rtsp ? undefined : live.frames(lane, probeCamera(camera), fps, onFrame, onEnd));
+    },
     remove(cameraId: string) {
       applied.delete(`${cameraId}\nliveness`);
       applied.delete(`${cameraId}\nimage`);

@@ -5,7 +5,9 @@
  * outbound-address policy and credentials opened here) and writes each part to the pull's Redis
  * stream, binary, with a sequence number. Each second it writes "alive" and checks the server's
  * lease; a lease gone (the server stopped, or vanished and let it expire) ends its part of the
- * pull, and the relay stops ffmpeg when no pull of that camera is left.
+ * pull, and the relay stops ffmpeg when no pull of that camera is left. A request for frames
+ * (the live fallback, camera pages of RTSP-only cameras) gets JPEGs from one persistent decoder
+ * (services/frame-stream.ts) instead, written to the stream the same way.
  *
  * Bounded: the stream keeps about `maxEntries` entries (Redis trims older ones) and expires when
  * nobody writes it; while more than `maxInFlightBytes` are still on their way to Redis, fragments
@@ -13,7 +15,9 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
+import type { CapturedFrame } from '../probes/index.js';
 import type { InitSegment, MediaFragment } from '../protocols/stream/index.js';
+import type { FrameStreamHandle, OpenFrameStream } from '../services/frame-stream.js';
 import type { LiveEndReason, LiveRelay, LiveSink, StreamChoice } from '../services/live-relay.js';
 import { encodeEntry, liveKeys, type WireEntry } from './live-wire.js';
 import type { LiveRequest, ProbeCamera } from './probe-jobs.js';
@@ -23,6 +27,8 @@ export interface SiteLiveWorkerOptions {
   redis: Redis;
   prefix: string;
   relay: LiveRelay;
+  /** JPEG frames from one decoder per request (undefined: frames are not served). */
+  openFrames?: OpenFrameStream | undefined;
   /** Where the relay's locate finds the cameras asked for (filled here, read by the locator). */
   cameras: Map<string, ProbeCamera>;
   log: Logger;
@@ -69,6 +75,11 @@ class StreamWriter implements LiveSink {
     this.onEnd();
   }
 
+  jpeg(frame: CapturedFrame): void {
+    // A frame stream has no key frames: a frame that cannot go now is simply not sent.
+    if (this.inFlight <= this.limits.maxInFlightBytes) this.add({ kind: 'jpeg', seq: this.seq, frame });
+  }
+
   alive(): void {
     this.add({ kind: 'alive', seq: this.seq });
   }
@@ -87,7 +98,7 @@ class StreamWriter implements LiveSink {
 }
 
 export class SiteLiveWorker {
-  private readonly pulls = new Map<string, { cameraId: string; writer: StreamWriter; lease: string }>();
+  private readonly pulls = new Map<string, { cameraId: string; writer: StreamWriter; lease: string; frames?: FrameStreamHandle | undefined }>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly options: SiteLiveWorkerOptions) {
@@ -102,18 +113,23 @@ export class SiteLiveWorker {
     // Nobody waits any more (the request sat in the queue, or the server stopped): the camera is not bothered.
     if (request.deadline < Date.now() || !(await redis.exists(keys.lease)) || this.pulls.has(request.id)) return;
     const writer = new StreamWriter(keys.stream, redis, { maxEntries: this.options.maxEntries ?? 600, maxInFlightBytes: this.options.maxInFlightBytes ?? 8 * 1024 * 1024 }, () => this.drop(request.id));
-    this.pulls.set(request.id, { cameraId: request.camera.id, writer, lease: keys.lease });
+    const pull: { cameraId: string; writer: StreamWriter; lease: string; frames?: FrameStreamHandle | undefined } = { cameraId: request.camera.id, writer, lease: keys.lease };
+    this.pulls.set(request.id, pull);
     cameras.set(request.camera.id, request.camera);
-    log.info({ cameraId: request.camera.id, stream: request.stream, pull: request.id }, 'site live pull started');
+    log.info({ cameraId: request.camera.id, stream: request.stream, frames: request.frames, pull: request.id }, 'site live pull started');
     writer.alive();
-    relay.join(request.camera.id, request.stream, writer);
+    if (!request.frames) return relay.join(request.camera.id, request.stream, writer);
+    const fps = Math.min(10, Math.max(0.1, request.frames.fps));
+    pull.frames = this.options.openFrames?.(request.camera, fps, (frame) => writer.jpeg(frame), (err) => writer.end('unavailable', err?.message ?? 'the frame stream ended'));
+    if (!pull.frames) writer.end('unavailable', 'no frame stream for this camera');
   }
 
   private drop(id: string): void {
     const pull = this.pulls.get(id);
     if (!pull) return;
     this.pulls.delete(id);
-    if (!pull.writer.ended) this.options.relay.leave(pull.cameraId, pull.writer);
+    pull.frames?.stop();
+    if (!pull.frames && !pull.writer.ended) this.options.relay.leave(pull.cameraId, pull.writer);
     pull.writer.ended = true;
     if (![...this.pulls.values()].some((p) => p.cameraId === pull.cameraId)) this.options.cameras.delete(pull.cameraId);
     this.options.log.info({ cameraId: pull.cameraId, pull: id }, 'site live pull ended');

@@ -20,6 +20,7 @@ import { DEFAULT_LANE, siteLane, type QueueJobData } from './probe-jobs.js';
 import { startProbeWorker } from './probe-worker.js';
 import { LiveRelay } from '../services/live-relay.js';
 import { streamLocator } from '../services/stream-locator.js';
+import { frameStreams } from '../services/frame-stream.js';
 import { SiteLiveWorker } from './site-live-worker.js';
 import type { ProbeCamera } from './probe-jobs.js';
 
@@ -83,16 +84,18 @@ export async function startWorker(config: Config, options: { sites: string[]; lo
   // Live video for the server, pulled from here: one ffmpeg per camera however many ask, with
   // this worker's address policy; the server lingers after its last viewer, so nothing lingers here.
   const liveCameras = new Map<string, ProbeCamera>();
+  const locate = streamLocator({ camera: (id) => liveCameras.get(id), prober, lookup: outboundPolicies(config.outbound).cameras.lookup });
   const liveRelay = new LiveRelay({
     ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
-    locate: streamLocator({ camera: (id) => liveCameras.get(id), prober, lookup: outboundPolicies(config.outbound).cameras.lookup }),
+    locate,
     onTransport: (cameraId, transport) => prober.noteTransport(cameraId, transport),
     log,
     lingerMs: 0,
     lifetimeMs: config.live.maxMinutes * 60_000 + 60_000,
   });
   const liveRedis = queue.client({ maxRetriesPerRequest: 1 });
-  const live = new SiteLiveWorker({ redis: liveRedis, prefix: config.redis.queuePrefix, relay: liveRelay, cameras: liveCameras, log });
+  const openFrames = frameStreams({ ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined, locate, log });
+  const live = new SiteLiveWorker({ redis: liveRedis, prefix: config.redis.queuePrefix, relay: liveRelay, openFrames, cameras: liveCameras, log });
   const consumer = startProbeWorker({ queue, prober, lanes, concurrency: config.redis.workerConcurrency, name, log, capture, live });
   log.info({ name, lanes, concurrency: config.redis.workerConcurrency, prefix: config.redis.queuePrefix }, 'worker is taking probe jobs');
   let stopping: Promise<void> | undefined;

@@ -39,12 +39,17 @@ function parentOf(pid: number): number | undefined {
 
 /** Remuxing ffmpegs (`-c:v copy`) reading a camera on `port`, each with the pids it descends from. */
 export function remuxerTree(port: number): Array<{ pid: number; ancestors: number[] }> {
+  return ffmpegTree(port, (args) => args.includes('copy'));
+}
+
+/** ffmpegs reading a camera on `port` whose arguments pass `test`, each with the pids it descends from. */
+export function ffmpegTree(port: number, test: (args: string[]) => boolean): Array<{ pid: number; ancestors: number[] }> {
   const found: Array<{ pid: number; ancestors: number[] }> = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (!(cmd[0]?.endsWith('ffmpeg') && cmd.some((a) => a.includes(`:${port}/`)) && cmd.includes('copy'))) continue;
+      if (!(cmd[0]?.endsWith('ffmpeg') && cmd.some((a) => a.includes(`:${port}/`)) && test(cmd))) continue;
       const ancestors: number[] = [];
       for (let p = parentOf(Number(entry)); p && p > 1 && ancestors.length < 10; p = parentOf(p)) ancestors.push(p);
       found.push({ pid: Number(entry), ancestors });

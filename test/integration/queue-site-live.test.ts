@@ -6,7 +6,8 @@
  * gets the init segment and key-frame-first fragments; two viewers share one pull; the same
  * address on the default lane gets nothing (the control that the server really could not reach
  * it); the worker's ffmpeg ends after the last viewer leaves; and a worker killed mid-stream
- * ends the viewer's live video with a reason instead of leaving it waiting.
+ * ends the viewer's live video with a reason instead of leaving it waiting. Camera-page frames
+ * of the camera (RTSP only) come from one persistent decoder on the worker, over Redis too.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import { ADMIN_PASSWORD, signedInClients, startTestPantau, waitFor, type TestPan
 import { ChildWorker, QUEUE_SECRET, redisBlock } from '../support/queue.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';
 import { gstRtspUnavailableReason, RtspCameraSimulator } from '../support/rtsp-camera.js';
-import { LiveClient, remuxerTree } from './live-client.js';
+import { ffmpegTree, LiveClient, remuxerTree } from './live-client.js';
 import { RecordingClient, sessionCookie } from './realtime-client.js';
 
 const missing = ffmpegUnavailableReason() || gstRtspUnavailableReason();
@@ -89,6 +90,22 @@ describe.skipIf(missing !== '')(`live video through a site worker${missing ? ` (
     expect(c.inits).toHaveLength(0);
     expect(remuxerTree(camera.port)).toHaveLength(0);
   });
+
+  it('sends camera-page frames of the site camera from one decoder on the worker', async () => {
+    const c = new RecordingClient(pantau.url, await sessionCookie(pantau.url, 'admin', ADMIN_PASSWORD));
+    sockets.push(c);
+    await c.connect();
+    expect(await c.watch({ cameraIds: [ids.site], size: 'full', fps: 2 })).toMatchObject({ ok: true, watching: [ids.site] });
+    await waitFor('frames of the site camera', async () => (c.framesOf(ids.site).length >= 4 ? true : undefined), 30_000);
+    const jpeg = c.framesOf(ids.site)[0]!.data as Buffer;
+    expect([jpeg[0], jpeg[1]]).toEqual([0xff, 0xd8]);
+    const decoding = (args: string[]) => args.some((a) => a.startsWith('fps=2,'));
+    const decoders = ffmpegTree(camera.port, decoding);
+    expect(decoders).toHaveLength(1);
+    expect(decoders[0]!.ancestors).toContain(worker.pid);
+    await c.unwatch();
+    await waitFor("the worker's decoder to end", async () => (ffmpegTree(camera.port, decoding).length === 0 ? true : undefined), 8000);
+  }, 60_000);
 
   it('tells the viewer when the site worker dies mid-stream', async () => {
     const c = await viewer();
