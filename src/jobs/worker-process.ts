@@ -20,6 +20,7 @@ import { DEFAULT_LANE, siteLane, type QueueJobData } from './probe-jobs.js';
 import { startProbeWorker } from './probe-worker.js';
 import { LiveRelay } from '../services/live-relay.js';
 import { streamLocator } from '../services/stream-locator.js';
+import { profilesOnDemand } from '../services/stream-profiles.js';
 import { frameStreams } from '../services/frame-stream.js';
 import { SiteLiveWorker } from './site-live-worker.js';
 import type { ProbeCamera } from './probe-jobs.js';
@@ -84,7 +85,13 @@ export async function startWorker(config: Config, options: { sites: string[]; lo
   // Live video for the server, pulled from here: one ffmpeg per camera however many ask, with
   // this worker's address policy; the server lingers after its last viewer, so nothing lingers here.
   const liveCameras = new Map<string, ProbeCamera>();
-  const locate = streamLocator({ camera: (id) => liveCameras.get(id), prober, lookup: outboundPolicies(config.outbound).cameras.lookup });
+  const locate = streamLocator({
+    camera: (id) => liveCameras.get(id),
+    prober,
+    // The site's cameras' ONVIF sub-streams are read from here: the server cannot reach them.
+    profiles: profilesOnDemand((id) => liveCameras.get(id), (camera) => prober.onvifStreams(camera)),
+    lookup: outboundPolicies(config.outbound).cameras.lookup,
+  });
   const liveRelay = new LiveRelay({
     ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
     locate,

@@ -21,8 +21,8 @@ export interface LocatorOptions {
   /** The camera by id (a site worker knows only those it was asked for, with no `enabled`). */
   camera: (id: string) => (ProbedCamera & Partial<Pick<Camera, 'enabled'>>) | undefined;
   prober: Pick<Prober, 'streamSource'>;
-  /** The camera's streams read from its ONVIF profiles, when known. */
-  profiles?: ((cameraId: string) => ProfileStreams | undefined) | undefined;
+  /** The camera's streams read from its ONVIF profiles, when known (stored, or read on demand). */
+  profiles?: ((cameraId: string) => ProfileStreams | undefined | Promise<ProfileStreams | undefined>) | undefined;
   /** The camera outbound-address policy's lookup. */
   lookup?: LookupFunction | undefined;
 }
@@ -53,7 +53,7 @@ export function streamLocator(options: LocatorOptions): (cameraId: string, strea
     if (!source) return undefined;
     let sub: string | undefined;
     if (stream === 'sub') {
-      const profiled = options.profiles?.(cameraId)?.sub?.url;
+      const profiled = (await options.profiles?.(cameraId))?.sub?.url;
       sub = (profiled && onSameEndpoint(source.url, profiled)) || subStreamOf(source.url);
     }
     const url = sub ?? source.url;

@@ -77,3 +77,34 @@ export function learnStreamProfiles(options: StreamProfileOptions): () => void {
     off();
   };
 }
+
+/**
+ * The same profiles read on demand, where nothing stores them: a site worker reads a camera's
+ * profiles the first time its sub-stream is asked for (the server cannot reach the device), once
+ * per camera and endpoint while the process lives. A device slower than `waitMs` is not waited
+ * for (the URL patterns apply meanwhile); a failed read is tried again after `retryMs`.
+ */
+export function profilesOnDemand(
+  camera: (id: string) => ProbedCamera | undefined,
+  read: (camera: ProbedCamera) => Promise<ProfileStreams | undefined>,
+  options: { waitMs?: number; retryMs?: number; maxCameras?: number } = {},
+): (cameraId: string) => Promise<ProfileStreams | undefined> | undefined {
+  const reads = new Map<string, Promise<ProfileStreams | undefined>>();
+  return (cameraId) => {
+    const c = camera(cameraId);
+    if (!c?.onvif) return undefined;
+    const key = `${c.id}\n${c.onvif.host}:${c.onvif.port}:${c.onvif.username ?? ''}\n${c.rtsp?.url ?? ''}`;
+    let pending = reads.get(key);
+    if (!pending) {
+      if (reads.size >= (options.maxCameras ?? 1000)) reads.clear();
+      pending = read(c).catch(() => {
+        setTimeout(() => reads.delete(key), options.retryMs ?? 10 * 60_000).unref();
+        return undefined;
+      });
+      reads.set(key, pending);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), options.waitMs ?? 2000)));
+    return Promise.race([pending, late]).finally(() => clearTimeout(timer));
+  };
+}

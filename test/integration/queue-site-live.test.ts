@@ -7,11 +7,13 @@
  * address on the default lane gets nothing (the control that the server really could not reach
  * it); the worker's ffmpeg ends after the last viewer leaves; and a worker killed mid-stream
  * ends the viewer's live video with a reason instead of leaving it waiting. Camera-page frames
- * of the camera (RTSP only) come from one persistent decoder on the worker, over Redis too.
+ * of the camera (RTSP only) come from one persistent decoder on the worker, over Redis too; and
+ * an ONVIF camera's sub-stream is read from its profiles by the worker (the server cannot).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegUnavailableReason } from '../support/frames.js';
+import { OnvifDeviceSimulator } from '../support/onvif-device.js';
 import { ADMIN_PASSWORD, signedInClients, startTestPantau, waitFor, type TestPantau } from '../support/pantau.js';
 import { ChildWorker, QUEUE_SECRET, redisBlock } from '../support/queue.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';
@@ -27,8 +29,9 @@ describe.skipIf(missing !== '')(`live video through a site worker${missing ? ` (
   let pantau: TestPantau;
   let camera: RtspCameraSimulator;
   let worker: ChildWorker;
+  let device: OnvifDeviceSimulator;
   const sockets: RecordingClient[] = [];
-  const ids: Record<'site' | 'central', string> = { site: '', central: '' };
+  const ids: Record<'site' | 'central' | 'onvif', string> = { site: '', central: '', onvif: '' };
   const viewer = async () => {
     const c = new RecordingClient(pantau.url, await sessionCookie(pantau.url, 'admin', ADMIN_PASSWORD));
     sockets.push(c);
@@ -49,12 +52,28 @@ describe.skipIf(missing !== '')(`live video through a site worker${missing ? ` (
       expect(res.status, res.text).toBe(201);
       ids[key] = res.body.id as string;
     }
+    // An ONVIF camera at the site whose profiles name the simulator's one path as the sub-stream;
+    // its main URL follows no vendor pattern, and nothing answers there.
+    device = new OnvifDeviceSimulator({ vendor: 'hikvision', username: 'admin', password: 'sandi-onvif', rtspPort: camera.port, rtspPaths: { Profile_1: '/main', Profile_2: '/stream1' } });
+    await device.start();
+    const res = await admin.post('/api/cameras', {
+      name: 'Masjid Al-Ikhlas',
+      site: 'Lasusua',
+      agency: 'Diskominfo',
+      onvif: { host: 'localhost', port: device.port, username: 'admin', password: 'sandi-onvif' },
+      rtspUrl: `rtsp://localhost:${camera.port}/main`,
+      checkIntervalSec: 3600,
+      imageCheckIntervalSec: 86_400,
+    });
+    expect(res.status, res.text).toBe(201);
+    ids.onvif = res.body.id as string;
   }, 60_000);
 
   afterAll(async () => {
     for (const s of sockets) s.close();
     await worker?.signal('SIGKILL');
     await pantau?.stop();
+    await device?.stop();
     await camera?.stop();
     await deleteKeys(REDIS_URL, PREFIX);
   });
@@ -105,6 +124,17 @@ describe.skipIf(missing !== '')(`live video through a site worker${missing ? ` (
     expect(decoders[0]!.ancestors).toContain(worker.pid);
     await c.unwatch();
     await waitFor("the worker's decoder to end", async () => (ffmpegTree(camera.port, decoding).length === 0 ? true : undefined), 8000);
+  }, 60_000);
+
+  it("plays an ONVIF site camera's sub-stream, read from its profiles by the worker", async () => {
+    const c = await viewer();
+    expect(await c.start(ids.onvif)).toMatchObject({ ok: true });
+    await waitFor('fragments', async () => (c.fragments.length >= 3 ? true : undefined), 30_000);
+    expect(c.inits[0]).toMatchObject({ cameraId: ids.onvif, stream: 'sub', width: 320, height: 240 });
+    // The server stored nothing: it cannot reach the device.
+    expect(pantau.store.cameraStreams.get(ids.onvif)).toBeUndefined();
+    await c.stop();
+    await waitFor("the worker's ffmpeg to end", async () => (remuxerTree(camera.port).length === 0 ? true : undefined), 8000);
   }, 60_000);
 
   it('tells the viewer when the site worker dies mid-stream', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pickStreams, type OnvifProfile } from '../../src/protocols/onvif/index.js';
 import { onSameEndpoint } from '../../src/services/stream-locator.js';
+import { profilesOnDemand } from '../../src/services/stream-profiles.js';
 
 const profile = (token: string, width: number | null, rtspUrl: string | null): OnvifProfile => ({ token, name: token, encoding: 'H264', width, height: width && Math.round((width * 9) / 16), rtspUrl, snapshotUrl: null });
 
@@ -36,5 +37,35 @@ describe('a profile sub-stream is used on the main stream endpoint only', () => 
     for (const sub of ['rtsp://evil.example/live/sub', 'rtsp://cam.lan:8554/live/sub', 'rtsps://cam.lan/live/sub', 'rtsp://cam.lan/live/main', 'not a url']) {
       expect(onSameEndpoint('rtsp://u:p@cam.lan/live/main', sub)).toBeUndefined();
     }
+  });
+});
+
+describe('profiles read on demand (a site worker)', () => {
+  const streams = { main: { url: 'rtsp://10.0.0.5/a', width: 1920, height: 1080 }, sub: { url: 'rtsp://10.0.0.5/b', width: 640, height: 360 } };
+  const cam = { id: 'c1', onvif: { host: '10.0.0.5', port: 80, username: 'admin', passwordEnc: null }, rtsp: { url: 'rtsp://10.0.0.5/a', username: null, passwordEnc: null }, snapshot: null };
+
+  it('reads a camera once per endpoint, and not at all without ONVIF', async () => {
+    let reads = 0;
+    const profiles = profilesOnDemand((id) => (id === 'c1' ? cam : id === 'plain' ? { ...cam, id: 'plain', onvif: null } : undefined), async () => (reads++, streams));
+    expect(await profiles('c1')).toEqual(streams);
+    expect(await profiles('c1')).toEqual(streams);
+    expect(reads).toBe(1);
+    expect(profiles('plain')).toBeUndefined();
+    expect(profiles('gone')).toBeUndefined();
+  });
+
+  it('does not wait for a slow device, and tries a failed one again later', async () => {
+    let reads = 0;
+    const slow = profilesOnDemand(() => cam, () => new Promise((resolve) => setTimeout(() => resolve(streams), 200)), { waitMs: 20 });
+    expect(await slow('c1')).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await slow('c1')).toEqual(streams);
+    const failing = profilesOnDemand(() => cam, async () => { reads++; throw new Error('refused'); }, { retryMs: 50 });
+    expect(await failing('c1')).toBeUndefined();
+    expect(await failing('c1')).toBeUndefined();
+    expect(reads).toBe(1);
+    await new Promise((r) => setTimeout(r, 80));
+    await failing('c1');
+    expect(reads).toBe(2);
   });
 });
