@@ -3,7 +3,8 @@
  * opens camera credentials (PANTAU_SECRET, or the server's key file); it probes the cameras of
  * its lanes and sends results back, and never opens the store. A site worker
  * (PANTAU_WORKER_SITES) takes only its sites' lanes, so it can sit inside a site's LAN, behind
- * NAT, and reach cameras the server cannot.
+ * NAT, and reach cameras the server cannot: it also takes viewers' pictures and pulls live
+ * video and frame streams for the server (picture-relay.ts, site-live-worker.ts).
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
