@@ -20,10 +20,12 @@ import { Reports } from './services/reports.js';
 import { InnovationReports } from './services/innovation-report.js';
 import { Roller } from './services/rollups.js';
 import { Prober, proberSettings } from './services/prober.js';
-import { frameStreams } from './services/frame-stream.js';
+import { frameStreams, type OpenFrameStream } from './services/frame-stream.js';
+import type { Camera } from './store/cameras.js';
 import { viewingLiveGate } from './services/live-gate.js';
 import { LiveRelay } from './services/live-relay.js';
 import { streamLocator } from './services/stream-locator.js';
+import { learnStreamProfiles } from './services/stream-profiles.js';
 import type { CapturedFrame } from './probes/index.js';
 import { startEmbeddedProbing, type Probing } from './jobs/probing.js';
 import { monitoringMetrics } from './http/metrics.js';
@@ -172,7 +174,21 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
 
   // 6. Pictures for viewers (fetched only while someone watches) and the record of who watched.
   //    Streams (live video, RTSP-only frames at a camera page's rate) are pulled once per camera.
-  const locate = streamLocator({ camera: (id) => store.cameras.get(id), prober, lookup: outboundPolicies(config.outbound).cameras.lookup });
+  const locate = streamLocator({
+    camera: (id) => store.cameras.get(id),
+    prober,
+    profiles: (id) => store.cameraStreams.get(id),
+    lookup: outboundPolicies(config.outbound).cameras.lookup,
+  });
+  // ONVIF cameras' sub-streams, read from their profiles (not those behind a site worker).
+  const stopLearning = learnStreamProfiles({
+    registry,
+    cameras: () => store.cameras.all(),
+    streams: store.cameraStreams,
+    read: (camera) => prober.onvifStreams(camera),
+    skip: (camera) => probing.siteCapture?.(camera) !== undefined,
+    log,
+  });
   const snapshots = createSnapshots({
     box,
     log,
@@ -181,7 +197,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
     camera: (id) => store.cameras.get(id),
     remote: (camera) => probing.siteCapture?.(camera),
-    openStream: config.live.frameStreams ? frameStreams({ ffmpegPath, locate, log }) : undefined,
+    openStream: config.live.frameStreams ? siteOrLocalFrames(frameStreams({ ffmpegPath, locate, log }), (id) => store.cameras.get(id), probing) : undefined,
   });
   frameRelay.to = (cameraId, frame) => snapshots.offer(cameraId, frame);
   const viewings = new ViewingLog(store, registry);
@@ -239,6 +255,10 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
       relay: new LiveRelay({
         ffmpegPath,
         locate,
+        remote: (cameraId) => {
+          const camera = store.cameras.get(cameraId);
+          return camera ? probing.siteLive?.(camera) : undefined;
+        },
         onTransport: (cameraId, transport) => prober.noteTransport(cameraId, transport),
         log,
         lingerMs: config.live.lingerSec * 1000,
@@ -271,6 +291,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
       if (closed) return;
       closed = true;
       clearInterval(pruner);
+      stopLearning();
       await realtime.close(); // open sockets would keep server.close() waiting
       // Stop taking work, let answers in flight finish, then close the store.
       await new Promise<void>((resolve) => {
@@ -286,6 +307,15 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
       redis?.disconnect();
       store.close();
     },
+  };
+}
+
+/** Frame streams of site-lane cameras come from their site worker; the others are decoded here. */
+function siteOrLocalFrames(local: OpenFrameStream, camera: (id: string) => Camera | undefined, probing: Pick<Probing, 'siteFrames'>): OpenFrameStream {
+  return (c, fps, onFrame, onEnd) => {
+    const found = camera(c.id);
+    const remote = found && probing.siteFrames?.(found);
+    return remote ? remote(fps, onFrame, onEnd) : local(c, fps, onFrame, onEnd);
   };
 }
 

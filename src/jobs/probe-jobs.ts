@@ -69,7 +69,25 @@ export interface PictureReply {
   };
 }
 
-export type QueueJobData = ProbeJobData | ProbeResultBatch | PictureRequest | PictureReply;
+/** The server asks a site worker to pull a camera's live video and relay it (see site-live.ts). */
+export interface LiveRequest {
+  liveRequest: {
+    /** Names the pull's Redis stream and lease. */
+    id: string;
+    camera: ProbeCamera;
+    stream: 'main' | 'sub';
+    /** JPEG frames at this rate from one decoder (the live fallback, camera pages) instead of video. */
+    frames?: { fps: number };
+    /** Epoch ms: a request taken after it is dropped without touching the camera. */
+    deadline: number;
+  };
+}
+
+export type QueueJobData = ProbeJobData | ProbeResultBatch | PictureRequest | PictureReply | LiveRequest;
+
+export function isLiveRequest(data: QueueJobData): data is LiveRequest {
+  return 'liveRequest' in data;
+}
 
 export function isPictureRequest(data: QueueJobData): data is PictureRequest {
   return 'pictureRequest' in data;

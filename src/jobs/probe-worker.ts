@@ -7,9 +7,10 @@ import type { ProbeResult } from '../domain/status.js';
 import type { Logger } from '../log.js';
 import type { ProbedCamera } from '../services/prober.js';
 import type { JobConsumer, JobQueue } from './job-queue.js';
-import { isPictureRequest, isProbeJob, RESULTS_LANE, type ProbeResultData, type QueueJobData } from './probe-jobs.js';
+import { isLiveRequest, isPictureRequest, isProbeJob, RESULTS_LANE, type ProbeResultData, type QueueJobData } from './probe-jobs.js';
 import { answerPictureRequest } from './picture-relay.js';
 import type { CaptureEndpoints } from '../services/snapshots.js';
+import type { SiteLiveWorker } from './site-live-worker.js';
 
 export interface RoundRunner {
   liveness(camera: ProbedCamera, signal: AbortSignal, options?: { withImage?: boolean }): Promise<ProbeResult>;
@@ -29,6 +30,8 @@ export interface ProbeWorkerOptions {
   onMissed?: (kind: string) => void;
   /** Takes a viewer's picture (site workers answer the server's picture requests with it). */
   capture?: CaptureEndpoints;
+  /** Pulls live video for the server (site workers answer its live requests with it). */
+  live?: Pick<SiteLiveWorker, 'serve'>;
   /** Told after each result was handed to the queue. */
   onResult?: (result: ProbeResult, kind: string, scheduledAt: number) => void;
 }
@@ -80,6 +83,12 @@ export function startProbeWorker(options: ProbeWorkerOptions): JobConsumer {
       if (isPictureRequest(data)) {
         if (!options.capture) throw new Error(`lane ${job.lane} carried a picture request, which this worker does not take`);
         await answerPictureRequest(data.pictureRequest, { queue, capture: options.capture, worker: options.name, signal: job.signal, log });
+        return;
+      }
+      if (isLiveRequest(data)) {
+        if (!options.live) throw new Error(`lane ${job.lane} carried a live request, which this worker does not take`);
+        // Returns once the pull is under way: it lives on past the job, for as long as the server's lease.
+        await options.live.serve(data.liveRequest);
         return;
       }
       if (!isProbeJob(data)) throw new Error(`lane ${job.lane} carried a job that is not a probe (${job.name})`);

@@ -9,6 +9,9 @@ import type { Prober } from '../services/prober.js';
 import { Scheduler } from './scheduler.js';
 import type { Camera } from '../store/cameras.js';
 import type { CaptureFrame } from '../services/snapshots.js';
+import type { RemotePull } from '../services/live-relay.js';
+import type { FrameStreamHandle } from '../services/frame-stream.js';
+import type { CapturedFrame } from '../probes/index.js';
 import type { ProbeKind } from '../store/probe-results.js';
 
 /** One result stored, for metrics, tests and benchmarks. */
@@ -44,6 +47,10 @@ export interface Probing {
    * the server fetches them.
    */
   siteCapture?(camera: Camera): CaptureFrame | undefined;
+  /** The same for live video: the pull is made by the camera's site worker and relayed here. */
+  siteLive?(camera: Camera): RemotePull | undefined;
+  /** And for JPEG frames from one decoder (the live fallback, camera pages of RTSP-only cameras). */
+  siteFrames?(camera: Camera): ((fps: number, onFrame: (frame: CapturedFrame) => void, onEnd: (err: Error | undefined) => void) => FrameStreamHandle | undefined) | undefined;
   /** Stops taking work, finishes or hands back what runs, closes connections. */
   close(): Promise<void>;
 }

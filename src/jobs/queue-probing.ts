@@ -21,6 +21,7 @@ import { CoverageWatch, type CoverageEvent } from './coverage.js';
 import { DEFAULT_LANE, laneRouter, probeCamera, RESULTS_LANE, stableOffset, type QueueJobData } from './probe-jobs.js';
 import type { Probing, ProbingEvents } from './probing.js';
 import { PictureRelay } from './picture-relay.js';
+import { SiteLive } from './site-live.js';
 
 export interface QueueProbingOptions {
   config: Config;
@@ -96,6 +97,8 @@ export async function startQueueProbing(options: QueueProbingOptions): Promise<P
 
   // Viewers' pictures of site-lane cameras come through the site's worker (behind NAT).
   const pictures = new PictureRelay(queue, { timeoutMs: config.probes.imageTimeoutMs, log });
+  // …and so does their live video, relayed over Redis.
+  const live = new SiteLive(queue, { log });
 
   const coverage = new CoverageWatch({
     coverage: () => queue.coverage(),
@@ -136,6 +139,17 @@ export async function startQueueProbing(options: QueueProbingOptions): Promise<P
       if (lane === DEFAULT_LANE) return undefined;
       return (c, signal) => pictures.capture(lane, probeCamera(c), signal);
     },
+    siteLive(camera) {
+      const lane = router.laneOf(camera);
+      if (lane === DEFAULT_LANE) return undefined;
+      return (stream, sink) => live.pull(lane, probeCamera(camera), stream, sink);
+    },
+    siteFrames(camera) {
+      const lane = router.laneOf(camera);
+      if (lane === DEFAULT_LANE) return undefined;
+      // A snapshot URL gives pictures cheaper than a decoder: those come one by one (siteCapture).
+      return (fps, onFrame, onEnd) => (camera.snapshot || !camera.rtsp ? undefined : live.frames(lane, probeCamera(camera), fps, onFrame, onEnd));
+    },
     remove(cameraId: string) {
       applied.delete(`${cameraId}\nliveness`);
       applied.delete(`${cameraId}\nimage`);
@@ -145,6 +159,7 @@ export async function startQueueProbing(options: QueueProbingOptions): Promise<P
       // Schedules stay in Redis on purpose: workers go on probing, results wait for the next start.
       await coverage.stop();
       await pictures.close();
+      live.close();
       await intake.stop({ graceMs: 5000 });
       await queue.close();
     },

@@ -3,7 +3,8 @@
  * opens camera credentials (PANTAU_SECRET, or the server's key file); it probes the cameras of
  * its lanes and sends results back, and never opens the store. A site worker
  * (PANTAU_WORKER_SITES) takes only its sites' lanes, so it can sit inside a site's LAN, behind
- * NAT, and reach cameras the server cannot.
+ * NAT, and reach cameras the server cannot: it also takes viewers' pictures and pulls live
+ * video and frame streams for the server (picture-relay.ts, site-live-worker.ts).
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -18,6 +19,12 @@ import { outboundPolicies } from '../security/outbound-policy.js';
 import { BullmqQueue } from './bullmq-queue.js';
 import { DEFAULT_LANE, siteLane, type QueueJobData } from './probe-jobs.js';
 import { startProbeWorker } from './probe-worker.js';
+import { LiveRelay } from '../services/live-relay.js';
+import { streamLocator } from '../services/stream-locator.js';
+import { profilesOnDemand } from '../services/stream-profiles.js';
+import { frameStreams } from '../services/frame-stream.js';
+import { SiteLiveWorker } from './site-live-worker.js';
+import type { ProbeCamera } from './probe-jobs.js';
 
 export class WorkerSetupError extends Error {}
 
@@ -76,7 +83,28 @@ export async function startWorker(config: Config, options: { sites: string[]; lo
     ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
     cameraLookup: outboundPolicies(config.outbound).cameras.lookup,
   });
-  const consumer = startProbeWorker({ queue, prober, lanes, concurrency: config.redis.workerConcurrency, name, log, capture });
+  // Live video for the server, pulled from here: one ffmpeg per camera however many ask, with
+  // this worker's address policy; the server lingers after its last viewer, so nothing lingers here.
+  const liveCameras = new Map<string, ProbeCamera>();
+  const locate = streamLocator({
+    camera: (id) => liveCameras.get(id),
+    prober,
+    // The site's cameras' ONVIF sub-streams are read from here: the server cannot reach them.
+    profiles: profilesOnDemand((id) => liveCameras.get(id), (camera) => prober.onvifStreams(camera)),
+    lookup: outboundPolicies(config.outbound).cameras.lookup,
+  });
+  const liveRelay = new LiveRelay({
+    ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined,
+    locate,
+    onTransport: (cameraId, transport) => prober.noteTransport(cameraId, transport),
+    log,
+    lingerMs: 0,
+    lifetimeMs: config.live.maxMinutes * 60_000 + 60_000,
+  });
+  const liveRedis = queue.client({ maxRetriesPerRequest: 1 });
+  const openFrames = frameStreams({ ffmpegPath: ffmpeg.found ? ffmpeg.ffmpeg.path : undefined, locate, log });
+  const live = new SiteLiveWorker({ redis: liveRedis, prefix: config.redis.queuePrefix, relay: liveRelay, openFrames, cameras: liveCameras, log });
+  const consumer = startProbeWorker({ queue, prober, lanes, concurrency: config.redis.workerConcurrency, name, log, capture, live });
   log.info({ name, lanes, concurrency: config.redis.workerConcurrency, prefix: config.redis.queuePrefix }, 'worker is taking probe jobs');
   let stopping: Promise<void> | undefined;
   return {
@@ -84,7 +112,11 @@ export async function startWorker(config: Config, options: { sites: string[]; lo
     lanes,
     stop(graceMs = config.probes.imageTimeoutMs + 5000) {
       stopping ??= (async () => {
+        live.stop();
+        liveRelay.stop();
         await consumer.stop({ graceMs });
+        // quit, not disconnect: the viewers' "stopped" entries are still on their way.
+        await liveRedis.quit().catch(() => liveRedis.disconnect());
         await queue.close();
       })();
       return stopping;

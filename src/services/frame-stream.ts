@@ -20,7 +20,7 @@ export interface FrameStreamHandle {
 
 /** Opens a frame stream of a camera, or says (undefined) it has none to open: then frames are fetched one by one. */
 export type OpenFrameStream = (
-  camera: Camera,
+  camera: Pick<Camera, 'id' | 'snapshot' | 'rtsp'>,
   fps: number,
   onFrame: (frame: CapturedFrame) => void,
   onEnd: (error: Error | undefined) => void,

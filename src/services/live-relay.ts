@@ -5,7 +5,9 @@
  * at once, without waiting for the camera's next key frame), then each new fragment. A codec a
  * phone cannot play (H.265, MJPEG) or a camera that cannot be pulled ends the viewers with a
  * reason, and the dashboard falls back to JPEG frames. When the last viewer leaves, the camera
- * connection stays a short linger (a page reload) and is then closed.
+ * connection stays a short linger (a page reload) and is then closed. A camera that only a site
+ * worker can reach is not pulled here: `remote` hands the source's parts over from that worker
+ * (jobs/site-live.ts), and the fan-out, key-frame backlog and linger stay the same.
  * Must not decide who may watch or pace a viewer's socket: realtime/live.ts does.
  */
 import type { Logger } from '../log.js';
@@ -31,10 +33,15 @@ export interface LiveSink {
   end(reason: LiveEndReason, detail?: string): void;
 }
 
+/** A pull made elsewhere (a site worker) whose parts this relay fans out; stop() ends it. */
+export type RemotePull = (stream: StreamChoice, sink: LiveSink) => { stop(): void };
+
 export interface LiveRelayOptions {
   ffmpegPath: string | undefined;
   /** The stream to pull for a camera; undefined when it has no RTSP URL. Throws when the address is refused. */
   locate(cameraId: string, stream: StreamChoice): Promise<StreamLocation | undefined>;
+  /** The remote pull for a camera this process must not connect to itself; undefined: pulled here. */
+  remote?: (cameraId: string) => RemotePull | undefined;
   /** Told which transport carried a camera's media, so the prober and the next pull try it first. */
   onTransport?: (cameraId: string, transport: RtpTransport) => void;
   log: Logger;
@@ -52,6 +59,7 @@ interface Source {
   asked: StreamChoice;
   sinks: Set<LiveSink>;
   ffmpeg: FfmpegStream | undefined;
+  remote: { stop(): void } | undefined;
   init: InitSegment | undefined;
   pulled: StreamChoice | undefined;
   gop: MediaFragment[];
@@ -84,9 +92,9 @@ export class LiveRelay {
     // A "sub" pull that found no sub-stream is pulling the main one: a main viewer shares it.
     let source = this.sources.get(key) ?? (stream === 'main' ? [...this.sources.values()].find((s) => s.cameraId === cameraId && s.pulled === 'main') : undefined);
     if (!source) {
-      source = { key, cameraId, asked: stream, sinks: new Set(), ffmpeg: undefined, init: undefined, pulled: undefined, gop: [], gopBytes: 0, linger: undefined, closed: false, attempts: 0, transport: undefined };
+      source = { key, cameraId, asked: stream, sinks: new Set(), ffmpeg: undefined, remote: undefined, init: undefined, pulled: undefined, gop: [], gopBytes: 0, linger: undefined, closed: false, attempts: 0, transport: undefined };
       this.sources.set(key, source);
-      void this.pull(source);
+      this.start(source);
     }
     clearTimeout(source.linger);
     source.linger = undefined;
@@ -117,6 +125,20 @@ export class LiveRelay {
   stop(): void {
     this.stopped = true;
     for (const source of [...this.sources.values()]) this.endAll(source, 'stopped');
+  }
+
+  private start(source: Source): void {
+    const remote = this.options.remote?.(source.cameraId);
+    if (!remote) return void this.pull(source);
+    source.remote = remote(source.asked, {
+      init: (init, stream) => {
+        if (source.closed) return;
+        source.pulled = stream;
+        this.newInit(source, init, stream);
+      },
+      fragment: (fragment) => !source.closed && this.fragment(source, fragment),
+      end: (reason, detail) => !source.closed && this.endAll(source, reason, detail),
+    });
   }
 
   private async pull(source: Source): Promise<void> {
@@ -159,10 +181,7 @@ export class LiveRelay {
           source.transport = transport;
           this.options.onTransport?.(source.cameraId, transport);
           if (!part.h264) return this.endAll(source, 'unplayable', part.codec);
-          source.init = part;
-          source.gop = [];
-          source.gopBytes = 0;
-          for (const sink of source.sinks) sink.init(part, location.stream);
+          this.newInit(source, part, location.stream);
         } else this.fragment(source, part);
       }
     });
@@ -191,6 +210,13 @@ export class LiveRelay {
     });
   }
 
+  private newInit(source: Source, init: InitSegment, stream: StreamChoice): void {
+    source.init = init;
+    source.gop = [];
+    source.gopBytes = 0;
+    for (const sink of source.sinks) sink.init(init, stream);
+  }
+
   private fragment(source: Source, fragment: MediaFragment): void {
     if (fragment.keyframe) {
       source.gop = [];
@@ -215,6 +241,8 @@ export class LiveRelay {
     source.sinks.clear();
     source.ffmpeg?.stop();
     source.ffmpeg = undefined;
+    source.remote?.stop();
+    source.remote = undefined;
     if (this.sources.get(source.key) === source) this.sources.delete(source.key);
   }
 }

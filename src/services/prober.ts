@@ -37,6 +37,7 @@ import {
   type ProbeRegistry,
   type ProbeTarget,
 } from '../probes/index.js';
+import { inspectOnvifDevice, pickStreams, type ProfileStreams } from '../protocols/onvif/index.js';
 import { parseRtspUrl, type ConnectOutcome } from '../protocols/rtsp/index.js';
 import { bindingHost, onvifBinding, urlBinding } from '../security/credential-binding.js';
 import { outboundPolicies } from '../security/outbound-policy.js';
@@ -133,6 +134,17 @@ export class Prober {
     if (!target.rtspUrl || !parseRtspUrl(target.rtspUrl)) return undefined;
     const url = withCredentials(target.rtspUrl, target.rtspUsername, target.rtspPassword);
     return url ? { url, transport: target.rtspTransport } : undefined;
+  }
+
+  /**
+   * The camera's main and sub-stream from its ONVIF profiles, read with its ONVIF account and
+   * this prober's address policy; undefined when it has no ONVIF address or no usable profile.
+   */
+  async onvifStreams(camera: ProbedCamera, signal?: AbortSignal): Promise<ProfileStreams | undefined> {
+    const target = this.target(camera);
+    if (!target.onvif) return undefined;
+    const report = await inspectOnvifDevice(target.onvif, { timeoutMs: this.options.livenessTimeoutMs * 2, signal, lookup: target.lookup });
+    return pickStreams(report.profiles);
   }
 
   /** A long pull found the transport that carries this camera's media: probes try it first too. */

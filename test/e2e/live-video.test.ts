@@ -122,6 +122,8 @@ describe.skipIf(missing !== '')(`live video on a phone${missing ? ` (skipped: ${
     await expect.poll(() => page.locator('.video-data').textContent()).toMatch(/^Data terpakai: \d+\.\d+ MB$/);
     expect(await page.locator('.video-ends').textContent()).toContain('Berhenti sendiri dalam 5 menit');
     expect(await page.locator('.video-stream').textContent()).toContain('Stream utama'); // this URL has no sub-stream
+    // …so no button offers another stream.
+    expect(await page.getByRole('button', { name: /^Kualitas/ }).count()).toBe(0);
     await page.screenshot({ path: path.join(SHOTS, 'live-video.png'), fullPage: true });
     // One camera connection, and the camera's password in no log line.
     // (Polled: a pull the camera dropped is reconnected once, with none for a moment; never two.)

@@ -38,6 +38,8 @@ export interface OnvifDeviceOptions {
   rtspPort?: number;
   /** Replaces the vendor's stream path for every profile, e.g. an RtspCameraSimulator's '/stream1'. */
   rtspPath?: string;
+  /** The stream path of each profile by token (a main and a sub-stream on one RTSP server); wins over rtspPath. */
+  rtspPaths?: Record<string, string>;
   /** @defaultValue 80 */
   snapshotPort?: number;
   /** Replaces the vendor's snapshot path for every profile. */
@@ -226,7 +228,7 @@ export class OnvifDeviceSimulator {
       if (!profile || this.opts.noProfiles) throw new NoSuchProfile(token);
       const lan = this.opts.lanAddress ?? LOOPBACK;
       if (op === 'GetStreamUri') {
-        vars.uri = `rtsp://${lan}:${this.opts.rtspPort ?? 554}${this.opts.rtspPath ?? profile.rtspPath}`;
+        vars.uri = `rtsp://${lan}:${this.opts.rtspPort ?? 554}${this.opts.rtspPaths?.[profile.token] ?? this.opts.rtspPath ?? profile.rtspPath}`;
       } else {
         const port = this.opts.snapshotPort ?? 80;
         vars.uri = `http://${lan}${port === 80 ? '' : `:${port}`}${this.opts.snapshotPath ?? profile.snapshotPath}`;

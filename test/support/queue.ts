@@ -62,11 +62,15 @@ export class ChildWorker {
     child.stderr?.on('data', (c: Buffer) => this.output.push(c.toString('utf8')));
   }
 
-  static async start(redis: ReturnType<typeof redisBlock>, options: { sites?: string[]; env?: Record<string, string>; probes?: Record<string, unknown> } = {}): Promise<ChildWorker> {
+  static async start(
+    redis: ReturnType<typeof redisBlock>,
+    /** `config`: other sections of the worker's config file (e.g. its `outbound` policy). */
+    options: { sites?: string[]; env?: Record<string, string>; probes?: Record<string, unknown>; config?: Record<string, unknown> } = {},
+  ): Promise<ChildWorker> {
     // Settings beyond REDIS_URL/prefix travel in a config file, as an operator would write them.
     const dir = mkdtempSync(path.join(tmpdir(), 'pantau-worker-'));
     const configFile = path.join(dir, 'config.json');
-    writeFileSync(configFile, JSON.stringify({ redis, probes: { livenessTimeoutMs: 1000, ...options.probes }, log: { level: 'info' } }));
+    writeFileSync(configFile, JSON.stringify({ ...options.config, redis, probes: { livenessTimeoutMs: 1000, ...options.probes }, log: { level: 'info' } }));
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'src', 'worker.ts')], {
       cwd: PACKAGE_ROOT,
       env: {

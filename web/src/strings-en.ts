@@ -398,7 +398,7 @@ export const EN: Record<Key, string> = {
   videoStart: 'Live video',
   videoStop: 'Stop video',
   videoMain: 'High quality',
-  videoMainOn: 'High quality: on',
+  videoSub: 'Data saver quality',
   videoConnecting: 'Connecting to the camera…',
   videoPlaying: 'Live video',
   videoData: 'Data used: {mb} MB',

@@ -397,7 +397,7 @@ export const ID = {
   videoStart: 'Video langsung',
   videoStop: 'Hentikan video',
   videoMain: 'Kualitas tinggi',
-  videoMainOn: 'Kualitas tinggi: aktif',
+  videoSub: 'Kualitas hemat data',
   videoConnecting: 'Menyambung ke kamera…',
   videoPlaying: 'Video langsung',
   videoData: 'Data terpakai: {mb} MB',

@@ -44,21 +44,30 @@ export function videoView(options: VideoOptions): VideoView {
     expiresAt = Date.now() + maxMs;
     showEndsIn();
   }, 'secondary');
+  const streamName = h('span', { class: 'video-stream' });
+  // The stream asked for; the one playing is what the server's init says. The button offers the
+  // other one, and only once the camera is known to have a sub-stream (asked "sub", got "sub").
   let stream: LiveStream = 'sub';
-  const mainToggle = button(t('videoMain'), () => {
+  let hasSub = false;
+  const streamToggle = button(t('videoMain'), () => {
     stream = stream === 'sub' ? 'main' : 'sub';
-    mainToggle.textContent = stream === 'main' ? t('videoMainOn') : t('videoMain');
-    mainToggle.setAttribute('aria-pressed', String(stream === 'main'));
     void view.start();
   }, 'secondary');
-  mainToggle.setAttribute('aria-pressed', 'false');
-  const streamName = h('span', { class: 'video-stream' });
+  streamToggle.hidden = true;
+  const showStream = (playing: LiveStream) => {
+    if (playing === 'sub') hasSub = true;
+    // Asked for the light stream and got the main one: the camera has no sub-stream.
+    else if (stream === 'sub') hasSub = false;
+    streamName.textContent = ` · ${playing === 'sub' ? t('videoSubStream') : t('videoMainStream')}`;
+    streamToggle.textContent = playing === 'main' ? t('videoSub') : t('videoMain');
+    streamToggle.hidden = !hasSub;
+  };
   const node = h(
     'div',
     { class: 'video-box' },
     h('figure', { class: 'pic video-pic' }, video, h('figcaption', {}, state, data, streamName)),
     note,
-    h('div', { class: 'row' }, mainToggle, renew, endsIn),
+    h('div', { class: 'row' }, streamToggle, renew, endsIn),
   );
 
   let media: MediaSource | undefined;
@@ -131,7 +140,7 @@ export function videoView(options: VideoOptions): VideoView {
     init(meta: LiveInitMeta, init: ArrayBuffer) {
       bytes += meta.bytes;
       showData();
-      streamName.textContent = ` · ${meta.stream === 'sub' ? t('videoSubStream') : t('videoMainStream')}`;
+      showStream(meta.stream);
       if (!('MediaSource' in window) || !MediaSource.isTypeSupported(meta.mime)) {
         const codec = /codecs="([^"]+)"/.exec(meta.mime)?.[1] ?? meta.mime;
         view.stop();

@@ -19,3 +19,4 @@ export {
 } from './inspect.js';
 export { OnvifSession, type OnvifCallOptions, type OnvifTarget } from './session.js';
 export { rewriteMediaUri } from './uri.js';
+export { MIN_SUB_WIDTH, pickStreams, type ProfileStreams, type StreamProfile } from './streams.js';
