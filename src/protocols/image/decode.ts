@@ -9,6 +9,7 @@
  * fail the frame. Must not judge the picture; stats.ts does that.
  */
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { pictureHeader } from './header.js';
 import { FINGERPRINT_HEIGHT, FINGERPRINT_WIDTH, type FrameFingerprint } from './stats.js';
 
 export interface DecodeLimits {
@@ -147,20 +148,23 @@ async function renderPhoneSized(
 
 /** Format and size from the header alone; refuses what is not an accepted picture or declares too many pixels. */
 async function inspect(bytes: Buffer, limits: DecodeLimits): Promise<{ width: number; height: number }> {
-  let meta: Metadata;
-  try {
-    // Reads the header only; the pixel bound is checked below so a bomb is named as one.
-    meta = await sharp(bytes, { failOn: FAIL_ON, limitInputPixels: false }).metadata();
-  } catch (err) {
-    throw new FrameDecodeError(`not a picture: ${shortError(err)}`, 'undecodable');
-  }
-  const { format, width, height } = meta;
+  const { format, width, height } = pictureHeader(bytes) ?? (await sharpHeader(bytes));
   if (!ACCEPTED_FORMATS.has(format)) throw new FrameDecodeError(`unexpected picture format ${format}`, 'undecodable');
   if (!width || !height) throw new FrameDecodeError('picture has no size', 'undecodable');
   if (width * height > limits.maxInputPixels) {
     throw new FrameDecodeError(`picture declares ${width}x${height} pixels, more than the ${limits.maxInputPixels} allowed`, 'too_large');
   }
   return { width, height };
+}
+
+/** What sharp reads of the header, for what pictureHeader does not read itself (WebP, the odd JPEG, anything else). */
+async function sharpHeader(bytes: Buffer): Promise<Pick<Metadata, 'format' | 'width' | 'height'>> {
+  try {
+    // Reads the header only; the pixel bound is checked by the caller so a bomb is named as one.
+    return await sharp(bytes, { failOn: FAIL_ON, limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw new FrameDecodeError(`not a picture: ${shortError(err)}`, 'undecodable');
+  }
 }
 
 /**
