@@ -77,9 +77,10 @@ const FAIL_ON = 'error' as const;
  * The fingerprint alone, or throws FrameDecodeError. One decode straight to the fingerprint's
  * size: sharp picks the largest JPEG shrink-on-load (1/2, 1/4, 1/8) that leaves the picture at
  * least as large as the fingerprint, so a 320x240 frame is decoded at 80x60 and a 2560x1440 one
- * at 320x180, and the DCT's own scaling does most of the averaging. Decoding at 1/8 is a
- * quarter of the CPU of a full decode; the fingerprint's pixels average the same source pixels
- * either way (test/unit/image-decode-scale.test.ts holds the verdicts to those of a full decode).
+ * at 320x180, and the DCT's own scaling does most of the averaging. Decoding a 1080p frame at
+ * 1/8 costs about a third of a full decode (every coefficient is still entropy-decoded); the
+ * fingerprint's pixels average the same source pixels either way (test/unit/image-decode-scale
+ * .test.ts holds the verdicts to those of the phone-sized decode the check used before).
  */
 export async function fingerprintFrame(bytes: Buffer, at: number, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<FrameFingerprintResult> {
   const { width, height } = await inspect(bytes, limits);
