@@ -1,12 +1,13 @@
 /**
  * Figure 5, image check cost: CPU and wall time of one image check (Pantau's checkImage: fetch,
- * decode, judge, scale for phones) from an HTTP snapshot and from an RTSP stream through
- * ffmpeg. Cameras run in other processes (lib/camera-child.ts, GStreamer's RTSP server), so the
+ * decode as far as the verdict needs, judge) from an HTTP snapshot, at the sizes cameras send,
+ * and from an RTSP stream through ffmpeg; and, apart, what scaling the judged picture for phones
+ * costs when someone will see it (`picture.render()`, not part of a check). Cameras run in other processes (lib/camera-child.ts, GStreamer's RTSP server), so the
  * CPU counted is Pantau's own plus ffmpeg's (a child it waits for: /proc/self/stat cutime; the
  * `timeout` watchdog around ffmpeg waits for it in turn, so ffmpeg's CPU is counted through it).
  * RTSP grabs are measured over interleaved TCP and over UDP.
  *
- *   npm run bench -- --only image-check [--runs 3] [--checks 20]
+ *   npm run bench -- --only image-check [--runs 3] [--checks 20] [--no-rtsp]
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,6 +28,8 @@ interface Source {
 
 interface PerCheck {
   cpuMs: number;
+  /** Scaling the picture for phones afterwards, per check. */
+  renderCpuMs: number;
   ffmpegCpuMs: number;
   wallMs: number;
   ok: number;
@@ -36,6 +39,7 @@ export async function run(): Promise<void> {
   const args = new Args();
   const runs = args.number('runs', 3, { min: 1, max: 20, integer: true });
   const checks = args.number('checks', 20, { min: 1, max: 500, integer: true });
+  const rtsp = !args.flag('no-rtsp');
   console.log(`\n# Image check cost — ${checks} checks per run, ${runs} runs per source`);
   printMachine();
   const ffmpeg = await locateFfmpeg(undefined);
@@ -45,12 +49,21 @@ export async function run(): Promise<void> {
   const rtsp240 = new RtspCameraSimulator({ width: 320, height: 240 });
   const gst = gstRtspUnavailableReason();
   try {
-    const { simulatorUrl, fullHdUrl } = await cameras.next<{ simulatorUrl: string; fullHdUrl: string }>('ready', 60_000);
+    const { simulatorUrl, fullHdUrl, textured } = await cameras.next<{
+      simulatorUrl: string;
+      fullHdUrl: string;
+      textured: Record<string, { url: string; bytes: number }>;
+    }>('ready', 60_000);
     const sources: Source[] = [
       { name: 'HTTP snapshot, HttpSnapshotSimulator (320×240)', target: { cameraId: 'a', snapshotUrl: simulatorUrl } },
       { name: 'HTTP snapshot, fleet camera (1920×1080)', target: { cameraId: 'b', snapshotUrl: fullHdUrl } },
+      ...Object.entries(textured).map(([size, t]) => ({
+        name: `HTTP snapshot, textured ${size.replace('x', '×')} (${Math.round(t.bytes / 1024)} KB)`,
+        target: { cameraId: `t-${size}`, snapshotUrl: t.url },
+      })),
     ];
-    if (gst || !ffmpegPath) console.log(`  RTSP + ffmpeg skipped: ${gst || 'ffmpeg not found'}`);
+    if (!rtsp) console.log('  RTSP + ffmpeg skipped: --no-rtsp');
+    else if (gst || !ffmpegPath) console.log(`  RTSP + ffmpeg skipped: ${gst || 'ffmpeg not found'}`);
     else {
       await rtsp240.start();
       await rtsp720.start();
@@ -71,6 +84,7 @@ export async function run(): Promise<void> {
       figures[source.name] = [
         f('CPU per check, Pantau + ffmpeg', 'ms', (x) => x.cpuMs + x.ffmpegCpuMs),
         f('  of which ffmpeg', 'ms', (x) => x.ffmpegCpuMs),
+        f('scaling for phones, when asked (apart)', 'ms', (x) => x.renderCpuMs),
         f('wall time per check', 'ms', (x) => x.wallMs),
         f('checks judged ok', '%', (x) => x.ok * 100),
       ];
@@ -88,11 +102,17 @@ export async function run(): Promise<void> {
   }
 }
 
-/** `n` checks one after another (as one camera's image rounds are); means per check. */
+/**
+ * `n` checks one after another (as one camera's image rounds are); means per check. CPU is the
+ * whole process's (sharp decodes on libuv's threads). After each check its picture is scaled for
+ * phones, as for a watched camera, and that CPU is counted apart.
+ */
 async function measure(source: Source, n: number, ffmpegPath: string | undefined): Promise<PerCheck> {
   const signal = new AbortController().signal;
   let previous;
   let ok = 0;
+  let renderMicros = 0;
+  let renderWallMs = 0;
   const cpu0 = process.cpuUsage();
   const children0 = childrenCpuMs();
   const t0 = performance.now();
@@ -100,10 +120,19 @@ async function measure(source: Source, n: number, ffmpegPath: string | undefined
     const result = await checkImage(source.target, { signal, deadlineMs: 15_000, ffmpegPath, previous });
     if (result.fingerprint) previous = result.fingerprint;
     if (result.ok) ok++;
+    if (result.picture) {
+      const r0 = process.cpuUsage();
+      const w0 = performance.now();
+      await result.picture.render();
+      const r = process.cpuUsage(r0);
+      renderMicros += r.user + r.system;
+      renderWallMs += performance.now() - w0;
+    }
   }
-  const wallMs = (performance.now() - t0) / n;
+  const wallMs = (performance.now() - t0 - renderWallMs) / n;
   const cpu = process.cpuUsage(cpu0);
-  return { cpuMs: (cpu.user + cpu.system) / 1000 / n, ffmpegCpuMs: (childrenCpuMs() - children0) / n, wallMs, ok: ok / n };
+  const renderCpuMs = renderMicros / 1000 / n;
+  return { cpuMs: (cpu.user + cpu.system) / 1000 / n - renderCpuMs, renderCpuMs, ffmpegCpuMs: (childrenCpuMs() - children0) / n, wallMs, ok: ok / n };
 }
 
 /** CPU of this process's children that have exited and been waited for (ffmpeg), in ms. */

@@ -130,7 +130,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   const metrics = createMetrics();
   const probeMetrics = monitoringMetrics(metrics.registry, () => monitor.counts());
   // Realtime starts after HTTP; frames found before then have no viewers to reach.
-  const frameRelay: { to?: (cameraId: string, frame: CapturedFrame) => void } = {};
+  const frameRelay: { to?: (cameraId: string, frame: CapturedFrame) => void; watched?: (cameraId: string) => boolean } = {};
   // The last picture each camera's image check judged good: a black or frozen camera's newest is the bad one.
   const goodPictures = new GoodPictures();
   const ffmpegPath = ffmpeg.found ? ffmpeg.ffmpeg.path : undefined;
@@ -140,10 +140,20 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     box,
     log,
     ...proberSettings(config, ffmpegPath),
-    // Image-health frames also warm the viewers' cache, so a grid shows pictures before anyone asks.
-    onFrame: (cameraId, frame, ok) => {
-      goodPictures.offer(cameraId, frame, ok);
-      frameRelay.to?.(cameraId, frame);
+    // A judged picture is scaled for phones only for those who will see it: the cameras someone
+    // watches now, and the last good picture when it is due. That scaling costs several times
+    // the check, which decodes no more than its verdict needs.
+    onPicture: (cameraId, picture, ok) => {
+      const good = goodPictures.judged(cameraId, picture.at, ok);
+      const watched = frameRelay.watched?.(cameraId) ?? false;
+      if (!good && !watched) return;
+      picture.render().then(
+        (frame) => {
+          if (good) goodPictures.offer(cameraId, frame, true);
+          if (watched) frameRelay.to?.(cameraId, frame);
+        },
+        (err: unknown) => log.debug({ cameraId, err }, 'a judged picture could not be scaled for phones'),
+      );
     },
   });
   const probing: Probing = config.redis.url
@@ -200,6 +210,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     openStream: config.live.frameStreams ? siteOrLocalFrames(frameStreams({ ffmpegPath, locate, log }), (id) => store.cameras.get(id), probing) : undefined,
   });
   frameRelay.to = (cameraId, frame) => snapshots.offer(cameraId, frame);
+  frameRelay.watched = (cameraId) => snapshots.isWatched(cameraId);
   const viewings = new ViewingLog(store, registry);
   viewings.startRetention(config.audit.viewRetentionDays, log);
 

@@ -1,15 +1,18 @@
 /**
  * Image layer: take one frame and judge the picture. The frame comes from the HTTP snapshot
  * URL when the camera has one (cheap for both sides), else from the RTSP stream through
- * ffmpeg. It is decoded defensively, judged (ok, black, covered, frozen, corrupt) against the
- * previous frame's fingerprint that the caller passes in, and handed back scaled for phones
- * with the new fingerprint for next time. Keeps no state of its own and never throws for
- * camera faults.
+ * ffmpeg. It is decoded defensively, only as far as the verdict needs (a fingerprint from a
+ * shrunk decode), judged (ok, black, covered, frozen, corrupt) against the previous frame's
+ * fingerprint that the caller passes in, and handed back with the new fingerprint for next time
+ * and the picture, which is scaled for phones only if someone asks for it (`render`). Keeps no
+ * state of its own and never throws for camera faults.
  */
 import type { ImageDetail, LayerResult, MediaTransport } from '../domain/status.js';
 import {
   decodeFrame,
   DEFAULT_DECODE_LIMITS,
+  fingerprintFrame,
+  renderFrame,
   DEFAULT_IMAGE_THRESHOLDS,
   DEFAULT_SNAPSHOT_MAX_BYTES,
   fetchSnapshot,
@@ -42,6 +45,12 @@ export interface ImageProbeContext extends ProbeContext {
   tlsVerify?: boolean | undefined;
   /** Clock for the fingerprint's timestamp. @defaultValue Date.now */
   now?: (() => number) | undefined;
+  /**
+   * Scale the picture for phones in the same decode as the verdict: for frames fetched for
+   * viewers, who will see them. Otherwise it is done by the first `render()`, if any.
+   * @defaultValue false
+   */
+  renderNow?: boolean | undefined;
 }
 
 /** The frame, ready to relay to viewers. */
@@ -58,9 +67,23 @@ export interface CapturedFrame {
   at: number;
 }
 
+/**
+ * A judged picture, not yet scaled for phones: the camera's bytes are kept until `render()`
+ * (once; later calls share its result) or until this is dropped. Scaling costs several times
+ * the verdict, so only those who will show the picture call it.
+ */
+export interface CheckedPicture {
+  width: number;
+  height: number;
+  source: 'snapshot' | 'rtsp';
+  /** Epoch ms. */
+  at: number;
+  render(): Promise<CapturedFrame>;
+}
+
 export interface ImageLayerResult extends LayerResult<ImageDetail> {
   /** Present whenever a picture decoded, whatever the verdict. */
-  frame?: CapturedFrame;
+  picture?: CheckedPicture;
   /** Keep it and pass it back as `previous` on this camera's next image check. */
   fingerprint?: FrameFingerprint;
 }
@@ -92,9 +115,13 @@ export async function checkImage(target: ProbeTarget, ctx: ImageProbeContext): P
   const at = now();
 
   const remaining = Math.max(0, ctx.deadlineMs - latencyMs);
-  let decoded;
+  let decoded: { sourceWidth: number; sourceHeight: number; fingerprint: FrameFingerprint; rendered?: Promise<CapturedFrame> };
   try {
-    decoded = await withinDeadline(decodeFrame(bytes, at, limits), remaining, ctx.signal);
+    if (ctx.renderNow) {
+      const both = await withinDeadline(decodeFrame(bytes, at, limits), remaining, ctx.signal);
+      const frame: CapturedFrame = { jpeg: both.jpeg, thumbJpeg: both.thumbJpeg, width: both.sourceWidth, height: both.sourceHeight, source, at };
+      decoded = { ...both, rendered: Promise.resolve(frame) };
+    } else decoded = await withinDeadline(fingerprintFrame(bytes, at, limits), remaining, ctx.signal);
   } catch (err) {
     if (err instanceof FrameDecodeError) {
       // The type is never trusted to accept a picture, only to say why bytes did not decode:
@@ -118,16 +145,28 @@ export async function checkImage(target: ProbeTarget, ctx: ImageProbeContext): P
     ...(judgement.difference ? { diffFromLast: round(judgement.difference.mean) } : {}),
     ...(transport ? { transport } : {}),
   };
-  const frame: CapturedFrame = {
-    jpeg: decoded.jpeg,
-    thumbJpeg: decoded.thumbJpeg,
-    width: decoded.sourceWidth,
-    height: decoded.sourceHeight,
-    source,
-    at,
-  };
-  const result = { latencyMs, reached: true, message: judgement.message, detail, frame, fingerprint: decoded.fingerprint };
+  const picture = checkedPicture(bytes, { width: decoded.sourceWidth, height: decoded.sourceHeight, source, at }, limits, decoded.rendered);
+  const result = { latencyMs, reached: true, message: judgement.message, detail, picture, fingerprint: decoded.fingerprint };
   return judgement.verdict === 'ok' ? { ok: true, ...result } : { ok: false, reason: judgement.verdict, ...result };
+}
+
+/** The picture with its scaling deferred to the first render(); the bytes are let go once it has run. */
+function checkedPicture(
+  bytes: Buffer,
+  about: Omit<CheckedPicture, 'render'>,
+  limits: DecodeLimits,
+  rendered: Promise<CapturedFrame> | undefined,
+): CheckedPicture {
+  let kept: Buffer | undefined = bytes;
+  let once = rendered;
+  return {
+    ...about,
+    render() {
+      once ??= renderFrame(kept ?? Buffer.alloc(0), limits).then(({ jpeg, thumbJpeg }) => ({ ...about, jpeg, thumbJpeg }));
+      kept = undefined;
+      return once;
+    },
+  };
 }
 
 /** The raw bytes of one frame, or a failed result when the target cannot be checked at all. */

@@ -5,6 +5,11 @@
  * camera page and alert messages. Kept in memory (about 45 KB a camera, capped): a restart
  * forgets them until the next good image round. Frames for viewers are never offered here:
  * only the image checks judge pictures.
+ *
+ * Scaling a picture for phones costs several times the check that judged it, so a good picture
+ * is taken (`judged` says when) only when none is kept or the kept one is `refreshMs` old: the
+ * picture shown for a camera that turned bad is then at most that much older than its last good
+ * check, and says when it was taken.
  */
 import type { CapturedFrame } from '../probes/index.js';
 
@@ -25,8 +30,29 @@ export class GoodPictures {
    */
   private readonly bad = new Set<string>();
 
-  /** @param max Cameras whose picture is kept; beyond it the least recently judged is dropped. */
-  constructor(private readonly max = 1000) {}
+  /**
+   * @param max Cameras whose picture is kept; beyond it the least recently judged is dropped.
+   * @param refreshMs A good picture replaces the kept one once that is this old. @defaultValue 1 h
+   */
+  constructor(
+    private readonly max = 1000,
+    private readonly refreshMs = 60 * 60_000,
+  ) {}
+
+  /**
+   * An image check judged this camera's picture taken at `at` (`ok`: fine). True when that
+   * picture should be offered: it is good and nothing newer than `refreshMs` before it is kept.
+   */
+  judged(cameraId: string, at: number, ok: boolean): boolean {
+    const current = this.pictures.get(cameraId);
+    if (current && current.at >= at) return false;
+    if (!ok) {
+      this.bad.add(cameraId);
+      return false;
+    }
+    this.bad.delete(cameraId);
+    return !current || at - current.at >= this.refreshMs;
+  }
 
   /** A frame an image check judged (`ok`: fine); only a good, newer one is kept. */
   offer(cameraId: string, frame: Pick<CapturedFrame, 'jpeg' | 'thumbJpeg' | 'at'>, ok: boolean): void {

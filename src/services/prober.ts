@@ -1,7 +1,8 @@
 /**
  * Runs one round of probes for a camera: the liveness layers (tcp, onvif, rtsp) together, or
  * the image layer alone, with credentials unsealed for that round only. Keeps each camera's
- * last frame fingerprint (for the frozen test) and hands new frames to whoever relays them.
+ * last frame fingerprint (for the frozen test) and hands each judged picture, not yet scaled
+ * for phones, to whoever may show it (which scales it only if it will).
  * What it returns is plain data, ready for the status machine and the store.
  *
  * When the TCP layer would connect where the RTSP layer connects anyway (the camera's RTSP
@@ -30,7 +31,7 @@ import {
   defaultProbes,
   tcpEndpointIsRtsp,
   withCredentials,
-  type CapturedFrame,
+  type CheckedPicture,
   type FrameFingerprint,
   type ImageThresholds,
   type ProbeContexts,
@@ -69,8 +70,14 @@ export interface ProberOptions {
    * lookup, so a name that resolves to this server or to link-local (metadata) is not reached.
    */
   cameraLookup?: LookupFunction | undefined;
-  /** Told about every decoded frame, good or not (the dashboard shows what the camera shows); `ok` when the picture was judged fine. */
-  onFrame?: (cameraId: string, frame: CapturedFrame, ok: boolean) => void;
+  /**
+   * Told about every decoded picture, good or not (the dashboard shows what the camera shows);
+   * `ok` when it was judged fine. The picture is scaled for phones by its `render()`: call it
+   * only to show it, it costs several times the check.
+   */
+  onPicture?: (cameraId: string, picture: CheckedPicture, ok: boolean) => void;
+  /** Scale every picture for phones in the check's own decode: for a prober that fetches frames for viewers. @defaultValue false */
+  renderNow?: boolean | undefined;
 }
 
 /** The settings a prober takes from the config: the same for the server's own probing and for a queue worker. */
@@ -211,12 +218,13 @@ export class Prober {
       previous: this.fingerprints.get(camera.id),
       ffmpegPath: this.options.ffmpegPath,
       thresholds: this.options.imageThresholds,
+      renderNow: this.options.renderNow,
     });
-    const { frame, fingerprint, ...layer } = result;
+    const { picture, fingerprint, ...layer } = result;
     // Only a good frame becomes the reference: a frozen camera must keep being compared with
     // the last picture that moved, not with itself.
     if (fingerprint && (layer.ok || layer.detail?.verdict === 'frozen')) this.fingerprints.set(camera.id, fingerprint);
-    if (frame) this.options.onFrame?.(camera.id, frame, layer.ok);
+    if (picture) this.options.onPicture?.(camera.id, picture, layer.ok);
     this.rememberTransport(camera.id, layer.detail?.transport);
     // The stream answered DESCRIBE in the liveness round: a grab that then got nothing in time
     // says the picture does not come, not that the camera is silent.

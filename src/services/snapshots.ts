@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { LookupFunction } from 'node:net';
 import type { Logger } from '../log.js';
-import type { CapturedFrame } from '../probes/index.js';
+import type { CapturedFrame, CheckedPicture } from '../probes/index.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Camera } from '../store/cameras.js';
 import type { FrameStreamHandle, OpenFrameStream } from './frame-stream.js';
@@ -174,6 +174,11 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
     return [...this.watched].filter(([, w]) => w.stream).map(([id]) => id);
   }
 
+  /** Whether someone wants this camera's frames now. */
+  isWatched(cameraId: string): boolean {
+    return this.watched.has(cameraId);
+  }
+
   /** Cameras being fetched for viewers now, for tests and metrics. */
   watchedCameras(): string[] {
     return [...this.watched.keys()];
@@ -298,7 +303,7 @@ export interface CaptureOptions {
  * the reference that the frozen-picture check compares against.
  */
 export function frameCapture(options: CaptureOptions): CaptureEndpoints {
-  const caught = new Map<string, CapturedFrame>();
+  const caught = new Map<string, CheckedPicture>();
   const prober = new Prober({
     box: options.box,
     log: options.log,
@@ -306,12 +311,13 @@ export function frameCapture(options: CaptureOptions): CaptureEndpoints {
     imageTimeoutMs: options.imageTimeoutMs,
     ffmpegPath: options.ffmpegPath,
     cameraLookup: options.cameraLookup,
-    onFrame: (cameraId, frame) => caught.set(cameraId, frame),
+    renderNow: true,
+    onPicture: (cameraId, picture) => caught.set(cameraId, picture),
   });
   return async (camera, signal) => {
     try {
       await prober.image(camera, signal);
-      return caught.get(camera.id);
+      return await caught.get(camera.id)?.render();
     } finally {
       caught.delete(camera.id);
       prober.forget(camera.id);

@@ -50,7 +50,8 @@ describe.skipIf(missing !== '')(`image probe over RTSP with ffmpeg${missing ? ` 
     await camera.setMode('live');
     const r = await checkImage(target(camera.url), ctx());
     expect(r).toMatchObject({ ok: true, reached: true, detail: { verdict: 'ok' } });
-    expect(r.frame).toMatchObject({ source: 'rtsp', width: 320, height: 240 });
+    expect(r.picture).toMatchObject({ source: 'rtsp', width: 320, height: 240 });
+    expect(await r.picture?.render()).toMatchObject({ source: 'rtsp', width: 320, height: 240 });
   });
 
   it('judges a black stream black', async () => {

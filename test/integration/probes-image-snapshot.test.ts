@@ -91,8 +91,13 @@ describe('image probe over an HTTP snapshot', () => {
     const r = await checkImage(target(camera.url), ctx());
     expect(r).toMatchObject({ ok: true, reached: true, detail: { verdict: 'ok' } });
     expect(r.detail?.brightness).toBeGreaterThan(40);
-    expect(r.frame).toMatchObject({ source: 'snapshot', width: 320, height: 240 });
-    expect((await sharp(r.frame?.thumbJpeg).metadata()).width).toBe(160);
+    expect(r.picture).toMatchObject({ source: 'snapshot', width: 320, height: 240 });
+    const frame = await r.picture?.render();
+    expect(frame).toMatchObject({ source: 'snapshot', width: 320, height: 240, at: r.picture?.at });
+    expect((await sharp(frame?.thumbJpeg).metadata()).width).toBe(160);
+    expect((await sharp(frame?.jpeg).metadata()).width).toBe(320);
+    // Scaled once: a second viewer shares the first one's pictures.
+    expect(await r.picture?.render()).toBe(frame);
     expect(r.fingerprint?.luma).toHaveLength(64 * 48);
   });
 
@@ -110,7 +115,7 @@ describe('image probe over an HTTP snapshot', () => {
     await camera.setMode('black');
     const r = await checkImage(target(camera.url), ctx());
     expect(r).toMatchObject({ ok: false, reason: 'black', reached: true, detail: { verdict: 'black' } });
-    expect(r.frame).toBeDefined();
+    expect(r.picture).toBeDefined();
     expect(classify({ image: r })).toEqual({ status: 'degraded', reason: 'black' });
   });
 
@@ -128,7 +133,7 @@ describe('image probe over an HTTP snapshot', () => {
     await camera.setMode('garbage');
     const r = await checkImage(target(camera.url), ctx());
     expect(r).toMatchObject({ ok: false, reason: 'undecodable', reached: true, detail: { verdict: 'corrupt' } });
-    expect(r.frame).toBeUndefined();
+    expect(r.picture).toBeUndefined();
   });
 
   it('refuses a 50 MB "JPEG" without reading it', async () => {

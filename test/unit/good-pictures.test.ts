@@ -46,4 +46,29 @@ describe('GoodPictures', () => {
     good.offer('fine-21', frame(32), true);
     expect(good.get('dark')).toBeUndefined();
   });
+
+  it('asks for a good picture only when none is kept or the kept one is `refreshMs` old', () => {
+    const good = new GoodPictures(10, 60_000);
+    expect(good.judged('cam', 1000, true)).toBe(true);
+    good.offer('cam', frame(1000), true);
+    expect(good.judged('cam', 31_000, true)).toBe(false);
+    expect(good.judged('cam', 61_000, true)).toBe(true);
+    good.offer('cam', frame(61_000), true);
+    // A bad picture is never asked for, whatever the age; an older one (a late round) neither.
+    expect(good.judged('cam', 500_000, false)).toBe(false);
+    expect(good.judged('cam', 60_000, true)).toBe(false);
+    expect(good.get('cam')?.at).toBe(61_000);
+  });
+
+  it('counts a camera judged bad as dark for the cap, without a picture offered', () => {
+    const good = new GoodPictures(2, 60_000);
+    good.offer('dark', frame(1), true);
+    good.judged('dark', 2, false);
+    for (let i = 0; i < 10; i++) good.offer(`fine-${i}`, frame(10 + i), true);
+    expect(good.get('dark')?.at).toBe(1);
+    // Fine again: first to go.
+    good.judged('dark', 30, true);
+    good.offer('fine-20', frame(31), true);
+    expect(good.get('dark')).toBeUndefined();
+  });
 });

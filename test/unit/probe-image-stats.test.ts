@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeFrame,
   DEFAULT_IMAGE_THRESHOLDS,
+  fingerprintFrame,
+  renderFrame,
   FrameDecodeError,
   frameDifference,
   judgeFrame,
@@ -12,16 +14,24 @@ import {
 } from '../../src/protocols/image/index.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/images/${name}`, import.meta.url));
-const fingerprint = async (name: string, at = 0): Promise<FrameFingerprint> => (await decodeFrame(fixture(name), at)).fingerprint;
+/** As an image check fingerprints a frame. */
+const fingerprint = async (name: string, at = 0): Promise<FrameFingerprint> => (await fingerprintFrame(fixture(name), at)).fingerprint;
 
+/** The error every decoder (the check's fingerprint, the viewers' pictures, both at once) fails `bytes` with: the same one. */
 async function decodeFailure(bytes: Buffer): Promise<FrameDecodeError> {
-  try {
-    await decodeFrame(bytes, 0);
-  } catch (err) {
-    if (err instanceof FrameDecodeError) return err;
-    throw err;
+  const errors: unknown[] = [];
+  for (const decode of [() => fingerprintFrame(bytes, 0), () => renderFrame(bytes), () => decodeFrame(bytes, 0)]) {
+    try {
+      await decode();
+      errors.push(undefined);
+    } catch (err) {
+      errors.push(err);
+    }
   }
-  throw new Error('expected a FrameDecodeError');
+  const [first] = errors;
+  if (!(first instanceof FrameDecodeError)) throw new Error(`expected a FrameDecodeError, got ${String(first)}`);
+  for (const err of errors) expect(err).toMatchObject({ name: 'FrameDecodeError', code: first.code });
+  return first;
 }
 
 /** A fingerprint filled by `paint(x, y)`. */
@@ -107,6 +117,15 @@ describe('decoding camera frames', () => {
     expect([thumb.format, thumb.width]).toEqual(['jpeg', 160]);
     expect(frame.fingerprint).toMatchObject({ width: 64, height: 48, at: 1234 });
     expect(frame.fingerprint.luma).toHaveLength(64 * 48);
+  });
+
+  it('fingerprints a frame as the check does, without the pictures for phones', async () => {
+    const checked = await fingerprintFrame(fixture('scene-a.jpg'), 1234);
+    expect(checked).toEqual({ sourceWidth: 640, sourceHeight: 360, fingerprint: expect.objectContaining({ width: 64, height: 48, at: 1234 }) });
+    expect(checked.fingerprint.luma).toHaveLength(64 * 48);
+    const pictures = await renderFrame(fixture('scene-a.jpg'));
+    expect([pictures.sourceWidth, pictures.sourceHeight]).toEqual([640, 360]);
+    expect((await sharp(pictures.thumbJpeg).metadata()).width).toBe(160);
   });
 
   it('scales a large frame down for phones', async () => {

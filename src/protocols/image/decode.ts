@@ -1,12 +1,15 @@
 /**
- * Decodes one camera frame with sharp, defensively, and produces what the monitor keeps: a
- * JPEG scaled for phones, a small thumbnail JPEG and the greyscale fingerprint the picture
- * checks run on. Bytes come from cameras, which are hostile or broken often enough: the format
- * is sniffed (never trusted from a content type), pixel counts are checked against a bound
- * before anything is decoded, and decoder errors fail the frame. Must not judge the picture;
- * stats.ts does that.
+ * Decodes one camera frame with sharp, defensively. Two products, made apart because they are
+ * wanted at different times: the greyscale fingerprint the picture checks run on, made on every
+ * image check from the smallest decode that still fills it (JPEG shrink-on-load: a 1080p frame is
+ * decoded at 1/8 scale, 240x135, never at full size), and the pictures people see (a JPEG scaled
+ * for phones and a thumbnail), made only when someone will look at them. Bytes come from cameras,
+ * which are hostile or broken often enough: the format is sniffed (never trusted from a content
+ * type), pixel counts are checked against a bound before anything is decoded, and decoder errors
+ * fail the frame. Must not judge the picture; stats.ts does that.
  */
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { pictureHeader } from './header.js';
 import { FINGERPRINT_HEIGHT, FINGERPRINT_WIDTH, type FrameFingerprint } from './stats.js';
 
 export interface DecodeLimits {
@@ -33,14 +36,10 @@ export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze({
 /** Formats snapshot endpoints actually send. Everything else sharp can read (SVG, PDF, TIFF…) is refused. */
 const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp']);
 
-export interface DecodedFrame {
+export interface DecodedFrame extends FramePictures {
   /** Size of the picture as the camera sent it. */
   sourceWidth: number;
   sourceHeight: number;
-  /** The frame re-encoded at most `frameWidth` wide. */
-  jpeg: Buffer;
-  /** The frame re-encoded `thumbWidth` wide. */
-  thumbJpeg: Buffer;
   fingerprint: FrameFingerprint;
 }
 
@@ -55,43 +54,117 @@ export class FrameDecodeError extends Error {
   }
 }
 
-/** Decodes `bytes` or throws FrameDecodeError. `at` stamps the fingerprint. */
-export async function decodeFrame(bytes: Buffer, at: number, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<DecodedFrame> {
-  // 'error' rather than the default 'warning': cheap cameras emit JPEGs with harmless warnings
-  // (extraneous bytes before a marker), but a truncated or broken stream must fail.
-  const options = { limitInputPixels: limits.maxInputPixels, failOn: 'error' as const };
-  let meta: Metadata;
+/** What a check needs of a picture: its size as sent and its fingerprint. */
+export interface FrameFingerprintResult {
+  sourceWidth: number;
+  sourceHeight: number;
+  fingerprint: FrameFingerprint;
+}
+
+/** The pictures people see, re-encoded from a frame. */
+export interface FramePictures {
+  /** The frame re-encoded at most `frameWidth` wide. */
+  jpeg: Buffer;
+  /** The frame re-encoded `thumbWidth` wide. */
+  thumbJpeg: Buffer;
+}
+
+// 'error' rather than the default 'warning': cheap cameras emit JPEGs with harmless warnings
+// (extraneous bytes before a marker), but a truncated or broken stream must fail.
+const FAIL_ON = 'error' as const;
+
+/**
+ * The fingerprint alone, or throws FrameDecodeError. One decode straight to the fingerprint's
+ * size: sharp picks the largest JPEG shrink-on-load (1/2, 1/4, 1/8) that leaves the picture at
+ * least as large as the fingerprint, so a 320x240 frame is decoded at 80x60 and a 2560x1440 one
+ * at 320x180, and the DCT's own scaling does most of the averaging. Decoding a 1080p frame at
+ * 1/8 costs about a third of a full decode (every coefficient is still entropy-decoded); the
+ * fingerprint's pixels average the same source pixels either way (test/unit/image-decode-scale
+ * .test.ts holds the verdicts to those of the phone-sized decode the check used before).
+ */
+export async function fingerprintFrame(bytes: Buffer, at: number, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<FrameFingerprintResult> {
+  const { width, height } = await inspect(bytes, limits);
   try {
-    // Reads the header only; the pixel bound is checked below so a bomb is named as one.
-    meta = await sharp(bytes, { ...options, limitInputPixels: false }).metadata();
+    const small = await sharp(bytes, { limitInputPixels: limits.maxInputPixels, failOn: FAIL_ON })
+      .resize(FINGERPRINT_WIDTH, FINGERPRINT_HEIGHT, { fit: 'fill' })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { sourceWidth: width, sourceHeight: height, fingerprint: fingerprintOf(small.data, small.info.channels, at) };
   } catch (err) {
-    throw new FrameDecodeError(`not a picture: ${shortError(err)}`, 'undecodable');
+    throw new FrameDecodeError(`picture does not decode: ${shortError(err)}`, 'undecodable');
   }
-  const { format, width, height } = meta;
+}
+
+/**
+ * The pictures for people, or throws FrameDecodeError: decoded once at phone size (JPEG
+ * shrink-on-load makes that cheap even for 4K), both JPEGs encoded from that.
+ */
+export async function renderFrame(bytes: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<FramePictures & { sourceWidth: number; sourceHeight: number }> {
+  const { width, height } = await inspect(bytes, limits);
+  try {
+    const { jpeg, thumbJpeg } = await renderPhoneSized(bytes, limits);
+    return { sourceWidth: width, sourceHeight: height, jpeg, thumbJpeg };
+  } catch (err) {
+    throw new FrameDecodeError(`picture does not decode: ${shortError(err)}`, 'undecodable');
+  }
+}
+
+/**
+ * Both at once from one phone-sized decode, or throws FrameDecodeError: for frames fetched for
+ * viewers, who see them at once. An image check uses fingerprintFrame and renders later, if at all.
+ */
+export async function decodeFrame(bytes: Buffer, at: number, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<DecodedFrame> {
+  const { width, height } = await inspect(bytes, limits);
+  try {
+    const { jpeg, thumbJpeg, small } = await renderPhoneSized(bytes, limits, true);
+    return { sourceWidth: width, sourceHeight: height, jpeg, thumbJpeg, fingerprint: fingerprintOf(small!.data, small!.info.channels, at) };
+  } catch (err) {
+    throw new FrameDecodeError(`picture does not decode: ${shortError(err)}`, 'undecodable');
+  }
+}
+
+async function renderPhoneSized(
+  bytes: Buffer,
+  limits: DecodeLimits,
+  withFingerprint = false,
+): Promise<FramePictures & { small?: { data: Buffer; info: OutputInfo } }> {
+  const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxInputPixels, failOn: FAIL_ON })
+    .resize({ width: limits.frameWidth, withoutEnlargement: true })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
+  const [jpeg, thumbJpeg, small] = await Promise.all([
+    sharp(data, raw).jpeg({ quality: limits.quality }).toBuffer(),
+    sharp(data, raw).resize({ width: limits.thumbWidth }).jpeg({ quality: limits.quality }).toBuffer(),
+    withFingerprint
+      ? sharp(data, raw).resize(FINGERPRINT_WIDTH, FINGERPRINT_HEIGHT, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true })
+      : undefined,
+  ]);
+  return small ? { jpeg, thumbJpeg, small } : { jpeg, thumbJpeg };
+}
+
+/** Format and size from the header alone; refuses what is not an accepted picture or declares too many pixels. */
+async function inspect(bytes: Buffer, limits: DecodeLimits): Promise<{ width: number; height: number }> {
+  const { format, width, height } = pictureHeader(bytes) ?? (await sharpHeader(bytes));
   if (!ACCEPTED_FORMATS.has(format)) throw new FrameDecodeError(`unexpected picture format ${format}`, 'undecodable');
   if (!width || !height) throw new FrameDecodeError('picture has no size', 'undecodable');
   if (width * height > limits.maxInputPixels) {
     throw new FrameDecodeError(`picture declares ${width}x${height} pixels, more than the ${limits.maxInputPixels} allowed`, 'too_large');
   }
+  return { width, height };
+}
 
+/** What sharp reads of the header, for what pictureHeader does not read itself (WebP, the odd JPEG, anything else). */
+async function sharpHeader(bytes: Buffer): Promise<Pick<Metadata, 'format' | 'width' | 'height'>> {
   try {
-    // Decode once, shrunk to phone size (JPEG shrink-on-load makes this cheap even for 4K),
-    // then derive the three outputs from that small raw picture.
-    const { data, info } = await sharp(bytes, options)
-      .resize({ width: limits.frameWidth, withoutEnlargement: true })
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
-    const [jpeg, thumbJpeg, small] = await Promise.all([
-      sharp(data, raw).jpeg({ quality: limits.quality }).toBuffer(),
-      sharp(data, raw).resize({ width: limits.thumbWidth }).jpeg({ quality: limits.quality }).toBuffer(),
-      sharp(data, raw).resize(FINGERPRINT_WIDTH, FINGERPRINT_HEIGHT, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true }),
-    ]);
-    return { sourceWidth: width, sourceHeight: height, jpeg, thumbJpeg, fingerprint: fingerprintOf(small.data, small.info.channels, at) };
+    // Reads the header only; the pixel bound is checked by the caller so a bomb is named as one.
+    return await sharp(bytes, { failOn: FAIL_ON, limitInputPixels: false }).metadata();
   } catch (err) {
-    throw new FrameDecodeError(`picture does not decode: ${shortError(err)}`, 'undecodable');
+    throw new FrameDecodeError(`not a picture: ${shortError(err)}`, 'undecodable');
   }
 }
 

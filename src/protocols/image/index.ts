@@ -1,5 +1,15 @@
 /** One camera frame: fetched (HTTP snapshot or ffmpeg over RTSP), decoded safely and judged. */
-export { decodeFrame, DEFAULT_DECODE_LIMITS, FrameDecodeError, type DecodedFrame, type DecodeLimits } from './decode.js';
+export {
+  decodeFrame,
+  DEFAULT_DECODE_LIMITS,
+  fingerprintFrame,
+  FrameDecodeError,
+  renderFrame,
+  type DecodedFrame,
+  type DecodeLimits,
+  type FrameFingerprintResult,
+  type FramePictures,
+} from './decode.js';
 export { classifyDeadline, classifyFailure, FrameGrabError, type GrabErrorCode } from './ffmpeg-errors.js';
 export { grabRtspFrame, KILL_GRACE_MS, type GrabbedFrame, type GrabOptions, type RtpTransport } from './ffmpeg-grab.js';
 export {
