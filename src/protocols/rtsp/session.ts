@@ -345,6 +345,11 @@ export class RtspSession {
       }
       this.stepAborts.add(onAbort);
       stop = start((v) => settle(() => resolve(v)), fail);
+      // A step can end inside start() (what it waits for was already buffered): its listeners
+      // were wired after settle() ran, so remove them now. Left on the socket, its hang-up
+      // handler built an error (with a stack trace) when the round closed the socket, on every
+      // media check whose first RTP packet came with the PLAY reply.
+      if (settled) stop();
     });
   }
 
