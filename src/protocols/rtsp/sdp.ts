@@ -47,9 +47,7 @@ export function parseSdp(text: string): SdpSummary | undefined {
   for (let start = 0; start <= end; ) {
     let stop = text.indexOf('\n', start);
     if (stop < 0 || stop > end) stop = end;
-    // The CR of a CRLF left out before slicing: trimming it off a slice would copy every line.
-    const cut = stop > start && text.charCodeAt(stop - 1) === 13 ? stop - 1 : stop;
-    const line = text.slice(start, cut).trimEnd();
+    const line = text.slice(start, stop).trimEnd();
     start = stop + 1;
     if (line === '') continue;
     if (!opened) {
