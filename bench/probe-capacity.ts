@@ -87,6 +87,7 @@ export async function run(): Promise<void> {
       results.push(result);
       console.log(`  run ${r + 1}/${runs}, ${cameras} cameras: cpu ${result.cpuPct.toFixed(1)} % (${result.cpuMsPerCheck.toFixed(3)} ms per check), rss ${result.rssMb.toFixed(0)} MB, lag p99 ${result.lagP99Ms.toFixed(0)} ms, ticks ${result.ticks}/${result.expectedTicks}, missed ${result.missed}, load ${machine().load[0]}`);
       console.log(`    memory (MB): ${JSON.stringify(result.memory)}`);
+      console.log(`    CPU by thread (% of a core): ${JSON.stringify(result.threads)}; kernel ${result.cpuSystemPct.toFixed(1)} %, children ${result.cpuChildrenPct.toFixed(1)} %`);
     }
     raw[cameras] = results;
     if (results.length) table[cameras] = report(cameras, results);
@@ -94,6 +95,7 @@ export async function run(): Promise<void> {
       const profileFile = path.join(PACKAGE_ROOT, 'test-artifacts', 'bench', `probe-capacity-${cameras}.cpuprofile`);
       const profiled = await once({ ...base, cameras, net: freshNet(), profileFile });
       console.log(`  profiled run (not in the figures; profiling slows the process): cpu ${profiled.cpuPct.toFixed(1)} %, written to ${path.relative(PACKAGE_ROOT, profileFile)}`);
+      console.log(`    CPU by thread (% of a core): ${JSON.stringify(profiled.threads)}`);
       if (profiled.profile) printSummary(profiled.profile);
       raw[cameras].push({ ...profiled, profiled: true } as CapacityResult);
     }

@@ -7,7 +7,7 @@
  * `pantau_probe_lag_seconds`), missed ticks, and what the window added to the database.
  * Driven over IPC by probe-capacity.ts; sends one `result` message and exits.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -48,6 +48,12 @@ export interface CapacityResult {
   cpuSystemPct: number;
   /** Of which in child processes (ffmpeg frame grabs), waited for. */
   cpuChildrenPct: number;
+  /**
+   * The process's CPU by thread, % of a core (user + system): `main` is the main thread
+   * (JavaScript, the syscalls it makes, GC pauses); the others by name (`node`: V8's helpers,
+   * concurrent GC and compilation, and libuv's pool; `libvips worker`: sharp).
+   */
+  threads?: Record<string, number>;
   /** CPU time over the window ÷ liveness checks started in it, ms (image checks' cost included). */
   cpuMsPerCheck: number;
   rssMb: number;
@@ -143,9 +149,11 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
     const db0 = dbUsage(path.join(dataDir, 'pantau.db'));
     measuring = true;
     const cpu0 = processCpu();
+    const threads0 = threadCpu();
     const t0 = performance.now();
     await sleep(job.windowSec * 1000);
     const cpu1 = processCpu();
+    const threads1 = threadCpu();
     const wallUs = (performance.now() - t0) * 1000;
     const cpu = { user: cpu1.user - cpu0.user, system: cpu1.system - cpu0.system, children: cpu1.children - cpu0.children };
     measuring = false;
@@ -168,6 +176,7 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
       cpuPct: ((cpu.user + cpu.system + cpu.children) / wallUs) * 100,
       cpuSystemPct: (cpu.system / wallUs) * 100,
       cpuChildrenPct: (cpu.children / wallUs) * 100,
+      threads: threadShares(threads0, threads1, wallUs),
       cpuMsPerCheck: (cpu.user + cpu.system + cpu.children) / 1000 / Math.max(1, lags.length),
       rssMb: (rss.at(-1) ?? 0) / 2 ** 20,
       rssMaxMb: Math.max(...rss) / 2 ** 20,
@@ -206,6 +215,32 @@ function processCpu(): { user: number; system: number; children: number } {
   const tick = 1e6 / CLOCK_TICKS_PER_SECOND;
   const at = (n: number) => Number(fields[n - 3]) * tick;
   return { user: at(14), system: at(15), children: at(16) + at(17) };
+}
+
+/** CPU time (µs, user + system) of each live thread of this process, by thread id. */
+function threadCpu(): Map<string, { name: string; us: number }> {
+  const out = new Map<string, { name: string; us: number }>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = tid === String(process.pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, { name, us: (Number(fields[11]) + Number(fields[12])) * (1e6 / CLOCK_TICKS_PER_SECOND) });
+    } catch {
+      /* the thread ended meanwhile */
+    }
+  }
+  return out;
+}
+
+/** Each thread name's share of a core over the window (threads born in it count from zero). */
+function threadShares(before: Map<string, { name: string; us: number }>, after: Map<string, { name: string; us: number }>, wallUs: number): Record<string, number> {
+  const shares: Record<string, number> = {};
+  for (const [tid, t] of after) {
+    const used = t.us - (before.get(tid)?.us ?? 0);
+    shares[t.name] = Math.round(((shares[t.name] ?? 0) + (used / wallUs) * 100) * 10) / 10;
+  }
+  return shares;
 }
 
 /** USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)). */

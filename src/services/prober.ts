@@ -192,7 +192,11 @@ export class Prober {
       // After a camera's first check its next one comes at a phase of its own, so the fleet's
       // media checks spread evenly over rounds instead of all landing on every Nth interval.
       const since = !media ? (previous?.since ?? 0) : previous ? 0 : phaseOf(camera.id, this.options.mediaCheckEvery ?? 0);
-      this.mediaRounds.set(camera.id, { since, failing: !layers.rtsp.ok });
+      // Updated in place: a fresh object per round would live a whole interval, into the old generation.
+      if (previous) {
+        previous.since = since;
+        previous.failing = !layers.rtsp.ok;
+      } else this.mediaRounds.set(camera.id, { since, failing: !layers.rtsp.ok });
     }
     if (layers.rtsp) this.lastRtsp.set(camera.id, layers.rtsp);
     else this.lastRtsp.delete(camera.id);
@@ -275,8 +279,12 @@ export class Prober {
     };
     const onvifAt = c.onvif ? onvifBinding(c.onvif.host, c.onvif.port) : undefined;
     const onvifPassword = c.onvif && onvifAt ? open(c.onvif.passwordEnc, onvifAt) : undefined;
+    // A URL's binding is parsed only when a credential is to be opened for it: most rounds open
+    // none, and parsing each URL twice a round was a measurable share of a round's CPU.
     const credentialsFor = (endpoint: UrlEndpoint | null): { username?: string; password?: string } => {
       if (!endpoint) return {};
+      const borrows = !endpoint.username && c.onvif?.username && onvifPassword !== undefined && onvifAt;
+      if (!endpoint.username && !borrows) return {};
       const at = bindingOf(endpoint.url);
       if (at === undefined) return {};
       if (endpoint.username) return { username: endpoint.username, password: open(endpoint.passwordEnc, at) };
@@ -286,8 +294,13 @@ export class Prober {
     };
     // Secrets sealed into the query string (`?pwd=`), opened for this URL's endpoint only.
     const openUrl = (url: string): string => {
-      const at = bindingOf(url);
-      return openSecretParams(url, (stored) => (!SecretBox.isBound(stored) ? stored : at === undefined ? null : (open(stored, at) ?? null)));
+      let at: string | undefined | null = null;
+      const binding = (): string | undefined => (at === null ? (at = bindingOf(url)) : at);
+      return openSecretParams(url, (stored) => {
+        if (!SecretBox.isBound(stored)) return stored;
+        const where = binding();
+        return where === undefined ? null : (open(stored, where) ?? null);
+      });
     };
     const rtsp = credentialsFor(c.rtsp);
     const snapshot = credentialsFor(c.snapshot);

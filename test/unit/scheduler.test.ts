@@ -1,6 +1,6 @@
 /** The embedded scheduler, on a fake clock: jitter, fixed rate, concurrency cap, one check per camera. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Scheduler } from '../../src/jobs/scheduler.js';
+import { PHASE_GRID_MS, phaseOnGrid, Scheduler } from '../../src/jobs/scheduler.js';
 import type { Camera } from '../../src/store/cameras.js';
 import type { ProbeKind } from '../../src/store/probe-results.js';
 
@@ -55,6 +55,30 @@ describe('scheduler', () => {
     expect(a).toEqual([3000, 33_000, 63_000, 93_000]);
     expect(b).toEqual([15_000, 45_000, 75_000]);
     await s.stop();
+  });
+
+  it('puts phases on the grid, so cameras due in one slot start together', async () => {
+    const rec = recorder(10);
+    // Each camera draws its liveness phase, then its image phase.
+    const draws = [0.1234, 0.5, 0.1201, 0.5];
+    let r = 0;
+    const s = new Scheduler({ concurrency: 100, run: rec.run, random: () => draws[r++ % draws.length]! });
+    s.upsert(camera('a'));
+    s.upsert(camera('b'));
+    await vi.advanceTimersByTimeAsync(65_000);
+    const at = (id: string) => rec.runs.filter((x) => x.id === id && x.kind === 'liveness').map((x) => x.at);
+    // 0.1234 and 0.1201 of 30 s are 3 702 and 3 603 ms: both in the slot at 3 500.
+    expect(at('a')).toEqual([3500, 33_500, 63_500]);
+    expect(at('b')).toEqual([3500, 33_500, 63_500]);
+    await s.stop();
+    for (const draw of [0, 0.3, 0.999_999]) {
+      const phase = phaseOnGrid(draw, 30_000);
+      expect(phase % PHASE_GRID_MS).toBe(0);
+      expect(phase).toBeGreaterThanOrEqual(0);
+      expect(phase).toBeLessThan(30_000);
+    }
+    // An interval shorter than a slot keeps the draw as it is.
+    expect(phaseOnGrid(0.5, 200)).toBe(100);
   });
 
   it('never exceeds the concurrency cap, and never runs two checks of one camera at once', async () => {

@@ -119,15 +119,28 @@ function headerEnd(buf: Buffer): { at: number; size: number } | undefined {
   return { at: crlf, size: 4 };
 }
 
+/**
+ * The status line and headers. Lines are taken off the text one by one (as `split(/\r?\n/)`
+ * would cut them) rather than split into an array first: every check parses a reply or more.
+ */
 function parseHead(text: string): RtspResponse {
-  const lines = text.split(/\r?\n/);
-  const statusLine = lines.shift() ?? '';
+  let start = 0;
+  const nextLine = (): string => {
+    const nl = text.indexOf('\n', start);
+    const stop = nl < 0 ? text.length : nl;
+    const line = text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : stop);
+    start = nl < 0 ? text.length + 1 : nl + 1;
+    return line;
+  };
+  const statusLine = nextLine();
   const m = STATUS_LINE.exec(statusLine.trim());
   if (!m) throw new RtspError('bad_response', `bad status line ${printable(Buffer.from(statusLine, 'latin1'))}`, true);
   const headers: Record<string, string[]> = {};
   let last: string[] | undefined;
-  for (const line of lines) {
-    if (/^[ \t]/.test(line) && last && last.length > 0) {
+  while (start <= text.length) {
+    const line = nextLine();
+    const first = line.charCodeAt(0);
+    if ((first === 32 || first === 9) && last && last.length > 0) {
       last[last.length - 1] += ` ${line.trim()}`; // obsolete line folding
       continue;
     }

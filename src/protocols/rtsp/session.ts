@@ -81,6 +81,16 @@ export class RtspSession {
   /** The first connection while its connect outcome is still being watched for `onConnecting`. */
   private watched: { socket: net.Socket; outcome: Promise<unknown> } | undefined;
   private readonly deadline: number;
+  /**
+   * What the steps running now do when the caller's signal aborts. The session listens on the
+   * signal once (until it closes) rather than once per step: an AbortSignal's listeners are
+   * costly to add and remove, and a round takes two to six steps.
+   */
+  private readonly stepAborts = new Set<() => void>();
+  private listeningForAbort = false;
+  private readonly abortSteps = (): void => {
+    for (const abort of [...this.stepAborts]) abort();
+  };
   authScheme: 'basic' | 'digest' | undefined;
 
   constructor(
@@ -154,6 +164,8 @@ export class RtspSession {
   }
 
   close(): void {
+    if (this.listeningForAbort) this.opts.signal?.removeEventListener('abort', this.abortSteps);
+    this.listeningForAbort = false;
     const socket = this.socket;
     this.socket = undefined;
     if (socket && socket === this.watched?.socket) void this.watched.outcome.then(() => socket.destroy());
@@ -318,7 +330,7 @@ export class RtspSession {
         clearTimeout(timer);
         stop();
         socket.off('error', onError);
-        this.opts.signal?.removeEventListener('abort', onAbort);
+        this.stepAborts.delete(onAbort);
         fn();
       };
       const fail = (e: RtspError | HungUp): void => settle(() => reject(e));
@@ -327,8 +339,17 @@ export class RtspSession {
       const timer = setTimeout(() => fail(new RtspError(timeoutCode, timeoutCode === 'no_media' ? timeoutText : `${timeoutText} within ${budget} ms`, this.reached)), budget);
       socket.on('error', onError);
       if (this.opts.signal?.aborted) return onAbort();
-      this.opts.signal?.addEventListener('abort', onAbort, { once: true });
+      if (this.opts.signal && !this.listeningForAbort) {
+        this.opts.signal.addEventListener('abort', this.abortSteps, { once: true });
+        this.listeningForAbort = true;
+      }
+      this.stepAborts.add(onAbort);
       stop = start((v) => settle(() => resolve(v)), fail);
+      // A step can end inside start() (what it waits for was already buffered): its listeners
+      // were wired after settle() ran, so remove them now. Left on the socket, its hang-up
+      // handler built an error (with a stack trace) when the round closed the socket, on every
+      // media check whose first RTP packet came with the PLAY reply.
+      if (settled) stop();
     });
   }
 
