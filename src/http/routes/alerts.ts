@@ -117,7 +117,7 @@ export function alertRoutes(api: Api, router: Router, deps: { contacts: Contacts
     responses: {
       200: {
         description:
-          'Deliveries with attempts, newest first: the alert’s kind (alert, group, reminder, escalation, recovery, flapping), and to whom — the contact’s address (none for Web Push) and its user’s name; only your own contacts’ (admins: everyone’s)',
+          'Deliveries with attempts, newest first: the alert’s kind (alert, group, reminder, escalation, recovery, flapping), the outage of this camera it was about (`outageId`, for recording its cause), and to whom — the contact’s address (none for Web Push) and its user’s name; only your own contacts’ (admins: everyone’s)',
       },
     },
     handler: ({ principal, query }) => feed.notifications(principal!, query.cameraId, query.days),
