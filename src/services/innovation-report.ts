@@ -72,7 +72,7 @@ export class InnovationReports {
       let outages = 0;
       let longestMs = 0;
       for (const m of stored.get(c.id) ?? []) {
-        if (m.monthStart >= plan.outagesFrom) {
+        if (m.monthStart >= plan.outageMonthsFrom) {
           outages += m.outages;
           longestMs = Math.max(longestMs, m.longestMs);
         }
@@ -148,7 +148,7 @@ function planCamera(c: Camera, tz: number, rolledUntil: number, monthsUntil: num
           { cameraId: c.id, from: monthsUntil, to: now },
         ];
   outageRanges.push({ cameraId: c.id, from: Math.max(outagesFrom, recentFrom), to: now });
-  return { cameraId: c.id, launchedOn, start, dayMonths, dayRanges, outagesFrom: firstWhole, outageRanges };
+  return { cameraId: c.id, launchedOn, start, dayMonths, dayRanges, outageMonthsFrom: firstWhole, outageRanges };
 }
 
 /** A `YYYY-MM-DD` launch date as the start of that local day; null when absent or unreadable. */
