@@ -159,6 +159,9 @@ describe.skipIf(!existsSync(CHROMIUM))('an owner records why a camera went dark,
     await phone.context.clearCookies();
     await page.goto('about:blank');
     await page.goto(`${pantau.url}/#/kamera/${encodeURIComponent(cameraId)}`);
+    // The phone may still be in English from the tests before: back to Indonesian.
+    await page.getByRole('button', { name: new RegExp(`^(${W.id.signIn}|${W.en.signIn})$`) }).waitFor({ timeout: 15_000 });
+    if (await page.getByRole('button', { name: 'Bahasa Indonesia' }).isVisible()) await page.getByRole('button', { name: 'Bahasa Indonesia' }).click();
     await page.getByLabel(W.id.username).fill('budi');
     await page.getByLabel(W.id.password).fill('budi-password');
     await page.getByRole('button', { name: W.id.signIn }).click();
