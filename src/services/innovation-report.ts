@@ -12,6 +12,7 @@ import type { StatusSeconds } from '../domain/timeline.js';
 import type { Camera } from '../store/cameras.js';
 import type { Store } from '../store/index.js';
 import { sumDayRollupRanges, type CameraRange } from '../store/rollups.js';
+import type { GroupMonth } from '../store/month-rollups.js';
 import { bucketStartOf } from '../domain/rollup.js';
 import { monthStartOf, monthsBetween, nextMonthStart } from '../domain/months.js';
 import { DAY_ROLLED_MARKER, MONTH_ROLLED_MARKER, type History } from './history.js';
@@ -36,26 +37,37 @@ export class InnovationReports {
 
   report(cameras: readonly Camera[], by: ReportGrouping) {
     const now = this.now();
-    const groups = groupReports(this.figures(cameras, by, now), now, this.options.thresholds);
     const tzMs = this.options.tzOffsetMinutes * 60_000;
-    return { by, generatedAt: iso(now), recentDays: this.options.thresholds.recentDays, groups: groups.map((g) => toView(g, tzMs)) };
+    return { by, generatedAt: iso(now), recentDays: this.options.thresholds.recentDays, groups: this.groups(cameras, by, now).map((g) => toView(g, tzMs)) };
+  }
+
+  /** The groups' reports, before dates are written for people. */
+  groups(cameras: readonly Camera[], by: ReportGrouping, now: number = this.now()): GroupReport[] {
+    const { figures, summedMonths } = this.figures(cameras, by, now);
+    return groupReports(figures, now, this.options.thresholds, summedMonths);
   }
 
   /**
    * Each camera's figures since its innovation's launch (or since the day it was added, without
-   * one). Whole months come from month rollups; the launch month from the launch day on, and months
-   * not in month rollups yet (the current one), from day rollups and the outage log: the same sums.
+   * one). Whole months come from month rollups, summed in SQL (per camera: days and outages; per
+   * group: each month's seconds); the launch month from the launch day on, and months not in month
+   * rollups yet (the current one), from day rollups and the outage log: the same sums.
    */
-  figures(cameras: readonly Camera[], by: ReportGrouping, now: number = this.now()): CameraFigures[] {
-    if (cameras.length === 0) return [];
+  private figures(cameras: readonly Camera[], by: ReportGrouping, now: number): { figures: CameraFigures[]; summedMonths: Map<string, GroupMonth[]> } {
+    if (cameras.length === 0) return { figures: [], summedMonths: new Map() };
     const tz = this.options.tzOffsetMinutes;
     const recentMs = this.options.thresholds.recentDays * DAY_MS;
     const ids = cameras.map((c) => c.id);
     const rolledUntil = Math.min(now, this.store.rollups.getMarker(DAY_ROLLED_MARKER) ?? now);
     // Months before this are in month rollups (whole months, never past the days rolled).
     const monthsUntil = Math.min(this.store.rollups.getMarker(MONTH_ROLLED_MARKER) ?? -Infinity, monthStartOf(rolledUntil, tz));
-    const stored = this.store.monthRollups.before(ids, monthsUntil, now);
     const plans = cameras.map((c) => planCamera(c, tz, rolledUntil, monthsUntil, now - recentMs, now));
+    const groupOf = (c: Camera) => (by === 'agency' ? c.agency : (c.innovation?.name ?? ''));
+    const stored = this.store.monthRollups.sums(
+      plans.map((p, k) => ({ cameraId: p.cameraId, from: p.start, outagesFrom: p.outageMonthsFrom, group: groupOf(cameras[k]!) })),
+      monthsUntil,
+      now,
+    );
     const days = sumDayRollupRanges(this.store.db, plans.flatMap((p) => p.dayRanges));
     const logged = this.store.flips.outagesIn(plans.flatMap((p) => p.outageRanges), now);
     const recent = this.history.all(ids, now - recentMs, now);
@@ -65,30 +77,16 @@ export class InnovationReports {
     const causes = causesByCamera(this.store, ids, launchOf);
     let d = 0;
     let o = 0;
-    return cameras.map((c, k) => {
+    const figures = cameras.map((c, k): CameraFigures => {
       const plan = plans[k]!;
       const months: { month: number; seconds: Seconds }[] = [];
-      let daysMonitored = 0;
-      let outages = 0;
-      let longestMs = 0;
-      for (const m of stored.get(c.id) ?? []) {
-        if (m.monthStart >= plan.outageMonthsFrom) {
-          outages += m.outages;
-          longestMs = Math.max(longestMs, m.longestMs);
-        }
-        // Whole months from the start on; a month without days was not monitored.
-        if (m.monthStart >= plan.start && m.days > 0) {
-          daysMonitored += m.days;
-          months.push({ month: m.monthStart, seconds: fromStatus(m) });
-        }
-      }
+      let { days: daysMonitored, outages, longestMs } = stored.totals[k]!;
       for (const month of plan.dayMonths) {
         const sum = days[d++];
         if (!sum || sum.days === 0) continue;
         daysMonitored += sum.days;
         months.push({ month, seconds: fromStatus(sum) });
       }
-      months.sort((a, b) => a.month - b.month);
       for (let i = 0; i < plan.outageRanges.length - 1; i++) {
         const l = logged[o++]!;
         outages += l.outages;
@@ -97,10 +95,10 @@ export class InnovationReports {
       const recentOutages = logged[o++]!.outages;
       return {
         cameraId: c.id,
-        group: by === 'agency' ? c.agency : (c.innovation?.name ?? ''),
+        group: groupOf(c),
         launchedOn: plan.launchedOn,
         daysMonitored,
-        months: months.slice(-MAX_MONTHS),
+        months,
         recent: fromStatus(recent.get(c.id)?.seconds ?? ZERO_STATUS),
         before: fromStatus(before.get(c.id)?.seconds ?? ZERO_STATUS),
         outages,
@@ -110,6 +108,7 @@ export class InnovationReports {
         darkSince: open.get(c.id)?.start ?? null,
       };
     });
+    return { figures, summedMonths: stored.groups };
   }
 }
 
@@ -177,7 +176,7 @@ function toView(g: GroupReport, tzMs: number) {
   return {
     ...g,
     launchedOn: g.launchedOn === null ? null : local(g.launchedOn).slice(0, 10),
-    months: g.months.map((m) => ({ month: local(m.month).slice(0, 7), start: iso(m.month), uptime: m.uptime })),
+    months: g.months.slice(-MAX_MONTHS).map((m) => ({ month: local(m.month).slice(0, 7), start: iso(m.month), uptime: m.uptime })),
   };
 }
 

@@ -6,18 +6,32 @@
 import type { Db } from './db.js';
 import type { SummedDays } from './rollups.js';
 
-export interface MonthRollup extends SummedDays {
+/** What the leadership report asks of one camera's month rollups. */
+export interface MonthPlan {
   cameraId: string;
-  monthStart: number;
-  /** Outages that started in the month. */
+  /** Days and seconds of the months starting at or after this. */
+  from: number;
+  /** Outages of the months starting at or after this. */
+  outagesFrom: number;
+  /** The report group it is summed into. */
+  group: string;
+}
+
+/** Per camera: days in its months, its outages and the longest (an open one up to `now`). */
+export interface MonthTotals {
+  days: number;
   outages: number;
-  /** The longest of them; one still open counts up to the `now` it was read at. */
   longestMs: number;
+}
+
+/** Per group and month: seconds up, dark (degraded or down) and known (up or dark). */
+export interface GroupMonth {
+  month: number;
+  seconds: { up: number; dark: number; known: number };
 }
 
 type DaySums = Omit<SummedDays, 'days'> & { camera_id: string; days: number };
 type OutageSums = { camera_id: string; outages: number; longest_ms: number | null; open_start: number | null };
-type ReadRow = [string, number, number, number, number, number, number, number, number, number];
 
 /** Sums of whole milliseconds carry float noise; seconds are whole milliseconds. */
 const ms = (x: number) => Math.round(x * 1000) / 1000;
@@ -47,14 +61,27 @@ export class MonthRollupStore {
            s_paused = excluded.s_paused, outages = excluded.outages, longest_ms = excluded.longest_ms,
            open_start = excluded.open_start`,
       ),
+      // Sums in SQL, not rows into JS: 36 000 rows of three years took 45 ms just to read out.
       // An outage open when its month was written is looked up by its key for its length now.
-      read: db
+      totals: db
         .prepare(
-          `SELECT m.camera_id, m.month_start, m.days, m.s_up, m.s_degraded, m.s_down, m.s_unknown, m.s_paused, m.outages,
-             max(m.longest_ms, coalesce(coalesce(o.end_at, @now) - o.start, 0))
-           FROM json_each(@ids) j CROSS JOIN month_rollups m ON m.camera_id = j.value AND m.month_start < @until
+          `WITH p(k, cam, f, o) AS (SELECT key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(@plans))
+           SELECT p.k, sum(CASE WHEN m.month_start >= p.f THEN m.days ELSE 0 END),
+             sum(CASE WHEN m.month_start >= p.o THEN m.outages ELSE 0 END),
+             max(CASE WHEN m.month_start >= p.o THEN max(m.longest_ms, coalesce(coalesce(o.end_at, @now) - o.start, 0)) ELSE 0 END)
+           FROM p CROSS JOIN month_rollups m ON m.camera_id = p.cam AND m.month_start < @until
            LEFT JOIN outage_log o ON o.camera_id = m.camera_id AND o.start = m.open_start
-           ORDER BY j.key, m.month_start`,
+           GROUP BY p.k`,
+        )
+        .raw(),
+      // Whole milliseconds summed as integers: exact in any order.
+      groups: db
+        .prepare(
+          `WITH p(cam, f, g) AS (SELECT value ->> 0, value ->> 1, value ->> 3 FROM json_each(@plans))
+           SELECT p.g, m.month_start, sum(round(m.s_up * 1000)), sum(round((m.s_degraded + m.s_down) * 1000)),
+             sum(round((m.s_up + m.s_degraded + m.s_down) * 1000))
+           FROM p CROSS JOIN month_rollups m ON m.camera_id = p.cam AND m.month_start >= p.f AND m.month_start < @until AND m.days > 0
+           GROUP BY p.g, m.month_start`,
         )
         .raw(),
     };
@@ -91,15 +118,23 @@ export class MonthRollupStore {
     return ids.size;
   }
 
-  /** The month rows of these cameras before `until`, oldest first per camera. */
-  before(cameraIds: readonly string[], until: number, now: number): Map<string, MonthRollup[]> {
-    const out = new Map<string, MonthRollup[]>();
-    const rows = this.stmts.read.all({ ids: JSON.stringify(cameraIds), until, now }) as ReadRow[];
-    for (const [cameraId, monthStart, days, up, degraded, down, unknown, paused, outages, longestMs] of rows) {
-      let list = out.get(cameraId);
-      if (!list) out.set(cameraId, (list = []));
-      list.push({ cameraId, monthStart, days, up, degraded, down, unknown, paused, outages, longestMs });
+  /**
+   * Sums of the months before `until` (month starts): per plan (camera), its days from `from` on
+   * and its outages from `outagesFrom` on; per group, each month's seconds over its cameras.
+   */
+  sums(plans: readonly MonthPlan[], until: number, now: number): { totals: MonthTotals[]; groups: Map<string, GroupMonth[]> } {
+    const totals = plans.map(() => ({ days: 0, outages: 0, longestMs: 0 }));
+    const groups = new Map<string, GroupMonth[]>();
+    if (plans.length === 0 || !(until > -Infinity)) return { totals, groups };
+    const json = JSON.stringify(plans.map((p) => [p.cameraId, p.from, p.outagesFrom, p.group]));
+    for (const [k, days, outages, longestMs] of this.stmts.totals.all({ plans: json, until, now }) as [number, number, number, number][]) {
+      totals[k] = { days, outages, longestMs };
     }
-    return out;
+    for (const [group, month, up, dark, known] of this.stmts.groups.all({ plans: json, until }) as [string, number, number, number, number][]) {
+      let list = groups.get(group);
+      if (!list) groups.set(group, (list = []));
+      list.push({ month, seconds: { up: up / 1000, dark: dark / 1000, known: known / 1000 } });
+    }
+    return { totals, groups };
   }
 }

@@ -10,13 +10,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_STATE_THRESHOLDS, type CameraFigures, type Seconds } from '../../src/domain/innovation-state.js';
+import { DEFAULT_STATE_THRESHOLDS, groupReports, type CameraFigures, type GroupReport, type Seconds } from '../../src/domain/innovation-state.js';
 import { monthStartOf, nextMonthStart } from '../../src/domain/months.js';
 import { bucketStartOf } from '../../src/domain/rollup.js';
 import type { CameraStatus, FlipReason } from '../../src/domain/status.js';
 import { createLogger } from '../../src/log.js';
 import { DAY_ROLLED_MARKER, History, MONTH_ROLLED_MARKER } from '../../src/services/history.js';
-import { InnovationReports } from '../../src/services/innovation-report.js';
+import { InnovationReports, type ReportGrouping } from '../../src/services/innovation-report.js';
 import { Roller } from '../../src/services/rollups.js';
 import type { Camera } from '../../src/store/cameras.js';
 import { openStore, type Store } from '../../src/store/index.js';
@@ -34,8 +34,8 @@ let store: Store;
 let now = T0;
 let roller: Roller;
 let reports: InnovationReports;
-/** Figures compared at moments through the history, taken while it was being written. */
-const checks: { at: number; fast: CameraFigures[]; plain: CameraFigures[]; fromDays: CameraFigures[] }[] = [];
+/** Reports compared at moments through the history, taken while it was being written. */
+const checks: { at: number; by: ReportGrouping; fast: GroupReport[]; plain: GroupReport[]; fromDays: GroupReport[] }[] = [];
 
 interface Sim {
   id: string;
@@ -53,7 +53,7 @@ beforeAll(() => {
   const sims: Sim[] = [];
   const add = (name: string, launchedOn: string | null, at: number) => {
     const id = store.cameras.insert(
-      { name, site: name, agency: `Dinas ${sims.length % 3}`, location: null, innovation: { name: `Inovasi ${sims.length % 4}`, launchedOn }, owners: [], onvif: null, rtsp: { url: 'rtsp://127.0.0.1:9/x', username: null, passwordEnc: null }, snapshot: null, checkIntervalSec: 60, imageCheckIntervalSec: 3600, alertGraceSec: 120, enabled: true, private: false, public: false, tags: [], parentId: null, externalId: null },
+      { name, site: name, agency: `Dinas ${sims.length % 3}`, location: null, innovation: { name, launchedOn }, owners: [], onvif: null, rtsp: { url: 'rtsp://127.0.0.1:9/x', username: null, passwordEnc: null }, snapshot: null, checkIntervalSec: 60, imageCheckIntervalSec: 3600, alertGraceSec: 120, enabled: true, private: false, public: false, tags: [], parentId: null, externalId: null },
       at,
     ).id;
     sims.push({ id, status: 'unknown', next: at + random() * 6 * HOUR });
@@ -103,7 +103,10 @@ beforeAll(() => {
     if (!away && (now - T0) % (5 * HOUR) === 0) roller.rollDue();
     if (checkAt.has(now)) {
       const cameras = store.cameras.list({ role: 'admin' });
-      checks.push({ at: now, fast: reports.figures(cameras, 'innovation'), plain: plainFigures(store, cameras, now), fromDays: withoutMonthRollups(() => reports.figures(cameras, 'innovation')) });
+      // By innovation (one camera each here) and by agency (cameras summed).
+      for (const by of ['innovation', 'agency'] as const) {
+        checks.push({ at: now, by, fast: reports.groups(cameras, by), plain: groupReports(plainFigures(store, cameras, now, by), now), fromDays: withoutMonthRollups(() => reports.groups(cameras, by)) });
+      }
     }
   }
 });
@@ -113,7 +116,7 @@ afterAll(() => {
 });
 
 /** The figures read the plain way: every day rollup and every logged outage, summed in JS. */
-function plainFigures(s: Store, cameras: readonly Camera[], at: number): CameraFigures[] {
+function plainFigures(s: Store, cameras: readonly Camera[], at: number, by: ReportGrouping): CameraFigures[] {
   const recentMs = DEFAULT_STATE_THRESHOLDS.recentDays * DAY;
   const rolledUntil = Math.min(at, s.rollups.getMarker(DAY_ROLLED_MARKER) ?? at);
   const history = new History(s, TZ);
@@ -139,7 +142,7 @@ function plainFigures(s: Store, cameras: readonly Camera[], at: number): CameraF
     const outages = (s.db.prepare('SELECT start, end_at FROM outage_log WHERE camera_id = ? AND start < ?').all(c.id, at) as { start: number; end_at: number | null }[]).filter((o) => o.start >= (launchedOn ?? -Infinity));
     return {
       cameraId: c.id,
-      group: c.innovation?.name ?? '',
+      group: by === 'agency' ? c.agency : (c.innovation?.name ?? ''),
       launchedOn,
       daysMonitored: [...byMonth.values()].reduce((n, x) => n + x.days, 0),
       months,
@@ -167,7 +170,7 @@ function withoutMonthRollups<T>(fn: () => T): T {
 
 describe('the leadership report from month rollups', () => {
   it('took its figures at every planned moment, with months written and outages running across month ends', () => {
-    expect(checks).toHaveLength(14);
+    expect(checks).toHaveLength(28);
     // Months were written while the history grew, and some held an outage still open then.
     expect(store.db.prepare('SELECT count(DISTINCT month_start) FROM month_rollups').pluck().get()).toBe(13);
     expect(store.db.prepare('SELECT count(*) FROM month_rollups WHERE open_start IS NOT NULL').pluck().get()).toBeGreaterThan(3);
@@ -175,29 +178,28 @@ describe('the leadership report from month rollups', () => {
     expect(crossing).toBeGreaterThan(0);
   });
 
-  it('gives exactly the figures of a plain reading of every day rollup and the outage log', () => {
-    for (const c of checks) expect(c.fast, `at ${localDate(c.at)}`).toEqual(c.plain);
+  it('gives exactly the report of a plain reading of every day rollup and the outage log', () => {
+    for (const c of checks) expect(c.fast, `by ${c.by} at ${localDate(c.at)}`).toEqual(c.plain);
   });
 
-  it('gives exactly the figures it gives without month rollups', () => {
-    for (const c of checks) expect(c.fast, `at ${localDate(c.at)}`).toEqual(c.fromDays);
+  it('gives exactly the report it gives without month rollups', () => {
+    for (const c of checks) expect(c.fast, `by ${c.by} at ${localDate(c.at)}`).toEqual(c.fromDays);
   });
 
   it('counts the days of a camera added part-way from the day it was added, and none before a launch', () => {
-    const last = checks.at(-1)!;
-    const names = new Map(store.cameras.list({ role: 'admin' }).map((c) => [c.id, c.name]));
-    const byName = new Map(last.fast.map((f) => [names.get(f.cameraId), f]));
+    const last = checks.findLast((c) => c.by === 'innovation')!;
+    const byName = new Map(last.fast.map((g) => [g.group, g]));
     // Added on the 45th day at 03:00 local: its first day rollup is that day's.
     expect(byName.get('added-mid-way')!.daysMonitored).toBe(399 - 45);
     // Launched 2026-01-20, the 384th day: nothing before it, its days after.
     expect(byName.get('launch-later')!.daysMonitored).toBe(399 - 384);
-    const early = checks.find((c) => c.at < T0 + 384 * DAY)!;
-    const launchLater = early.fast.find((f) => names.get(f.cameraId) === 'launch-later')!;
-    expect(launchLater).toMatchObject({ daysMonitored: 0, months: [], outages: 0, longestOutageMs: 0 });
+    const early = checks.find((c) => c.by === 'innovation' && c.at < T0 + 384 * DAY)!;
+    const launchLater = early.fast.find((g) => g.group === 'launch-later')!;
+    expect(launchLater).toMatchObject({ daysMonitored: 0, months: [], outages: 0, longestOutageSec: 0 });
     // Launched 2025-02-17: from that day on, so its first month is a part of February.
     const mid = byName.get('mid-month')!;
     expect(localDate(mid.months[0]!.month)).toBe('2025-02-01');
-    expect(mid.months[0]!.seconds.known).toBeLessThanOrEqual(12 * 86_400);
+    expect(mid.launchedOn).toBe(Date.UTC(2025, 1, 17) - TZ * 60_000);
     expect(mid.daysMonitored).toBe(399 - (Date.UTC(2025, 1, 17) - Date.UTC(2025, 0, 1)) / DAY);
   });
 });
