@@ -61,7 +61,8 @@ export class InnovationReports {
     const rolledUntil = Math.min(now, this.store.rollups.getMarker(DAY_ROLLED_MARKER) ?? now);
     // Months before this are in month rollups (whole months, never past the days rolled).
     const monthsUntil = Math.min(this.store.rollups.getMarker(MONTH_ROLLED_MARKER) ?? -Infinity, monthStartOf(rolledUntil, tz));
-    const plans = cameras.map((c) => planCamera(c, tz, rolledUntil, monthsUntil, now - recentMs, now));
+    const grid = monthGrid(tz, rolledUntil);
+    const plans = cameras.map((c) => planCamera(c, tz, grid, monthsUntil, now - recentMs, now));
     const groupOf = (c: Camera) => (by === 'agency' ? c.agency : (c.innovation?.name ?? ''));
     const stored = this.store.monthRollups.sums(
       plans.map((p, k) => ({ cameraId: p.cameraId, from: p.start, outagesFrom: p.outageMonthsFrom, group: groupOf(cameras[k]!) })),
@@ -124,14 +125,13 @@ const EVER = Number.MIN_SAFE_INTEGER;
  * from the launch on (all, without one) before `now` — whole months from month rollups, the rest
  * from the outage log; the last outage range is the recent window's, counted apart.
  */
-function planCamera(c: Camera, tz: number, rolledUntil: number, monthsUntil: number, recentFrom: number, now: number) {
+function planCamera(c: Camera, tz: number, grid: MonthGrid, monthsUntil: number, recentFrom: number, now: number) {
   const tzMs = tz * 60_000;
   const launchedOn = launchMs(c.innovation?.launchedOn ?? null, tzMs);
   const start = launchedOn ?? bucketStartOf(c.createdAt, 'day', tz);
   const dayMonths: number[] = [];
   const dayRanges: CameraRange[] = [];
-  for (const month of monthsBetween(start, rolledUntil, tz)) {
-    const to = nextMonthStart(month, tz);
+  for (const [month, to] of grid.from(start)) {
     if (month >= start && to <= monthsUntil) continue;
     dayMonths.push(month);
     dayRanges.push({ cameraId: c.id, from: Math.max(month, start), to });
@@ -148,6 +148,27 @@ function planCamera(c: Camera, tz: number, rolledUntil: number, monthsUntil: num
         ];
   outageRanges.push({ cameraId: c.id, from: Math.max(outagesFrom, recentFrom), to: now });
   return { cameraId: c.id, launchedOn, start, dayMonths, dayRanges, outageMonthsFrom: firstWhole, outageRanges };
+}
+
+interface MonthGrid {
+  /** Each month [start, next start) from the one holding `t` through the one holding the days rolled. */
+  from(t: number): Iterable<[number, number]>;
+}
+
+/** The local months up to the one holding `until`, computed once per first month and shared by the cameras' plans. */
+function monthGrid(tz: number, until: number): MonthGrid {
+  const runs = new Map<number, [number, number][]>();
+  return {
+    from(t: number) {
+      const first = monthStartOf(t, tz);
+      let run = runs.get(first);
+      if (!run) {
+        const starts = monthsBetween(first, until, tz);
+        runs.set(first, (run = starts.map((m, i) => [m, starts[i + 1] ?? nextMonthStart(m, tz)])));
+      }
+      return run;
+    },
+  };
 }
 
 /** A `YYYY-MM-DD` launch date as the start of that local day; null when absent or unreadable. */
