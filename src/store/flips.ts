@@ -75,7 +75,7 @@ export class FlipStore {
     if (ranges.length === 0) return out;
     const rows = this.db
       .prepare(
-        `WITH q(i, cam, f, t) AS (SELECT key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(@ranges))
+        `WITH q(i, cam, f, t) AS MATERIALIZED (SELECT key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(@ranges))
          SELECT q.i AS i, count(*) AS outages, max(coalesce(o.end_at, @now) - o.start) AS longest_ms
          FROM q CROSS JOIN outage_log o ON o.camera_id = q.cam AND o.start >= q.f AND o.start < q.t
          GROUP BY q.i`,

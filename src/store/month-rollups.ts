@@ -65,7 +65,7 @@ export class MonthRollupStore {
       // An outage open when its month was written is looked up by its key for its length now.
       totals: db
         .prepare(
-          `WITH p(k, cam, f, o) AS (SELECT key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(@plans))
+          `WITH p(k, cam, f, o) AS MATERIALIZED (SELECT key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(@plans))
            SELECT p.k, sum(CASE WHEN m.month_start >= p.f THEN m.days ELSE 0 END),
              sum(CASE WHEN m.month_start >= p.o THEN m.outages ELSE 0 END),
              max(CASE WHEN m.month_start >= p.o THEN max(m.longest_ms, coalesce(coalesce(o.end_at, @now) - o.start, 0)) ELSE 0 END)
@@ -77,7 +77,7 @@ export class MonthRollupStore {
       // Whole milliseconds summed as integers: exact in any order.
       groups: db
         .prepare(
-          `WITH p(cam, f, g) AS (SELECT value ->> 0, value ->> 1, value ->> 3 FROM json_each(@plans))
+          `WITH p(cam, f, g) AS MATERIALIZED (SELECT value ->> 0, value ->> 1, value ->> 3 FROM json_each(@plans))
            SELECT p.g, m.month_start, sum(round(m.s_up * 1000)), sum(round((m.s_degraded + m.s_down) * 1000)),
              sum(round((m.s_up + m.s_degraded + m.s_down) * 1000))
            FROM p CROSS JOIN month_rollups m ON m.camera_id = p.cam AND m.month_start >= p.f AND m.month_start < @until AND m.days > 0

@@ -242,7 +242,7 @@ export function sumDayRollupRanges(db: Db, ranges: readonly CameraRange[]): (Sum
   if (ranges.length === 0) return [];
   const rows = db
     .prepare(
-      `WITH q(i, cam, f, t) AS (SELECT key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(@ranges))
+      `WITH q(i, cam, f, t) AS MATERIALIZED (SELECT key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(@ranges))
        SELECT q.i AS i, a.c_days - b.c_days + 1 AS days,
          a.c_up - b.c_up + b.s_up AS up, a.c_degraded - b.c_degraded + b.s_degraded AS degraded,
          a.c_down - b.c_down + b.s_down AS down, a.c_unknown - b.c_unknown + b.s_unknown AS unknown,
