@@ -1,5 +1,5 @@
 /**
- * Month rollups per camera (migration 0011): the month's day rollups summed, and the outages that
+ * Month rollups per camera (migration 0012): the month's day rollups summed, and the outages that
  * started in it. Written by the roller once a month's last day is rolled, read by the leadership
  * report. Upserts, so rolling a month again is harmless.
  */
