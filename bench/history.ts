@@ -10,9 +10,13 @@
  * Targets: agency report over 365 days < 100 ms; innovation report < 200 ms; the database < 1 GB.
  * Three years, as issue 15 asks: --days 1095.
  *
- *   npm run bench -- --only history [--cameras 1000] [--days 365] [--rounds-hours 168] [--runs 7]
+ * Generating and rolling three years takes many minutes, so `--db FILE` keeps the generated
+ * database there (after its first roll-up) and, when FILE exists, starts from a copy of it
+ * instead: the copy is opened by the current code, so its migrations run on it first (timed).
+ *
+ *   npm run bench -- --only history [--cameras 1000] [--days 365] [--rounds-hours 168] [--runs 7] [--db FILE]
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../src/config/load.js';
@@ -44,12 +48,17 @@ export async function run(): Promise<void> {
   const days = args.number('days', 365, { min: 2, max: 3650, integer: true });
   const roundsHours = args.number('rounds-hours', 168, { min: 0, max: 24 * 90, integer: true });
   const runs = args.number('runs', 7, { min: 1, max: 50, integer: true });
+  const kept = args.string('db');
   console.log(`\n# History — ${cameras} cameras, ${days} days of flips, 48 h of check counts (a round every 30 s), ${roundsHours} h of stored rounds, rollups by the real Roller`);
   printMachine();
 
   const dir = mkdtempSync(path.join(tmpdir(), 'pantau-history-'));
   const file = path.join(dir, 'pantau.db');
+  const reuse = kept !== undefined && existsSync(kept);
+  if (reuse) copyFileSync(kept, file);
+  let t = performance.now();
   const store = openStore(file);
+  if (reuse) console.log(`  started from a copy of ${kept}; opening it (migrations) took ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const log = createLogger('warn');
   let now = END;
   const roller = new Roller(store, {
@@ -61,22 +70,41 @@ export async function run(): Promise<void> {
     now: () => now,
   });
   try {
-    const ids = insertFleet(store, Array.from({ length: cameras }, (_, i) => fleetCamera(i)));
-    // A hundred innovations of about ten cameras, launched on one of three dates in the history.
-    const day = (t: number) => new Date(t + 8 * HOUR).toISOString().slice(0, 10);
-    const launches = [END - days * DAY, END - Math.floor(days * 0.75) * DAY, END - Math.floor(days / 3) * DAY].map(day);
-    store.db
-      .prepare("UPDATE cameras SET innovation_name = 'Inovasi ' || ((rowid % 100) + 1), innovation_launched_on = CASE rowid % 3 WHEN 0 THEN ? WHEN 1 THEN ? ELSE ? END")
-      .run(...launches);
-    let t = performance.now();
-    const flips = generateFlips(store, ids, END - days * DAY, END);
-    const checks = generateChecks(store, ids, END - 2 * DAY, END, 480);
-    const raw = generateRounds(store, END - roundsHours * HOUR, END);
-    console.log(`  generated ${flips} flips, ${checks} hour check counts and ${raw} stored rounds in ${((performance.now() - t) / 1000).toFixed(0)} s`);
-    t = performance.now();
-    now = END + SETTLE_MS; // the last hour and day are rolled once settled
-    roller.rollDue();
-    const catchUpSec = (performance.now() - t) / 1000;
+    let ids: string[];
+    let generated: { flips: number; checks: number; raw: number; catchUpSec: number };
+    if (reuse) {
+      ids = store.cameras.summaries().map((c) => c.id);
+      generated = JSON.parse(readFileSync(`${kept}.json`, 'utf8')) as typeof generated;
+      // As a server starting on it would: the roller's first run fills what is missing (month rollups).
+      now = END + SETTLE_MS;
+      t = performance.now();
+      roller.rollDue();
+      console.log(`  first roll on the copy (month rollups written from the day rollups when missing): ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    } else {
+      ids = insertFleet(store, Array.from({ length: cameras }, (_, i) => fleetCamera(i)));
+      // A hundred innovations of about ten cameras, launched on one of three dates in the history.
+      const day = (t: number) => new Date(t + 8 * HOUR).toISOString().slice(0, 10);
+      const launches = [END - days * DAY, END - Math.floor(days * 0.75) * DAY, END - Math.floor(days / 3) * DAY].map(day);
+      store.db
+        .prepare("UPDATE cameras SET innovation_name = 'Inovasi ' || ((rowid % 100) + 1), innovation_launched_on = CASE rowid % 3 WHEN 0 THEN ? WHEN 1 THEN ? ELSE ? END")
+        .run(...launches);
+      t = performance.now();
+      const flips = generateFlips(store, ids, END - days * DAY, END);
+      const checks = generateChecks(store, ids, END - 2 * DAY, END, 480);
+      const raw = generateRounds(store, END - roundsHours * HOUR, END);
+      console.log(`  generated ${flips} flips, ${checks} hour check counts and ${raw} stored rounds in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+      t = performance.now();
+      now = END + SETTLE_MS; // the last hour and day are rolled once settled
+      roller.rollDue();
+      generated = { flips, checks, raw, catchUpSec: (performance.now() - t) / 1000 };
+      if (kept !== undefined) {
+        store.db.pragma('wal_checkpoint(TRUNCATE)');
+        copyFileSync(file, kept);
+        writeFileSync(`${kept}.json`, JSON.stringify(generated));
+        console.log(`  kept the generated database as ${kept}`);
+      }
+    }
+    const { flips, checks, raw, catchUpSec } = generated;
     console.log(`  first roll-up of the whole history (catch-up): ${catchUpSec.toFixed(1)} s`);
 
     store.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -4,12 +4,15 @@
  * /status.json, next to signed-in API calls (/api/me, /api/cameras) under the same load.
  * Reports requests per second, p50 and p99 latency, Pantau's CPU share and CPU time per request
  * for each, the cost of one build of the page's data, and the first load's size (HTML + CSS +
- * JS, gzip) of the page of all agencies and of one agency's.
+ * JS, gzip) of the page of all agencies and of one agency's. Then, in a second Pantau on the same
+ * data rebuilding every `--refresh` seconds, the event loop's delay (perf_hooks
+ * monitorEventLoopDelay, in Pantau) while the data is rebuilt under a trickle of requests: what a
+ * probe round or a socket waits at worst while the page is built.
  *
  * Pantau runs compiled in a process of its own (lib/pantau-child.ts), so its CPU figure is its
  * alone; the clients run in this process and share the machine with it.
  *
- *   npm run bench -- --only status-page [--clients 1000] [--seconds 8] [--cameras 200] [--public 100]
+ *   npm run bench -- --only status-page [--clients 1000] [--seconds 8] [--cameras 200] [--public 100] [--refresh 10]
  *
  * Not a test: numbers depend on the machine.
  */
@@ -36,6 +39,7 @@ export async function run(): Promise<void> {
   const seconds = args.number('seconds', 8, { min: 1, max: 120 });
   const cameras = args.number('cameras', 200, { min: 1, max: 20_000, integer: true });
   const publicCount = args.number('public', 100, { min: 1, max: cameras, integer: true });
+  const refreshSec = args.number('refresh', 10, { min: 10, max: 120, integer: true });
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pantau-status-bench-'));
   const store = openStore(path.join(dataDir, 'pantau.db'));
@@ -95,7 +99,47 @@ export async function run(): Promise<void> {
     agent.destroy();
   } finally {
     await pantau.stop();
+  }
+  try {
+    await rebuildDelay(dataDir, refreshSec);
+  } finally {
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The event loop while the page's data is rebuilt: a Pantau rebuilding every `refreshSec`, asked
+ * for /status.json every 100 ms (each request after the data is old starts a rebuild) for two
+ * rebuilds and a little more. Reports Pantau's event-loop delay over that window and the
+ * slowest request.
+ */
+async function rebuildDelay(dataDir: string, refreshSec: number): Promise<void> {
+  const pantau = forkTs(await compiled('bench/lib/pantau-child.ts'), [], { quiet: true, tsx: false });
+  try {
+    pantau.send({ type: 'start', dataDir, overrides: { statusPage: { enabled: true, refreshSec } } });
+    const { url } = await pantau.next<{ url: string }>('ready', 120_000);
+    await sleep(2000);
+    await (await fetch(`${url}/status.json`)).arrayBuffer(); // the first build, waited for
+    pantau.send({ type: 'measure' });
+    const etags = new Set<string>();
+    let slowest = 0;
+    const until = performance.now() + (2 * refreshSec + 4) * 1000;
+    while (performance.now() < until) {
+      const t = performance.now();
+      const res = await fetch(`${url}/status.json`, { headers: { 'accept-encoding': 'gzip' } });
+      await res.arrayBuffer();
+      slowest = Math.max(slowest, performance.now() - t);
+      etags.add(res.headers.get('etag') ?? '');
+      await sleep(100);
+    }
+    pantau.send({ type: 'report' });
+    const m = await pantau.next<{ cpuPct: number; loopMaxMs: number; loopP99Ms: number }>('measured', 30_000);
+    console.log(
+      `\nrebuilding every ${refreshSec} s under a request every 100 ms, ${(2 * refreshSec + 4).toFixed(0)} s (${etags.size - 1} new builds seen): ` +
+        `event-loop delay in Pantau max ${m.loopMaxMs.toFixed(0)} ms, p99 ${m.loopP99Ms.toFixed(1)} ms; slowest request ${slowest.toFixed(0)} ms; Pantau CPU ${m.cpuPct.toFixed(0)} %`,
+    );
+  } finally {
+    await pantau.stop();
   }
 }
 

@@ -250,6 +250,8 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
                 publicNote: (outageId) => store.outageNotes.latest(outageId)?.publicNote || null,
               }),
               config.statusPage.refreshSec * 1000,
+              Date.now,
+              (err) => log.error({ err }, 'building the public status page failed; the one before is still served'),
             ),
           }
         : {}),

@@ -3,8 +3,10 @@
  * clients, HTTP): started on a data dir the parent prepared, compiled like production, and
  * able to report its own CPU share and RSS over a window the parent marks. IPC messages:
  * in `start` {dataDir, overrides}, `measure`, `report`, `stop`; out `ready` {url},
- * `measured` {cpuPct, rssMb}, `error` {message}.
+ * `measured` {cpuPct, rssMb, loopMaxMs, loopP99Ms} (the event loop's delay over the window, from
+ * perf_hooks' monitorEventLoopDelay), `error` {message}.
  */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { configSchema } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
 import { startPantau, type RunningPantau } from '../../src/server.js';
@@ -18,7 +20,7 @@ interface Message {
 }
 
 let pantau: RunningPantau | undefined;
-let window: { cpu: NodeJS.CpuUsage; at: number; rss: number[]; timer: NodeJS.Timeout } | undefined;
+let window: { cpu: NodeJS.CpuUsage; at: number; rss: number[]; timer: NodeJS.Timeout; loop: IntervalHistogram } | undefined;
 
 async function onMessage(m: Message): Promise<void> {
   if (m.type === 'start') {
@@ -34,12 +36,22 @@ async function onMessage(m: Message): Promise<void> {
     process.send?.({ type: 'ready', url: pantau.url });
   } else if (m.type === 'measure') {
     const rss: number[] = [];
-    window = { cpu: process.cpuUsage(), at: performance.now(), rss, timer: setInterval(() => rss.push(process.memoryUsage.rss()), 1000) };
+    window?.loop.disable();
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    window = { cpu: process.cpuUsage(), at: performance.now(), rss, timer: setInterval(() => rss.push(process.memoryUsage.rss()), 1000), loop };
   } else if (m.type === 'report' && window) {
     const cpu = process.cpuUsage(window.cpu);
     clearInterval(window.timer);
+    window.loop.disable();
     const wallUs = (performance.now() - window.at) * 1000;
-    process.send?.({ type: 'measured', cpuPct: ((cpu.user + cpu.system) / wallUs) * 100, rssMb: Math.max(...window.rss, process.memoryUsage.rss()) / 2 ** 20 });
+    process.send?.({
+      type: 'measured',
+      cpuPct: ((cpu.user + cpu.system) / wallUs) * 100,
+      rssMb: Math.max(...window.rss, process.memoryUsage.rss()) / 2 ** 20,
+      loopMaxMs: window.loop.max / 1e6,
+      loopP99Ms: window.loop.percentile(99) / 1e6,
+    });
   } else if (m.type === 'stop') {
     await pantau?.close();
     process.exit(0);

@@ -47,7 +47,10 @@ export interface CameraFigures {
   launchedOn: number | null;
   /** Days with a rollup since launch (or since monitoring began). */
   daysMonitored: number;
-  /** Seconds per month since launch, keyed by the month's start, oldest first. */
+  /**
+   * Seconds per month since launch, keyed by the month's start, oldest first — those not already
+   * summed for its group (`groupReports`' `summedMonths`).
+   */
   months: readonly { month: number; seconds: Seconds }[];
   /** The recent window (the last `recentDays`). */
   recent: Seconds;
@@ -86,7 +89,12 @@ export interface GroupReport {
 }
 
 const ratio = (up: number, known: number): number | null => (known > 0 ? up / known : null);
-const add = (a: Seconds, b: Seconds): Seconds => ({ up: a.up + b.up, dark: a.dark + b.dark, known: a.known + b.known });
+/**
+ * Sums kept to whole milliseconds (what rollups measure): each sum is then the double nearest its
+ * exact value, whatever order the terms came in — summed per camera or per group in SQL, the same.
+ */
+const ms = (x: number) => Math.round(x * 1000) / 1000;
+const add = (a: Seconds, b: Seconds): Seconds => ({ up: ms(a.up + b.up), dark: ms(a.dark + b.dark), known: ms(a.known + b.known) });
 const ZERO: Seconds = { up: 0, dark: 0, known: 0 };
 
 export function checkThresholds(t: StateThresholds): void {
@@ -121,16 +129,27 @@ export function innovationState(
 
 /**
  * One report per group from its cameras' figures: sums, the months from the group's launch on,
- * the longest outage, causes, the state. Sorted worst state first, then by name.
+ * the longest outage, causes, the state. Sorted worst state first, then by name. `summedMonths`:
+ * months already summed over a group's cameras (from month rollups), added to its members' own.
  */
-export function groupReports(cameras: readonly CameraFigures[], now: number, t: StateThresholds = DEFAULT_STATE_THRESHOLDS): GroupReport[] {
+export function groupReports(
+  cameras: readonly CameraFigures[],
+  now: number,
+  t: StateThresholds = DEFAULT_STATE_THRESHOLDS,
+  summedMonths: ReadonlyMap<string, readonly { month: number; seconds: Seconds }[]> = new Map(),
+): GroupReport[] {
   const groups = new Map<string, CameraFigures[]>();
-  for (const c of cameras) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
+  for (const c of cameras) {
+    const members = groups.get(c.group);
+    if (members) members.push(c);
+    else groups.set(c.group, [c]);
+  }
   const out: GroupReport[] = [];
   for (const [group, members] of groups) {
     const launches = members.map((m) => m.launchedOn).filter((x): x is number => x !== null);
     const launchedOn = launches.length ? Math.min(...launches) : null;
     const months = new Map<number, Seconds>();
+    for (const { month, seconds } of summedMonths.get(group) ?? []) months.set(month, add(months.get(month) ?? ZERO, seconds));
     for (const m of members) for (const { month, seconds } of m.months) months.set(month, add(months.get(month) ?? ZERO, seconds));
     const total = [...months.values()].reduce(add, ZERO);
     const recent = members.map((m) => m.recent).reduce(add, ZERO);

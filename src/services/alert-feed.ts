@@ -60,6 +60,7 @@ export class AlertFeed {
     const deliveries = this.ownDeliveries(principal, this.store.notifications.deliveriesOf(stored.map((a) => a.key)));
     const attempts = this.store.notifications.attemptsOf(deliveries.map((d) => d.id));
     const kinds = new Map(stored.map((a) => [a.key, a.kind]));
+    const outages = this.store.notifications.outagesOf(stored.map((a) => a.key), cameraId);
     // Deliveries are the principal's own contacts' (admins: everyone's), so their details may be shown.
     const to = (contactId: string) => {
       const contact = this.store.contacts.get(contactId);
@@ -71,6 +72,7 @@ export class AlertFeed {
         id: d.id,
         alertKey: d.alertKey,
         kind: kinds.get(d.alertKey) ?? null,
+        outageId: outages.get(d.alertKey) ?? null,
         contactId: d.contactId,
         ...to(d.contactId),
         channel: d.channel,

@@ -105,7 +105,7 @@ export function messageFor(action: StoredAction, recipient: Recipient, ctx: Mess
     timeZone: recipient.timeZone,
   };
   if (action.kind === 'digest') message.digest = action.digest;
-  if (NEEDS_ACK.has(action.kind) && open.length) message.ackUrl = `${base}/ack/${ackToken(open, recipient.userId, ctx)}`;
+  if (NEEDS_ACK.has(action.kind) && open.length) message.ackUrl = `${base}/ack/${ackToken(open, recipient.userId, ctx)}?lang=${recipient.language}`; // the page in the message's language
   const jpeg = first && recipient.seesPicture?.(first.id) ? ctx.lastGoodFrame(first.id) : undefined;
   if (jpeg) message.snapshot = { jpeg };
   return message;

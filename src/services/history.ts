@@ -11,6 +11,8 @@ import type { Store } from '../store/index.js';
 import { sumDayRollups, type SummedDays } from '../store/rollups.js';
 
 export const DAY_ROLLED_MARKER = 'rollup.day';
+/** The start of the first local month without month rollups (all months before it are written). */
+export const MONTH_ROLLED_MARKER = 'rollup.month';
 
 export const WINDOWS = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, '90d': 90 * 86_400_000, '365d': 365 * 86_400_000 } as const;
 export type WindowName = keyof typeof WINDOWS;

@@ -1,8 +1,9 @@
 /**
  * The leadership report per innovation or agency: launch, cameras, days monitored, uptime since
  * launch and per month, days dark, the longest outage, outages by cause and a state (domain/
- * innovation-state.ts). Built from day rollups (running totals: seeks, not scans), the outage log,
- * the recorded causes and the flips at the edges of the recent windows; never from raw results.
+ * innovation-state.ts). Built from month rollups, day rollups for the partial months (running
+ * totals: seeks, not scans), the outage log, the recorded causes and the flips at the edges of the
+ * recent windows; never from raw results.
  * Callers pass only the cameras the user may see.
  */
 import { groupReports, type CameraFigures, type GroupReport, type Seconds, type StateThresholds } from '../domain/innovation-state.js';
@@ -10,8 +11,11 @@ import type { OutageCause } from '../domain/outage-causes.js';
 import type { StatusSeconds } from '../domain/timeline.js';
 import type { Camera } from '../store/cameras.js';
 import type { Store } from '../store/index.js';
-import { sumDayRollupsBetween, type SummedDays } from '../store/rollups.js';
-import { DAY_ROLLED_MARKER, type History } from './history.js';
+import { sumDayRollupRanges, type CameraRange } from '../store/rollups.js';
+import type { GroupMonth } from '../store/month-rollups.js';
+import { bucketStartOf } from '../domain/rollup.js';
+import { monthStartOf, monthsBetween, nextMonthStart } from '../domain/months.js';
+import { DAY_ROLLED_MARKER, MONTH_ROLLED_MARKER, type History } from './history.js';
 import { csvCell } from './reports.js';
 
 export type ReportGrouping = 'innovation' | 'agency';
@@ -33,93 +37,145 @@ export class InnovationReports {
 
   report(cameras: readonly Camera[], by: ReportGrouping) {
     const now = this.now();
-    const groups = groupReports(this.figures(cameras, by, now), now, this.options.thresholds);
     const tzMs = this.options.tzOffsetMinutes * 60_000;
-    return { by, generatedAt: iso(now), recentDays: this.options.thresholds.recentDays, groups: groups.map((g) => toView(g, tzMs)) };
+    return { by, generatedAt: iso(now), recentDays: this.options.thresholds.recentDays, groups: this.groups(cameras, by, now).map((g) => toView(g, tzMs)) };
   }
 
-  /** Each camera's figures since its innovation's launch (or since it was added, without one). */
-  private figures(cameras: readonly Camera[], by: ReportGrouping, now: number): CameraFigures[] {
-    if (cameras.length === 0) return [];
-    const tz = this.options.tzOffsetMinutes * 60_000;
+  /** The groups' reports, before dates are written for people. */
+  groups(cameras: readonly Camera[], by: ReportGrouping, now: number = this.now()): GroupReport[] {
+    const { figures, summedMonths } = this.figures(cameras, by, now);
+    return groupReports(figures, now, this.options.thresholds, summedMonths);
+  }
+
+  /**
+   * Each camera's figures since its innovation's launch (or since the day it was added, without
+   * one). Whole months come from month rollups, summed in SQL (per camera: days and outages; per
+   * group: each month's seconds); the launch month from the launch day on, and months not in month
+   * rollups yet (the current one), from day rollups and the outage log: the same sums.
+   */
+  private figures(cameras: readonly Camera[], by: ReportGrouping, now: number): { figures: CameraFigures[]; summedMonths: Map<string, GroupMonth[]> } {
+    if (cameras.length === 0) return { figures: [], summedMonths: new Map() };
+    const tz = this.options.tzOffsetMinutes;
     const recentMs = this.options.thresholds.recentDays * DAY_MS;
     const ids = cameras.map((c) => c.id);
-    const launchOf = new Map(cameras.map((c) => [c.id, launchMs(c.innovation?.launchedOn ?? null, tz)]));
-    const startOf = (c: Camera) => launchOf.get(c.id) ?? c.createdAt;
     const rolledUntil = Math.min(now, this.store.rollups.getMarker(DAY_ROLLED_MARKER) ?? now);
-    // Month starts, and each launch day, so a launch month counts from the launch day on.
-    const monthStarts = monthBounds(Math.min(...cameras.map(startOf)), rolledUntil, tz);
-    const bounds = [...new Set([...monthStarts, ...[...launchOf.values()].filter((l): l is number => l !== null && l > monthStarts[0]!)])].sort((a, b) => a - b);
-    const monthOf = (t: number) => monthStarts.findLast((m) => m <= t)!;
-    const runs = sumDayRollupsBetween(this.store.db, bounds);
+    // Months before this are in month rollups (whole months, never past the days rolled).
+    const monthsUntil = Math.min(this.store.rollups.getMarker(MONTH_ROLLED_MARKER) ?? -Infinity, monthStartOf(rolledUntil, tz));
+    const grid = monthGrid(tz, rolledUntil);
+    const plans = cameras.map((c) => planCamera(c, tz, grid, monthsUntil, now - recentMs, now));
+    const groupOf = (c: Camera) => (by === 'agency' ? c.agency : (c.innovation?.name ?? ''));
+    const stored = this.store.monthRollups.sums(
+      plans.map((p, k) => ({ cameraId: p.cameraId, from: p.start, outagesFrom: p.outageMonthsFrom, group: groupOf(cameras[k]!) })),
+      monthsUntil,
+      now,
+    );
+    const days = sumDayRollupRanges(this.store.db, plans.flatMap((p) => p.dayRanges));
+    const logged = this.store.flips.outagesIn(plans.flatMap((p) => p.outageRanges), now);
     const recent = this.history.all(ids, now - recentMs, now);
     const before = this.history.all(ids, now - 4 * recentMs, now - recentMs);
-    const outages = this.store.flips.outageStats(now, now - recentMs, this.options.tzOffsetMinutes);
     const open = this.store.flips.openOutages();
+    const launchOf = new Map(plans.map((p) => [p.cameraId, p.launchedOn]));
     const causes = causesByCamera(this.store, ids, launchOf);
-    return cameras.map((c) => {
-      const start = startOf(c);
-      // From the launch day on: before it the camera served no innovation.
-      const mine = new Map<number, SummedDays>();
-      (runs.get(c.id) ?? []).forEach((run, i) => {
-        if (bounds[i]! < start || run.days === 0) return;
-        const month = monthOf(bounds[i]!);
-        const m = mine.get(month);
-        mine.set(month, m ? addSummed(m, run) : run);
-      });
-      const o = outages.get(c.id);
+    let d = 0;
+    let o = 0;
+    const figures = cameras.map((c, k): CameraFigures => {
+      const plan = plans[k]!;
+      const months: { month: number; seconds: Seconds }[] = [];
+      let { days: daysMonitored, outages, longestMs } = stored.totals[k]!;
+      for (const month of plan.dayMonths) {
+        const sum = days[d++];
+        if (!sum || sum.days === 0) continue;
+        daysMonitored += sum.days;
+        months.push({ month, seconds: fromStatus(sum) });
+      }
+      for (let i = 0; i < plan.outageRanges.length - 1; i++) {
+        const l = logged[o++]!;
+        outages += l.outages;
+        longestMs = Math.max(longestMs, l.longestMs);
+      }
+      const recentOutages = logged[o++]!.outages;
       return {
         cameraId: c.id,
-        group: by === 'agency' ? c.agency : (c.innovation?.name ?? ''),
-        launchedOn: launchOf.get(c.id) ?? null,
-        daysMonitored: [...mine.values()].reduce((n, m) => n + m.days, 0),
-        months: [...mine].slice(-MAX_MONTHS).map(([month, s]) => ({ month, seconds: fromSummed(s) })),
+        group: groupOf(c),
+        launchedOn: plan.launchedOn,
+        daysMonitored,
+        months,
         recent: fromStatus(recent.get(c.id)?.seconds ?? ZERO_STATUS),
         before: fromStatus(before.get(c.id)?.seconds ?? ZERO_STATUS),
-        outages: o?.outages ?? 0,
-        recentOutages: o?.recent ?? 0,
-        longestOutageMs: o?.longestMs ?? 0,
+        outages,
+        recentOutages,
+        longestOutageMs: longestMs,
         causes: causes.get(c.id) ?? {},
         darkSince: open.get(c.id)?.start ?? null,
       };
     });
+    return { figures, summedMonths: stored.groups };
   }
 }
 
 const ZERO_STATUS = { up: 0, degraded: 0, down: 0 };
-const fromSummed = (s: SummedDays): Seconds => fromStatus(s);
-const addSummed = (a: SummedDays, b: SummedDays): SummedDays => ({
-  days: a.days + b.days,
-  up: a.up + b.up,
-  degraded: a.degraded + b.degraded,
-  down: a.down + b.down,
-  unknown: a.unknown + b.unknown,
-  paused: a.paused + b.paused,
-});
+
+/** Earliest time the outage log is asked about (a camera without a launch date: all of it). */
+const EVER = Number.MIN_SAFE_INTEGER;
+
+/**
+ * Where each of a camera's figures come from. Seconds and days: from `start` (the launch day, or
+ * the day it was added) through the days rolled — whole months before `monthsUntil` from month
+ * rollups, the rest (`dayMonths`, one range each) from day rollups. Outages: those that started
+ * from the launch on (all, without one) before `now` — whole months from month rollups, the rest
+ * from the outage log; the last outage range is the recent window's, counted apart.
+ */
+function planCamera(c: Camera, tz: number, grid: MonthGrid, monthsUntil: number, recentFrom: number, now: number) {
+  const tzMs = tz * 60_000;
+  const launchedOn = launchMs(c.innovation?.launchedOn ?? null, tzMs);
+  const start = launchedOn ?? bucketStartOf(c.createdAt, 'day', tz);
+  const dayMonths: number[] = [];
+  const dayRanges: CameraRange[] = [];
+  for (const [month, to] of grid.from(start)) {
+    if (month >= start && to <= monthsUntil) continue;
+    dayMonths.push(month);
+    dayRanges.push({ cameraId: c.id, from: Math.max(month, start), to });
+  }
+  const outagesFrom = launchedOn ?? EVER;
+  // The first whole month from the launch on; the outage log answers before it and from `monthsUntil`.
+  const firstWhole = launchedOn === null ? EVER : monthStartOf(launchedOn, tz) === launchedOn ? launchedOn : nextMonthStart(launchedOn, tz);
+  const outageRanges: CameraRange[] =
+    firstWhole >= monthsUntil
+      ? [{ cameraId: c.id, from: outagesFrom, to: now }]
+      : [
+          { cameraId: c.id, from: outagesFrom, to: firstWhole },
+          { cameraId: c.id, from: monthsUntil, to: now },
+        ];
+  outageRanges.push({ cameraId: c.id, from: Math.max(outagesFrom, recentFrom), to: now });
+  return { cameraId: c.id, launchedOn, start, dayMonths, dayRanges, outageMonthsFrom: firstWhole, outageRanges };
+}
+
+interface MonthGrid {
+  /** Each month [start, next start) from the one holding `t` through the one holding the days rolled. */
+  from(t: number): Iterable<[number, number]>;
+}
+
+/** The local months up to the one holding `until`, computed once per first month and shared by the cameras' plans. */
+function monthGrid(tz: number, until: number): MonthGrid {
+  const runs = new Map<number, [number, number][]>();
+  return {
+    from(t: number) {
+      const first = monthStartOf(t, tz);
+      let run = runs.get(first);
+      if (!run) {
+        const starts = monthsBetween(first, until, tz);
+        runs.set(first, (run = starts.map((m, i) => [m, starts[i + 1] ?? nextMonthStart(m, tz)])));
+      }
+      return run;
+    },
+  };
+}
 
 /** A `YYYY-MM-DD` launch date as the start of that local day; null when absent or unreadable. */
 function launchMs(date: string | null, tzMs: number): number | null {
   if (!date) return null;
   const t = Date.parse(`${date.slice(0, 10)}T00:00:00Z`);
   return Number.isFinite(t) ? t - tzMs : null;
-}
-
-/** Starts of the local months from the one holding `from` through the one after `to`'s. */
-export function monthBounds(from: number, to: number, tzMs: number): number[] {
-  const local = new Date(from + tzMs);
-  let y = local.getUTCFullYear();
-  let m = local.getUTCMonth();
-  const bounds: number[] = [];
-  for (;;) {
-    const start = Date.UTC(y, m, 1) - tzMs;
-    bounds.push(start);
-    if (start > to) break;
-    if (++m === 12) {
-      m = 0;
-      y++;
-    }
-  }
-  return bounds;
 }
 
 /** Recorded causes (the record in force) of each camera's outages since its launch. */
@@ -141,7 +197,7 @@ function toView(g: GroupReport, tzMs: number) {
   return {
     ...g,
     launchedOn: g.launchedOn === null ? null : local(g.launchedOn).slice(0, 10),
-    months: g.months.map((m) => ({ month: local(m.month).slice(0, 7), start: iso(m.month), uptime: m.uptime })),
+    months: g.months.slice(-MAX_MONTHS).map((m) => ({ month: local(m.month).slice(0, 7), start: iso(m.month), uptime: m.uptime })),
   };
 }
 

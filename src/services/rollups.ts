@@ -2,8 +2,11 @@
  * Rolls history up: every minute it writes the monitor's check tally, then rolls complete hour
  * buckets (seconds per status from flips, checks from the tallied counts); when a local day
  * ends, its day rollup (seconds from flips, check counts from hour rollups). A nightly
- * node-cron job catches up and prunes what has outlived its retention. Markers record how far
- * each size has been rolled, so a restart resumes instead of redoing or skipping work.
+ * node-cron job catches up and prunes what has outlived its retention. Once a local month's last
+ * day is rolled, its month rollups (sums of its days, its outages) are written; the first run
+ * writes every complete month already in the day rollups. Markers record how far each size has
+ * been rolled, so a restart resumes instead of redoing or skipping work. Month rollups are never
+ * pruned: a row per camera and month is small, and the leadership report reads them since launch.
  * Minute rollups are not kept: nothing reads them, and at 10 000 cameras writing them blocked
  * the event loop for ~0.6 s every minute.
  */
@@ -12,7 +15,8 @@ import { BUCKET_MS, bucketStartOf, buildRollups, mergeRollups, type BucketSize, 
 import { statusTimeline } from '../domain/timeline.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
-import { DAY_ROLLED_MARKER } from './history.js';
+import { monthStartOf, nextMonthStart } from '../domain/months.js';
+import { DAY_ROLLED_MARKER, MONTH_ROLLED_MARKER } from './history.js';
 
 export interface Retention {
   /** Stored rounds (those whose verdict changed). */
@@ -81,6 +85,20 @@ export class Roller {
     const { retention } = this.options;
     this.rollSize('hour', now - retention.hourDays * 86_400_000);
     this.rollSize('day', -Infinity);
+    this.rollMonths();
+  }
+
+  /** Writes each month whose days are all rolled, from the marker on (first run: the oldest day rollup's month). */
+  private rollMonths(): void {
+    const tz = this.options.tzOffsetMinutes;
+    const daysUntil = this.store.rollups.getMarker(MARKER.day);
+    if (daysUntil === undefined) return;
+    const oldest = this.store.rollups.getMarker(MONTH_ROLLED_MARKER) ?? this.store.rollups.oldestStart('day');
+    if (oldest === undefined) return;
+    for (let month = monthStartOf(oldest, tz); nextMonthStart(month, tz) <= daysUntil; month = nextMonthStart(month, tz)) {
+      this.store.monthRollups.roll(month, nextMonthStart(month, tz));
+      this.store.rollups.setMarker(MONTH_ROLLED_MARKER, nextMonthStart(month, tz));
+    }
   }
 
   prune(): void {

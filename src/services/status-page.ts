@@ -5,9 +5,12 @@
  * reaches the public page unless it is added here. Never: pictures, addresses, coordinates finer
  * than configured, owners, contacts, connection details, who acknowledged, internal ids.
  *
- * Building costs a few queries per public camera; the HTTP layer (http/status-page/) builds at
- * most once per `refreshSec` and serves from memory.
+ * Building costs a few queries per public camera (about 2 ms each: seconds at a thousand), so it
+ * runs in slices of about `SLICE_MS`, yielding to the event loop between them: probe rounds,
+ * sockets and other requests wait for a slice at most, never for the whole build. The HTTP layer
+ * (http/status-page/) builds at most once per `refreshSec` and serves from memory.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { zoneOf, type Zone, type ZoneThresholds } from '../domain/agency-report.js';
 import type { Camera } from '../store/cameras.js';
 import type { Store } from '../store/index.js';
@@ -84,9 +87,13 @@ export interface StatusPageOptions {
    * Absent: no outage has a note.
    */
   publicNote?: (outageId: string) => string | null | undefined;
+  /** How long a build runs before it yields to the event loop. @defaultValue SLICE_MS */
+  sliceMs?: number;
 }
 
 const DAY = 86_400_000;
+/** How long a build runs before it lets the event loop take other work. */
+export const SLICE_MS = 10;
 
 export class StatusPageData {
   constructor(
@@ -97,13 +104,22 @@ export class StatusPageData {
     private readonly now: () => number = Date.now,
   ) {}
 
-  build(): PublicStatus {
+  async build(): Promise<PublicStatus> {
     const now = this.now();
     const cameras = this.store.cameras.publicOnes();
     const ids = cameras.map((c) => c.id);
     const u30 = this.history.all(ids, now - 30 * DAY, now);
+    await yieldToLoop();
     const open = this.reports.openOutages(cameras);
-    const entries = cameras.map((c) => this.entry(c, now, u30.get(c.id)?.uptime ?? null, open.get(c.id)));
+    const entries: PublicCameraEntry[] = [];
+    let slice = performance.now();
+    for (const c of cameras) {
+      entries.push(this.entry(c, now, u30.get(c.id)?.uptime ?? null, open.get(c.id)));
+      if (performance.now() - slice >= (this.options.sliceMs ?? SLICE_MS)) {
+        await yieldToLoop();
+        slice = performance.now();
+      }
+    }
     return {
       title: this.options.title,
       generatedAt: new Date(now).toISOString(),

@@ -5,6 +5,7 @@
  */
 import type { Db } from './db.js';
 import type { CameraStatus, Flip, FlipReason } from '../domain/status.js';
+import type { CameraRange } from './rollups.js';
 
 interface FlipRow {
   camera_id: string;
@@ -18,7 +19,6 @@ const toFlip = (r: FlipRow): Flip => ({ cameraId: r.camera_id, at: r.at, from: r
 
 export interface OutageStats {
   outages: number;
-  recent: number;
   longestMs: number;
 }
 
@@ -67,21 +67,22 @@ export class FlipStore {
   }
 
   /**
-   * Per camera, the outages that started in [its innovation's launch day (local, `tzOffsetMinutes`),
-   * `to`): how many, how many started at or after `recentFrom`, and the longest (an open one
-   * counts up to `to`). One pass over the outage log, never over flips.
+   * Per range, the outages of its camera that started in [from, to): how many, and the longest
+   * (an open one counts up to `now`). One range seek on the outage log's key per range.
    */
-  outageStats(to: number, recentFrom: number, tzOffsetMinutes: number): Map<string, OutageStats> {
+  outagesIn(ranges: readonly CameraRange[], now: number): OutageStats[] {
+    const out = ranges.map(() => ({ outages: 0, longestMs: 0 }));
+    if (ranges.length === 0) return out;
     const rows = this.db
       .prepare(
-        `SELECT o.camera_id, count(*) AS outages, sum(o.start >= @recentFrom) AS recent,
-           max(coalesce(o.end_at, @to) - o.start) AS longest_ms
-         FROM cameras c CROSS JOIN outage_log o ON o.camera_id = c.id
-         WHERE o.start >= coalesce(unixepoch(c.innovation_launched_on) * 1000 - @tzMs, 0) AND o.start < @to
-         GROUP BY o.camera_id`,
+        `WITH q(i, cam, f, t) AS MATERIALIZED (SELECT key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(@ranges))
+         SELECT q.i AS i, count(*) AS outages, max(coalesce(o.end_at, @now) - o.start) AS longest_ms
+         FROM q CROSS JOIN outage_log o ON o.camera_id = q.cam AND o.start >= q.f AND o.start < q.t
+         GROUP BY q.i`,
       )
-      .all({ to, recentFrom, tzMs: tzOffsetMinutes * 60_000 }) as { camera_id: string; outages: number; recent: number; longest_ms: number }[];
-    return new Map(rows.map((r) => [r.camera_id, { outages: r.outages, recent: r.recent, longestMs: r.longest_ms }]));
+      .all({ ranges: JSON.stringify(ranges.map((r) => [r.cameraId, r.from, r.to])), now }) as { i: number; outages: number; longest_ms: number }[];
+    for (const r of rows) out[r.i] = { outages: r.outages, longestMs: r.longest_ms };
+    return out;
   }
 
   saveState(cameraId: string, state: unknown, now: number): void {

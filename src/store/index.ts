@@ -6,6 +6,7 @@ import { SessionStore } from './sessions.js';
 import { FlipStore } from './flips.js';
 import { ProbeResultStore } from './probe-results.js';
 import { RollupStore } from './rollups.js';
+import { MonthRollupStore } from './month-rollups.js';
 import { CheckCountStore } from './check-counts.js';
 import { ContactStore } from './contacts.js';
 import { NotificationStore } from './notifications.js';
@@ -22,6 +23,7 @@ export interface Store {
   flips: FlipStore;
   probeResults: ProbeResultStore;
   rollups: RollupStore;
+  monthRollups: MonthRollupStore;
   checkCounts: CheckCountStore;
   contacts: ContactStore;
   notifications: NotificationStore;
@@ -43,6 +45,7 @@ export function openStore(file: string): Store {
     flips: new FlipStore(db),
     probeResults: new ProbeResultStore(db),
     rollups: new RollupStore(db),
+    monthRollups: new MonthRollupStore(db),
     checkCounts: new CheckCountStore(db),
     contacts: new ContactStore(db),
     notifications: new NotificationStore(db),

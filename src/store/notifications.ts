@@ -204,4 +204,13 @@ export class NotificationStore {
   acknowledgementOf(outageId: string): { by: string; at: number } | undefined {
     return this.db.prepare('SELECT by_user AS by, at FROM acknowledgements WHERE outage_id = ?').get(outageId) as { by: string; at: number } | undefined;
   }
+
+  /** The outage of one camera each alert was about (a grouped alert names one per camera). */
+  outagesOf(alertKeys: readonly string[], cameraId: string): Map<string, string> {
+    if (alertKeys.length === 0) return new Map();
+    const rows = this.db
+      .prepare(`SELECT alert_key, outage_id FROM alert_cameras WHERE camera_id = ? AND alert_key IN (SELECT value FROM json_each(?))`)
+      .all(cameraId, JSON.stringify(alertKeys)) as { alert_key: string; outage_id: string }[];
+    return new Map(rows.map((r) => [r.alert_key, r.outage_id]));
+  }
 }

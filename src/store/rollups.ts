@@ -140,6 +140,11 @@ export class RollupStore {
     return this.db.prepare('DELETE FROM rollups WHERE size = ? AND bucket_start < ?').run(size, t).changes;
   }
 
+  /** Start of the oldest stored bucket of a size. */
+  oldestStart(size: BucketSize): number | undefined {
+    return (this.db.prepare('SELECT min(bucket_start) FROM rollups WHERE size = ?').pluck().get(size) as number | null) ?? undefined;
+  }
+
   getMarker(name: string): number | undefined {
     return this.db.prepare('SELECT value FROM markers WHERE name = ?').pluck().get(name) as number | undefined;
   }
@@ -221,75 +226,37 @@ export function sumDayRollups(db: Db, from: number, to: number, cameraId?: strin
   );
 }
 
+/** One camera's span of time, for sums over many cameras with a span each. */
+export interface CameraRange {
+  cameraId: string;
+  from: number;
+  to: number;
+}
+
 /**
- * Sums of day rollups per camera for each run [bounds[i], bounds[i + 1]) — months, for the
- * leadership report — from running totals: per camera and bound, one seek for the first day at or
- * after it (its totals less its own seconds: everything before it) and one for the camera's last
- * day (everything). A sum is one such point minus the one before, so years of months for a
- * thousand cameras cost index seeks, never a walk over the days. Cameras without day rollups are absent.
+ * Sums of day rollups over each range (the leadership report's partial months: from a launch day,
+ * or the months not in month rollups yet), in the ranges' order; undefined where a range holds no
+ * day rollup. Running totals again: two index seeks per range, whatever its length.
  */
-export function sumDayRollupsBetween(db: Db, bounds: readonly number[]): Map<string, SummedDays[]> {
-  if (bounds.length < 2) return new Map();
-  type Point = SummedDays & { camera_id: string; bucket_start: number };
-  const totalsBefore = `r.camera_id AS camera_id, r.bucket_start AS bucket_start, r.c_days - 1 AS days, r.c_up - r.s_up AS up,
-    r.c_degraded - r.s_degraded AS degraded, r.c_down - r.s_down AS down, r.c_unknown - r.s_unknown AS unknown, r.c_paused - r.s_paused AS paused`;
-  // Days are rolled for every camera, so a bound nearly always has its own day row: one primary-key
-  // seek per camera and bound (CROSS JOIN keeps that order; `bucket_start IN (…)` made the planner
-  // walk every day row). A camera's first day stands for bounds before it; gaps are sought.
-  const values = bounds.map((_, i) => `(@b${i})`).join(', ');
-  const exact = db
-    .prepare(`WITH b(t) AS (VALUES ${values}) SELECT ${totalsBefore} FROM cameras cam CROSS JOIN b CROSS JOIN rollups r ON r.size = 'day' AND r.camera_id = cam.id AND r.bucket_start = b.t`)
-    .all(Object.fromEntries(bounds.map((b, i) => [`b${i}`, b]))) as Point[];
-  const first = db
+export function sumDayRollupRanges(db: Db, ranges: readonly CameraRange[]): (SummedDays | undefined)[] {
+  if (ranges.length === 0) return [];
+  const rows = db
     .prepare(
-      `SELECT ${totalsBefore} FROM cameras cam CROSS JOIN rollups r ON r.size = 'day' AND r.camera_id = cam.id
-         AND r.bucket_start = (SELECT min(bucket_start) FROM rollups WHERE size = 'day' AND camera_id = cam.id)`,
+      `WITH q(i, cam, f, t) AS MATERIALIZED (SELECT key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(@ranges))
+       SELECT q.i AS i, a.c_days - b.c_days + 1 AS days,
+         a.c_up - b.c_up + b.s_up AS up, a.c_degraded - b.c_degraded + b.s_degraded AS degraded,
+         a.c_down - b.c_down + b.s_down AS down, a.c_unknown - b.c_unknown + b.s_unknown AS unknown,
+         a.c_paused - b.c_paused + b.s_paused AS paused
+       FROM q
+       CROSS JOIN rollups a ON a.size = 'day' AND a.camera_id = q.cam
+         AND a.bucket_start = (SELECT max(bucket_start) FROM rollups WHERE size = 'day' AND camera_id = q.cam AND bucket_start < q.t)
+       CROSS JOIN rollups b ON b.size = 'day' AND b.camera_id = q.cam
+         AND b.bucket_start = (SELECT min(bucket_start) FROM rollups WHERE size = 'day' AND camera_id = q.cam AND bucket_start >= q.f)
+       WHERE a.bucket_start >= b.bucket_start`,
     )
-    .all() as Point[];
-  const seek = db.prepare(
-    `SELECT ${totalsBefore} FROM rollups r WHERE r.size = 'day' AND r.camera_id = ? AND r.bucket_start >= ? ORDER BY r.bucket_start LIMIT 1`,
-  );
-  const index = new Map(bounds.map((b, i) => [b, i]));
-  const firstOf = new Map(first.map((r) => [r.camera_id, r]));
-  const last = db
-    .prepare(
-      `SELECT cam.id AS camera_id, r.bucket_start AS bucket_start, r.c_days AS days, r.c_up AS up, r.c_degraded AS degraded, r.c_down AS down, r.c_unknown AS unknown, r.c_paused AS paused
-       FROM cameras cam CROSS JOIN rollups r ON r.size = 'day' AND r.camera_id = cam.id
-         AND r.bucket_start = (SELECT max(bucket_start) FROM rollups WHERE size = 'day' AND camera_id = cam.id AND bucket_start < @end)`,
-    )
-    .all({ end: bounds.at(-1)! }) as Point[];
-  const points = new Map<string, (SummedDays | undefined)[]>();
-  for (const r of exact) {
-    let p = points.get(r.camera_id);
-    if (!p) points.set(r.camera_id, (p = new Array<SummedDays | undefined>(bounds.length)));
-    p[index.get(r.bucket_start)!] = r;
-  }
-  const lastDay = new Map<string, number>();
+    .all({ ranges: JSON.stringify(ranges.map((r) => [r.cameraId, r.from, r.to])) }) as (SummedDays & { i: number })[];
   const ms = (x: number) => Math.round(x * 1000) / 1000;
-  const out = new Map<string, SummedDays[]>();
-  for (const r of last) lastDay.set(r.camera_id, r.bucket_start);
-  for (const end of last) {
-    const { camera_id: id, bucket_start: _start, ...totalEnd } = end;
-    const p = points.get(id) ?? [];
-    const firstDay = firstOf.get(id);
-    const lastStart = lastDay.get(id) ?? -Infinity;
-    // Before the first day: nothing before it (its totals less its own); past the last: everything;
-    // a gap in between: the first day after the bound.
-    const at = (i: number): SummedDays => {
-      const known = p[i];
-      if (known) return known;
-      const b = bounds[i]!;
-      if (firstDay && b <= firstDay.bucket_start) return firstDay;
-      if (b > lastStart) return totalEnd;
-      return (p[i] = (seek.get(id, b) as Point | undefined) ?? totalEnd);
-    };
-    const sums: SummedDays[] = [];
-    for (let i = 0; i + 1 < bounds.length; i++) {
-      const a = at(i);
-      const b = at(i + 1);
-      sums.push({ days: b.days - a.days, up: ms(b.up - a.up), degraded: ms(b.degraded - a.degraded), down: ms(b.down - a.down), unknown: ms(b.unknown - a.unknown), paused: ms(b.paused - a.paused) });
-    }
-    out.set(id, sums);
-  }
+  const out = new Array<SummedDays | undefined>(ranges.length);
+  for (const { i, days, ...s } of rows) out[i] = { days, up: ms(s.up), degraded: ms(s.degraded), down: ms(s.down), unknown: ms(s.unknown), paused: ms(s.paused) };
   return out;
 }

@@ -4,13 +4,15 @@
  * form opens under it (a note without a cause is refused under the cause field); the record shows
  * under the outage,
  * then opens the report and finds the innovation's card with its state and the cause counted;
- * printed, the navigation is gone and the page is A4. Screenshots and the PDF go to
- * test-artifacts/screenshots/report-*.
+ * printed, the navigation is gone and the page is A4. An owner also records a cause from the
+ * camera's list of notifications sent, under the alert of that outage. Screenshots and the PDF go
+ * to test-artifacts/screenshots/report-*.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { FakeHttpServer } from '../support/fake-http.js';
 import { signedInClients, startTestPantau, type TestPantau } from '../support/pantau.js';
 import { buildDashboard, CHROMIUM, launchPhone, type Phone } from './browser.js';
 
@@ -39,6 +41,7 @@ const CASES = {
 let pantau: TestPantau;
 let phone: Phone;
 let page: Page;
+let hook: FakeHttpServer;
 
 describe.skipIf(!existsSync(CHROMIUM))('an owner records why a camera went dark, and leadership sees it in the report', () => {
   const cameraIds: Record<string, string> = {};
@@ -72,6 +75,7 @@ describe.skipIf(!existsSync(CHROMIUM))('an owner records why a camera went dark,
   afterAll(async () => {
     await phone?.close();
     await pantau?.stop();
+    await hook?.stop();
   });
 
   for (const lang of ['id', 'en'] as const) {
@@ -133,4 +137,49 @@ describe.skipIf(!existsSync(CHROMIUM))('an owner records why a camera went dark,
       await page.emulateMedia({ media: 'screen' });
     }, 60_000);
   }
+
+  it('records a cause from the notifications sent, under the alert of that outage (id)', async () => {
+    // A camera of Budi's that goes dark now: an alert is sent to his webhook, and the camera's
+    // list of notifications sent shows it.
+    hook = await new FakeHttpServer().start();
+    const { admin } = await signedInClients(pantau);
+    const budi = ((await admin.get('/api/users')).body as { id: string; username: string }[]).find((u) => u.username === 'budi')!;
+    const created = await admin.post('/api/cameras', { name: 'CCTV Pasar Sentral', site: 'Pasar Sentral', agency: 'Diskominfo', owners: [budi.id], rtspUrl: 'rtsp://127.0.0.1:9/x', checkIntervalSec: 3600, imageCheckIntervalSec: 86_400, alertGraceSec: 1 });
+    expect(created.status, created.text).toBe(201);
+    const cameraId = created.body.id as string;
+    expect((await admin.post('/api/contacts', { userId: budi.id, channel: 'webhook', address: `${hook.origin}/budi` })).status).toBe(201);
+    for (let i = 0; i < 2; i++) pantau.monitor.record({ cameraId, at: Date.now(), layers: { tcp: { ok: false, reason: 'refused', reached: false } } }, 'liveness');
+    await expect
+      .poll(() => {
+        pantau.alerting.alerts.tick();
+        return hook.requests.some((r) => r.body.toString().includes(cameraId));
+      }, { timeout: 20_000, interval: 300 })
+      .toBe(true);
+
+    await phone.context.clearCookies();
+    await page.goto('about:blank');
+    await page.goto(`${pantau.url}/#/kamera/${encodeURIComponent(cameraId)}`);
+    // The phone may still be in English from the tests before: back to Indonesian.
+    await page.getByRole('button', { name: new RegExp(`^(${W.id.signIn}|${W.en.signIn})$`) }).waitFor({ timeout: 15_000 });
+    if (await page.getByRole('button', { name: 'Bahasa Indonesia' }).isVisible()) await page.getByRole('button', { name: 'Bahasa Indonesia' }).click();
+    await page.getByLabel(W.id.username).fill('budi');
+    await page.getByLabel(W.id.password).fill('budi-password');
+    await page.getByRole('button', { name: W.id.signIn }).click();
+    await page.getByRole('heading', { level: 1, name: 'CCTV Pasar Sentral' }).waitFor({ timeout: 15_000 });
+    const sent = page.locator('section.camera-notifications');
+    const line = sent.locator('li.notification', { hasText: 'Peringatan' }).first();
+    await line.getByRole('button', { name: 'Catat penyebab', exact: true }).click({ timeout: 15_000 });
+    const form = line.locator('form.record-form');
+    await form.getByLabel(W.id.cause, { exact: true }).selectOption({ label: 'Jaringan / ISP' });
+    await form.getByLabel(W.id.note, { exact: true }).fill('Modem di pasar mati');
+    await form.getByRole('button', { name: W.id.save, exact: true }).click();
+    // Recorded: under the alert, and in the camera's outage list above it.
+    await sent.getByText('Penyebab: Jaringan / ISP').waitFor({ timeout: 10_000 });
+    await sent.getByRole('button', { name: 'Ubah penyebab', exact: true }).waitFor();
+    await page.locator('li.outage').first().getByText('Penyebab: Jaringan / ISP').waitFor({ timeout: 10_000 });
+    const outageId = pantau.alerting.alerts.openOutageId(cameraId)!;
+    expect(pantau.store.outageNotes.latest(outageId)).toMatchObject({ cause: 'network', note: 'Modem di pasar mati', by: 'budi' });
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await sent.screenshot({ path: path.join(SHOTS, 'report-cause-notifications-id.png') });
+  }, 90_000);
 });

@@ -99,6 +99,7 @@ describe('an outage, told to the owner on every channel', () => {
     expect(tgBody.text).toContain('Masjid Agung');
     expect(tgBody.text).toContain('tidak dapat dihubungi');
     expect(tgBody.text).toContain('https://pantau.kolutkab.go.id/ack/');
+    expect(tgBody.text).toMatch(/\/ack\/[^\s"<]+\?lang=id/); // its page in the message's language
 
     // Email: to the owner, in Indonesian, with the dashboard link.
     const mail = await simpleParser(smtp.mails[0]!.raw);

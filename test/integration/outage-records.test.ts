@@ -134,6 +134,36 @@ describe('recording a cause', () => {
     const history = (await admin.get(`/api/outages/${encodeURIComponent(outage.masjidOld)}/records`)).body as { cause: string; note: string; by: string }[];
     expect(history.at(-1)).toMatchObject({ cause: 'network', note: 'ISP <b>putus</b>', by: 'pemilik-masjid' });
   });
+
+  it('the acknowledge page speaks the language of its link, else that of the browser, Indonesian first', async () => {
+    const box = SecretBox.fromKeyFile(path.join(pantau.dataDir, 'secret.key'));
+    const token = ackToken([outage.masjidOld], ownerId, { box, now: Date.now() });
+    const page = async (query: string, headers: Record<string, string> = {}) => (await fetch(`${pantau.url}/ack/${token}${query}`, { headers })).text();
+    const id = await page('');
+    expect(id).toContain('<html lang="id">');
+    expect(id).toContain('Tandai gangguan ini sudah ditangani?');
+    expect(id).toContain('>Listrik padam</option>');
+    expect(id).toContain('>Ya, sudah ditangani</button>');
+    expect(id).not.toContain('Acknowledge');
+    const en = await page('?lang=en');
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('Mark this outage as acknowledged?');
+    expect(en).toContain('>Power</option>');
+    expect(en).toContain('>Acknowledge</button>');
+    expect(en).toContain(`action="/ack/${token}?lang=en"`);
+    expect(en).not.toContain('ditangani');
+    // Without ?lang=, the browser's preference; the link's wins over it.
+    expect(await page('', { 'accept-language': 'en-US,en;q=0.9' })).toContain('<html lang="en">');
+    expect(await page('', { 'accept-language': 'fr-FR, id;q=0.8, en;q=0.5' })).toContain('<html lang="id">');
+    expect(await page('?lang=id', { 'accept-language': 'en' })).toContain('<html lang="id">');
+    // Refusals in the page's language too.
+    const post = (query: string) => fetch(`${pantau.url}/ack/${token}${query}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'note=tanpa+penyebab' });
+    expect(await (await post('?lang=en')).text()).toContain('Choose a cause to save a note.');
+    expect(await (await post('')).text()).toContain('Pilih penyebab untuk menyimpan catatan.');
+    // An expired or forged link says so in either language.
+    expect(await (await fetch(`${pantau.url}/ack/not-a-token?lang=en`)).text()).toContain('This link is no longer valid.');
+    expect(await (await fetch(`${pantau.url}/ack/not-a-token`)).text()).toContain('Tautan ini tidak berlaku lagi.');
+  });
 });
 
 describe('GET /api/reports/causes', () => {

@@ -102,8 +102,10 @@ describe('alerts and notifications show only what is the user’s', () => {
     const seen = (await group(ownerA))!;
     expect(seen.cameras.map((c) => c.cameraId)).toEqual([camA]);
     expect(seen.deliveries.map((d) => d.contactId)).toEqual([contactA]);
-    const log = (await ownerA.get(`/api/notifications?cameraId=${camA}`)).body as { contactId: string }[];
+    const log = (await ownerA.get(`/api/notifications?cameraId=${camA}`)).body as { contactId: string; outageId: string | null }[];
     expect(log.map((d) => d.contactId)).toEqual([contactA]);
+    // Each names the outage of this camera it was about (for recording its cause), never the group's other one.
+    expect(log.map((d) => d.outageId)).toEqual([pantau.alerting.alerts.openOutageId(camA)]);
     const everything = ownerA.received.join('\n');
     for (const secret of [camB, contactB, 'relay B down']) expect(everything).not.toContain(secret);
   });

@@ -13,6 +13,7 @@ import { sql as viewingRights } from './2026-12-07-0008-viewing-rights.js';
 import { sql as cameraPublic } from './2026-12-07-0009-camera-public.js';
 import { sql as outageRecords } from './2026-12-07-0010-outage-records.js';
 import { sql as cameraStreams } from './2026-12-07-0011-camera-streams.js';
+import { sql as monthRollups } from './2026-12-07-0012-month-rollups.js';
 
 export interface Migration {
   id: string;
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '2026-12-07-0009-camera-public', sql: cameraPublic },
   { id: '2026-12-07-0010-outage-records', sql: outageRecords },
   { id: '2026-12-07-0011-camera-streams', sql: cameraStreams },
+  { id: '2026-12-07-0012-month-rollups', sql: monthRollups },
 ];

@@ -195,7 +195,7 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
     h('section', {}, h('h2', {}, t('layers')), statusBox),
     h('section', {}, h('h2', {}, t('uptimeTitle')), uptimeBox, dailyBox),
     outages.node,
-    notificationsSection(id, ctx.user),
+    notificationsSection(camera, ctx.user, () => void outages.load()),
     cameraViewsSection(camera, ctx.user),
     h('section', {}, h('h2', {}, t('location')), mapBox),
   );
