@@ -42,7 +42,7 @@ const action = (kind: AlertAction['kind']): AlertAction => {
 function read(kind: AlertAction['kind'], u: User) {
   const recipient = { userId: u.id, language: 'en' as const, timeZone: u.timeZone, ...audience(u, kind, store) };
   const message = messageFor(action(kind), recipient, { publicUrl: 'https://pantau.example', box, camera: (id) => store.get(id), lastGoodFrame: () => undefined, now: NOW });
-  const link = message?.ackUrl && readAckToken(message.ackUrl.split('/ack/')[1]!, box, NOW);
+  const link = message?.ackUrl && readAckToken(new URL(message.ackUrl).pathname.split('/ack/')[1]!, box, NOW);
   return { message, ids: message?.cameras.map((c) => c.id), acks: link ? link.outageIds : [] };
 }
 
