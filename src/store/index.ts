@@ -12,6 +12,7 @@ import { NotificationStore } from './notifications.js';
 import { ViewingStore } from './viewings.js';
 import { OutageNoteStore } from './outage-notes.js';
 import { ReportStateStore } from './report-states.js';
+import { PrivacyMaskStore } from './privacy-masks.js';
 
 export interface Store {
   db: Db;
@@ -27,6 +28,7 @@ export interface Store {
   viewings: ViewingStore;
   outageNotes: OutageNoteStore;
   reportStates: ReportStateStore;
+  privacyMasks: PrivacyMaskStore;
   ping(): boolean;
   close(): void;
 }
@@ -47,6 +49,7 @@ export function openStore(file: string): Store {
     viewings: new ViewingStore(db),
     outageNotes: new OutageNoteStore(db),
     reportStates: new ReportStateStore(db),
+    privacyMasks: new PrivacyMaskStore(db),
     ping: () => db.prepare('SELECT 1').pluck().get() === 1,
     close: () => db.close(),
   };
