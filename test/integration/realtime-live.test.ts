@@ -4,10 +4,9 @@
  * (with its MIME and codec) and key-frame-first fragments, and is cut off the moment it loses
  * the camera; one camera connection serves every viewer of a camera.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveEndEvent, LiveFragmentMeta, LiveInitMeta, LiveStartAnswer } from '../../src/realtime/contract.js';
-import { ffmpegUnavailableReason } from '../support/frames.js';
+import { ffmpegUnavailableReason, remuxers } from '../support/frames.js';
 import { ADMIN_PASSWORD, signedInClients, startTestPantau, waitFor, type Client, type TestPantau } from '../support/pantau.js';
 import { gstRtspUnavailableReason, RtspCameraSimulator } from '../support/rtsp-camera.js';
 import { RecordingClient, sessionCookie } from './realtime-client.js';
@@ -29,20 +28,6 @@ class LiveClient {
   start(cameraId: string): Promise<LiveStartAnswer> {
     return new Promise((resolve) => this.client.socket.emit('live:start', { cameraId }, resolve));
   }
-}
-
-function remuxers(port: number): number {
-  let n = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (cmd[0]?.endsWith('ffmpeg') && cmd.some((a) => a.includes(`:${port}/`)) && cmd.includes('copy')) n++;
-    } catch {
-      // gone
-    }
-  }
-  return n;
 }
 
 describe.skipIf(missing !== '')(`live video over the socket${missing ? ` (skipped: ${missing})` : ''}`, () => {

@@ -1,8 +1,10 @@
 /**
  * Test-side frame tools: grab one frame from an RTSP URL with the real ffmpeg,
- * and compare decoded pictures (brightness, how many pixels changed).
+ * compare decoded pictures (brightness, how many pixels changed), and count the ffmpeg
+ * processes remuxing a camera's stream (live video pulls).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
 
 let ffmpegReason: string | undefined;
@@ -62,5 +64,20 @@ export function changedPixels(a: Picture, b: Picture, threshold = 40): number {
   if (a.luma.length !== b.luma.length) return Math.max(a.luma.length, b.luma.length);
   let n = 0;
   for (let i = 0; i < a.luma.length; i++) if (Math.abs((a.luma[i] ?? 0) - (b.luma[i] ?? 0)) > threshold) n++;
+  return n;
+}
+
+/** ffmpeg processes remuxing (`-c:v copy`) a stream on this RTSP port: live video's camera pulls. */
+export function remuxers(port: number): number {
+  let n = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (cmd[0]?.endsWith('ffmpeg') && cmd.some((a) => a.includes(`:${port}/`)) && cmd.includes('copy')) n++;
+    } catch {
+      // gone
+    }
+  }
   return n;
 }
