@@ -152,27 +152,26 @@ function maskEditor(pictureUrl: string, initial: readonly MaskRect[], actions: E
     return { x: (e.clientX - b.left) / b.width, y: (e.clientY - b.top) / b.height };
   };
   let start: { x: number; y: number; id: number } | null = null;
-  let current: MaskRect | null = null;
+  // The finger's last place: a lifted finger's own event may not carry one (touchend has no touches).
+  let last = { x: 0, y: 0 };
   stage.addEventListener('pointerdown', (e) => {
     if (start) return;
     e.preventDefault();
     stage.setPointerCapture(e.pointerId);
-    start = { ...at(e), id: e.pointerId };
-    current = null;
+    last = at(e);
+    start = { ...last, id: e.pointerId };
   });
   stage.addEventListener('pointermove', (e) => {
     if (!start || e.pointerId !== start.id) return;
-    const p = at(e);
-    current = { x: start.x, y: start.y, w: p.x - start.x, h: p.y - start.y };
-    draw(current);
+    last = at(e);
+    draw({ x: start.x, y: start.y, w: last.x - start.x, h: last.y - start.y });
   });
   const finish = (e: PointerEvent, cancelled: boolean) => {
     if (!start || e.pointerId !== start.id) return;
     const from = start;
     start = null;
-    const p = at(e);
+    const p = last;
     const drawn = { x: from.x, y: from.y, w: p.x - from.x, h: p.y - from.y };
-    current = null;
     error.hidden = true;
     if (cancelled) return draw();
     // A tap (hardly moved): select the rectangle under the finger, the topmost first.
