@@ -25,20 +25,33 @@ async function signIn(page: Page, username: string, password: string): Promise<v
   await page.getByRole('button', { name: 'Masuk' }).click();
 }
 
-/** Drags one finger across an element, from and to fractions of its box (the same point: a tap). */
-async function fingerDrag(page: Page, selector: string, from: [number, number], to: [number, number]): Promise<void> {
-  const box = (await page.locator(selector).boundingBox())!;
-  const point = ([fx, fy]: [number, number]) => ({ x: box.x + fx * box.width, y: box.y + fy * box.height });
+type Point = { x: number; y: number };
+
+/** One finger down at the first point, through the others, up (one point: a tap). As a screen sends it: touch events. */
+async function finger(page: Page, points: Point[]): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
-  const steps = from[0] === to[0] && from[1] === to[1] ? 0 : 8;
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point(from)] });
-  for (let i = 1; i <= steps; i++) {
-    const f: [number, number] = [from[0] + ((to[0] - from[0]) * i) / steps, from[1] + ((to[1] - from[1]) * i) / steps];
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [point(f)] });
-  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [points[0]!] });
+  for (const p of points.slice(1)) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [p] });
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   await cdp.detach();
 }
+
+/** Drags a finger across an element, from and to fractions of its box (the same point: a tap). */
+async function fingerDrag(page: Page, selector: string, from: [number, number], to: [number, number]): Promise<void> {
+  const box = (await page.locator(selector).boundingBox())!;
+  const steps = from[0] === to[0] && from[1] === to[1] ? 0 : 8;
+  const points = Array.from({ length: steps + 1 }, (_, i) => ({
+    x: box.x + (from[0] + ((to[0] - from[0]) * i) / (steps || 1)) * box.width,
+    y: box.y + (from[1] + ((to[1] - from[1]) * i) / (steps || 1)) * box.height,
+  }));
+  await finger(page, points);
+}
+
+/** Where the drawn rectangles are, as fractions of the picture: for messages when a check fails. */
+const drawnRects = (page: Page) =>
+  page.locator('section.privacy-mask .mask-rect').evaluateAll((nodes) =>
+    nodes.map((n) => (n as unknown as { style: Record<string, string> }).style).map((st) => `${st.left} ${st.top} ${st.width} ${st.height}`).join(' | '),
+  );
 
 /** Mean of R, G and B over a rectangle (fractions) of the camera page's picture, as the phone decoded it. */
 function pictureMean(page: Page, rect: { x: number; y: number; w: number; h: number }): Promise<number> {
@@ -81,7 +94,8 @@ describe.skipIf(!existsSync(CHROMIUM))('drawing a privacy mask on a phone', () =
     await expect.poll(() => section.locator('.mask-summary').textContent(), { timeout: 15_000 }).toBe('Tidak ada bagian gambar yang ditutup.');
     await section.getByRole('button', { name: 'Ubah topeng privasi' }).click();
     await section.locator('.mask-stage img').waitFor({ timeout: 15_000 });
-    await section.locator('.mask-stage').scrollIntoViewIfNeeded();
+    // In the middle of the screen: clear of the sticky header and the bottom navigation.
+    await section.locator('.mask-stage').evaluate((el) => (el as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'center' }));
 
     // A finger drawn rightwards and down over the middle of the picture.
     await fingerDrag(page, 'section.privacy-mask .mask-stage', [0.4, 0.3], [0.7, 0.6]);
@@ -90,10 +104,21 @@ describe.skipIf(!existsSync(CHROMIUM))('drawing a privacy mask on a phone', () =
     // A second one, then a tap selects it and the button deletes it.
     await fingerDrag(page, 'section.privacy-mask .mask-stage', [0.05, 0.7], [0.2, 0.9]);
     await expect.poll(() => section.locator('.mask-rect').count()).toBe(2);
+    // Where the finger went, within a pixel or two of the phone's screen.
+    const drawn = await drawnRects(page);
+    const [a, b] = drawn.split(' | ').map((r) => r.split(' ').map((v) => parseFloat(v) / 100));
+    for (const [got, want] of [[a![0], 0.4], [a![1], 0.3], [a![2], 0.3], [a![3], 0.3], [b![0], 0.05], [b![1], 0.7], [b![2], 0.15], [b![3], 0.2]] as const) {
+      expect(Math.abs(got! - want), `drawn: ${drawn}`).toBeLessThan(0.02);
+    }
     await fingerDrag(page, 'section.privacy-mask .mask-stage', [0.02, 0.02], [0.02, 0.02]); // a tap outside both: nothing selected
     await expect.poll(() => section.getByRole('button', { name: 'Hapus kotak terpilih' }).isDisabled()).toBe(true);
-    await fingerDrag(page, 'section.privacy-mask .mask-stage', [0.12, 0.8], [0.12, 0.8]); // a tap on the second
-    await expect.poll(() => section.locator('.mask-rect.selected').count()).toBe(1);
+    // Apart from the last tap by more than a double tap's time.
+    await new Promise((r) => setTimeout(r, 600));
+    const second = (await section.locator('.mask-rect').nth(1).boundingBox())!;
+    await finger(page, [{ x: second.x + second.width / 2, y: second.y + second.height / 2 }]); // a tap on the second
+    await expect
+      .poll(async () => `${await section.locator('.mask-rect.selected').count()} selected; drawn: ${await drawnRects(page)}; at ${page.url()}; tapped ${JSON.stringify(second)}; section: ${await section.textContent().catch(() => 'none')}`)
+      .toMatch(/^1 selected/);
     await section.getByRole('button', { name: 'Hapus kotak terpilih' }).click();
     await expect.poll(() => section.locator('.mask-rect').count()).toBe(1);
 
