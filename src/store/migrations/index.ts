@@ -12,7 +12,7 @@ import { sql as cameraExternalId } from './2026-12-07-0007-camera-external-id.js
 import { sql as viewingRights } from './2026-12-07-0008-viewing-rights.js';
 import { sql as cameraPublic } from './2026-12-07-0009-camera-public.js';
 import { sql as outageRecords } from './2026-12-07-0010-outage-records.js';
-import { sql as privacyMasks } from './2026-12-07-0011-privacy-masks.js';
+import { sql as privacyMasks } from './2026-12-07-0013-privacy-masks.js';
 
 export interface Migration {
   id: string;
@@ -30,5 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '2026-12-07-0008-viewing-rights', sql: viewingRights },
   { id: '2026-12-07-0009-camera-public', sql: cameraPublic },
   { id: '2026-12-07-0010-outage-records', sql: outageRecords },
-  { id: '2026-12-07-0011-privacy-masks', sql: privacyMasks },
+  { id: '2026-12-07-0013-privacy-masks', sql: privacyMasks },
 ];
