@@ -34,6 +34,7 @@ import { machinePolicy } from './domain/status-machine.js';
 import { zoneOffsetMinutes } from './config/time-zone.js';
 import { createApp } from './http/app.js';
 import { GoodPictures } from './services/good-pictures.js';
+import { PrivacyMasks } from './services/privacy-masks.js';
 import { startRealtime } from './realtime/index.js';
 import { createSnapshots } from './services/snapshots.js';
 import { ViewingLog } from './services/viewings.js';
@@ -131,8 +132,11 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
   const probeMetrics = monitoringMetrics(metrics.registry, () => monitor.counts());
   // Realtime starts after HTTP; frames found before then have no viewers to reach.
   const frameRelay: { to?: (cameraId: string, frame: CapturedFrame) => void; watched?: (cameraId: string) => boolean } = {};
+  // Privacy masks: every picture handed out is masked by the cache that keeps it (the last good
+  // pictures here, the viewers' frames below); image checks judge the unmasked picture.
+  const masks = new PrivacyMasks(store.privacyMasks, log);
   // The last picture each camera's image check judged good: a black or frozen camera's newest is the bad one.
-  const goodPictures = new GoodPictures();
+  const goodPictures = new GoodPictures(1000, (id, picture) => masks.frame(id, picture));
   const ffmpegPath = ffmpeg.found ? ffmpeg.ffmpeg.path : undefined;
   // The prober that knows each camera's transport: the embedded one, or (queue mode, where
   // workers probe) one of the server's own for live video's long pulls.
@@ -174,6 +178,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
       probing.remove(event.id);
       monitor.forget(event.id);
       goodPictures.forget(event.id);
+      masks.forget(event.id);
     } else {
       probing.upsert(event.camera);
     }
@@ -208,9 +213,15 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     camera: (id) => store.cameras.get(id),
     remote: (camera) => probing.siteCapture?.(camera),
     openStream: config.live.frameStreams ? siteOrLocalFrames(frameStreams({ ffmpegPath, locate, log }), (id) => store.cameras.get(id), probing) : undefined,
+    mask: (id, frame) => masks.frame(id, frame),
   });
   frameRelay.to = (cameraId, frame) => snapshots.offer(cameraId, frame);
   frameRelay.watched = (cameraId) => snapshots.isWatched(cameraId);
+  // A changed mask: pictures kept with the old one are not handed out again.
+  masks.on('change', (id) => {
+    snapshots.dropFrame(id);
+    goodPictures.remask(id);
+  });
   const viewings = new ViewingLog(store, registry);
   viewings.startRetention(config.audit.viewRetentionDays, log);
 
@@ -222,6 +233,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     onboarding,
     reports,
     goodPictures,
+    masks,
     innovations,
     contacts: alerting.contacts,
     feed: alerting.feed,
@@ -281,6 +293,12 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
       maxMs: config.live.maxMinutes * 60_000,
       fallbackFps: config.live.fallbackFps,
       maxBacklogMs: config.live.maxBacklogMs,
+      // A remux cannot black anything out: a masked camera's live view is its masked frames.
+      masked: (id) => masks.masked(id),
+    },
+    onMaskChange: (listener) => {
+      masks.on('change', listener);
+      return () => masks.off('change', listener);
     },
   });
   await listen(server, config.server.port, config.server.host);

@@ -22,7 +22,9 @@ import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { onvifRoutes } from './routes/onvif.js';
 import { statusRoutes } from './routes/status.js';
 import { pictureRoutes } from './routes/pictures.js';
+import { privacyMaskRoutes } from './routes/privacy-masks.js';
 import type { GoodPictures } from '../services/good-pictures.js';
+import type { PrivacyMasks } from '../services/privacy-masks.js';
 import { alertRoutes } from './routes/alerts.js';
 import { statusPageRoutes, type StatusPageCache, type StatusPageSettings } from './status-page/index.js';
 import type { Logger } from '../log.js';
@@ -45,6 +47,8 @@ export interface AppDeps {
   reports: Reports;
   /** The last picture each camera's image check judged good. */
   goodPictures: GoodPictures;
+  /** Privacy masks: their routes (admins). */
+  masks: PrivacyMasks;
   innovations: InnovationReports;
   contacts: Contacts;
   feed: AlertFeed;
@@ -87,6 +91,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   cameraRoutes(api, { registry: deps.registry, store: deps.store, reports: deps.reports });
   statusRoutes(api, { registry: deps.registry, reports: deps.reports, innovations: deps.innovations });
   pictureRoutes(api, { registry: deps.registry, goodPictures: deps.goodPictures, viewings: deps.viewing.viewings });
+  privacyMaskRoutes(api, { registry: deps.registry, masks: deps.masks });
   alertRoutes(api, router, { contacts: deps.contacts, feed: deps.feed });
   outageRecordRoutes(api, { records: deps.records });
   onvifRoutes(api, { onboarding: deps.onboarding });

@@ -80,8 +80,11 @@ export interface LiveStartRequest {
 
 export interface LiveStartAnswer {
   ok: boolean;
-  /** `denied`, `bad_request`: nothing was started. */
-  error?: 'denied' | 'bad_request';
+  /**
+   * `denied`, `bad_request`: nothing was started. `masked`: the camera has a privacy mask, so
+   * its live view is JPEG frames (watch it at `fallbackFps`), never video.
+   */
+  error?: 'denied' | 'bad_request' | 'masked';
   /** The live view ends by itself this long after starting or the last renewal, ms. */
   maxMs: number;
   /** Frames per second of the JPEG fallback, for the `watch` that replaces live video when it ends. */
@@ -112,11 +115,12 @@ export interface LiveFragmentMeta {
  * Why live video ended. `unplayable` (a codec phones cannot play: H.265, MJPEG), `unavailable`
  * (the camera could not be pulled) and `no_ffmpeg`: fall back to JPEG frames; `expired`: the
  * time limit passed without a renewal; `denied`: the user lost the right; `stopped`: the server
- * is stopping or the camera was removed.
+ * is stopping or the camera was removed; `masked`: the camera was given a privacy mask, so its
+ * live view goes on as masked JPEG frames.
  */
 export interface LiveEndEvent {
   cameraId: string;
-  reason: 'unplayable' | 'unavailable' | 'no_ffmpeg' | 'expired' | 'denied' | 'stopped';
+  reason: 'unplayable' | 'unavailable' | 'no_ffmpeg' | 'expired' | 'denied' | 'stopped' | 'masked';
 }
 
 export interface ServerToClientEvents {

@@ -72,6 +72,11 @@ export class FramePipe {
     this.send(frame);
   }
 
+  /** Forgets the frame of this camera waiting to be sent (it is out of date: its privacy mask changed). */
+  discard(cameraId: string): void {
+    this.waiting.delete(cameraId);
+  }
+
   private send(frame: CachedFrame): void {
     const id = frame.cameraId;
     const jpeg = this.size === 'thumb' ? frame.thumbJpeg : frame.jpeg;

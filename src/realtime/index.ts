@@ -52,6 +52,8 @@ export interface RealtimeDeps {
   ackTimeoutMs?: number;
   /** Live video (the stream relay and who may watch); without it `live:start` is not answered. */
   live?: LiveSettings | undefined;
+  /** Subscribes to privacy mask changes (a camera's id); returns the unsubscribe. */
+  onMaskChange?: ((listener: (cameraId: string) => void) => () => void) | undefined;
 }
 
 interface SocketData {
@@ -248,6 +250,15 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     relay.announce(statusEventOf(camera.id, deps.reports.status(camera)));
   });
 
+  // A new privacy mask: a frame masked the old way (or not at all) waiting for a slow socket is
+  // not sent, and live video of the camera ends (its live view goes on as masked frames).
+  const offMasks = deps.onMaskChange?.((cameraId) => {
+    for (const socket of io.sockets.sockets.values()) {
+      socket.data.pipe?.discard(cameraId);
+      socket.data.live?.recheck();
+    }
+  }) ?? (() => undefined);
+
   // Logout, a new password, a disabled account, a changed role or grants: that user's sockets now.
   const offAuth = auth.onAccessChange((userId) => {
     for (const socketId of [...(io.sockets.adapter.rooms.get(userRoom(userId)) ?? [])]) {
@@ -269,6 +280,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       clearInterval(timer);
       offAuth();
       offRegistry();
+      offMasks();
       offAcks();
       relay.stop();
       snapshots.stop();

@@ -21,6 +21,11 @@ export interface LiveSettings {
   maxMs: number;
   fallbackFps: number;
   maxBacklogMs: number;
+  /**
+   * Cameras with a privacy mask: never pulled as video (a remux cannot black anything out);
+   * their live view is the masked JPEG frames. @defaultValue none
+   */
+  masked?: ((cameraId: string) => boolean) | undefined;
 }
 
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
@@ -137,6 +142,10 @@ export function liveOnSocket(socket: LiveSocket, settings: LiveSettings): { rech
     const base = { maxMs: settings.maxMs, fallbackFps: settings.fallbackFps };
     if (!request) return reply({ ok: false, error: 'bad_request', ...base });
     if (!gate.mayWatchLive(socket.data.principal, request.cameraId)) return reply({ ok: false, error: 'denied', ...base });
+    if (settings.masked?.(request.cameraId)) {
+      stop('replaced');
+      return reply({ ok: false, error: 'masked', ...base });
+    }
     stop('replaced');
     const v = new LiveViewer(socket, request.cameraId, request.stream, settings, (ended) => {
       relay.leave(ended.cameraId, ended);
@@ -170,6 +179,7 @@ export function liveOnSocket(socket: LiveSocket, settings: LiveSettings): { rech
   return {
     recheck() {
       if (viewer && !gate.mayWatchLive(socket.data.principal, viewer.cameraId)) viewer.end('denied');
+      else if (viewer && settings.masked?.(viewer.cameraId)) viewer.end('masked');
     },
     close: () => stop('disconnected'),
   };

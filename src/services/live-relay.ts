@@ -17,7 +17,7 @@ import type { FrameGrabError, RtpTransport } from '../protocols/image/index.js';
 export type StreamChoice = 'main' | 'sub';
 
 /** Why a viewer's live video ended, as a stable code the dashboard words. */
-export type LiveEndReason = 'unplayable' | 'unavailable' | 'no_ffmpeg' | 'expired' | 'denied' | 'stopped';
+export type LiveEndReason = 'unplayable' | 'unavailable' | 'no_ffmpeg' | 'expired' | 'denied' | 'stopped' | 'masked';
 
 /** Where a camera's stream is: its URL with credentials (host checked and pinned) and the transport to try first. */
 export interface StreamLocation {

@@ -7,6 +7,9 @@
  * leaves. A camera with only an RTSP URL watched at a camera page's rate (every 2 s or faster)
  * gets its frames from one persistent ffmpeg decoding at that rate (frame-stream.ts) instead of
  * a new ffmpeg per frame; if that stream fails, frames are fetched one by one for a while.
+ * A camera with a privacy mask has each frame masked before it is kept (`mask`), so everything
+ * this cache hands out (socket frames, thumbnails, REST snapshots, live view's frames) is masked,
+ * once per frame however many watch.
  * Must not judge pictures or record anything: frames here are for people's eyes only.
  */
 import { randomUUID } from 'node:crypto';
@@ -61,6 +64,11 @@ export interface SnapshotOptions {
   openStream?: OpenFrameStream | undefined;
   /** Cameras watched this often or more get a frame stream. @defaultValue 2000 */
   streamMaxIntervalMs?: number;
+  /**
+   * The privacy mask: a frame's masked copy, or undefined when the camera has none (then the
+   * frame is kept at once). A frame whose masking fails is dropped, never kept unmasked.
+   */
+  mask?: ((cameraId: string, frame: CapturedFrame) => Promise<CapturedFrame> | undefined) | undefined;
 }
 
 /** After a frame stream failed, frames are fetched one by one this long before a stream is tried again. */
@@ -100,6 +108,26 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
 
   /** A frame from anywhere (the prober's image round, our own fetch). Older frames never replace newer. */
   offer(cameraId: string, frame: CapturedFrame): void {
+    const current = this.frames.get(cameraId);
+    if (current && current.at >= frame.at) return;
+    const masking = this.options.mask?.(cameraId, frame);
+    if (!masking) return this.keep(cameraId, frame);
+    masking.then(
+      (masked) => this.keep(cameraId, masked),
+      (err: unknown) => this.options.log.warn({ cameraId, err: err instanceof Error ? err.message : String(err) }, 'a frame could not be masked: dropped'),
+    );
+  }
+
+  /**
+   * Drops a camera's newest frame (its privacy mask changed: it was masked otherwise); watchers
+   * get the next one, masked as the mask now says.
+   */
+  dropFrame(cameraId: string): void {
+    this.frames.delete(cameraId);
+  }
+
+  private keep(cameraId: string, frame: CapturedFrame): void {
+    // Masking takes a moment: a newer frame may have been kept meanwhile.
     const current = this.frames.get(cameraId);
     if (current && current.at >= frame.at) return;
     const cached: CachedFrame = { cameraId, jpeg: frame.jpeg, thumbJpeg: frame.thumbJpeg, width: frame.width, height: frame.height, at: frame.at };
@@ -336,9 +364,10 @@ export function createSnapshots(
     camera: (id: string) => Camera | undefined;
     remote?: (camera: Camera) => CaptureFrame | undefined;
     openStream?: OpenFrameStream | undefined;
+    mask?: SnapshotOptions['mask'];
   },
 ): Snapshots {
   const local = frameCapture(options);
   const capture: CaptureFrame = (camera, signal) => (options.remote?.(camera) ?? local)(camera, signal);
-  return new Snapshots({ capture, camera: options.camera, log: options.log, openStream: options.openStream });
+  return new Snapshots({ capture, camera: options.camera, log: options.log, openStream: options.openStream, mask: options.mask });
 }

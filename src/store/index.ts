@@ -14,6 +14,7 @@ import { ViewingStore } from './viewings.js';
 import { OutageNoteStore } from './outage-notes.js';
 import { ReportStateStore } from './report-states.js';
 import { CameraStreamStore } from './camera-streams.js';
+import { PrivacyMaskStore } from './privacy-masks.js';
 
 export interface Store {
   db: Db;
@@ -31,6 +32,7 @@ export interface Store {
   outageNotes: OutageNoteStore;
   reportStates: ReportStateStore;
   cameraStreams: CameraStreamStore;
+  privacyMasks: PrivacyMaskStore;
   ping(): boolean;
   close(): void;
 }
@@ -53,6 +55,7 @@ export function openStore(file: string): Store {
     outageNotes: new OutageNoteStore(db),
     reportStates: new ReportStateStore(db),
     cameraStreams: new CameraStreamStore(db),
+    privacyMasks: new PrivacyMaskStore(db),
     ping: () => db.prepare('SELECT 1').pluck().get() === 1,
     close: () => db.close(),
   };

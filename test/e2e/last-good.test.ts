@@ -6,10 +6,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpSnapshotSimulator } from '../support/index.js';
-import { signedInClients, startTestPantau, waitFor, type Client, type TestPantau } from '../support/pantau.js';
-import { buildDashboard, CHROMIUM, launchPhone, type Phone } from './browser.js';
+import type { HttpSnapshotSimulator } from '../support/index.js';
+import { waitFor, type Client, type TestPantau } from '../support/pantau.js';
+import { CHROMIUM, type Phone } from './browser.js';
+import { startSnapshotPhone, type SnapshotPhone } from './snapshot-phone.js';
 
+let setup: SnapshotPhone;
 let pantau: TestPantau;
 let camera: HttpSnapshotSimulator;
 let admin: Client;
@@ -19,23 +21,12 @@ const SHOTS = path.resolve('test-artifacts/screenshots');
 
 describe.skipIf(!existsSync(CHROMIUM))('the last good picture of a black camera on a phone', () => {
   beforeAll(async () => {
-    await buildDashboard();
-    camera = new HttpSnapshotSimulator();
-    await camera.start();
-    pantau = await startTestPantau({ probes: { livenessTimeoutMs: 2000, imageTimeoutMs: 8000 } });
-    const clients = await signedInClients(pantau);
-    admin = clients.admin;
-    await clients.make('pejabat', 'viewer', [{ scope: 'agency', value: 'Diskominfo' }]);
-    const res = await admin.post('/api/cameras', { name: 'CCTV Alun-alun', site: 'Alun-alun', agency: 'Diskominfo', snapshotUrl: camera.url, checkIntervalSec: 5, imageCheckIntervalSec: 5 });
-    expect(res.status, res.text).toBe(201);
-    id = res.body.id;
-    phone = await launchPhone(new URL(pantau.url).origin);
+    setup = await startSnapshotPhone({ username: 'pejabat' }, { name: 'CCTV Alun-alun', site: 'Alun-alun', checkIntervalSec: 5, imageCheckIntervalSec: 5 });
+    ({ pantau, camera, admin, phone, id } = setup);
   }, 120_000);
 
   afterAll(async () => {
-    await phone?.close();
-    await pantau?.stop();
-    await camera?.stop();
+    await setup?.stop();
   });
 
   it('shows the last good picture, labelled, with its age, on the card and the camera page', async () => {

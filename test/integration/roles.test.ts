@@ -112,6 +112,14 @@ const ROWS: Row[] = [
   { method: 'post', path: '/api/onvif/inspect', call: (c) => c.post('/api/onvif/inspect', { host: '127.0.0.1', port: 1 }), expect: { anon: 401, admin: 502, owner: 403, stranger: 403, viewer: 403 } },
   { method: 'post', path: '/api/onvif/discover', call: (c) => c.post('/api/onvif/discover', { timeoutMs: 500 }), expect: { anon: 401, admin: 200, owner: 403, stranger: 403, viewer: 403 } },
   // No image round has run in this test: a 404 that says there is no good picture yet, after the same visibility check.
+  // A privacy mask is the admins' alone: not even the camera's owner may read or change it.
+  { method: 'get', path: '/api/cameras/{id}/privacy-mask', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/privacy-mask`), expect: { anon: 401, admin: 200, owner: 403, stranger: 403, viewer: 403 } },
+  {
+    method: 'put',
+    path: '/api/cameras/{id}/privacy-mask',
+    call: async (c) => c.request('PUT', `/api/cameras/${await ownedCamera()}/privacy-mask`, { rects: [{ x: 0.1, y: 0.1, w: 0.2, h: 0.2 }] }),
+    expect: { anon: 401, admin: 200, owner: 403, stranger: 403, viewer: 403 },
+  },
   { method: 'get', path: '/api/cameras/{id}/last-good-picture', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/last-good-picture`), expect: { anon: 401, admin: 404, owner: 404, stranger: 404, viewer: 404 } },
   { method: 'get', path: '/api/cameras/{id}/status', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/status`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },
   { method: 'get', path: '/api/cameras/{id}/uptime', call: async (c) => c.get(`/api/cameras/${await ownedCamera()}/uptime?window=7d`), expect: { anon: 401, admin: 200, owner: 200, stranger: 404, viewer: 200 } },

@@ -1,6 +1,7 @@
 /**
  * Test-side frame tools: grab one frame from an RTSP URL with the real ffmpeg,
- * and compare decoded pictures (brightness, how many pixels changed).
+ * compare decoded pictures (brightness, how many pixels changed), and count the ffmpeg
+ * processes remuxing a camera's stream (live video pulls).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import sharp from 'sharp';

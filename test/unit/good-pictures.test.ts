@@ -48,7 +48,7 @@ describe('GoodPictures', () => {
   });
 
   it('asks for a good picture only when none is kept or the kept one is `refreshMs` old', () => {
-    const good = new GoodPictures(10, 60_000);
+    const good = new GoodPictures(10, undefined, 60_000);
     expect(good.judged('cam', 1000, true)).toBe(true);
     good.offer('cam', frame(1000), true);
     expect(good.judged('cam', 31_000, true)).toBe(false);
@@ -61,7 +61,7 @@ describe('GoodPictures', () => {
   });
 
   it('counts a camera judged bad as dark for the cap, without a picture offered', () => {
-    const good = new GoodPictures(2, 60_000);
+    const good = new GoodPictures(2, undefined, 60_000);
     good.offer('dark', frame(1), true);
     good.judged('dark', 2, false);
     for (let i = 0; i < 10; i++) good.offer(`fine-${i}`, frame(10 + i), true);

@@ -4,7 +4,8 @@
  * newest data jumps to the live edge, and one caught in a gap (the server skipped fragments on a
  * slow link) jumps over it. It shows the data used so far and says when it skipped ahead. A
  * codec the phone cannot play, or a camera that cannot be pulled, hands over to JPEG frames
- * (`onFallback`); the server ends the view after its time limit unless renewed.
+ * (`onFallback`), as does a camera with a privacy mask (its live view is masked pictures); the
+ * server ends the view after its time limit unless renewed.
  */
 import type { LiveEndEvent, LiveFragmentMeta, LiveInitMeta, LiveStream } from '../../src/realtime/contract';
 import { button, h } from './dom';
@@ -162,6 +163,7 @@ export function videoView(options: VideoOptions): VideoView {
       view.stop();
       if (event.reason === 'unplayable') options.onFallback(fallbackFps, fill('videoFallbackCodec', { codec: 'H.265 / MJPEG', fps: fallbackFps }));
       else if (event.reason === 'unavailable' || event.reason === 'no_ffmpeg') options.onFallback(fallbackFps, fill('videoFallbackUnavailable', { fps: fallbackFps }));
+      else if (event.reason === 'masked') options.onFallback(fallbackFps, fill('videoFallbackMasked', { fps: fallbackFps }));
       else {
         options.onEnded();
         if (event.reason === 'expired') showExpired();
@@ -201,6 +203,12 @@ export function videoView(options: VideoOptions): VideoView {
         return;
       }
       fallbackFps = answer.fallbackFps;
+      // A camera with a privacy mask is never video: its live view is masked pictures.
+      if (answer.error === 'masked') {
+        live.videoStop();
+        options.onFallback(fallbackFps, fill('videoFallbackMasked', { fps: fallbackFps }));
+        return;
+      }
       if (!answer.ok) {
         live.videoStop();
         options.onEnded();

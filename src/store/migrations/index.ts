@@ -14,6 +14,7 @@ import { sql as cameraPublic } from './2026-12-07-0009-camera-public.js';
 import { sql as outageRecords } from './2026-12-07-0010-outage-records.js';
 import { sql as cameraStreams } from './2026-12-07-0011-camera-streams.js';
 import { sql as monthRollups } from './2026-12-07-0012-month-rollups.js';
+import { sql as privacyMasks } from './2026-12-07-0013-privacy-masks.js';
 
 export interface Migration {
   id: string;
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '2026-12-07-0010-outage-records', sql: outageRecords },
   { id: '2026-12-07-0011-camera-streams', sql: cameraStreams },
   { id: '2026-12-07-0012-month-rollups', sql: monthRollups },
+  { id: '2026-12-07-0013-privacy-masks', sql: privacyMasks },
 ];

@@ -17,6 +17,7 @@ import { isDark, sinceLine, statusLine, uptimeOver } from '../widgets';
 import { dailyStrip, layersList, outagesSection } from './camera-parts';
 import { notificationsSection } from './camera-notifications';
 import { cameraViewsSection } from './viewing-list';
+import { privacyMaskSection } from './privacy-mask';
 
 const DAY_MS = 86_400_000;
 const WINDOWS = { '24h': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS, '90d': 90 * DAY_MS, '365d': 365 * DAY_MS } as const;
@@ -197,6 +198,7 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
     outages.node,
     notificationsSection(camera, ctx.user, () => void outages.load()),
     cameraViewsSection(camera, ctx.user),
+    seesPicture ? privacyMaskSection(camera, ctx.user) : '',
     h('section', {}, h('h2', {}, t('location')), mapBox),
   );
   return {
