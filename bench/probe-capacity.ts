@@ -13,8 +13,8 @@
  * `--image` keeps image checks at the default 5 min (by default they are pushed out of the
  * window: figure 5 costs them); `--profile` adds one CPU-profiled run per size and prints where
  * the time went, `--allocations` one allocation-sampled run; `--runs 0` does only those.
- * Pantau runs as `npm start` runs it (heap cap 160 MB, 8 MB semi-spaces, MALLOC_ARENA_MAX=2);
- * `--uncapped` drops all three, `--node-flags` passes other V8 flags;
+ * Pantau runs as `npm start` runs it (heap cap 160 MB, MALLOC_ARENA_MAX=2);
+ * `--uncapped` drops both, `--node-flags` passes other V8 flags;
  * `--no-breakdown` skips the in-process CPU cost per check operation (`--runs 0` without
  * `--profile` gives only that breakdown: DESCRIBE-only vs the media check per RTSP check);
  * `--media-every N` sets probes.mediaCheckEvery (default: the config's, 10; 0 = DESCRIBE only);
@@ -44,11 +44,11 @@ const DASHBOARD_THUMBS = 8;
 /** V8 flags for the measured Pantau, e.g. `--node-flags=--max-old-space-size=192` (an experiment, not a default). */
 const NODE_FLAGS = (new Args().string('node-flags') ?? '').split(/\s+/).filter(Boolean);
 /**
- * The measured Pantau runs as `npm start` runs it: heap capped at 160 MB, 8 MB semi-spaces, two malloc arenas.
+ * The measured Pantau runs as `npm start` runs it: heap capped at 160 MB, two malloc arenas.
  * `--uncapped` measures Node's defaults instead; `--node-flags` replaces the heap flag.
  */
 const UNCAPPED = new Args().flag('uncapped');
-const START_FLAGS = NODE_FLAGS.length ? NODE_FLAGS : UNCAPPED ? [] : ['--max-old-space-size=160', '--max-semi-space-size=8'];
+const START_FLAGS = NODE_FLAGS.length ? NODE_FLAGS : UNCAPPED ? [] : ['--max-old-space-size=160'];
 const START_ENV: Record<string, string> = UNCAPPED ? {} : { MALLOC_ARENA_MAX: '2' };
 
 export async function run(): Promise<void> {
