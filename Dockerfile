@@ -11,7 +11,9 @@ FROM node:20-bookworm-slim
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # Memory: a heap cap (raise PANTAU_HEAP_MB past ~13 000 cameras; Pantau warns at start when it
-# is small) and two malloc arenas; without them 10 000 cameras peaked at 460 MB RSS, with them 282.
+# is small) and two malloc arenas; without them 10 000 cameras peaked at 460 MB RSS, with them
+# ~265. NODE_OPTIONS=--max-semi-space-size=8 takes ~10 MB more off for ~2 points of a core
+# (BENCHMARKS.md, issue 16).
 ENV NODE_ENV=production PANTAU_DATA_DIR=/data PANTAU_HEAP_MB=160 MALLOC_ARENA_MAX=2
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -13,8 +13,8 @@
  * `--image` keeps image checks at the default 5 min (by default they are pushed out of the
  * window: figure 5 costs them); `--profile` adds one CPU-profiled run per size and prints where
  * the time went, `--allocations` one allocation-sampled run; `--runs 0` does only those.
- * Pantau runs as `npm start` runs it (heap cap 160 MB, MALLOC_ARENA_MAX=2); `--uncapped` drops
- * both, `--node-flags` passes other V8 flags;
+ * Pantau runs as `npm start` runs it (heap cap 160 MB, MALLOC_ARENA_MAX=2);
+ * `--uncapped` drops both, `--node-flags` passes other V8 flags;
  * `--no-breakdown` skips the in-process CPU cost per check operation (`--runs 0` without
  * `--profile` gives only that breakdown: DESCRIBE-only vs the media check per RTSP check);
  * `--media-every N` sets probes.mediaCheckEvery (default: the config's, 10; 0 = DESCRIBE only);

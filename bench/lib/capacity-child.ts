@@ -167,7 +167,7 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
     const db1 = dbUsage(path.join(dataDir, 'pantau.db'));
     const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
     const mb = (m: NodeJS.MemoryUsage, suffix: string) => Object.fromEntries(Object.entries(m).map(([k, v]) => [`${k}${suffix}`, Math.round(v / 2 ** 20)]));
-    const memory = mb(process.memoryUsage(), '');
+    const memory = { ...mb(process.memoryUsage(), ''), ...rssByMapping() };
     (globalThis as { gc?: () => void }).gc?.();
     Object.assign(memory, mb(process.memoryUsage(), 'AfterGc'));
     await pantau.close();
@@ -208,6 +208,29 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
  * of the children waited for (ffmpeg grabs) — what `time` would report, unlike
  * process.cpuUsage(), which leaves children out. Clock ticks are 10 ms: fine over a window.
  */
+/**
+ * Resident memory by what is mapped (MB, from /proc/self/smaps): `rssAnon` is the V8 heap,
+ * malloc's arenas and thread stacks together; `rssFiles` the mapped code and data of node,
+ * its add-ons and libvips; `rssLargestAnon` the largest anonymous mapping (a malloc arena or
+ * V8 space), which says whether one region dominates.
+ */
+function rssByMapping(): Record<string, number> {
+  let anon = 0, files = 0, largest = 0, current = 0, isAnon = true;
+  const flush = () => { if (isAnon) { anon += current; largest = Math.max(largest, current); } else files += current; current = 0; };
+  try {
+    for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+      const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (head) { flush(); isAnon = !head[1] || head[1].startsWith('['); continue; }
+      if (line.startsWith('Rss:')) current = Number(line.split(/\s+/)[1]) * 1024;
+    }
+    flush();
+  } catch {
+    return {};
+  }
+  const r = (v: number) => Math.round(v / 2 ** 20);
+  return { rssAnon: r(anon), rssFiles: r(files), rssLargestAnon: r(largest) };
+}
+
 function processCpu(): { user: number; system: number; children: number } {
   const stat = readFileSync('/proc/self/stat', 'utf8');
   // Fields after the command name, which may hold spaces: state is the 3rd field.

@@ -9,8 +9,8 @@
  */
 const BASE_MB = 24;
 const PER_CAMERA_KB = 4.5;
-/** V8's heap limit counts the young generation (3 × 16 MB semi-spaces on 64-bit) on top of --max-old-space-size. */
-const YOUNG_MB = 48;
+/** V8's default semi-space on 64-bit (MB); `npm start` gives it less (`--max-semi-space-size`). */
+const DEFAULT_SEMI_SPACE_MB = 16;
 
 export interface HeapAdvice {
   /** Old space (MB, as --max-old-space-size / PANTAU_HEAP_MB) a fleet of this size should have. */
@@ -20,9 +20,25 @@ export interface HeapAdvice {
   ok: boolean;
 }
 
-/** `heapLimitBytes` as `v8.getHeapStatistics().heap_size_limit` gives it. */
-export function heapAdvice(cameras: number, heapLimitBytes: number): HeapAdvice {
+/**
+ * `heapLimitBytes` as `v8.getHeapStatistics().heap_size_limit` gives it: old space plus the young
+ * generation, three semi-spaces of `semiSpaceMb` (what this process was started with by default).
+ */
+export function heapAdvice(cameras: number, heapLimitBytes: number, semiSpaceMb = semiSpaceOf(process.execArgv, process.env.NODE_OPTIONS)): HeapAdvice {
   const neededMb = Math.ceil(2 * (BASE_MB + (cameras * PER_CAMERA_KB) / 1024));
-  const limitMb = Math.floor(heapLimitBytes / 2 ** 20) - YOUNG_MB;
+  const limitMb = Math.floor(heapLimitBytes / 2 ** 20) - 3 * semiSpaceMb;
   return { neededMb, limitMb, ok: limitMb >= neededMb };
+}
+
+/** The semi-space size (MB) node was started with: the last `--max-semi-space-size` given, else V8's default. */
+export function semiSpaceOf(execArgv: readonly string[], nodeOptions = ''): number {
+  const flags = [...nodeOptions.split(/\s+/), ...execArgv];
+  let mb = DEFAULT_SEMI_SPACE_MB;
+  for (let i = 0; i < flags.length; i++) {
+    const m = /^--max[-_]semi[-_]space[-_]size(?:=(\d+))?$/.exec(flags[i]!);
+    if (!m) continue;
+    const value = Number(m[1] ?? flags[i + 1]);
+    if (Number.isInteger(value) && value > 0) mb = value;
+  }
+  return mb;
 }
