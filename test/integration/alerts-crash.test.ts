@@ -49,7 +49,9 @@ describe('a crash between claim and send', () => {
         'alerts: { groupWindowSec: 0, delivery: { claimMs: 3000, baseDelayMs: 100, maxDelayMs: 200 } }',
       ].join('\n'),
     );
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    // Below the kernel's ephemeral range (32768+), where other tests' sockets would take it: the
+    // restart needs the same port free again.
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
     let admin = await startProcess(port);
     const cam = await admin.post('/api/cameras', { name: 'Masjid', site: 'Masjid', agency: 'Diskominfo', rtspUrl: camera.url, checkIntervalSec: 5, imageCheckIntervalSec: 86_400, alertGraceSec: 0 });
     expect(cam.status).toBe(201);

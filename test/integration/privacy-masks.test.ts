@@ -170,12 +170,12 @@ describe.skipIf(missing !== '')(`privacy masks in every picture path${missing ? 
   });
 
   it('blacks out the last good picture, both sizes', { timeout: 60_000 }, async () => {
-    const after = Date.now();
-    // A picture judged after the mask was set (the one kept before it was masked again at once).
-    const full = await waitFor('a last good picture taken after the mask', async () => {
+    // A good picture is kept at most once an hour, so the one handed out now was most likely
+    // kept before the mask was set and masked again when it changed (pictures kept later are
+    // masked as they are kept: test/unit/privacy-masks.test.ts).
+    const full = await waitFor('a last good picture', async () => {
       const res = await fetch(`${pantau.url}/api/cameras/${ids.snap}/last-good-picture?size=full`, { headers: { cookie: adminCookie } });
-      const at = Date.parse(res.headers.get('x-picture-at') ?? '');
-      return res.status === 200 && at > after ? Buffer.from(await res.arrayBuffer()) : undefined;
+      return res.status === 200 ? Buffer.from(await res.arrayBuffer()) : undefined;
     }, 30_000);
     await expectMasked(full, 'last good picture (full)');
     const res = await fetch(`${pantau.url}/api/cameras/${ids.snap}/last-good-picture?size=thumb`, { headers: { cookie: adminCookie } });
