@@ -91,10 +91,10 @@ export async function run(): Promise<void> {
     // Every connection opened first: 1 000 at once overflow the listen backlog (511), and the
     // retries would be charged to whichever target came first.
     await load(pantau, agent, `${url}/status.json`, { 'accept-encoding': 'gzip' }, clients, 2);
-    console.log(`\n${'target'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'Pantau CPU'.padStart(11)} ${'CPU ms/req'.padStart(11)}`);
+    console.log(`\n${'target'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'Pantau CPU'.padStart(11)} ${'CPU ms/req'.padStart(11)} ${'first ms'.padStart(9)}`);
     for (const [target, headers] of targets) {
       const r = await load(pantau, agent, url + target, headers, clients, seconds);
-      console.log(`${target.padEnd(22)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(7)} ${`${r.cpuPct.toFixed(0)} %`.padStart(11)} ${((r.cpuPct * 10) / r.rps).toFixed(2).padStart(11)}`);
+      console.log(`${target.padEnd(22)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(7)} ${`${r.cpuPct.toFixed(0)} %`.padStart(11)} ${((r.cpuPct * 10) / r.rps).toFixed(2).padStart(11)} ${r.first.toFixed(0).padStart(9)}${r.kinds ? `  (errors: ${r.kinds})` : ''}`);
     }
     agent.destroy();
   } finally {
@@ -155,21 +155,29 @@ async function firstLoad(url: string, path: string, html: string): Promise<void>
 async function load(pantau: Forked, agent: Agent, url: string, headers: Record<string, string>, clients: number, seconds: number) {
   const latencies: number[] = [];
   let errors = 0;
+  const kinds = new Map<string, number>(); // what the errors were: a status code or a socket error
+  const failed = (kind: string) => {
+    errors++;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  };
   let measuring = false;
   let stop = false;
+  const begun = performance.now();
+  let first = Number.NaN; // the first answer after the crowd arrived at once
   const one = () =>
     new Promise<void>((resolve) => {
       const t = performance.now();
       const req = request(url, { agent, headers }, (res) => {
         res.on('data', () => {});
         res.on('end', () => {
-          if (res.statusCode !== 200) errors++;
+          if (res.statusCode !== 200) failed(String(res.statusCode));
+          if (Number.isNaN(first)) first = performance.now() - begun;
           if (measuring) latencies.push(performance.now() - t);
           resolve();
         });
       });
-      req.on('error', () => {
-        errors++;
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        failed(err.code ?? err.message);
         resolve();
       });
       req.end();
@@ -188,7 +196,7 @@ async function load(pantau: Forked, agent: Agent, url: string, headers: Record<s
   const { cpuPct } = await pantau.next<{ cpuPct: number }>('measured', 30_000);
   stop = true;
   await Promise.all(loops);
-  return { rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, cpuPct };
+  return { rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, kinds: [...kinds].map(([k, n]) => `${n} ${k}`).join(', '), cpuPct, first };
 }
 
 async function login(url: string): Promise<string> {

@@ -119,18 +119,23 @@ export class CameraStore {
   // Asked at every watch and picture: prepared once.
   private readonly accessAll;
   private readonly accessOne;
+  // Every dashboard's camera list (GET /api/cameras): prepared once.
+  private readonly listAll;
+  private readonly listVisible;
 
   constructor(private readonly db: Db) {
     this.existsStmt = db.prepare('SELECT 1 FROM cameras WHERE id = ?');
     this.accessAll = db.prepare(ACCESS);
     this.accessOne = db.prepare(`${ACCESS} AND c.id = @id`);
+    this.listAll = db.prepare(`${SELECT} ORDER BY c.agency, c.site, c.name`);
+    this.listVisible = db.prepare(`${SELECT} WHERE ${VISIBLE} ORDER BY c.agency, c.site, c.name`);
   }
 
   list(viewer: Viewer): Camera[] {
     const rows =
       viewer.role === 'admin'
-        ? (this.db.prepare(`${SELECT} ORDER BY c.agency, c.site, c.name`).all() as Row[])
-        : (this.db.prepare(`${SELECT} WHERE ${VISIBLE} ORDER BY c.agency, c.site, c.name`).all({ userId: viewer.userId }) as Row[]);
+        ? (this.listAll.all() as Row[])
+        : (this.listVisible.all({ userId: viewer.userId }) as Row[]);
     return rows.map(fromRow);
   }
 

@@ -26,9 +26,23 @@ export class FlipStore {
   private readonly insertStmt;
   private readonly saveStateStmt;
   private readonly logStmts;
+  // Asked by every camera list and status relay: prepared once.
+  private readonly openOutagesStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare('INSERT INTO flips (camera_id, at, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?)');
+    this.openOutagesStmt = db.prepare(
+      `SELECT f.camera_id, f.at, f.reason FROM cameras c
+       JOIN flips last ON last.id = (SELECT id FROM flips WHERE camera_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
+       JOIN flips f ON f.id = (
+         SELECT b.id FROM flips b, (
+           SELECT coalesce(max(g.id), 0) AS id, coalesce(max(g.at), 0) AS at FROM (
+             SELECT id, at FROM flips WHERE camera_id = c.id AND to_status IN ('up', 'paused') ORDER BY at DESC, id DESC LIMIT 1) g
+         ) good
+         WHERE b.camera_id = c.id AND b.to_status IN ('degraded', 'down') AND b.at >= good.at AND b.id > good.id
+         ORDER BY b.at, b.id LIMIT 1)
+       WHERE last.to_status NOT IN ('up', 'paused')`,
+    );
     this.saveStateStmt = db.prepare(
       `INSERT INTO camera_state (camera_id, state, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (camera_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
@@ -144,20 +158,7 @@ export class FlipStore {
     // Per camera, through the (camera_id, at) index: its last flip, and only when that is not up
     // or paused, a walk back to its last good flip and forward to the first bad one after it.
     // Grouping every flip ever stored instead took ~100 ms a year of 1 000 cameras, and grows.
-    const rows = this.db
-      .prepare(
-        `SELECT f.camera_id, f.at, f.reason FROM cameras c
-         JOIN flips last ON last.id = (SELECT id FROM flips WHERE camera_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
-         JOIN flips f ON f.id = (
-           SELECT b.id FROM flips b, (
-             SELECT coalesce(max(g.id), 0) AS id, coalesce(max(g.at), 0) AS at FROM (
-               SELECT id, at FROM flips WHERE camera_id = c.id AND to_status IN ('up', 'paused') ORDER BY at DESC, id DESC LIMIT 1) g
-           ) good
-           WHERE b.camera_id = c.id AND b.to_status IN ('degraded', 'down') AND b.at >= good.at AND b.id > good.id
-           ORDER BY b.at, b.id LIMIT 1)
-         WHERE last.to_status NOT IN ('up', 'paused')`,
-      )
-      .all() as { camera_id: string; at: number; reason: FlipReason }[];
+    const rows = this.openOutagesStmt.all() as { camera_id: string; at: number; reason: FlipReason }[];
     return new Map(rows.map((r) => [r.camera_id, { start: r.at, cause: r.reason }]));
   }
 
