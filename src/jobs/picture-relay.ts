@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { CapturedFrame } from '../probes/index.js';
+import type { CapturedFrame, ViewerFrame } from '../probes/index.js';
 import type { JobConsumer, JobQueue } from './job-queue.js';
 import { isPictureReply, type PictureReply, type PictureRequest, type ProbeCamera, type QueueJobData } from './probe-jobs.js';
 
@@ -25,7 +25,7 @@ export const MAX_REPLY_BYTES = 2 * 1024 * 1024;
 /** The worker's part: answers one request (called by the probe worker's job handler). */
 export async function answerPictureRequest(
   request: PictureRequest['pictureRequest'],
-  deps: { queue: JobQueue<QueueJobData>; capture: (camera: ProbeCamera, signal: AbortSignal) => Promise<CapturedFrame | undefined>; worker: string; signal: AbortSignal; now?: () => number; log: Logger },
+  deps: { queue: JobQueue<QueueJobData>; capture: (camera: ProbeCamera, signal: AbortSignal) => Promise<ViewerFrame | undefined>; worker: string; signal: AbortSignal; now?: () => number; log: Logger },
 ): Promise<void> {
   const now = deps.now ?? Date.now;
   const left = request.deadline - now();
@@ -33,7 +33,7 @@ export async function answerPictureRequest(
   if (left <= 0) return;
   const reply = (body: Omit<PictureReply['pictureReply'], 'id' | 'worker'>) =>
     deps.queue.add({ lane: PICTURE_REPLY_LANE, name: 'picture-reply', data: { pictureReply: { id: request.id, worker: deps.worker, ...body } } satisfies PictureReply, attempts: 3, backoffMs: 100 });
-  let frame: CapturedFrame | undefined;
+  let frame: ViewerFrame | undefined;
   // A timer of our own, not AbortSignal.timeout inside AbortSignal.any: that pair can be
   // collected before it fires, and the capture would then outlive its deadline.
   const cut = new AbortController();
@@ -48,7 +48,8 @@ export async function answerPictureRequest(
     clearTimeout(timer);
     deps.signal.removeEventListener('abort', onStop);
   }
-  if (!frame) return reply({ error: 'no_picture' });
+  // Both sizes are asked for (capture's default): the server keeps what it is sent for every viewer.
+  if (!frame?.jpeg) return reply({ error: 'no_picture' });
   if (frame.jpeg.length + frame.thumbJpeg.length > MAX_REPLY_BYTES) return reply({ error: 'too_large' });
   await reply({
     jpeg: frame.jpeg.toString('base64'),

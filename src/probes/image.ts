@@ -10,9 +10,11 @@
 import type { ImageDetail, LayerResult, MediaTransport } from '../domain/status.js';
 import {
   decodeFrame,
+  decodeThumbnail,
   DEFAULT_DECODE_LIMITS,
   fingerprintFrame,
   renderFrame,
+  renderThumbnail,
   DEFAULT_IMAGE_THRESHOLDS,
   DEFAULT_SNAPSHOT_MAX_BYTES,
   fetchSnapshot,
@@ -46,12 +48,15 @@ export interface ImageProbeContext extends ProbeContext {
   /** Clock for the fingerprint's timestamp. @defaultValue Date.now */
   now?: (() => number) | undefined;
   /**
-   * Scale the picture for phones in the same decode as the verdict: for frames fetched for
-   * viewers, who will see them. Otherwise it is done by the first `render()`, if any.
-   * @defaultValue false
+   * Scale the picture for viewers in the same decode as the verdict: for frames fetched for
+   * viewers, who will see them (`thumb`: the thumbnail only, for a grid of tiles; `full`: both
+   * sizes). Otherwise it is done by the first `render()` or `renderThumbnail()`, if any.
    */
-  renderNow?: boolean | undefined;
+  renderNow?: PictureSize | undefined;
 }
+
+/** What a viewer is sent: a grid's thumbnail, or the phone-sized picture of a camera page. */
+export type PictureSize = 'thumb' | 'full';
 
 /** The frame, ready to relay to viewers. */
 export interface CapturedFrame {
@@ -68,6 +73,12 @@ export interface CapturedFrame {
 }
 
 /**
+ * A frame for viewers: always the thumbnail; the phone-sized JPEG too unless only thumbnails
+ * were wanted when it was taken (decoding at thumbnail size costs a quarter as much).
+ */
+export type ViewerFrame = Omit<CapturedFrame, 'jpeg'> & { jpeg?: Buffer | undefined };
+
+/**
  * A judged picture, not yet scaled for phones: the camera's bytes are kept until `render()`
  * (once; later calls share its result) or until this is dropped. Scaling costs several times
  * the verdict, so only those who will show the picture call it.
@@ -79,6 +90,8 @@ export interface CheckedPicture {
   /** Epoch ms. */
   at: number;
   render(): Promise<CapturedFrame>;
+  /** The thumbnail only (the full render's, if that ran or runs first): for a grid of tiles. */
+  renderThumbnail(): Promise<ViewerFrame>;
 }
 
 export interface ImageLayerResult extends LayerResult<ImageDetail> {
@@ -115,12 +128,16 @@ export async function checkImage(target: ProbeTarget, ctx: ImageProbeContext): P
   const at = now();
 
   const remaining = Math.max(0, ctx.deadlineMs - latencyMs);
-  let decoded: { sourceWidth: number; sourceHeight: number; fingerprint: FrameFingerprint; rendered?: Promise<CapturedFrame> };
+  let decoded: { sourceWidth: number; sourceHeight: number; fingerprint: FrameFingerprint; rendered?: Rendered };
   try {
-    if (ctx.renderNow) {
+    if (ctx.renderNow === 'full') {
       const both = await withinDeadline(decodeFrame(bytes, at, limits), remaining, ctx.signal);
       const frame: CapturedFrame = { jpeg: both.jpeg, thumbJpeg: both.thumbJpeg, width: both.sourceWidth, height: both.sourceHeight, source, at };
-      decoded = { ...both, rendered: Promise.resolve(frame) };
+      decoded = { ...both, rendered: { full: Promise.resolve(frame) } };
+    } else if (ctx.renderNow === 'thumb') {
+      const thumb = await withinDeadline(decodeThumbnail(bytes, at, limits), remaining, ctx.signal);
+      const frame: ViewerFrame = { thumbJpeg: thumb.thumbJpeg, width: thumb.sourceWidth, height: thumb.sourceHeight, source, at };
+      decoded = { ...thumb, rendered: { thumb: Promise.resolve(frame) } };
     } else decoded = await withinDeadline(fingerprintFrame(bytes, at, limits), remaining, ctx.signal);
   } catch (err) {
     if (err instanceof FrameDecodeError) {
@@ -150,21 +167,30 @@ export async function checkImage(target: ProbeTarget, ctx: ImageProbeContext): P
   return judgement.verdict === 'ok' ? { ok: true, ...result } : { ok: false, reason: judgement.verdict, ...result };
 }
 
-/** The picture with its scaling deferred to the first render(); the bytes are let go once it has run. */
-function checkedPicture(
-  bytes: Buffer,
-  about: Omit<CheckedPicture, 'render'>,
-  limits: DecodeLimits,
-  rendered: Promise<CapturedFrame> | undefined,
-): CheckedPicture {
+/** Renders made with the verdict's decode. */
+interface Rendered {
+  full?: Promise<CapturedFrame>;
+  thumb?: Promise<ViewerFrame>;
+}
+
+/**
+ * The picture with its scaling deferred to the first render() or renderThumbnail(); the bytes
+ * are let go once the full render has run (a thumbnail is then taken from it).
+ */
+function checkedPicture(bytes: Buffer, about: Omit<CheckedPicture, 'render' | 'renderThumbnail'>, limits: DecodeLimits, rendered: Rendered = {}): CheckedPicture {
   let kept: Buffer | undefined = bytes;
-  let once = rendered;
+  let full = rendered.full;
+  let thumb = rendered.thumb;
   return {
     ...about,
     render() {
-      once ??= renderFrame(kept ?? Buffer.alloc(0), limits).then(({ jpeg, thumbJpeg }) => ({ ...about, jpeg, thumbJpeg }));
+      full ??= renderFrame(kept ?? Buffer.alloc(0), limits).then(({ jpeg, thumbJpeg }) => ({ ...about, jpeg, thumbJpeg }));
       kept = undefined;
-      return once;
+      return full;
+    },
+    renderThumbnail() {
+      thumb ??= full ?? renderThumbnail(kept ?? Buffer.alloc(0), limits).then(({ thumbJpeg }) => ({ ...about, thumbJpeg }));
+      return thumb;
     },
   };
 }

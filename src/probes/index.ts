@@ -10,7 +10,7 @@ import { tcpProbe, type TcpProbeContext } from './tcp.js';
 import { onvifProbe } from './onvif.js';
 import type { Probe, ProbeContext } from './types.js';
 
-export { checkImage, imageProbe, withCredentials, type CapturedFrame, type CheckedPicture, type FrameLimits, type ImageLayerResult, type ImageProbeContext } from './image.js';
+export { checkImage, imageProbe, withCredentials, type CapturedFrame, type CheckedPicture, type PictureSize, type ViewerFrame, type FrameLimits, type ImageLayerResult, type ImageProbeContext } from './image.js';
 export { checkRtsp, rtspProbe, type RtspProbeContext } from './rtsp.js';
 export { checkTcp, tcpEndpoint, tcpEndpointIsRtsp, tcpProbe, type TcpEndpoint, type TcpProbeContext } from './tcp.js';
 export { checkOnvif, onvifProbe } from './onvif.js';

@@ -61,6 +61,8 @@ export class FramePipe {
   push(frame: CachedFrame): void {
     const id = frame.cameraId;
     if (!this.watched.has(id)) return;
+    // Taken while only thumbnails were wanted: the next frame, taken for this socket too, has the full picture.
+    if (this.size === 'full' && !frame.jpeg) return;
     const last = this.lastSent.get(id);
     if (last !== undefined && frame.at <= last) return;
     // 80 %: cadences jitter, and a frame a little early is better than one a whole period late.
@@ -80,6 +82,7 @@ export class FramePipe {
   private send(frame: CachedFrame): void {
     const id = frame.cameraId;
     const jpeg = this.size === 'thumb' ? frame.thumbJpeg : frame.jpeg;
+    if (!jpeg) return; // push() lets none through
     const meta: FrameMeta = { cameraId: id, at: frame.at, size: this.size, width: frame.width, height: frame.height, bytes: jpeg.length };
     this.inFlight.add(id);
     this.lastSent.set(id, frame.at);

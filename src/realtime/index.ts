@@ -148,7 +148,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     socket.data.watch = w;
     for (const id of w.cameraIds) {
       void socket.join(frameRoom(id, w.size));
-      snapshots.demand(id, socket.id, w.intervalMs);
+      snapshots.demand(id, socket.id, w.intervalMs, w.size);
     }
     socket.data.pipe.watch(w.cameraIds, w.size, w.intervalMs);
     syncViewings(socket, w.cameraIds);

@@ -32,7 +32,7 @@ interface InForce {
   rects: readonly MaskRect[];
 }
 
-type Pictures = { jpeg: Buffer; thumbJpeg: Buffer };
+type Pictures = { jpeg?: Buffer | undefined; thumbJpeg: Buffer };
 
 /**
  * Blacks out `rects` (normalised) of a JPEG, rounded outward to whole pixels. Throws for a
@@ -117,7 +117,7 @@ export class PrivacyMasks extends EventEmitter<PrivacyMaskEvents> {
     for (;;) {
       const mask = this.inForce.get(cameraId);
       if (!mask) return frame;
-      const [jpeg, thumbJpeg] = await Promise.all([this.jpeg(frame.jpeg, mask), this.jpeg(frame.thumbJpeg, mask)]);
+      const [jpeg, thumbJpeg] = await Promise.all([frame.jpeg && this.jpeg(frame.jpeg, mask), this.jpeg(frame.thumbJpeg, mask)]);
       if (this.inForce.get(cameraId) === mask) return { ...frame, jpeg, thumbJpeg };
     }
   }

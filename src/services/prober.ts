@@ -34,6 +34,7 @@ import {
   type CheckedPicture,
   type FrameFingerprint,
   type ImageThresholds,
+  type PictureSize,
   type ProbeContexts,
   type ProbeRegistry,
   type ProbeTarget,
@@ -76,8 +77,6 @@ export interface ProberOptions {
    * only to show it, it costs several times the check.
    */
   onPicture?: (cameraId: string, picture: CheckedPicture, ok: boolean) => void;
-  /** Scale every picture for phones in the check's own decode: for a prober that fetches frames for viewers. @defaultValue false */
-  renderNow?: boolean | undefined;
 }
 
 /** The settings a prober takes from the config: the same for the server's own probing and for a queue worker. */
@@ -126,9 +125,12 @@ export class Prober {
     });
   }
 
-  /** As liveness(), one listener on `signal` per round. */
-  image(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult> {
-    return onOwnSignal(signal, (own) => this.imageRound(camera, own));
+  /**
+   * As liveness(), one listener on `signal` per round. `renderNow` scales the picture for viewers
+   * in the check's own decode: for frames fetched for viewers, who will see them.
+   */
+  image(camera: ProbedCamera, signal: AbortSignal, renderNow?: PictureSize): Promise<ProbeResult> {
+    return onOwnSignal(signal, (own) => this.imageRound(camera, own, renderNow));
   }
 
   /**
@@ -203,7 +205,7 @@ export class Prober {
     return { cameraId: camera.id, at, layers, applies: this.applying(target) };
   }
 
-  private async imageRound(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult> {
+  private async imageRound(camera: ProbedCamera, signal: AbortSignal, renderNow?: PictureSize): Promise<ProbeResult> {
     const at = this.now();
     const target = this.target(camera);
     const probe = this.probes.get('image');
@@ -222,7 +224,7 @@ export class Prober {
       previous: this.fingerprints.get(camera.id),
       ffmpegPath: this.options.ffmpegPath,
       thresholds: this.options.imageThresholds,
-      renderNow: this.options.renderNow,
+      renderNow,
     });
     const { picture, fingerprint, ...layer } = result;
     // Only a good frame becomes the reference: a frozen camera must keep being compared with

@@ -16,13 +16,13 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { LookupFunction } from 'node:net';
 import type { Logger } from '../log.js';
-import type { CapturedFrame, CheckedPicture } from '../probes/index.js';
+import type { CheckedPicture, PictureSize, ViewerFrame } from '../probes/index.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Camera } from '../store/cameras.js';
 import type { FrameStreamHandle, OpenFrameStream } from './frame-stream.js';
 import { Prober, type ProbedCamera } from './prober.js';
 
-export type FrameSize = 'thumb' | 'full';
+export type FrameSize = PictureSize;
 
 /** A one-off request's demand: long enough that it never asks for a second fetch. */
 const ONCE_INTERVAL_MS = 60_000;
@@ -30,7 +30,8 @@ const ONCE_INTERVAL_MS = 60_000;
 /** What a viewer receives: the newest picture and when the camera took it. */
 export interface CachedFrame {
   cameraId: string;
-  jpeg: Buffer;
+  /** Absent when nobody wanted more than thumbnails when it was taken. */
+  jpeg?: Buffer | undefined;
   thumbJpeg: Buffer;
   width: number;
   height: number;
@@ -38,11 +39,14 @@ export interface CachedFrame {
   at: number;
 }
 
-/** Takes one frame of a camera now; undefined when the camera gave none. */
-export type CaptureFrame = (camera: Camera, signal: AbortSignal) => Promise<CapturedFrame | undefined>;
+/**
+ * Takes one frame of a camera now, at least of `size` (a capture may give both sizes when asked
+ * for a thumbnail); undefined when the camera gave none.
+ */
+export type CaptureFrame = (camera: Camera, signal: AbortSignal, size: FrameSize) => Promise<ViewerFrame | undefined>;
 
 /** The same for any process that can reach the camera (a site worker has no stored Camera, only its endpoints). */
-export type CaptureEndpoints = (camera: ProbedCamera, signal: AbortSignal) => Promise<CapturedFrame | undefined>;
+export type CaptureEndpoints = (camera: ProbedCamera, signal: AbortSignal, size?: FrameSize) => Promise<ViewerFrame | undefined>;
 
 export interface SnapshotOptions {
   capture: CaptureFrame;
@@ -68,15 +72,15 @@ export interface SnapshotOptions {
    * The privacy mask: a frame's masked copy, or undefined when the camera has none (then the
    * frame is kept at once). A frame whose masking fails is dropped, never kept unmasked.
    */
-  mask?: ((cameraId: string, frame: CapturedFrame) => Promise<CapturedFrame> | undefined) | undefined;
+  mask?: ((cameraId: string, frame: ViewerFrame) => Promise<ViewerFrame> | undefined) | undefined;
 }
 
 /** After a frame stream failed, frames are fetched one by one this long before a stream is tried again. */
 const STREAM_RETRY_MS = 60_000;
 
 interface Watched {
-  /** Wanted interval per watcher key (a socket and size); the smallest wins. */
-  demands: Map<string, number>;
+  /** Wanted interval and size per watcher key (a socket, a request); the smallest interval wins, and `full` if anyone wants it. */
+  demands: Map<string, { intervalMs: number; size: FrameSize }>;
   timer: NodeJS.Timeout | undefined;
   inFlight: boolean;
   lastStart: number;
@@ -107,7 +111,7 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
   }
 
   /** A frame from anywhere (the prober's image round, our own fetch). Older frames never replace newer. */
-  offer(cameraId: string, frame: CapturedFrame): void {
+  offer(cameraId: string, frame: ViewerFrame): void {
     const current = this.frames.get(cameraId);
     if (current && current.at >= frame.at) return;
     const masking = this.options.mask?.(cameraId, frame);
@@ -126,7 +130,7 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
     this.frames.delete(cameraId);
   }
 
-  private keep(cameraId: string, frame: CapturedFrame): void {
+  private keep(cameraId: string, frame: ViewerFrame): void {
     // Masking takes a moment: a newer frame may have been kept meanwhile.
     const current = this.frames.get(cameraId);
     if (current && current.at >= frame.at) return;
@@ -148,12 +152,13 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
   }
 
   /**
-   * A picture for one request: the newest if at most `maxAgeMs` old, else the next one fetched
-   * (or offered) within `timeoutMs`; failing that the newest there is, whatever its age (its
-   * capture time says how old), or undefined when there is none.
+   * A picture of `size` for one request: the newest if at most `maxAgeMs` old, else the next one
+   * fetched (or offered) within `timeoutMs`; failing that the newest there is, whatever its age
+   * (its capture time says how old), or undefined when there is none.
    */
-  current(cameraId: string, maxAgeMs: number, timeoutMs: number): Promise<CachedFrame | undefined> {
-    const cached = this.frames.get(cameraId);
+  current(cameraId: string, maxAgeMs: number, timeoutMs: number, size: FrameSize = 'full'): Promise<CachedFrame | undefined> {
+    const fits = (frame: CachedFrame | undefined) => (frame && hasSize(frame, size) ? frame : undefined);
+    const cached = fits(this.frames.get(cameraId));
     if (cached && this.now() - cached.at <= maxAgeMs) return Promise.resolve(cached);
     const key = `once:${randomUUID()}`;
     return new Promise((resolve) => {
@@ -164,16 +169,19 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
         resolve(frame);
       };
       const onFrame = (frame: CachedFrame) => {
-        if (frame.cameraId === cameraId) done(frame);
+        if (frame.cameraId === cameraId && hasSize(frame, size)) done(frame);
       };
-      const timer = setTimeout(() => done(this.frames.get(cameraId)), timeoutMs);
+      const timer = setTimeout(() => done(fits(this.frames.get(cameraId))), timeoutMs);
       this.on('frame', onFrame);
-      this.demand(cameraId, key, ONCE_INTERVAL_MS);
+      this.demand(cameraId, key, ONCE_INTERVAL_MS, size);
     });
   }
 
-  /** Someone (`key`) wants frames of this camera every `intervalMs`; replaces that key's earlier wish. */
-  demand(cameraId: string, key: string, intervalMs: number): void {
+  /**
+   * Someone (`key`) wants frames of this camera every `intervalMs`, at least of `size`; replaces
+   * that key's earlier wish. While nobody wants `full`, frames are decoded at thumbnail size only.
+   */
+  demand(cameraId: string, key: string, intervalMs: number, size: FrameSize = 'full'): void {
     if (this.stopper.signal.aborted) return;
     let w = this.watched.get(cameraId);
     if (!w) {
@@ -181,9 +189,11 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
       this.watched.set(cameraId, w);
     }
     const before = this.intervalOf(w);
-    w.demands.set(key, intervalMs);
-    // A faster wish (a camera page opening over a grid) should not wait out the slow timer.
-    if (w.timer === undefined || this.intervalOf(w) < before) this.schedule(cameraId, w);
+    const grows = size === 'full' && this.sizeOf(w) === 'thumb';
+    w.demands.set(key, { intervalMs, size });
+    // A faster wish (a camera page opening over a grid) should not wait out the slow timer, nor
+    // a wish for the full picture where only thumbnails were taken.
+    if (w.timer === undefined || this.intervalOf(w) < before || grows) this.schedule(cameraId, w, grows);
   }
 
   release(cameraId: string, key: string): void {
@@ -202,9 +212,10 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
     return [...this.watched].filter(([, w]) => w.stream).map(([id]) => id);
   }
 
-  /** Whether someone wants this camera's frames now. */
-  isWatched(cameraId: string): boolean {
-    return this.watched.has(cameraId);
+  /** The size this camera's frames are wanted at now (`full` covers thumbnails too), or undefined when nobody watches. */
+  wantedSize(cameraId: string): FrameSize | undefined {
+    const w = this.watched.get(cameraId);
+    return w ? this.sizeOf(w) : undefined;
   }
 
   /** Cameras being fetched for viewers now, for tests and metrics. */
@@ -233,16 +244,24 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
   }
 
   private intervalOf(w: Watched): number {
-    return Math.min(...w.demands.values());
+    let min = Infinity;
+    for (const d of w.demands.values()) min = Math.min(min, d.intervalMs);
+    return min;
   }
 
-  private schedule(cameraId: string, w: Watched): void {
+  private sizeOf(w: Watched): FrameSize {
+    for (const d of w.demands.values()) if (d.size === 'full') return 'full';
+    return 'thumb';
+  }
+
+  /** `now`: fetch at once (within backoff), not at the cadence: the frame kept lacks the size now wanted. */
+  private schedule(cameraId: string, w: Watched, now = false): void {
     clearTimeout(w.timer);
     w.timer = undefined;
     if (this.streamed(cameraId, w)) return;
     if (w.inFlight) return; // the fetch in flight schedules the next one when it ends
     const backoff = w.failures ? Math.min(this.options.maxBackoffMs ?? 30_000, 1000 * 2 ** w.failures) : 0;
-    const wait = Math.max(0, w.lastStart + Math.max(this.intervalOf(w), backoff) - this.now());
+    const wait = Math.max(0, w.lastStart + Math.max(now ? 0 : this.intervalOf(w), backoff) - this.now());
     w.timer = setTimeout(() => this.enqueue(cameraId), wait);
     w.timer.unref();
   }
@@ -291,13 +310,15 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
   private async fetch(cameraId: string): Promise<void> {
     this.running++;
     const started = this.now();
+    let size: FrameSize = 'full';
     try {
       const w = this.watched.get(cameraId);
       const camera = this.options.camera(cameraId);
       if (!camera) this.forget(cameraId);
       if (!w || !camera || !camera.enabled) return;
       w.lastStart = started;
-      const frame = await this.options.capture(camera, this.stopper.signal);
+      size = this.sizeOf(w);
+      const frame = await this.options.capture(camera, this.stopper.signal, size);
       if (frame) {
         w.failures = 0;
         this.offer(cameraId, frame);
@@ -310,7 +331,8 @@ export class Snapshots extends EventEmitter<SnapshotEvents> {
       const w = this.watched.get(cameraId);
       if (w) {
         w.inFlight = false;
-        if (!this.stopper.signal.aborted) this.schedule(cameraId, w);
+        // Someone wanted the full picture while a thumbnail was being taken: it should not wait a whole cadence.
+        if (!this.stopper.signal.aborted) this.schedule(cameraId, w, size === 'thumb' && this.sizeOf(w) === 'full');
       }
     }
   }
@@ -339,13 +361,13 @@ export function frameCapture(options: CaptureOptions): CaptureEndpoints {
     imageTimeoutMs: options.imageTimeoutMs,
     ffmpegPath: options.ffmpegPath,
     cameraLookup: options.cameraLookup,
-    renderNow: true,
     onPicture: (cameraId, picture) => caught.set(cameraId, picture),
   });
-  return async (camera, signal) => {
+  return async (camera, signal, size = 'full') => {
     try {
-      await prober.image(camera, signal);
-      return await caught.get(camera.id)?.render();
+      await prober.image(camera, signal, size);
+      const picture = caught.get(camera.id);
+      return await (size === 'thumb' ? picture?.renderThumbnail() : picture?.render());
     } finally {
       caught.delete(camera.id);
       prober.forget(camera.id);
@@ -368,6 +390,11 @@ export function createSnapshots(
   },
 ): Snapshots {
   const local = frameCapture(options);
-  const capture: CaptureFrame = (camera, signal) => (options.remote?.(camera) ?? local)(camera, signal);
+  const capture: CaptureFrame = (camera, signal, size) => (options.remote?.(camera) ?? local)(camera, signal, size);
   return new Snapshots({ capture, camera: options.camera, log: options.log, openStream: options.openStream, mask: options.mask });
+}
+
+/** Whether a frame holds the picture of `size`. */
+function hasSize(frame: CachedFrame, size: FrameSize): boolean {
+  return size === 'thumb' || frame.jpeg !== undefined;
 }

@@ -4,6 +4,7 @@
  * set. Against a real Pantau and a live snapshot camera whose health check is far away, so
  * every fetch the camera sees is one made for viewers.
  */
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSnapshotSimulator } from '../support/index.js';
 import { ADMIN_PASSWORD, signedInClients, startTestPantau, waitFor, type TestPantau } from '../support/pantau.js';
@@ -89,6 +90,31 @@ describe('frames for watchers', () => {
     await waitFor('statuses after reconnect', async () => (client.snapshots.length >= 2 ? true : undefined), 5000);
     await waitFor('frames after reconnect', async () => (client.frames.length > before ? true : undefined), 10_000);
     expect(client.frames.at(-1)!.meta).toMatchObject({ cameraId: id, size: 'thumb' });
+  });
+
+  it('takes a grid\'s thumbnails at their own size, and gives the full picture to whoever asks for it', async () => {
+    const width = async (jpeg: unknown) => (await sharp(jpeg as Buffer).metadata()).width;
+    const grid = await connected();
+    await grid.watch({ cameraIds: [id], size: 'thumb', fps: 0.5 });
+    await waitFor('a thumbnail', async () => (grid.framesOf(id).length >= 1 ? true : undefined), 5000);
+    expect(grid.framesOf(id)[0]!.meta.size).toBe('thumb');
+    expect(await width(grid.framesOf(id)[0]!.data)).toBe(160);
+
+    // While only the grid watches, the REST picture is still the phone-sized one (320: the camera's own width), not the thumbnail.
+    const rest = await fetch(`${pantau.url}/api/cameras/${id}/snapshot`, { headers: { cookie } });
+    expect(rest.status).toBe(200);
+    expect(await width(Buffer.from(await rest.arrayBuffer()))).toBe(320);
+
+    // A camera page opening beside the grid gets full frames, and the grid keeps its thumbnails.
+    const page = await connected();
+    await page.watch({ cameraIds: [id], size: 'full', fps: 2 });
+    await waitFor('a full frame', async () => (page.framesOf(id).length >= 1 ? true : undefined), 5000);
+    for (const f of page.framesOf(id)) expect(await width(f.data)).toBe(320);
+    const thumbs = grid.framesOf(id).length;
+    await waitFor('the grid\'s next thumbnail', async () => (grid.framesOf(id).length > thumbs ? true : undefined), 10_000);
+    expect(await width(grid.framesOf(id).at(-1)!.data)).toBe(160);
+    grid.close();
+    page.close();
   });
 
   it('shuts down promptly while phones are still connected', async () => {

@@ -108,7 +108,7 @@ describe('PrivacyMasks', () => {
     snapshots.offer(id, next);
     expect(snapshots.latest(id)).toBeUndefined(); // not before it is masked
     await emitted;
-    expect(await meanInMask(snapshots.latest(id)!.jpeg)).toBeLessThan(8);
+    expect(await meanInMask(snapshots.latest(id)!.jpeg!)).toBeLessThan(8);
 
     // A picture that cannot be masked is dropped, not kept unmasked.
     const broken = { ...(await frame(3000)), jpeg: Buffer.from('not a jpeg') };

@@ -48,11 +48,11 @@ export function viewingRoutes(api: Api, deps: ViewingRouteDeps) {
     handler: async ({ principal, params, query, req, res }) => {
       registry.visible(principal!, params.id);
       if (!registry.may(principal!, params.id, 'pictures')) throw new HttpError(403, 'picture_not_allowed', 'your access to this camera shows its status, not its picture');
-      const frame = await deps.snapshots.current(params.id, FRESH_MS, deps.pictureTimeoutMs);
-      if (!frame) throw new HttpError(404, 'no_picture', 'the camera gave no picture in time');
+      const frame = await deps.snapshots.current(params.id, FRESH_MS, deps.pictureTimeoutMs, query.size === 'thumb' ? 'thumb' : 'full');
+      const jpeg = query.size === 'thumb' ? frame?.thumbJpeg : frame?.jpeg;
+      if (!frame || !jpeg) throw new HttpError(404, 'no_picture', 'the camera gave no picture in time');
       // Asked again after the wait: access may have changed meanwhile.
       if (!registry.may(principal!, params.id, 'pictures')) throw new HttpError(403, 'picture_not_allowed', 'your access to this camera shows its status, not its picture');
-      const jpeg = query.size === 'thumb' ? frame.thumbJpeg : frame.jpeg;
       viewings.snapshot(watcherOf(principal!.user.id, req.ip, req.get('user-agent')), params.id, jpeg.length);
       res.type('image/jpeg').set({ 'Cache-Control': 'no-store', 'X-Pantau-Captured-At': new Date(frame.at).toISOString() }).send(jpeg);
       return undefined;

@@ -125,6 +125,47 @@ export async function decodeFrame(bytes: Buffer, at: number, limits: DecodeLimit
   }
 }
 
+/** The thumbnail alone, or throws FrameDecodeError: decoded straight at its size, as decodeThumbnail. */
+export async function renderThumbnail(bytes: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<{ thumbJpeg: Buffer; sourceWidth: number; sourceHeight: number }> {
+  const { width, height } = await inspect(bytes, limits);
+  try {
+    const thumbJpeg = await sharp(bytes, { limitInputPixels: limits.maxInputPixels, failOn: FAIL_ON })
+      .resize({ width: limits.thumbWidth })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .jpeg({ quality: limits.quality })
+      .toBuffer();
+    return { sourceWidth: width, sourceHeight: height, thumbJpeg };
+  } catch (err) {
+    throw new FrameDecodeError(`picture does not decode: ${shortError(err)}`, 'undecodable');
+  }
+}
+
+/**
+ * The thumbnail alone, with the fingerprint, or throws FrameDecodeError: for frames fetched for
+ * a grid of tiles, where nobody sees the phone-sized picture. Decoded straight at thumbnail size
+ * (JPEG shrink-on-load: a 720p frame at 1/8, 160x90), a quarter of what decodeFrame costs.
+ */
+export async function decodeThumbnail(bytes: Buffer, at: number, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<Omit<DecodedFrame, 'jpeg'>> {
+  const { width, height } = await inspect(bytes, limits);
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxInputPixels, failOn: FAIL_ON })
+      .resize({ width: limits.thumbWidth })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
+    const [thumbJpeg, small] = await Promise.all([
+      sharp(data, raw).jpeg({ quality: limits.quality }).toBuffer(),
+      sharp(data, raw).resize(FINGERPRINT_WIDTH, FINGERPRINT_HEIGHT, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true }),
+    ]);
+    return { sourceWidth: width, sourceHeight: height, thumbJpeg, fingerprint: fingerprintOf(small.data, small.info.channels, at) };
+  } catch (err) {
+    throw new FrameDecodeError(`picture does not decode: ${shortError(err)}`, 'undecodable');
+  }
+}
+
 async function renderPhoneSized(
   bytes: Buffer,
   limits: DecodeLimits,

@@ -1,10 +1,12 @@
 /** One camera frame: fetched (HTTP snapshot or ffmpeg over RTSP), decoded safely and judged. */
 export {
   decodeFrame,
+  decodeThumbnail,
   DEFAULT_DECODE_LIMITS,
   fingerprintFrame,
   FrameDecodeError,
   renderFrame,
+  renderThumbnail,
   type DecodedFrame,
   type DecodeLimits,
   type FrameFingerprintResult,
