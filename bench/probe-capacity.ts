@@ -133,7 +133,7 @@ function report(cameras: number, results: CapacityResult[]): Figure[] {
     f('tick lag max', 'ms', (r) => r.lagMaxMs),
     missed,
     f('ticks started / expected', '%', (r) => (100 * r.ticks) / r.expectedTicks),
-    f('event-loop delay p99', 'ms', (r) => r.loopDelayP99Ms),
+    f('event-loop delay p99 (beyond the sampling period)', 'ms', (r) => r.loopDelayP99Ms),
     f('probe rounds stored in window (verdict changed)', 'rows', (r) => r.storedRounds),
     f('status changes (flips) in window', 'flips', (r) => r.flips ?? NaN),
     f('database grew in window', 'KB', (r) => r.dbGrowthBytes / 1024),

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Registry as PromRegistry } from 'prom-client';
 import type { Config } from './config/schema.js';
 import { PACKAGE_ROOT } from './config/load.js';
 import type { Logger } from './log.js';
@@ -51,6 +52,8 @@ export interface RunningPantau {
   store: Store;
   auth: AuthService;
   registry: CameraRegistry;
+  /** What /metrics serves (benchmarks read the event-loop delay from it). */
+  metrics: PromRegistry;
   monitor: Monitor;
   alerting: Alerting;
   ffmpeg: FfmpegLookup;
@@ -314,6 +317,7 @@ export async function startPantau(config: Config, log: Logger): Promise<RunningP
     store,
     auth,
     registry,
+    metrics: metrics.registry,
     monitor,
     alerting,
     ffmpeg,
