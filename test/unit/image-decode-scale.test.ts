@@ -5,12 +5,16 @@
  * cameras send: a night scene that is nearly black but for a few lamps, an overexposed one, a
  * black frame with its clock, flat screens, a decoder smear, a still picture whose clock ticks
  * (live) and the same picture sent twice with fresh JPEG noise (frozen), down to 320x240, where
- * 1/8 would leave fewer pixels than the fingerprint has.
+ * 1/8 would leave fewer pixels than the fingerprint has. From 1280x720 up the check reads the
+ * JPEG's DC coefficients in JS (jpeg-dc.ts) instead of asking sharp: each case is also held to
+ * the sharp decode that replaced, and the JS reader must have read the picture at all.
  */
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_DECODE_LIMITS, sharpFingerprint } from '../../src/protocols/image/decode.js';
 import { decodeFrame, fingerprintFrame, judgeFrame, lumaStats, type FrameFingerprint } from '../../src/protocols/image/index.js';
+import { jpegDcPicture } from '../../src/protocols/image/jpeg-dc.js';
 import { mulberry32 } from '../support/random.js';
 
 type Rgb = [number, number, number];
@@ -97,10 +101,18 @@ const corridor = (aspect: number): Paint => (u, v, n) => {
 /** The day scene with its bottom 40 % a mid-grey slab, as broken H.264 decodes. */
 const smeared = (aspect: number): Paint => (u, v, n) => (v >= 0.6 ? grey(128) : day(0.5, 7, aspect)(u, v, n));
 
-/** Fingerprint as the check takes it now (shrunk decode) and as it did (phone-sized decode scaled down). */
-async function both(bytes: Buffer, at: number): Promise<{ now: FrameFingerprint; before: FrameFingerprint }> {
-  const [now, before] = await Promise.all([fingerprintFrame(bytes, at), decodeFrame(bytes, at)]);
-  return { now: now.fingerprint, before: before.fingerprint };
+/**
+ * Fingerprint as the check takes it now (DC coefficients from 720p up, else a shrunk decode), as
+ * sharp's shrunk decode takes it, and as the check did first (phone-sized decode scaled down).
+ */
+async function both(bytes: Buffer, at: number): Promise<{ now: FrameFingerprint; shrunk: FrameFingerprint; before: FrameFingerprint }> {
+  const { width, height } = (await sharp(bytes).metadata()) as { width: number; height: number };
+  const [now, shrunk, before] = await Promise.all([
+    fingerprintFrame(bytes, at),
+    sharpFingerprint(bytes, at, width, height, DEFAULT_DECODE_LIMITS),
+    decodeFrame(bytes, at),
+  ]);
+  return { now: now.fingerprint, shrunk: shrunk.fingerprint, before: before.fingerprint };
 }
 
 describe('the check\'s shrunk decode judges as the phone-sized decode did', () => {
@@ -118,18 +130,24 @@ describe('the check\'s shrunk decode judges as the phone-sized decode did', () =
     ];
 
     it.each(single)('%s', async (_name, paint, verdict) => {
-      const { now, before } = await both(await jpeg(paint, width, height), 0);
+      const bytes = await jpeg(paint, width, height);
+      expect(jpegDcPicture(bytes), 'the JS reader reads what sharp encodes').toBeDefined();
+      const { now, shrunk, before } = await both(bytes, 0);
       const a = judgeFrame(now, undefined);
       const b = judgeFrame(before, undefined);
+      const c = judgeFrame(shrunk, undefined);
       expect(b.verdict, `phone-sized decode: ${b.message}`).toBe(verdict);
-      expect(a.verdict, `shrunk decode: ${a.message}`).toBe(verdict);
-      const [sa, sb] = [lumaStats(now), lumaStats(before)];
-      expect(Math.abs(sa.mean - sb.mean)).toBeLessThan(1.5);
-      expect(Math.abs(sa.spread - sb.spread)).toBeLessThanOrEqual(6);
-      // Far from the threshold (0.3) unless at it: how many flat rows a smooth floor makes moves
-      // with the residual noise of each decode, either way.
-      expect(Math.abs(sa.smeared - sb.smeared)).toBeLessThanOrEqual(0.2);
-      expect(Math.abs((now.valueMean ?? 0) - (before.valueMean ?? 0))).toBeLessThan(1.5);
+      expect(c.verdict, `sharp's shrunk decode: ${c.message}`).toBe(verdict);
+      expect(a.verdict, `the check's decode: ${a.message}`).toBe(verdict);
+      for (const other of [before, shrunk]) {
+        const [sa, sb] = [lumaStats(now), lumaStats(other)];
+        expect(Math.abs(sa.mean - sb.mean)).toBeLessThan(1.5);
+        expect(Math.abs(sa.spread - sb.spread)).toBeLessThanOrEqual(6);
+        // Far from the threshold (0.3) unless at it: how many flat rows a smooth floor makes moves
+        // with the residual noise of each decode, either way.
+        expect(Math.abs(sa.smeared - sb.smeared)).toBeLessThanOrEqual(0.2);
+        expect(Math.abs((now.valueMean ?? 0) - (other.valueMean ?? 0))).toBeLessThan(1.5);
+      }
     });
 
     it('the same picture sent again with fresh JPEG noise is frozen', async () => {
@@ -141,7 +159,7 @@ describe('the check\'s shrunk decode judges as the phone-sized decode did', () =
       expect(again.equals(first)).toBe(false);
       const a = await both(first, 0);
       const b = await both(again, 10_000);
-      for (const [label, prev, cur] of [['shrunk', a.now, b.now], ['phone-sized', a.before, b.before]] as const) {
+      for (const [label, prev, cur] of [['the check\'s', a.now, b.now], ['sharp\'s shrunk', a.shrunk, b.shrunk], ['phone-sized', a.before, b.before]] as const) {
         const j = judgeFrame(cur, prev);
         expect(j.verdict, `${label} decode: ${j.message}`).toBe('frozen');
       }
@@ -152,9 +170,11 @@ describe('the check\'s shrunk decode judges as the phone-sized decode did', () =
       const ticked = await both(await jpeg(day(0.5, 8, aspect), width, height, { seed: 1 }), 10_000);
       const moved = await both(await jpeg(day(0.56, 7, aspect), width, height, { seed: 2 }), 10_000);
       for (const [label, prev, cur] of [
-        ['shrunk, clock', first.now, ticked.now],
+        ['the check\'s, clock', first.now, ticked.now],
+        ['sharp\'s shrunk, clock', first.shrunk, ticked.shrunk],
         ['phone-sized, clock', first.before, ticked.before],
-        ['shrunk, car', first.now, moved.now],
+        ['the check\'s, car', first.now, moved.now],
+        ['sharp\'s shrunk, car', first.shrunk, moved.shrunk],
         ['phone-sized, car', first.before, moved.before],
       ] as const) {
         const j = judgeFrame(cur, prev);
@@ -168,8 +188,9 @@ describe('the check\'s shrunk decode judges as the phone-sized decode did', () =
     async (name) => {
       const bytes = readFileSync(new URL(`../fixtures/images/${name}`, import.meta.url));
       const previous = await both(readFileSync(new URL('../fixtures/images/scene-b.jpg', import.meta.url)), 0);
-      const { now, before } = await both(bytes, 10_000);
+      const { now, shrunk, before } = await both(bytes, 10_000);
       expect(judgeFrame(now, previous.now).verdict).toBe(judgeFrame(before, previous.before).verdict);
+      expect(judgeFrame(now, previous.now).verdict).toBe(judgeFrame(shrunk, previous.shrunk).verdict);
       expect(Math.abs(lumaStats(now).mean - lumaStats(before).mean)).toBeLessThan(1.5);
     },
   );

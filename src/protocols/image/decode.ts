@@ -10,6 +10,7 @@
  */
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { pictureHeader } from './header.js';
+import { jpegDcPicture, type DcPicture } from './jpeg-dc.js';
 import { FINGERPRINT_HEIGHT, FINGERPRINT_WIDTH, type FrameFingerprint } from './stats.js';
 
 export interface DecodeLimits {
@@ -74,16 +75,34 @@ export interface FramePictures {
 const FAIL_ON = 'error' as const;
 
 /**
- * The fingerprint alone, or throws FrameDecodeError. One decode straight to the fingerprint's
- * size: sharp picks the largest JPEG shrink-on-load (1/2, 1/4, 1/8) that leaves the picture at
- * least as large as the fingerprint, so a 320x240 frame is decoded at 80x60 and a 2560x1440 one
- * at 320x180, and the DCT's own scaling does most of the averaging. Decoding a 1080p frame at
- * 1/8 costs about a third of a full decode (every coefficient is still entropy-decoded); the
- * fingerprint's pixels average the same source pixels either way (test/unit/image-decode-scale
- * .test.ts holds the verdicts to those of the phone-sized decode the check used before).
+ * Largest picture fingerprinted from its DC coefficients in JS (jpeg-dc.ts), in pixels. That
+ * runs on the event loop (a 100 KB 1080p frame ≈ 2.5 ms on the bench machine when quiet,
+ * BENCHMARKS.md); larger pictures go to sharp, whose work runs on libuv's pool. 1440p is the
+ * largest common camera snapshot under it.
+ */
+export const DC_FINGERPRINT_MAX_PIXELS = 4_000_000;
+
+/**
+ * The fingerprint alone, or throws FrameDecodeError. A plain baseline JPEG from 512x384 up to
+ * DC_FINGERPRINT_MAX_PIXELS is read at 1/8 scale from its DC coefficients in JS (jpeg-dc.ts),
+ * each 8x8 block's mean, and averaged down to the fingerprint: no libvips pipeline, whose fixed
+ * cost was most of the check. Anything else, or a JPEG that reader does not read completely,
+ * is one decode straight to the fingerprint's size with sharp: it picks the largest JPEG
+ * shrink-on-load (1/2, 1/4, 1/8) that leaves the picture at least as large as the fingerprint,
+ * so a 320x240 frame is decoded at 80x60, and the DCT's own scaling does most of the averaging.
+ * Either way the fingerprint's pixels average the same source pixels
+ * (test/unit/image-decode-scale.test.ts holds the verdicts of both to those of the phone-sized
+ * decode the check used before).
  */
 export async function fingerprintFrame(bytes: Buffer, at: number, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<FrameFingerprintResult> {
-  const { width, height } = await inspect(bytes, limits);
+  const { format, width, height } = await inspect(bytes, limits);
+  const dc = format === 'jpeg' && dcReadable(width, height) ? jpegDcPicture(bytes) : undefined;
+  if (dc) return { sourceWidth: width, sourceHeight: height, fingerprint: fingerprintOf(areaAverage(dc), 3, at) };
+  return sharpFingerprint(bytes, at, width, height, limits);
+}
+
+/** The fingerprint from sharp's shrink-on-load decode, for what jpeg-dc.ts does not read. */
+export async function sharpFingerprint(bytes: Buffer, at: number, width: number, height: number, limits: DecodeLimits): Promise<FrameFingerprintResult> {
   try {
     const small = await sharp(bytes, { limitInputPixels: limits.maxInputPixels, failOn: FAIL_ON })
       .resize(FINGERPRINT_WIDTH, FINGERPRINT_HEIGHT, { fit: 'fill' })
@@ -95,6 +114,75 @@ export async function fingerprintFrame(bytes: Buffer, at: number, limits: Decode
   } catch (err) {
     throw new FrameDecodeError(`picture does not decode: ${shortError(err)}`, 'undecodable');
   }
+}
+
+/** At 1/8 scale still at least the fingerprint's size, and small enough to read on the event loop. */
+function dcReadable(width: number, height: number): boolean {
+  return Math.ceil(width / 8) >= FINGERPRINT_WIDTH && Math.ceil(height / 8) >= FINGERPRINT_HEIGHT && width * height <= DC_FINGERPRINT_MAX_PIXELS;
+}
+
+/**
+ * The 1/8-scale picture averaged down to the fingerprint's size, RGB: each fingerprint pixel the
+ * mean of the area of the picture it covers (partly covered pixels weighted by the part).
+ */
+export function areaAverage(picture: DcPicture): Uint8Array {
+  const { width, height, rgb } = picture;
+  const columns = areaWeights(width, FINGERPRINT_WIDTH);
+  const rows = areaWeights(height, FINGERPRINT_HEIGHT);
+  // Across first: FINGERPRINT_WIDTH cells per source row, each channel.
+  const across = new Float64Array(FINGERPRINT_WIDTH * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < FINGERPRINT_WIDTH; x++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      let i = (y * width + columns.first[x]!) * 3;
+      for (let k = x * columns.taps, last = k + columns.count[x]!; k < last; k++, i += 3) {
+        const w = columns.weights[k]!;
+        r += rgb[i]! * w;
+        g += rgb[i + 1]! * w;
+        b += rgb[i + 2]! * w;
+      }
+      const o = (y * FINGERPRINT_WIDTH + x) * 3;
+      across[o] = r;
+      across[o + 1] = g;
+      across[o + 2] = b;
+    }
+  }
+  const line = FINGERPRINT_WIDTH * 3;
+  const sums = new Float64Array(line);
+  // Rounds (half to even) and clamps on store, as an 8-bit output does.
+  const out = new Uint8ClampedArray(line * FINGERPRINT_HEIGHT);
+  for (let y = 0; y < FINGERPRINT_HEIGHT; y++) {
+    sums.fill(0);
+    for (let k = y * rows.taps, last = k + rows.count[y]!, from = rows.first[y]! * line; k < last; k++, from += line) {
+      const w = rows.weights[k]!;
+      for (let i = 0; i < line; i++) sums[i] = sums[i]! + across[from + i]! * w;
+    }
+    out.set(sums, y * line);
+  }
+  return new Uint8Array(out.buffer);
+}
+
+/**
+ * For each of `to` cells over `from` source pixels: the first source pixel it covers, how many
+ * it covers, and each one's share (summing to 1), at `taps` per cell.
+ */
+function areaWeights(from: number, to: number): { first: Int32Array; count: Int32Array; weights: Float64Array; taps: number } {
+  const scale = from / to;
+  const taps = Math.ceil(scale) + 1;
+  const first = new Int32Array(to);
+  const count = new Int32Array(to);
+  const weights = new Float64Array(to * taps);
+  for (let cell = 0; cell < to; cell++) {
+    const start = cell * scale;
+    const end = (cell + 1) * scale;
+    first[cell] = Math.floor(start);
+    let n = 0;
+    for (let s = Math.floor(start); s < end && s < from; s++) weights[cell * taps + n++] = (Math.min(end, s + 1) - Math.max(start, s)) / scale;
+    count[cell] = n;
+  }
+  return { first, count, weights, taps };
 }
 
 /**
@@ -189,14 +277,14 @@ async function renderPhoneSized(
 }
 
 /** Format and size from the header alone; refuses what is not an accepted picture or declares too many pixels. */
-async function inspect(bytes: Buffer, limits: DecodeLimits): Promise<{ width: number; height: number }> {
+async function inspect(bytes: Buffer, limits: DecodeLimits): Promise<{ format: string; width: number; height: number }> {
   const { format, width, height } = pictureHeader(bytes) ?? (await sharpHeader(bytes));
   if (!ACCEPTED_FORMATS.has(format)) throw new FrameDecodeError(`unexpected picture format ${format}`, 'undecodable');
   if (!width || !height) throw new FrameDecodeError('picture has no size', 'undecodable');
   if (width * height > limits.maxInputPixels) {
     throw new FrameDecodeError(`picture declares ${width}x${height} pixels, more than the ${limits.maxInputPixels} allowed`, 'too_large');
   }
-  return { width, height };
+  return { format, width, height };
 }
 
 /** What sharp reads of the header, for what pictureHeader does not read itself (WebP, the odd JPEG, anything else). */
@@ -213,7 +301,7 @@ async function sharpHeader(bytes: Buffer): Promise<Pick<Metadata, 'format' | 'wi
  * Luma (BT.601, what cameras encode) per pixel, and the mean of each pixel's brightest channel:
  * a saturated blue "no signal" screen has the luma of a dark picture but is plainly not dark.
  */
-export function fingerprintOf(rgb: Buffer, channels: number, at: number): FrameFingerprint {
+export function fingerprintOf(rgb: Uint8Array, channels: number, at: number): FrameFingerprint {
   const n = FINGERPRINT_WIDTH * FINGERPRINT_HEIGHT;
   const luma = new Uint8Array(n);
   let valueSum = 0;

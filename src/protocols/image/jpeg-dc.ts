@@ -1,0 +1,460 @@
+/**
+ * A baseline JPEG read at 1/8 scale from its DC coefficients alone, in JS, for the image
+ * check's fingerprint. Every coefficient must still be Huffman-decoded to find the next block,
+ * but nothing else is done: no inverse DCT, no pixels, no libvips pipeline. That pipeline, not the
+ * decoding, was most of a check's CPU (sharp's fixed cost per pipeline, a second open of the
+ * file for shrink-on-load, the object system, the hop to libuv's pool): see BENCHMARKS.md.
+ *
+ * Reads only the plainest JPEGs, which are what cameras send: baseline Huffman (SOF0/SOF1),
+ * 8-bit, greyscale or YCbCr with the luma sampled 1 or 2 times the chroma each way, one
+ * interleaved scan, restart markers in order. Anything else, and anything at all out of order
+ * in the bytes (a bad Huffman code, a scan that ends early or late, a wrong restart marker, an
+ * ICC profile or an Adobe colour transform), is `undefined`: the caller then decodes with sharp,
+ * which decides whether the picture is acceptable. So this never accepts what sharp refuses; it
+ * only does sharp's work faster on pictures it reads completely. Bytes are hostile: every read
+ * is bounded by the buffer, and the work by the number of blocks the header declares, which the
+ * caller has checked against the pixel limit.
+ */
+
+/** The picture at 1/8 scale, one pixel per 8x8 block (per MCU-sized block of chroma), RGB. */
+export interface DcPicture {
+  /** ceil(width / 8) and ceil(height / 8) of the picture as sent. */
+  width: number;
+  height: number;
+  /** Row-major, 3 bytes per pixel. */
+  rgb: Uint8Array;
+}
+
+interface Component {
+  id: number;
+  h: number;
+  v: number;
+  tq: number;
+}
+
+interface HuffmanTable {
+  /** LOOKUP_BITS-bit prefix → the code's entry (entryOf), 0 when the code is longer. */
+  lookup: Uint16Array;
+  /** For codes longer than LOOKUP_BITS: largest code of each length (−1: none), and where its symbols start. */
+  maxCode: Int32Array;
+  offset: Int32Array;
+  symbols: Uint8Array;
+  ac: boolean;
+}
+
+const LOOKUP_BITS = 12;
+const SOF_BASELINE = 0xc0;
+const SOF_EXTENDED = 0xc1;
+const DHT = 0xc4;
+const SOI = 0xd8;
+const EOI = 0xd9;
+const SOS = 0xda;
+const DQT = 0xdb;
+const DRI = 0xdd;
+const APP2 = 0xe2;
+const APP14 = 0xee;
+
+/** The 1/8-scale picture, or undefined when this is not a JPEG this reads completely (the caller then asks sharp). */
+export function jpegDcPicture(bytes: Uint8Array): DcPicture | undefined {
+  try {
+    return read(bytes);
+  } catch (err) {
+    if (err instanceof Unsupported) return undefined;
+    throw err;
+  }
+}
+
+class Unsupported extends Error {}
+
+function unsupported(): never {
+  throw new Unsupported();
+}
+
+function u16(bytes: Uint8Array, at: number): number {
+  if (at + 2 > bytes.length) unsupported();
+  return (bytes[at]! << 8) | bytes[at + 1]!;
+}
+
+function read(bytes: Uint8Array): DcPicture {
+  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== SOI) unsupported();
+  const quant: number[] = [];
+  const dcTables: HuffmanTable[] = [];
+  const acTables: HuffmanTable[] = [];
+  let restartInterval = 0;
+  let frame: { width: number; height: number; components: Component[] } | undefined;
+  let i = 2;
+  for (;;) {
+    if (i + 4 > bytes.length || bytes[i] !== 0xff) unsupported();
+    const marker = bytes[i + 1]!;
+    if (marker === 0xff) {
+      i++;
+      continue;
+    }
+    const length = u16(bytes, i + 2);
+    const start = i + 4;
+    const end = i + 2 + length;
+    if (length < 2 || end > bytes.length) unsupported();
+    if (marker === DQT) readQuant(bytes, start, end, quant);
+    else if (marker === DHT) readHuffman(bytes, start, end, dcTables, acTables);
+    else if (marker === DRI) restartInterval = u16(bytes, start);
+    else if (marker === SOF_BASELINE || marker === SOF_EXTENDED) {
+      if (frame) unsupported();
+      frame = readFrame(bytes, start, end);
+    } else if (marker === SOS) {
+      if (!frame) unsupported();
+      return scan(bytes, start, end, frame, quant, dcTables, acTables, restartInterval);
+    } else if (marker === APP2 || marker === APP14) unsupported(); // ICC profile (sharp converts to sRGB), Adobe colour transform
+    else if (marker >= 0xc0 && marker <= 0xcf) unsupported(); // progressive, lossless, arithmetic, hierarchical
+    else if (!((marker >= 0xe0 && marker <= 0xef) || marker === 0xfe)) unsupported(); // only APPn and COM are skipped
+    i = end;
+  }
+}
+
+function readQuant(bytes: Uint8Array, start: number, end: number, quant: number[]): void {
+  for (let p = start; p < end; ) {
+    const precision = bytes[p]! >> 4;
+    const id = bytes[p]! & 15;
+    if (precision > 1 || id > 3 || p + 1 + (precision ? 128 : 64) > end) unsupported();
+    // Only the DC step matters here: the first entry, in either order.
+    quant[id] = precision ? u16(bytes, p + 1) : bytes[p + 1]!;
+    p += 1 + (precision ? 128 : 64);
+  }
+}
+
+function readHuffman(bytes: Uint8Array, start: number, end: number, dcTables: HuffmanTable[], acTables: HuffmanTable[]): void {
+  for (let p = start; p < end; ) {
+    const cls = bytes[p]! >> 4;
+    const id = bytes[p]! & 15;
+    if (cls > 1 || id > 3 || p + 17 > end) unsupported();
+    const counts = bytes.subarray(p + 1, p + 17);
+    let n = 0;
+    for (const c of counts) n += c;
+    if (n > 256 || p + 17 + n > end) unsupported();
+    (cls ? acTables : dcTables)[id] = huffmanTable(counts, bytes.subarray(p + 17, p + 17 + n), cls === 1);
+    p += 17 + n;
+  }
+}
+
+function huffmanTable(counts: Uint8Array, symbols: Uint8Array, ac: boolean): HuffmanTable {
+  const lookup = new Uint16Array(1 << LOOKUP_BITS);
+  const maxCode = new Int32Array(17).fill(-1);
+  const offset = new Int32Array(17);
+  let code = 0;
+  let k = 0;
+  for (let length = 1; length <= 16; length++) {
+    offset[length] = k - code;
+    for (let j = 0; j < counts[length - 1]!; j++) {
+      if (code >= 1 << length) unsupported(); // more codes than the length holds
+      const symbol = symbols[k]!;
+      if (length <= LOOKUP_BITS) {
+        const shift = LOOKUP_BITS - length;
+        lookup.fill(entryOf(length, symbol, ac), code << shift, (code + 1) << shift);
+      }
+      code++;
+      k++;
+    }
+    maxCode[length] = code - 1;
+    code <<= 1;
+  }
+  return { lookup, maxCode, offset, symbols: Uint8Array.from(symbols), ac };
+}
+
+/**
+ * A code's entry. DC: its length (bits 0–4) and the size of the difference that follows (5–8).
+ * AC: the bits to skip, code and coefficient together (0–4), and how far it moves along the
+ * block (5–11): run + 1, 16 for a run of 16 zeros, 0 for the end of the block.
+ */
+function entryOf(length: number, symbol: number, ac: boolean): number {
+  if (!ac) return length | (symbol << 5);
+  const run = symbol >> 4;
+  const size = symbol & 15;
+  const advance = size !== 0 ? run + 1 : run === 15 ? 16 : 0;
+  return (length + size) | (advance << 5);
+}
+
+function readFrame(bytes: Uint8Array, start: number, end: number): { width: number; height: number; components: Component[] } {
+  if (start + 6 > end || bytes[start] !== 8) unsupported(); // 8-bit samples only
+  const height = u16(bytes, start + 1);
+  const width = u16(bytes, start + 3);
+  const count = bytes[start + 5]!;
+  if (!width || !height || (count !== 1 && count !== 3) || start + 6 + count * 3 > end) unsupported();
+  const components: Component[] = [];
+  for (let c = 0; c < count; c++) {
+    const at = start + 6 + c * 3;
+    components.push({ id: bytes[at]!, h: bytes[at + 1]! >> 4, v: bytes[at + 1]! & 15, tq: bytes[at + 2]! });
+  }
+  if (count === 3) {
+    const [y, cb, cr] = components as [Component, Component, Component];
+    // libjpeg takes these ids for RGB, not YCbCr.
+    if (y.id === 0x52 && cb.id === 0x47 && cr.id === 0x42) unsupported();
+    if (y.h < 1 || y.h > 2 || y.v < 1 || y.v > 2 || cb.h !== 1 || cb.v !== 1 || cr.h !== 1 || cr.v !== 1) unsupported();
+  } else {
+    // A lone component's sampling factors do not matter: its MCU is one block.
+    components[0]!.h = 1;
+    components[0]!.v = 1;
+  }
+  return { width, height, components };
+}
+
+function scan(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  frame: { width: number; height: number; components: Component[] },
+  quant: number[],
+  dcTables: HuffmanTable[],
+  acTables: HuffmanTable[],
+  restartInterval: number,
+): DcPicture {
+  const count = bytes[start]!;
+  // One interleaved scan of every component, whole spectrum, no successive approximation.
+  if (count !== frame.components.length || end !== start + 1 + count * 2 + 3) unsupported();
+  if (bytes[end - 3] !== 0 || bytes[end - 2] !== 63 || bytes[end - 1] !== 0) unsupported();
+  const components = frame.components;
+  const dc: HuffmanTable[] = [];
+  const ac: HuffmanTable[] = [];
+  for (let c = 0; c < count; c++) {
+    const id = bytes[start + 1 + c * 2]!;
+    const tables = bytes[start + 2 + c * 2]!;
+    const dcTable = dcTables[tables >> 4];
+    const acTable = acTables[tables & 15];
+    if (id !== components[c]!.id || !dcTable || !acTable || quant[components[c]!.tq] === undefined) unsupported();
+    dc.push(dcTable);
+    ac.push(acTable);
+  }
+
+  // The entropy-coded data with its stuffed zero bytes taken out, and where each restart begins.
+  const data = new Uint8Array(bytes.length - end + 8);
+  const restarts: number[] = [];
+  let n = 0;
+  let p = end;
+  for (; p < bytes.length; p++) {
+    const b = bytes[p]!;
+    if (b !== 0xff) {
+      data[n++] = b;
+      continue;
+    }
+    const next = bytes[p + 1];
+    if (next === 0) {
+      data[n++] = 0xff;
+      p++;
+    } else if (next !== undefined && next >= 0xd0 && next <= 0xd7) {
+      if (next - 0xd0 !== restarts.length % 8) unsupported(); // out of order
+      restarts.push(n);
+      p++;
+    } else if (next !== 0xff) break;
+  }
+  // The scan must be the last thing: EOI right after it (a second scan is not read here).
+  if (bytes[p + 1] !== EOI) unsupported();
+  restarts.push(n);
+
+  const hMax = components[0]!.h;
+  const vMax = components[0]!.v;
+  const mcuColumns = Math.ceil(frame.width / (8 * hMax));
+  const mcuRows = Math.ceil(frame.height / (8 * vMax));
+  const mcus = mcuColumns * mcuRows;
+  const intervals = restartInterval ? Math.ceil(mcus / restartInterval) : 1;
+  if (restarts.length !== intervals) unsupported();
+
+  // All in flat typed arrays, for the loop below to stay monomorphic: every component's plane
+  // in one array, every component's lookups in another; per block of an MCU, its component and
+  // where it lands (its offset in the MCU, and the steps to the next MCU across and down).
+  const planeWidths: number[] = [];
+  const planeStarts: number[] = [];
+  let planeSize = 0;
+  for (const { h, v } of components) {
+    planeWidths.push(mcuColumns * h);
+    planeStarts.push(planeSize);
+    planeSize += mcuColumns * h * mcuRows * v;
+  }
+  const plane = new Int16Array(planeSize);
+  const lookups = new Uint16Array(count * 2 << LOOKUP_BITS);
+  for (let c = 0; c < count; c++) {
+    lookups.set(dc[c]!.lookup, (c * 2) << LOOKUP_BITS);
+    lookups.set(ac[c]!.lookup, (c * 2 + 1) << LOOKUP_BITS);
+  }
+  const blocks = components.reduce((n, { h, v }) => n + h * v, 0);
+  const blockComponent = new Int32Array(blocks);
+  const blockOffset = new Int32Array(blocks);
+  const blockAcross = new Int32Array(blocks);
+  const blockDown = new Int32Array(blocks);
+  for (let c = 0, b = 0; c < count; c++) {
+    const { h, v } = components[c]!;
+    for (let y = 0; y < v; y++) {
+      for (let x = 0; x < h; x++, b++) {
+        blockComponent[b] = c;
+        blockOffset[b] = planeStarts[c]! + y * planeWidths[c]! + x;
+        blockAcross[b] = h;
+        blockDown[b] = v * planeWidths[c]!;
+      }
+    }
+  }
+  const predictions = new Int32Array(count);
+
+  // The bit reader: `bits` holds the next `held` bits of the data, read from `next` on.
+  let bits = 0;
+  let held = 0;
+  let next = 0;
+  let segmentEnd = restarts[0]!;
+  let interval = 0;
+  let left = restartInterval || mcus;
+  let column = 0;
+  let row = 0;
+  for (let m = 0; m < mcus; m++) {
+    if (left === 0) {
+      // The interval must have used its bytes, less the padding of its last one.
+      if (next * 8 - held > segmentEnd * 8 || segmentEnd * 8 - (next * 8 - held) >= 8) unsupported();
+      next = segmentEnd;
+      bits = 0;
+      held = 0;
+      segmentEnd = restarts[++interval]!;
+      predictions.fill(0);
+      left = restartInterval;
+    }
+    left--;
+    for (let b = 0; b < blocks; b++) {
+      const c = blockComponent[b]!;
+      // DC: its size category, then that many bits of difference from the previous block's.
+      while (held <= 24) {
+        bits = (bits << 8) | data[next++]!;
+        held += 8;
+      }
+      let entry = lookups[((c * 2) << LOOKUP_BITS) | ((bits >>> (held - LOOKUP_BITS)) & 4095)]!;
+      if (entry === 0) entry = longCode(dc[c]!, bits, held);
+      held -= entry & 31;
+      const size = entry >> 5;
+      if (size > 11) unsupported();
+      let diff = 0;
+      if (size !== 0) {
+        if (held < size) {
+          bits = (bits << 8) | data[next++]!;
+          held += 8;
+        }
+        held -= size;
+        diff = (bits >>> held) & ((1 << size) - 1);
+        if (diff < 1 << (size - 1)) diff -= (1 << size) - 1;
+      }
+      const prediction = predictions[c]! + diff;
+      predictions[c] = prediction;
+      plane[blockOffset[b]! + row * blockDown[b]! + column * blockAcross[b]!] = prediction;
+      // AC: read past every coefficient (a code and its bits) up to the end of block or the 63rd.
+      const acBase = (c * 2 + 1) << LOOKUP_BITS;
+      let k = 1;
+      while (k < 64) {
+        while (held <= 24) {
+          bits = (bits << 8) | data[next++]!;
+          held += 8;
+        }
+        entry = lookups[acBase | ((bits >>> (held - LOOKUP_BITS)) & 4095)]!;
+        if (entry === 0) entry = longCode(ac[c]!, bits, held);
+        const skip = entry & 31;
+        if (skip <= held) held -= skip;
+        else {
+          // A long code with a long coefficient: past everything held, and on into the data.
+          const rest = skip - held;
+          next += rest >> 3;
+          held = 0;
+          if ((rest & 7) !== 0) {
+            bits = data[next++]!;
+            held = 8 - (rest & 7);
+          }
+        }
+        const advance = entry >> 5;
+        if (advance === 0) break;
+        k += advance;
+      }
+      if (k > 64) unsupported(); // more coefficients than a block has
+    }
+    if (next * 8 - held > segmentEnd * 8) unsupported(); // ran past its data
+    if (++column === mcuColumns) {
+      column = 0;
+      row++;
+    }
+  }
+  if (segmentEnd * 8 - (next * 8 - held) >= 8) unsupported();
+  return toRgb(frame, plane, planeStarts, planeWidths, components.map((c) => quant[c.tq]!));
+}
+
+/**
+ * A code longer than the lookup's bits, the slow way, from the reader's `held` (at least 25)
+ * bits; the entry as the lookup would have it.
+ */
+function longCode(table: HuffmanTable, bits: number, held: number): number {
+  for (let length = LOOKUP_BITS + 1; length <= 16; length++) {
+    const code = (bits >>> (held - length)) & ((1 << length) - 1);
+    if (code <= table.maxCode[length]!) {
+      const symbol = table.symbols[table.offset[length]! + code];
+      if (symbol === undefined) unsupported();
+      return entryOf(length, symbol, table.ac);
+    }
+  }
+  return unsupported(); // no such code: corrupt data
+}
+
+/**
+ * The picture at 1/8 scale as libjpeg outputs it: each block's mean (its DC, dequantised,
+ * rounded, level shifted), converted to RGB as libjpeg does; chroma repeated over the luma
+ * blocks it covers. (For 4:2:0 libjpeg instead scales the chroma up with a 2x2 inverse DCT, from
+ * three more coefficients: colour edges are a little softer here, luma is the same. The verdicts
+ * read luma, and colour only as the mean of each pixel's brightest channel.)
+ */
+function toRgb(
+  frame: { width: number; height: number; components: Component[] },
+  plane: Int16Array,
+  planeStarts: number[],
+  planeWidths: number[],
+  steps: number[],
+): DcPicture {
+  const width = Math.ceil(frame.width / 8);
+  const height = Math.ceil(frame.height / 8);
+  // Clamps to 0..255 on store.
+  const rgb = new Uint8ClampedArray(width * height * 3);
+  const lumaWidth = planeWidths[0]!;
+  const lumaStep = steps[0]!;
+  if (planeStarts.length === 1) {
+    for (let y = 0, o = 0; y < height; y++) {
+      for (let x = 0; x < width; x++, o += 3) {
+        const v = ((plane[y * lumaWidth + x]! * lumaStep + 4) >> 3) + 128;
+        rgb[o] = v;
+        rgb[o + 1] = v;
+        rgb[o + 2] = v;
+      }
+    }
+    return { width, height, rgb: new Uint8Array(rgb.buffer) };
+  }
+  // Per chroma block, what it adds to the luma of each of R, G and B.
+  const chromaWidth = planeWidths[1]!;
+  const chromaBlocks = planeStarts[2]! - planeStarts[1]!;
+  const addR = new Int16Array(chromaBlocks);
+  const addG = new Int16Array(chromaBlocks);
+  const addB = new Int16Array(chromaBlocks);
+  const cbStart = planeStarts[1]!;
+  const crStart = planeStarts[2]!;
+  const cbStep = steps[1]!;
+  const crStep = steps[2]!;
+  for (let i = 0; i < chromaBlocks; i++) {
+    const cb = clampSample(((plane[cbStart + i]! * cbStep + 4) >> 3) + 128) - 128;
+    const cr = clampSample(((plane[crStart + i]! * crStep + 4) >> 3) + 128) - 128;
+    addR[i] = Math.round(1.402 * cr);
+    addG[i] = Math.round(-0.34414 * cb - 0.71414 * cr);
+    addB[i] = Math.round(1.772 * cb);
+  }
+  const hShift = frame.components[0]!.h - 1;
+  const vShift = frame.components[0]!.v - 1;
+  for (let y = 0, o = 0; y < height; y++) {
+    const lumaRow = y * lumaWidth;
+    const chromaRow = (y >> vShift) * chromaWidth;
+    for (let x = 0; x < width; x++, o += 3) {
+      const v = clampSample(((plane[lumaRow + x]! * lumaStep + 4) >> 3) + 128);
+      const c = chromaRow + (x >> hShift);
+      rgb[o] = v + addR[c]!;
+      rgb[o + 1] = v + addG[c]!;
+      rgb[o + 2] = v + addB[c]!;
+    }
+  }
+  return { width, height, rgb: new Uint8Array(rgb.buffer) };
+}
+
+function clampSample(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}

@@ -1,0 +1,130 @@
+/**
+ * The JS reader of a JPEG's DC coefficients (jpeg-dc.ts), which the image check fingerprints
+ * pictures from 720p up with instead of sharp. It must read the layouts cameras send as libjpeg
+ * does (each 8x8 block's mean), must leave to sharp everything else, and must never accept a
+ * picture sharp refuses: a check of a broken picture must still end as `undecodable`. Verdicts
+ * against sharp's are in image-decode-scale.test.ts. restarts.jpg (4:2:0, a restart marker every
+ * 7 MCUs) and sampled-422.jpg (4:2:2) were made with libjpeg-turbo's cjpeg (`-restart 7B`,
+ * `-sample 2x1`) from a 640x480 ffmpeg testsrc2 frame: sharp writes neither.
+ */
+import { readFileSync } from 'node:fs';
+import sharp, { type JpegOptions } from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DECODE_LIMITS, sharpFingerprint } from '../../src/protocols/image/decode.js';
+import { fingerprintFrame, FrameDecodeError } from '../../src/protocols/image/index.js';
+import { jpegDcPicture } from '../../src/protocols/image/jpeg-dc.js';
+import { mulberry32 } from '../support/random.js';
+
+const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/images/${name}`, import.meta.url));
+
+/** A 640x480 street-like picture with edges, colour and noise, as sharp encodes it. */
+async function scene(options: JpegOptions = {}, grey = false): Promise<Buffer> {
+  const width = 640;
+  const height = 480;
+  const noise = mulberry32(7);
+  const px = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      const n = (noise() - 0.5) * 12;
+      const sky = y < height * 0.4;
+      const car = x > 300 && x < 380 && y > 260 && y < 380;
+      px[i] = car ? 200 + n : sky ? 110 + y * 0.3 + n : 90 + n;
+      px[i + 1] = car ? 40 + n : sky ? 150 + n : 100 + (x % 64 < 8 ? 60 : 0) + n;
+      px[i + 2] = car ? 40 + n : sky ? 210 + n : 80 + n;
+    }
+  }
+  const image = sharp(px, { raw: { width, height, channels: 3 } });
+  return (grey ? image.greyscale() : image).jpeg({ quality: 80, ...options }).toBuffer();
+}
+
+/** Mean absolute difference between the reader's luma per block and each block's mean luma in sharp's full decode. */
+async function blockLumaError(bytes: Buffer): Promise<number> {
+  const dc = jpegDcPicture(bytes);
+  if (!dc) throw new Error('not read');
+  const { data, info } = await sharp(bytes).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const luma = (p: ArrayLike<number>, i: number, channels: number): number =>
+    channels >= 3 ? 0.299 * p[i]! + 0.587 * p[i + 1]! + 0.114 * p[i + 2]! : p[i]!;
+  let total = 0;
+  for (let by = 0; by < dc.height; by++) {
+    for (let bx = 0; bx < dc.width; bx++) {
+      let sum = 0;
+      let n = 0;
+      for (let y = by * 8; y < Math.min(info.height, by * 8 + 8); y++) {
+        for (let x = bx * 8; x < Math.min(info.width, bx * 8 + 8); x++, n++) sum += luma(data, (y * info.width + x) * info.channels, info.channels);
+      }
+      total += Math.abs(sum / n - luma(dc.rgb, (by * dc.width + bx) * 3, 3));
+    }
+  }
+  return total / (dc.width * dc.height);
+}
+
+describe('the DC reader', () => {
+  it.each([
+    ['4:2:0, as sharp writes by default', () => scene()],
+    ['4:4:4', () => scene({ chromaSubsampling: '4:4:4' })],
+    ['greyscale', () => scene({}, true)],
+    ['4:2:0 with restart markers', async () => fixture('restarts.jpg')],
+    ['4:2:2', async () => fixture('sampled-422.jpg')],
+  ])('reads %s as each block\'s mean', async (_name, make) => {
+    const bytes = await make();
+    const dc = jpegDcPicture(bytes);
+    expect(dc).toBeDefined();
+    expect([dc!.width, dc!.height]).toEqual([80, 60]);
+    // Pixels clipped at 0 or 255 in the full decode are all that separates the two.
+    expect(await blockLumaError(bytes)).toBeLessThan(1);
+  });
+
+  it.each([
+    ['progressive', () => scene({ progressive: true })],
+    ['with an ICC profile (sharp converts it to sRGB)', () => sharp(fixture('scene-a.jpg')).withIccProfile('p3').jpeg().toBuffer()],
+    ['truncated', async () => fixture('truncated.jpg')],
+    ['with a restart marker out of order', async () => swapFirstRestart(fixture('restarts.jpg'))],
+    ['with no end of image after the scan', async () => fixture('scene-a.jpg').subarray(0, -2)],
+    ['a PNG', () => sharp(fixture('scene-a.jpg')).png().toBuffer()],
+  ])('leaves to sharp a picture %s', async (_name, make) => {
+    expect(jpegDcPicture(await make())).toBeUndefined();
+  });
+
+  it('leaves a truncated picture to sharp, which refuses it as before', async () => {
+    const truncated = fixture('truncated.jpg');
+    await expect(fingerprintFrame(truncated, 0)).rejects.toBeInstanceOf(FrameDecodeError);
+  });
+
+  it('never accepts a damaged picture that sharp refuses', async () => {
+    const originals = [fixture('restarts.jpg'), await sharp(await scene()).resize(1280, 720).jpeg({ quality: 70 }).toBuffer()];
+    const random = mulberry32(16);
+    let read = 0;
+    let refusedBySharp = 0;
+    for (let i = 0; i < 240; i++) {
+      const original = originals[i % originals.length]!;
+      const bytes = Buffer.from(original);
+      const kind = i % 3;
+      if (kind === 0) {
+        // A few bytes anywhere changed.
+        for (let k = 0; k < 1 + Math.floor(random() * 3); k++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+      } else if (kind === 1) {
+        // One bit flipped in the entropy-coded data.
+        const at = 700 + Math.floor(random() * (bytes.length - 800));
+        bytes[at] = bytes[at]! ^ (1 << Math.floor(random() * 8));
+      }
+      const damaged = kind === 2 ? bytes.subarray(0, 600 + Math.floor(random() * (bytes.length - 600))) : bytes;
+      const dc = jpegDcPicture(damaged);
+      if (!dc) continue;
+      read++;
+      const { width, height } = (await sharp(damaged).metadata()) as { width: number; height: number };
+      await sharpFingerprint(damaged, 0, width, height, DEFAULT_DECODE_LIMITS).catch(() => refusedBySharp++);
+    }
+    expect(refusedBySharp).toBe(0);
+    // Some damage leaves a readable picture (a changed coefficient): the property was tested on those.
+    expect(read).toBeGreaterThan(10);
+  });
+});
+
+/** RST0 and RST1 markers swapped: each interval still decodes, but out of sequence. */
+function swapFirstRestart(bytes: Buffer): Buffer {
+  const out = Buffer.from(bytes);
+  const first = out.indexOf(Buffer.from([0xff, 0xd0]));
+  out[first + 1] = 0xd1;
+  return out;
+}
