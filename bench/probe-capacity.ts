@@ -8,7 +8,7 @@
  *   npm run bench -- --only probe-capacity [--sizes 1000,5000,10000] [--runs 3]
  *     [--interval 30] [--window 60] [--warmup 70] [--image] [--onvif] [--profile]
  *     [--allocations] [--uncapped | --node-flags=--max-old-space-size=256] [--no-breakdown]
- *     [--media-every N] [--dashboard]
+ *     [--media-every N] [--dashboard] [--heap-snapshot]
  *
  * `--image` keeps image checks at the default 5 min (by default they are pushed out of the
  * window: figure 5 costs them); `--profile` adds one CPU-profiled run per size and prints where
@@ -19,6 +19,9 @@
  * `--profile` gives only that breakdown: DESCRIBE-only vs the media check per RTSP check);
  * `--media-every N` sets probes.mediaCheckEvery (default: the config's, 10; 0 = DESCRIBE only);
  * `--dashboard` signs one dashboard in for the whole run (statuses, 8 thumbnails watched).
+ * `--heap-snapshot` writes, after each measured run's window and a full GC, a heap snapshot of
+ * the measured Pantau to test-artifacts/bench/ (summarise it with
+ * `node --max-old-space-size=4096 --import tsx bench/lib/heap-summary.ts FILE --per CAMERAS`).
  * CPU is the whole process as the kernel counts it (/proc: user + system, children included),
  * also given per liveness check.
  */
@@ -64,6 +67,7 @@ export async function run(): Promise<void> {
   const onvif = args.flag('onvif');
   const dashboard = args.flag('dashboard');
   const mediaArg = args.string('media-every');
+  const heapSnapshot = args.flag('heap-snapshot');
   const mediaCheckEvery = mediaArg === undefined ? undefined : args.number('media-every', 10, { min: 0, max: 1000, integer: true });
   console.log(`\n# Probe capacity — liveness every ${intervalSec} s, window ${windowSec} s after ${warmupSec} s warm-up, ${runs} runs per size`);
   console.log(`  media check every ${mediaCheckEvery ?? 'default (10)'} liveness rounds per camera`);
@@ -83,11 +87,14 @@ export async function run(): Promise<void> {
   for (const cameras of sizes) {
     const results: CapacityResult[] = [];
     for (let r = 0; r < runs; r++) {
-      const result = await once({ ...base, cameras, net: freshNet() });
+      const heapSnapshotFile = heapSnapshot ? path.join(PACKAGE_ROOT, 'test-artifacts', 'bench', `probe-capacity-${cameras}-run${r + 1}.heapsnapshot`) : undefined;
+      const result = await once({ ...base, cameras, net: freshNet(), ...(heapSnapshotFile ? { heapSnapshotFile } : {}) });
+      if (heapSnapshotFile) console.log(`    heap snapshot (after a full GC): ${path.relative(PACKAGE_ROOT, heapSnapshotFile)}`);
       results.push(result);
       console.log(`  run ${r + 1}/${runs}, ${cameras} cameras: cpu ${result.cpuPct.toFixed(1)} % (${result.cpuMsPerCheck.toFixed(3)} ms per check), rss ${result.rssMb.toFixed(0)} MB, lag p99 ${result.lagP99Ms.toFixed(0)} ms, ticks ${result.ticks}/${result.expectedTicks}, missed ${result.missed}, load ${machine().load[0]}`);
       console.log(`    memory (MB): ${JSON.stringify(result.memory)}`);
       console.log(`    CPU by thread (% of a core): ${JSON.stringify(result.threads)}; kernel ${result.cpuSystemPct.toFixed(1)} %, children ${result.cpuChildrenPct.toFixed(1)} %`);
+      if (result.gc) console.log(`    GC in window (count, main-thread ms): ${JSON.stringify(result.gc)}`);
     }
     raw[cameras] = results;
     if (results.length) table[cameras] = report(cameras, results);

@@ -7,8 +7,10 @@
  * `pantau_probe_lag_seconds`), missed ticks, and what the window added to the database.
  * Driven over IPC by probe-capacity.ts; sends one `result` message and exits.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import Database from 'better-sqlite3';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { configSchema } from '../../src/config/schema.js';
@@ -35,6 +37,8 @@ export interface CapacityJob {
   allocations?: boolean;
   /** Sign a dashboard in (the parent opens it once told where Pantau listens). */
   dashboard?: boolean;
+  /** After the window and a full GC, write a heap snapshot of the live set here (before Pantau closes). */
+  heapSnapshotFile?: string;
 }
 
 /** The admin the benchmark's dashboard signs in as. */
@@ -69,6 +73,8 @@ export interface CapacityResult {
   missed: number;
   imageChecks: number;
   loopDelayP99Ms: number;
+  /** Garbage collections in the window by kind: how many, and the main thread's pause in ms (V8's helper threads' share is in `threads`). */
+  gc?: Record<string, { count: number; ms: number }>;
   statuses: Record<string, number>;
   /** Probe rounds stored in the window (those whose verdict changed). */
   storedRounds: number;
@@ -144,6 +150,7 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
     // would wake the measured process 100 times a second and charge it for that. Reading the
     // lag gauges starts a fresh window.
     await pantau.metrics.metrics();
+    const gcs = gcCounter();
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(process.memoryUsage.rss()), 1000);
     const stopProfile = job.profileFile ? await startProfile() : undefined;
@@ -162,6 +169,7 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
     const profile = stopProfile ? await stopProfile() : undefined;
     const allocations = stopAllocations ? await stopAllocations() : undefined;
     clearInterval(sampler);
+    const gc = gcs.stop();
     // Node counts the sampling period into each sample: what is beyond it is the delay.
     const loopDelayP99Ms = (await gaugeValue(pantau.metrics, 'pantau_nodejs_eventloop_lag_p99_seconds')) * 1000 - EVENT_LOOP_SAMPLE_MS;
     if (profile && job.profileFile) saveProfile(job.profileFile, profile);
@@ -173,6 +181,11 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
     const memory = { ...mb(process.memoryUsage(), ''), ...rssByMapping() };
     (globalThis as { gc?: () => void }).gc?.();
     Object.assign(memory, mb(process.memoryUsage(), 'AfterGc'));
+    // Taken after the figures: writing it costs CPU and memory of its own.
+    if (job.heapSnapshotFile) {
+      mkdirSync(path.dirname(job.heapSnapshotFile), { recursive: true });
+      writeHeapSnapshot(job.heapSnapshotFile);
+    }
     await pantau.close();
     return {
       cameras: job.cameras,
@@ -193,6 +206,7 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
       missed,
       imageChecks,
       loopDelayP99Ms,
+      gc,
       statuses,
       storedRounds: db1.rounds - db0.rounds,
       flips: db1.flips - db0.flips,
@@ -267,6 +281,35 @@ function threadShares(before: Map<string, { name: string; us: number }>, after: 
     shares[t.name] = Math.round(((shares[t.name] ?? 0) + (used / wallUs) * 100) * 10) / 10;
   }
   return shares;
+}
+
+/** Counts V8's collections (perf_hooks 'gc' entries) until stop(). */
+function gcCounter(): { stop: () => Record<string, { count: number; ms: number }> } {
+  const c = perfConstants;
+  const kinds: Record<number, string> = {
+    [c.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+    [c.NODE_PERFORMANCE_GC_MAJOR]: 'markCompact',
+    [c.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incrementalMarking',
+    [c.NODE_PERFORMANCE_GC_WEAKCB]: 'weakCallbacks',
+  };
+  const out: Record<string, { count: number; ms: number }> = {};
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as (PerformanceEntry & { detail?: { kind?: number; flags?: number } })[]) {
+      // Major collections V8 made to shrink the heap (its memory reducer, idle-time work) are named apart.
+      const reducing = (e.detail?.flags ?? 0) & (c.NODE_PERFORMANCE_GC_FLAGS_ALL_AVAILABLE_GARBAGE | c.NODE_PERFORMANCE_GC_FLAGS_SCHEDULE_IDLE | c.NODE_PERFORMANCE_GC_FLAGS_FORCED);
+      const kind = (kinds[e.detail?.kind ?? 0] ?? 'other') + (reducing ? `(flags ${e.detail?.flags})` : '');
+      const k = (out[kind] ??= { count: 0, ms: 0 });
+      k.count++;
+      k.ms = Math.round((k.ms + e.duration) * 10) / 10;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop: () => {
+      observer.disconnect();
+      return out;
+    },
+  };
 }
 
 /** USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)). */

@@ -21,7 +21,7 @@ import {
   type CameraFacts,
 } from '../domain/alert-policy.js';
 import type { Logger } from '../log.js';
-import type { Camera, CameraSummary } from '../store/cameras.js';
+import type { Camera } from '../store/cameras.js';
 import type { Store } from '../store/index.js';
 import type { Monitor } from './monitor.js';
 
@@ -66,8 +66,8 @@ export class AlertService {
    */
   private saved: { state: AlertState; lastFlip: number } | undefined;
   private savedAt = -Infinity;
-  /** The cameras' rows as last read, and the facts built from them (see facts()). */
-  private rows: { list: CameraSummary[]; readAt: number; facts: Map<string, CameraFacts> } | undefined;
+  /** The facts built from the cameras' rows as last read, in the rows' order (see facts()). */
+  private rows: { readAt: number; facts: Map<string, CameraFacts> } | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -238,7 +238,7 @@ export class AlertService {
    */
   private facts(): Map<string, CameraFacts> {
     const now = this.now();
-    if (!this.rows || now - this.rows.readAt >= ROWS_FRESH_MS) this.rows = { list: this.store.cameras.summaries(), readAt: now, facts: new Map() };
+    if (!this.rows || now - this.rows.readAt >= ROWS_FRESH_MS) this.rows = { readAt: now, facts: this.readFacts(this.rows?.facts) };
     const mutes = this.store.contacts.activeMutes(now);
     const cameraMute = new Map<string, number>();
     const siteMute = new Map<string, number>();
@@ -247,13 +247,29 @@ export class AlertService {
       if (m.site) siteMute.set(m.site, Math.max(siteMute.get(m.site) ?? 0, m.until));
     }
     const { facts } = this.rows;
-    for (const c of this.rows.list) {
-      const mutedUntil = cameraMute.get(c.id) ?? null;
-      const siteMutedUntil = siteMute.get(c.site) ?? null;
-      const flappingSince = this.monitor.status(c.id)?.state.flap.flappingSince ?? null;
-      const known = facts.get(c.id);
-      if (known && known.mutedUntil === mutedUntil && known.siteMutedUntil === siteMutedUntil && known.flappingSince === flappingSince) continue;
-      facts.set(c.id, { id: c.id, site: c.site, agency: c.agency, parentId: c.parentId, graceSec: c.alertGraceSec, mutedUntil, siteMutedUntil, flappingSince });
+    for (const known of facts.values()) {
+      const mutedUntil = cameraMute.get(known.id) ?? null;
+      const siteMutedUntil = siteMute.get(known.site) ?? null;
+      const flappingSince = this.monitor.status(known.id)?.state.flap.flappingSince ?? null;
+      if (known.mutedUntil === mutedUntil && known.siteMutedUntil === siteMutedUntil && known.flappingSince === flappingSince) continue;
+      // Replacing the value of a key already there keeps the map's order.
+      facts.set(known.id, { id: known.id, site: known.site, agency: known.agency, parentId: known.parentId, graceSec: known.graceSec, mutedUntil, siteMutedUntil, flappingSince });
+    }
+    return facts;
+  }
+
+  /**
+   * Facts of every camera row, with mutes and flapping still to be filled in by facts(). Only
+   * the facts are kept, not the rows: a camera whose row did not change keeps its facts object
+   * (and the strings in it), so the rows read once a minute are garbage at once instead of a
+   * second copy of every camera's id, site and agency.
+   */
+  private readFacts(previous: Map<string, CameraFacts> | undefined): Map<string, CameraFacts> {
+    const facts = new Map<string, CameraFacts>();
+    for (const c of this.store.cameras.summaries()) {
+      const known = previous?.get(c.id);
+      const same = known && known.site === c.site && known.agency === c.agency && known.parentId === c.parentId && known.graceSec === c.alertGraceSec;
+      facts.set(c.id, same ? known : { id: c.id, site: c.site, agency: c.agency, parentId: c.parentId, graceSec: c.alertGraceSec, mutedUntil: null, siteMutedUntil: null, flappingSince: null });
     }
     return facts;
   }

@@ -29,6 +29,7 @@ export interface StreamProfileOptions {
 export function learnStreamProfiles(options: StreamProfileOptions): () => void {
   const { streams, log } = options;
   const now = options.now ?? Date.now;
+  /** ONVIF cameras' endpoints as their streams were last read (or found stored at start). */
   const learnedFor = new Map<string, string>();
   const waiting = new Map<string, Camera>();
   let running = false;
@@ -69,7 +70,8 @@ export function learnStreamProfiles(options: StreamProfileOptions): () => void {
     } else offer(event.camera);
   });
   for (const camera of options.cameras()) {
-    if (camera.onvif && !streams.get(camera.id)) offer(camera);
+    if (!camera.onvif) continue; // nothing to learn; offer() reads it once it has an ONVIF address
+    if (!streams.get(camera.id)) offer(camera);
     else learnedFor.set(camera.id, endpointOf(camera));
   }
   return () => {

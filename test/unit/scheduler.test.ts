@@ -22,7 +22,7 @@ function recorder(durationMs: number) {
   let maxInFlight = 0;
   const perCamera = new Map<string, number>();
   let maxPerCamera = 0;
-  const run = async (c: Camera, kind: ProbeKind) => {
+  const run = async (c: Pick<Camera, 'id'>, kind: ProbeKind) => {
     runs.push({ id: c.id, kind, at: Date.now() });
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
@@ -106,7 +106,7 @@ describe('scheduler', () => {
   it('a liveness tick waits for the camera’s image check to end; it is not missed', async () => {
     const runs: { kind: ProbeKind; at: number }[] = [];
     const missed: ProbeKind[] = [];
-    const run = async (_c: Camera, kind: ProbeKind) => {
+    const run = async (_c: Pick<Camera, 'id'>, kind: ProbeKind) => {
       runs.push({ kind, at: Date.now() });
       await new Promise((r) => setTimeout(r, kind === 'image' ? 4000 : 10));
     };
