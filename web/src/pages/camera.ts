@@ -7,7 +7,7 @@
 import { get } from '../api';
 import { button, h } from '../dom';
 import { t, windowWord } from '../i18n';
-import { live } from '../live';
+import { live, type Frame } from '../live';
 import type { Ctx, Page } from '../page';
 import { picture } from '../picture';
 import { lastGoodPicture } from '../last-good';
@@ -52,8 +52,16 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
   // Status-only access: no picture is asked for (the server would refuse it), and the page says why.
   const seesPicture = camera.access !== 'status';
   const pic = picture(camera.name, 1000 / fps(), 'full');
+  // The grid's thumbnail stands in until the first full picture comes: the grid's frames are
+  // taken at thumbnail size only, and a camera that just went dark sends no other.
+  let shownFull = false;
+  const show = (frame: Frame) => {
+    if (frame.size !== 'full' && shownFull) return;
+    shownFull ||= frame.size === 'full';
+    pic.show(frame);
+  };
   const frame = live.frames.get(id);
-  if (seesPicture && frame && frame.size === 'full') pic.show(frame);
+  if (seesPicture && frame) show(frame);
   if (seesPicture) pic.requested();
   const liveButton = button('', () => {
     liveOn = !liveOn;
@@ -166,7 +174,7 @@ export async function cameraPage(ctx: Ctx): Promise<Page> {
   } else mapBox.append(h('p', { class: 'muted' }, t('noLocation')));
 
   const off = live.on((e) => {
-    if (e.type === 'frame' && e.cameraId === id && e.frame.size === 'full') pic.show(e.frame);
+    if (e.type === 'frame' && e.cameraId === id) show(e.frame);
     if (e.type === 'status' && e.event.cameraId === id) {
       status = { ...status, ...e.event };
       renderStatus();
