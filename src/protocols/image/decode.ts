@@ -122,17 +122,18 @@ function dcReadable(width: number, height: number): boolean {
 }
 
 /**
- * The 1/8-scale picture averaged down to the fingerprint's size, RGB: each fingerprint pixel the
- * mean of the area of the picture it covers (partly covered pixels weighted by the part).
+ * The 1/8-scale picture averaged down to `toWidth` x `toHeight` (the fingerprint's size unless
+ * said), RGB: each pixel the mean of the area of the picture it covers (partly covered pixels
+ * weighted by the part).
  */
-export function areaAverage(picture: DcPicture): Uint8Array {
+export function areaAverage(picture: DcPicture, toWidth = FINGERPRINT_WIDTH, toHeight = FINGERPRINT_HEIGHT): Uint8Array {
   const { width, height, rgb } = picture;
-  const columns = areaWeights(width, FINGERPRINT_WIDTH);
-  const rows = areaWeights(height, FINGERPRINT_HEIGHT);
-  // Across first: FINGERPRINT_WIDTH cells per source row, each channel.
-  const across = new Float64Array(FINGERPRINT_WIDTH * height * 3);
+  const columns = areaWeights(width, toWidth);
+  const rows = areaWeights(height, toHeight);
+  // Across first: toWidth cells per source row, each channel.
+  const across = new Float64Array(toWidth * height * 3);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < FINGERPRINT_WIDTH; x++) {
+    for (let x = 0; x < toWidth; x++) {
       let r = 0;
       let g = 0;
       let b = 0;
@@ -143,17 +144,17 @@ export function areaAverage(picture: DcPicture): Uint8Array {
         g += rgb[i + 1]! * w;
         b += rgb[i + 2]! * w;
       }
-      const o = (y * FINGERPRINT_WIDTH + x) * 3;
+      const o = (y * toWidth + x) * 3;
       across[o] = r;
       across[o + 1] = g;
       across[o + 2] = b;
     }
   }
-  const line = FINGERPRINT_WIDTH * 3;
+  const line = toWidth * 3;
   const sums = new Float64Array(line);
   // Rounds (half to even) and clamps on store, as an 8-bit output does.
-  const out = new Uint8ClampedArray(line * FINGERPRINT_HEIGHT);
-  for (let y = 0; y < FINGERPRINT_HEIGHT; y++) {
+  const out = new Uint8ClampedArray(line * toHeight);
+  for (let y = 0; y < toHeight; y++) {
     sums.fill(0);
     for (let k = y * rows.taps, last = k + rows.count[y]!, from = rows.first[y]! * line; k < last; k++, from += line) {
       const w = rows.weights[k]!;
@@ -213,10 +214,12 @@ export async function decodeFrame(bytes: Buffer, at: number, limits: DecodeLimit
   }
 }
 
-/** The thumbnail alone, or throws FrameDecodeError: decoded straight at its size, as decodeThumbnail. */
+/** The thumbnail alone, or throws FrameDecodeError: made as decodeThumbnail makes it. */
 export async function renderThumbnail(bytes: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<{ thumbJpeg: Buffer; sourceWidth: number; sourceHeight: number }> {
-  const { width, height } = await inspect(bytes, limits);
+  const { format, width, height } = await inspect(bytes, limits);
   try {
+    const dc = format === 'jpeg' ? dcThumbnailPicture(bytes, width, height, limits) : undefined;
+    if (dc) return { sourceWidth: width, sourceHeight: height, thumbJpeg: await encodeThumbnail(dc.thumb, limits) };
     const thumbJpeg = await sharp(bytes, { limitInputPixels: limits.maxInputPixels, failOn: FAIL_ON })
       .resize({ width: limits.thumbWidth })
       .removeAlpha()
@@ -231,12 +234,23 @@ export async function renderThumbnail(bytes: Buffer, limits: DecodeLimits = DEFA
 
 /**
  * The thumbnail alone, with the fingerprint, or throws FrameDecodeError: for frames fetched for
- * a grid of tiles, where nobody sees the phone-sized picture. Decoded straight at thumbnail size
- * (JPEG shrink-on-load: a 720p frame at 1/8, 160x90), a quarter of what decodeFrame costs.
+ * a grid of tiles, where nobody sees the phone-sized picture. A plain baseline JPEG whose 1/8
+ * scale is at least the thumbnail (720p and up, to DC_FINGERPRINT_MAX_PIXELS) is read from its
+ * DC coefficients (jpeg-dc.ts), as an image check reads it, and both are averaged down from that
+ * picture: only the thumbnail's encode goes to sharp. That 1/8 picture is what libjpeg's 1/8
+ * shrink-on-load gives too (its 1/8 scaling keeps each block's DC alone), so the tile looks the
+ * same, and the decode that was most of a grid frame's CPU (BENCHMARKS.md) is not made. Anything
+ * else is decoded straight at thumbnail size by sharp (JPEG shrink-on-load: a 640x480 frame at
+ * 1/2), a quarter of what decodeFrame costs.
  */
 export async function decodeThumbnail(bytes: Buffer, at: number, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<Omit<DecodedFrame, 'jpeg'>> {
-  const { width, height } = await inspect(bytes, limits);
+  const { format, width, height } = await inspect(bytes, limits);
   try {
+    const dc = format === 'jpeg' ? dcThumbnailPicture(bytes, width, height, limits) : undefined;
+    if (dc) {
+      const fingerprint = fingerprintOf(areaAverage(dc.picture), 3, at);
+      return { sourceWidth: width, sourceHeight: height, thumbJpeg: await encodeThumbnail(dc.thumb, limits), fingerprint };
+    }
     const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxInputPixels, failOn: FAIL_ON })
       .resize({ width: limits.thumbWidth })
       .removeAlpha()
@@ -252,6 +266,30 @@ export async function decodeThumbnail(bytes: Buffer, at: number, limits: DecodeL
   } catch (err) {
     throw new FrameDecodeError(`picture does not decode: ${shortError(err)}`, 'undecodable');
   }
+}
+
+/**
+ * The 1/8 picture and the thumbnail's pixels averaged from it, or undefined when the picture is
+ * not one to read so (the caller then decodes with sharp). The thumbnail is as tall as sharp's
+ * width-only resize makes it. Where the picture is not a multiple of 8 wide or high, its last
+ * blocks stand for fewer pixels than the others: a fraction of a thumbnail pixel, not corrected.
+ */
+function dcThumbnailPicture(bytes: Buffer, width: number, height: number, limits: DecodeLimits): { picture: DcPicture; thumb: DcPicture } | undefined {
+  const thumbWidth = limits.thumbWidth;
+  const thumbHeight = Math.max(1, Math.round((height * thumbWidth) / width));
+  const blocksWide = Math.ceil(width / 8);
+  const blocksHigh = Math.ceil(height / 8);
+  if (blocksWide < thumbWidth || blocksHigh < thumbHeight || !dcReadable(width, height)) return undefined;
+  const picture = jpegDcPicture(bytes);
+  if (!picture) return undefined;
+  const same = picture.width === thumbWidth && picture.height === thumbHeight;
+  const thumb = same ? picture : { width: thumbWidth, height: thumbHeight, rgb: areaAverage(picture, thumbWidth, thumbHeight) };
+  return { picture, thumb };
+}
+
+function encodeThumbnail(thumb: DcPicture, limits: DecodeLimits): Promise<Buffer> {
+  const pixels = Buffer.from(thumb.rgb.buffer, thumb.rgb.byteOffset, thumb.rgb.byteLength);
+  return sharp(pixels, { raw: { width: thumb.width, height: thumb.height, channels: 3 } }).jpeg({ quality: limits.quality }).toBuffer();
 }
 
 async function renderPhoneSized(
