@@ -185,9 +185,16 @@ async function once(run: Run): Promise<CapacityResult> {
         const { url } = await pantau.next<{ url: string }>('listening', 120_000);
         dashboard = await openDashboard(url, BENCH_LOGIN, DASHBOARD_THUMBS);
       }
-      const answer = await pantau.next<{ type: string; result: CapacityResult; message: string }>(['result', 'error'], (job.warmupSec + job.windowSec + 300) * 1000);
+      const deadlineMs = (job.warmupSec + job.windowSec + 300) * 1000;
+      let answer = await pantau.next<{ type: string; result: CapacityResult; message: string }>(['window', 'result', 'error'], deadlineMs);
+      const atWindow = dashboard?.counts();
+      if (answer.type === 'window') answer = await pantau.next(['result', 'error'], deadlineMs);
       if (answer.type === 'error') throw new Error(`capacity run failed: ${answer.message}`);
-      if (dashboard) console.log(`    dashboard received: ${JSON.stringify(dashboard.counts())}`);
+      if (dashboard && atWindow) {
+        const now = dashboard.counts();
+        const inWindow = { statuses: now.statuses - atWindow.statuses, frames: now.frames - atWindow.frames, frameBytes: now.frameBytes - atWindow.frameBytes };
+        console.log(`    dashboard received in the window: ${JSON.stringify(inWindow)}; since it signed in: ${JSON.stringify(now)}`);
+      }
       return answer.result;
     } finally {
       dashboard?.close();
