@@ -25,6 +25,31 @@ export interface DcPicture {
   rgb: Uint8Array;
 }
 
+/**
+ * The same picture before colour conversion: each component's block means as samples (0..255,
+ * level shifted and clamped as libjpeg outputs them at 1/8 scale). For what reads luma, or
+ * averages before converting, at a fraction of the cost of RGB for every block.
+ */
+export interface DcPlanes {
+  /** ceil(width / 8) and ceil(height / 8) of the picture as sent: the luma blocks that show. */
+  width: number;
+  height: number;
+  /** Row-major, `lumaStride` per row of blocks (the last MCU's padding blocks included). */
+  luma: Uint8Array;
+  lumaStride: number;
+  /** Absent for a greyscale JPEG. */
+  chroma?: DcChroma | undefined;
+}
+
+/** Cb and Cr, one sample per chroma block; chroma block (x >> hShift, y >> vShift) covers luma block (x, y). */
+export interface DcChroma {
+  cb: Uint8Array;
+  cr: Uint8Array;
+  stride: number;
+  hShift: number;
+  vShift: number;
+}
+
 interface Component {
   id: number;
   h: number;
@@ -56,6 +81,12 @@ const APP14 = 0xee;
 
 /** The 1/8-scale picture, or undefined when this is not a JPEG this reads completely (the caller then asks sharp). */
 export function jpegDcPicture(bytes: Uint8Array): DcPicture | undefined {
+  const planes = jpegDcPlanes(bytes);
+  return planes && toRgb(planes);
+}
+
+/** The 1/8-scale picture's planes, or undefined when jpegDcPicture would be. */
+export function jpegDcPlanes(bytes: Uint8Array): DcPlanes | undefined {
   try {
     return read(bytes);
   } catch (err) {
@@ -75,7 +106,7 @@ function u16(bytes: Uint8Array, at: number): number {
   return (bytes[at]! << 8) | bytes[at + 1]!;
 }
 
-function read(bytes: Uint8Array): DcPicture {
+function read(bytes: Uint8Array): DcPlanes {
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== SOI) unsupported();
   const quant: number[] = [];
   const dcTables: HuffmanTable[] = [];
@@ -205,7 +236,7 @@ function scan(
   dcTables: HuffmanTable[],
   acTables: HuffmanTable[],
   restartInterval: number,
-): DcPicture {
+): DcPlanes {
   const count = bytes[start]!;
   // One interleaved scan of every component, whole spectrum, no successive approximation.
   if (count !== frame.components.length || end !== start + 1 + count * 2 + 3) unsupported();
@@ -372,7 +403,7 @@ function scan(
     }
   }
   if (segmentEnd * 8 - (next * 8 - held) >= 8) unsupported();
-  return toRgb(frame, plane, planeStarts, planeWidths, components.map((c) => quant[c.tq]!));
+  return samples(frame, plane, planeStarts, planeWidths, components.map((c) => quant[c.tq]!));
 }
 
 /**
@@ -392,29 +423,54 @@ function longCode(table: HuffmanTable, bits: number, held: number): number {
 }
 
 /**
- * The picture at 1/8 scale as libjpeg outputs it: each block's mean (its DC, dequantised,
- * rounded, level shifted), converted to RGB as libjpeg does; chroma repeated over the luma
- * blocks it covers. (For 4:2:0 libjpeg instead scales the chroma up with a 2x2 inverse DCT, from
- * three more coefficients: colour edges are a little softer here, luma is the same. The verdicts
- * read luma, and colour only as the mean of each pixel's brightest channel.)
+ * Each block's mean as libjpeg outputs it at 1/8 scale: its DC, dequantised, rounded, level
+ * shifted and clamped. (The plane's values wrap at 16 bits as libjpeg's coefficients do.)
  */
-function toRgb(
+function samples(
   frame: { width: number; height: number; components: Component[] },
   plane: Int16Array,
   planeStarts: number[],
   planeWidths: number[],
   steps: number[],
-): DcPicture {
+): DcPlanes {
+  const sampled = (c: number): Uint8Array => {
+    const from = planeStarts[c]!;
+    const to = planeStarts[c + 1] ?? plane.length;
+    const step = steps[c]!;
+    // Clamps to 0..255 on store.
+    const out = new Uint8ClampedArray(to - from);
+    for (let i = from; i < to; i++) out[i - from] = ((plane[i]! * step + 4) >> 3) + 128;
+    return new Uint8Array(out.buffer);
+  };
   const width = Math.ceil(frame.width / 8);
   const height = Math.ceil(frame.height / 8);
+  const luma = sampled(0);
+  if (planeStarts.length === 1) return { width, height, luma, lumaStride: planeWidths[0]! };
+  const [y] = frame.components as [Component];
+  return {
+    width,
+    height,
+    luma,
+    lumaStride: planeWidths[0]!,
+    chroma: { cb: sampled(1), cr: sampled(2), stride: planeWidths[1]!, hShift: y.h - 1, vShift: y.v - 1 },
+  };
+}
+
+/**
+ * The picture at 1/8 scale as libjpeg outputs it: each block's sample converted to RGB as
+ * libjpeg does; chroma repeated over the luma blocks it covers. (For 4:2:0 libjpeg instead
+ * scales the chroma up with a 2x2 inverse DCT, from three more coefficients: colour edges are a
+ * little softer here, luma is the same. The verdicts read luma, and colour only as the mean of
+ * each pixel's brightest channel.)
+ */
+function toRgb(planes: DcPlanes): DcPicture {
+  const { width, height, luma, lumaStride, chroma } = planes;
   // Clamps to 0..255 on store.
   const rgb = new Uint8ClampedArray(width * height * 3);
-  const lumaWidth = planeWidths[0]!;
-  const lumaStep = steps[0]!;
-  if (planeStarts.length === 1) {
+  if (!chroma) {
     for (let y = 0, o = 0; y < height; y++) {
       for (let x = 0; x < width; x++, o += 3) {
-        const v = ((plane[y * lumaWidth + x]! * lumaStep + 4) >> 3) + 128;
+        const v = luma[y * lumaStride + x]!;
         rgb[o] = v;
         rgb[o + 1] = v;
         rgb[o + 2] = v;
@@ -423,29 +479,23 @@ function toRgb(
     return { width, height, rgb: new Uint8Array(rgb.buffer) };
   }
   // Per chroma block, what it adds to the luma of each of R, G and B.
-  const chromaWidth = planeWidths[1]!;
-  const chromaBlocks = planeStarts[2]! - planeStarts[1]!;
+  const { cb: cbs, cr: crs, stride: chromaWidth, hShift, vShift } = chroma;
+  const chromaBlocks = cbs.length;
   const addR = new Int16Array(chromaBlocks);
   const addG = new Int16Array(chromaBlocks);
   const addB = new Int16Array(chromaBlocks);
-  const cbStart = planeStarts[1]!;
-  const crStart = planeStarts[2]!;
-  const cbStep = steps[1]!;
-  const crStep = steps[2]!;
   for (let i = 0; i < chromaBlocks; i++) {
-    const cb = clampSample(((plane[cbStart + i]! * cbStep + 4) >> 3) + 128) - 128;
-    const cr = clampSample(((plane[crStart + i]! * crStep + 4) >> 3) + 128) - 128;
+    const cb = cbs[i]! - 128;
+    const cr = crs[i]! - 128;
     addR[i] = Math.round(1.402 * cr);
     addG[i] = Math.round(-0.34414 * cb - 0.71414 * cr);
     addB[i] = Math.round(1.772 * cb);
   }
-  const hShift = frame.components[0]!.h - 1;
-  const vShift = frame.components[0]!.v - 1;
   for (let y = 0, o = 0; y < height; y++) {
-    const lumaRow = y * lumaWidth;
+    const lumaRow = y * lumaStride;
     const chromaRow = (y >> vShift) * chromaWidth;
     for (let x = 0; x < width; x++, o += 3) {
-      const v = clampSample(((plane[lumaRow + x]! * lumaStep + 4) >> 3) + 128);
+      const v = luma[lumaRow + x]!;
       const c = chromaRow + (x >> hShift);
       rgb[o] = v + addR[c]!;
       rgb[o + 1] = v + addG[c]!;
@@ -453,8 +503,4 @@ function toRgb(
     }
   }
   return { width, height, rgb: new Uint8Array(rgb.buffer) };
-}
-
-function clampSample(v: number): number {
-  return v < 0 ? 0 : v > 255 ? 255 : v;
 }
