@@ -65,6 +65,11 @@ interface HuffmanTable {
   offset: Int32Array;
   symbols: Uint8Array;
   ac: boolean;
+  /**
+   * AC only: LOOKUP_BITS-bit prefix → as many whole codes with their coefficients as it holds
+   * (runOf), 0 when not even one.
+   */
+  runs: Uint16Array | undefined;
 }
 
 const LOOKUP_BITS = 12;
@@ -161,9 +166,28 @@ function readHuffman(bytes: Uint8Array, start: number, end: number, dcTables: Hu
     let n = 0;
     for (const c of counts) n += c;
     if (n > 256 || p + 17 + n > end) unsupported();
-    (cls ? acTables : dcTables)[id] = huffmanTable(counts, bytes.subarray(p + 17, p + 17 + n), cls === 1);
+    (cls ? acTables : dcTables)[id] = cachedTable(bytes.subarray(p, p + 17 + n));
     p += 17 + n;
   }
+}
+
+/**
+ * Tables by their bytes (class, counts and symbols): a camera sends the same few tables in every
+ * snapshot, and building a table's lookups costs tens of microseconds. Bounded: emptied when full.
+ */
+const tableCache = new Map<string, HuffmanTable>();
+const TABLE_CACHE_SIZE = 64;
+
+function cachedTable(definition: Uint8Array): HuffmanTable {
+  // The table's id (the low nibble of the first byte) is not part of what it decodes.
+  const key = String.fromCharCode(definition[0]! >> 4, ...definition.subarray(1));
+  let table = tableCache.get(key);
+  if (!table) {
+    table = huffmanTable(definition.subarray(1, 17), definition.subarray(17), definition[0]! >> 4 === 1);
+    if (tableCache.size >= TABLE_CACHE_SIZE) tableCache.clear();
+    tableCache.set(key, table);
+  }
+  return table;
 }
 
 function huffmanTable(counts: Uint8Array, symbols: Uint8Array, ac: boolean): HuffmanTable {
@@ -187,7 +211,37 @@ function huffmanTable(counts: Uint8Array, symbols: Uint8Array, ac: boolean): Huf
     maxCode[length] = code - 1;
     code <<= 1;
   }
-  return { lookup, maxCode, offset, symbols: Uint8Array.from(symbols), ac };
+  return { lookup, maxCode, offset, symbols: Uint8Array.from(symbols), ac, runs: ac ? runsOf(lookup) : undefined };
+}
+
+/**
+ * For each LOOKUP_BITS-bit prefix, the AC codes (with their coefficients) it holds whole, read
+ * one after another: the bits they take (bits 0–4), how far they move along the block together
+ * (5–10, at most 63), and whether the last is the end of the block (bit 11). A block's AC codes
+ * average 4–5 bits with their coefficients, so one lookup often reads two or three, or the
+ * whole rest of the block.
+ */
+function runsOf(lookup: Uint16Array): Uint16Array {
+  const size = 1 << LOOKUP_BITS;
+  const runs = new Uint16Array(size);
+  for (let prefix = 0; prefix < size; prefix++) {
+    let used = 0;
+    let advance = 0;
+    let end = 0;
+    while (used < LOOKUP_BITS && advance < 63) {
+      const entry = lookup[(prefix << used) & (size - 1)]!;
+      // No code there, or one that runs past the prefix's bits with its coefficient.
+      if (entry === 0 || (entry & 31) > LOOKUP_BITS - used) break;
+      used += entry & 31;
+      if (entry >> 5 === 0) {
+        end = 1;
+        break;
+      }
+      advance += entry >> 5;
+    }
+    runs[prefix] = used === 0 ? 0 : used | (Math.min(advance, 63) << 5) | (end << 11);
+  }
+  return runs;
 }
 
 /**
@@ -304,6 +358,8 @@ function scan(
     lookups.set(dc[c]!.lookup, (c * 2) << LOOKUP_BITS);
     lookups.set(ac[c]!.lookup, (c * 2 + 1) << LOOKUP_BITS);
   }
+  const runs = new Uint16Array(count << LOOKUP_BITS);
+  for (let c = 0; c < count; c++) runs.set(ac[c]!.runs!, c << LOOKUP_BITS);
   const blocks = components.reduce((n, { h, v }) => n + h * v, 0);
   const blockComponent = new Int32Array(blocks);
   const blockOffset = new Int32Array(blocks);
@@ -368,15 +424,25 @@ function scan(
       const prediction = predictions[c]! + diff;
       predictions[c] = prediction;
       plane[blockOffset[b]! + row * blockDown[b]! + column * blockAcross[b]!] = prediction;
-      // AC: read past every coefficient (a code and its bits) up to the end of block or the 63rd.
+      // AC: read past every coefficient (a code and its bits) up to the end of block or the 63rd,
+      // several codes at a time where they fit the lookup and stay inside the block.
       const acBase = (c * 2 + 1) << LOOKUP_BITS;
+      const runBase = c << LOOKUP_BITS;
       let k = 1;
-      while (k < 64) {
+      for (;;) {
         while (held <= 24) {
           bits = (bits << 8) | data[next++]!;
           held += 8;
         }
-        entry = lookups[acBase | ((bits >>> (held - LOOKUP_BITS)) & 4095)]!;
+        const prefix = (bits >>> (held - LOOKUP_BITS)) & 4095;
+        const run = runs[runBase | prefix]!;
+        if (run !== 0 && k + ((run >> 5) & 63) < 64) {
+          held -= run & 31;
+          if (run >= 2048) break;
+          k += (run >> 5) & 63;
+          continue;
+        }
+        entry = lookups[acBase | prefix]!;
         if (entry === 0) entry = longCode(ac[c]!, bits, held);
         const skip = entry & 31;
         if (skip <= held) held -= skip;
@@ -393,6 +459,7 @@ function scan(
         const advance = entry >> 5;
         if (advance === 0) break;
         k += advance;
+        if (k >= 64) break;
       }
       if (k > 64) unsupported(); // more coefficients than a block has
     }
