@@ -411,16 +411,16 @@ function scan(
       held -= entry & 31;
       const size = entry >> 5;
       if (size > 11) unsupported();
-      let diff = 0;
-      if (size !== 0) {
-        if (held < size) {
-          bits = (bits << 8) | data[next++]!;
-          held += 8;
-        }
-        held -= size;
-        diff = (bits >>> held) & ((1 << size) - 1);
-        if (diff < 1 << (size - 1)) diff -= (1 << size) - 1;
+      if (held < size) {
+        bits = (bits << 8) | data[next++]!;
+        held += 8;
       }
+      held -= size;
+      // The difference's bits; negative when the first is 0 (then less 2^size - 1). Without a
+      // branch: which way it goes is as good as random, and size 0 reads nothing and gives 0.
+      const mask = (1 << size) - 1;
+      const raw = (bits >>> held) & mask;
+      const diff = raw - ((((raw >>> (size - 1)) & 1) - 1) & mask);
       const prediction = predictions[c]! + diff;
       predictions[c] = prediction;
       plane[blockOffset[b]! + row * blockDown[b]! + column * blockAcross[b]!] = prediction;
