@@ -90,6 +90,29 @@ describe('the DC reader', () => {
     for (const bytes of [...pictures, ...pictures]) expect(await blockLumaError(bytes)).toBeLessThan(1);
   });
 
+  it('reads the scan\'s stuffed bytes, and fill bytes before its markers, as libjpeg does', async () => {
+    const original = fixture('restarts.jpg');
+    const scan = original.indexOf(Buffer.from([0xff, 0xda]));
+    // Stuffed: a 0xFF in the data is sent as 0xFF 0x00.
+    expect(original.indexOf(Buffer.from([0xff, 0x00]), scan)).toBeGreaterThan(scan);
+    // Any marker may be preceded by fill bytes (0xFF): one to three before each restart marker and the end of image.
+    const parts: Buffer[] = [];
+    let from = 0;
+    let fills = 0;
+    for (let at = scan + 2; at < original.length - 1; at++) {
+      if (original[at] !== 0xff || !((original[at + 1]! >= 0xd0 && original[at + 1]! <= 0xd7) || original[at + 1] === 0xd9)) continue;
+      parts.push(original.subarray(from, at), Buffer.alloc(1 + (fills++ % 3), 0xff));
+      from = at;
+    }
+    parts.push(original.subarray(from));
+    const filled = Buffer.concat(parts);
+    expect(fills).toBeGreaterThan(10);
+    const dc = jpegDcPicture(filled);
+    expect(dc).toBeDefined();
+    expect(Buffer.from(dc!.rgb).equals(Buffer.from(jpegDcPicture(original)!.rgb))).toBe(true);
+    expect(await blockLumaError(filled)).toBeLessThan(1);
+  });
+
   it.each([
     ['progressive', () => scene({ progressive: true })],
     ['with an ICC profile (sharp converts it to sRGB)', () => sharp(fixture('scene-a.jpg')).withIccProfile('p3').jpeg().toBuffer()],

@@ -314,11 +314,13 @@ function scan(
   let n = 0;
   let p = end;
   for (; p < bytes.length; p++) {
-    const b = bytes[p]!;
-    if (b !== 0xff) {
-      data[n++] = b;
-      continue;
-    }
+    // Up to the next 0xFF in one copy (most of the data: it is one byte in 256 of it).
+    const ff = bytes.indexOf(0xff, p);
+    const stop = ff < 0 ? bytes.length : ff;
+    data.set(bytes.subarray(p, stop), n);
+    n += stop - p;
+    p = stop;
+    if (ff < 0) break;
     const next = bytes[p + 1];
     if (next === 0) {
       data[n++] = 0xff;
