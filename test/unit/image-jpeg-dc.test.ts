@@ -38,6 +38,14 @@ async function scene(options: JpegOptions = {}, grey = false): Promise<Buffer> {
   return (grey ? image.greyscale() : image).jpeg({ quality: 80, ...options }).toBuffer();
 }
 
+/** 640x480 of noise around mid-grey, unclipped: every block's every coefficient set, at high quality. */
+async function noise(options: JpegOptions): Promise<Buffer> {
+  const random = mulberry32(5);
+  const px = Buffer.alloc(640 * 480 * 3);
+  for (let i = 0; i < px.length; i++) px[i] = 128 + Math.round((random() - 0.5) * 120);
+  return sharp(px, { raw: { width: 640, height: 480, channels: 3 } }).jpeg(options).toBuffer();
+}
+
 /** Mean absolute difference between the reader's luma per block and each block's mean luma in sharp's full decode. */
 async function blockLumaError(bytes: Buffer): Promise<number> {
   const dc = jpegDcPicture(bytes);
@@ -66,6 +74,8 @@ describe('the DC reader', () => {
     ['greyscale', () => scene({}, true)],
     ['4:2:0 with restart markers', async () => fixture('restarts.jpg')],
     ['4:2:2', async () => fixture('sampled-422.jpg')],
+    ['fine noise at quality 100 (blocks coded to the 63rd coefficient, no end of block)', () => noise({ quality: 100 })],
+    ['with the standard Huffman tables', () => scene({ optimiseCoding: false })],
   ])('reads %s as each block\'s mean', async (_name, make) => {
     const bytes = await make();
     const dc = jpegDcPicture(bytes);
@@ -73,6 +83,34 @@ describe('the DC reader', () => {
     expect([dc!.width, dc!.height]).toEqual([80, 60]);
     // Pixels clipped at 0 or 255 in the full decode are all that separates the two.
     expect(await blockLumaError(bytes)).toBeLessThan(1);
+  });
+
+  it('reads pictures with different tables one after another, each as its own', async () => {
+    const pictures = [await scene({ quality: 80 }), await scene({ quality: 30 }), await noise({ quality: 95 }), await scene({ quality: 80, optimiseCoding: false })];
+    for (const bytes of [...pictures, ...pictures]) expect(await blockLumaError(bytes)).toBeLessThan(1);
+  });
+
+  it('reads the scan\'s stuffed bytes, and fill bytes before its markers, as libjpeg does', async () => {
+    const original = fixture('restarts.jpg');
+    const scan = original.indexOf(Buffer.from([0xff, 0xda]));
+    // Stuffed: a 0xFF in the data is sent as 0xFF 0x00.
+    expect(original.indexOf(Buffer.from([0xff, 0x00]), scan)).toBeGreaterThan(scan);
+    // Any marker may be preceded by fill bytes (0xFF): one to three before each restart marker and the end of image.
+    const parts: Buffer[] = [];
+    let from = 0;
+    let fills = 0;
+    for (let at = scan + 2; at < original.length - 1; at++) {
+      if (original[at] !== 0xff || !((original[at + 1]! >= 0xd0 && original[at + 1]! <= 0xd7) || original[at + 1] === 0xd9)) continue;
+      parts.push(original.subarray(from, at), Buffer.alloc(1 + (fills++ % 3), 0xff));
+      from = at;
+    }
+    parts.push(original.subarray(from));
+    const filled = Buffer.concat(parts);
+    expect(fills).toBeGreaterThan(10);
+    const dc = jpegDcPicture(filled);
+    expect(dc).toBeDefined();
+    expect(Buffer.from(dc!.rgb).equals(Buffer.from(jpegDcPicture(original)!.rgb))).toBe(true);
+    expect(await blockLumaError(filled)).toBeLessThan(1);
   });
 
   it.each([

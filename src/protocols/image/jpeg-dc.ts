@@ -25,6 +25,31 @@ export interface DcPicture {
   rgb: Uint8Array;
 }
 
+/**
+ * The same picture before colour conversion: each component's block means as samples (0..255,
+ * level shifted and clamped as libjpeg outputs them at 1/8 scale). For what reads luma, or
+ * averages before converting, at a fraction of the cost of RGB for every block.
+ */
+export interface DcPlanes {
+  /** ceil(width / 8) and ceil(height / 8) of the picture as sent: the luma blocks that show. */
+  width: number;
+  height: number;
+  /** Row-major, `lumaStride` per row of blocks (the last MCU's padding blocks included). */
+  luma: Uint8Array;
+  lumaStride: number;
+  /** Absent for a greyscale JPEG. */
+  chroma?: DcChroma | undefined;
+}
+
+/** Cb and Cr, one sample per chroma block; chroma block (x >> hShift, y >> vShift) covers luma block (x, y). */
+export interface DcChroma {
+  cb: Uint8Array;
+  cr: Uint8Array;
+  stride: number;
+  hShift: number;
+  vShift: number;
+}
+
 interface Component {
   id: number;
   h: number;
@@ -40,6 +65,11 @@ interface HuffmanTable {
   offset: Int32Array;
   symbols: Uint8Array;
   ac: boolean;
+  /**
+   * AC only: LOOKUP_BITS-bit prefix → as many whole codes with their coefficients as it holds
+   * (runOf), 0 when not even one.
+   */
+  runs: Uint16Array | undefined;
 }
 
 const LOOKUP_BITS = 12;
@@ -56,6 +86,12 @@ const APP14 = 0xee;
 
 /** The 1/8-scale picture, or undefined when this is not a JPEG this reads completely (the caller then asks sharp). */
 export function jpegDcPicture(bytes: Uint8Array): DcPicture | undefined {
+  const planes = jpegDcPlanes(bytes);
+  return planes && toRgb(planes);
+}
+
+/** The 1/8-scale picture's planes, or undefined when jpegDcPicture would be. */
+export function jpegDcPlanes(bytes: Uint8Array): DcPlanes | undefined {
   try {
     return read(bytes);
   } catch (err) {
@@ -75,7 +111,7 @@ function u16(bytes: Uint8Array, at: number): number {
   return (bytes[at]! << 8) | bytes[at + 1]!;
 }
 
-function read(bytes: Uint8Array): DcPicture {
+function read(bytes: Uint8Array): DcPlanes {
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== SOI) unsupported();
   const quant: number[] = [];
   const dcTables: HuffmanTable[] = [];
@@ -130,9 +166,28 @@ function readHuffman(bytes: Uint8Array, start: number, end: number, dcTables: Hu
     let n = 0;
     for (const c of counts) n += c;
     if (n > 256 || p + 17 + n > end) unsupported();
-    (cls ? acTables : dcTables)[id] = huffmanTable(counts, bytes.subarray(p + 17, p + 17 + n), cls === 1);
+    (cls ? acTables : dcTables)[id] = cachedTable(bytes.subarray(p, p + 17 + n));
     p += 17 + n;
   }
+}
+
+/**
+ * Tables by their bytes (class, counts and symbols): a camera sends the same few tables in every
+ * snapshot, and building a table's lookups costs tens of microseconds. Bounded: emptied when full.
+ */
+const tableCache = new Map<string, HuffmanTable>();
+const TABLE_CACHE_SIZE = 64;
+
+function cachedTable(definition: Uint8Array): HuffmanTable {
+  // The table's id (the low nibble of the first byte) is not part of what it decodes.
+  const key = String.fromCharCode(definition[0]! >> 4, ...definition.subarray(1));
+  let table = tableCache.get(key);
+  if (!table) {
+    table = huffmanTable(definition.subarray(1, 17), definition.subarray(17), definition[0]! >> 4 === 1);
+    if (tableCache.size >= TABLE_CACHE_SIZE) tableCache.clear();
+    tableCache.set(key, table);
+  }
+  return table;
 }
 
 function huffmanTable(counts: Uint8Array, symbols: Uint8Array, ac: boolean): HuffmanTable {
@@ -156,7 +211,37 @@ function huffmanTable(counts: Uint8Array, symbols: Uint8Array, ac: boolean): Huf
     maxCode[length] = code - 1;
     code <<= 1;
   }
-  return { lookup, maxCode, offset, symbols: Uint8Array.from(symbols), ac };
+  return { lookup, maxCode, offset, symbols: Uint8Array.from(symbols), ac, runs: ac ? runsOf(lookup) : undefined };
+}
+
+/**
+ * For each LOOKUP_BITS-bit prefix, the AC codes (with their coefficients) it holds whole, read
+ * one after another: the bits they take (bits 0–4), how far they move along the block together
+ * (5–10, at most 63), and whether the last is the end of the block (bit 11). A block's AC codes
+ * average 4–5 bits with their coefficients, so one lookup often reads two or three, or the
+ * whole rest of the block.
+ */
+function runsOf(lookup: Uint16Array): Uint16Array {
+  const size = 1 << LOOKUP_BITS;
+  const runs = new Uint16Array(size);
+  for (let prefix = 0; prefix < size; prefix++) {
+    let used = 0;
+    let advance = 0;
+    let end = 0;
+    while (used < LOOKUP_BITS && advance < 63) {
+      const entry = lookup[(prefix << used) & (size - 1)]!;
+      // No code there, or one that runs past the prefix's bits with its coefficient.
+      if (entry === 0 || (entry & 31) > LOOKUP_BITS - used) break;
+      used += entry & 31;
+      if (entry >> 5 === 0) {
+        end = 1;
+        break;
+      }
+      advance += entry >> 5;
+    }
+    runs[prefix] = used === 0 ? 0 : used | (Math.min(advance, 63) << 5) | (end << 11);
+  }
+  return runs;
 }
 
 /**
@@ -205,7 +290,7 @@ function scan(
   dcTables: HuffmanTable[],
   acTables: HuffmanTable[],
   restartInterval: number,
-): DcPicture {
+): DcPlanes {
   const count = bytes[start]!;
   // One interleaved scan of every component, whole spectrum, no successive approximation.
   if (count !== frame.components.length || end !== start + 1 + count * 2 + 3) unsupported();
@@ -229,11 +314,13 @@ function scan(
   let n = 0;
   let p = end;
   for (; p < bytes.length; p++) {
-    const b = bytes[p]!;
-    if (b !== 0xff) {
-      data[n++] = b;
-      continue;
-    }
+    // Up to the next 0xFF in one copy (most of the data: it is one byte in 256 of it).
+    const ff = bytes.indexOf(0xff, p);
+    const stop = ff < 0 ? bytes.length : ff;
+    data.set(bytes.subarray(p, stop), n);
+    n += stop - p;
+    p = stop;
+    if (ff < 0) break;
     const next = bytes[p + 1];
     if (next === 0) {
       data[n++] = 0xff;
@@ -273,6 +360,8 @@ function scan(
     lookups.set(dc[c]!.lookup, (c * 2) << LOOKUP_BITS);
     lookups.set(ac[c]!.lookup, (c * 2 + 1) << LOOKUP_BITS);
   }
+  const runs = new Uint16Array(count << LOOKUP_BITS);
+  for (let c = 0; c < count; c++) runs.set(ac[c]!.runs!, c << LOOKUP_BITS);
   const blocks = components.reduce((n, { h, v }) => n + h * v, 0);
   const blockComponent = new Int32Array(blocks);
   const blockOffset = new Int32Array(blocks);
@@ -324,28 +413,38 @@ function scan(
       held -= entry & 31;
       const size = entry >> 5;
       if (size > 11) unsupported();
-      let diff = 0;
-      if (size !== 0) {
-        if (held < size) {
-          bits = (bits << 8) | data[next++]!;
-          held += 8;
-        }
-        held -= size;
-        diff = (bits >>> held) & ((1 << size) - 1);
-        if (diff < 1 << (size - 1)) diff -= (1 << size) - 1;
+      if (held < size) {
+        bits = (bits << 8) | data[next++]!;
+        held += 8;
       }
+      held -= size;
+      // The difference's bits; negative when the first is 0 (then less 2^size - 1). Without a
+      // branch: which way it goes is as good as random, and size 0 reads nothing and gives 0.
+      const mask = (1 << size) - 1;
+      const raw = (bits >>> held) & mask;
+      const diff = raw - ((((raw >>> (size - 1)) & 1) - 1) & mask);
       const prediction = predictions[c]! + diff;
       predictions[c] = prediction;
       plane[blockOffset[b]! + row * blockDown[b]! + column * blockAcross[b]!] = prediction;
-      // AC: read past every coefficient (a code and its bits) up to the end of block or the 63rd.
+      // AC: read past every coefficient (a code and its bits) up to the end of block or the 63rd,
+      // several codes at a time where they fit the lookup and stay inside the block.
       const acBase = (c * 2 + 1) << LOOKUP_BITS;
+      const runBase = c << LOOKUP_BITS;
       let k = 1;
-      while (k < 64) {
+      for (;;) {
         while (held <= 24) {
           bits = (bits << 8) | data[next++]!;
           held += 8;
         }
-        entry = lookups[acBase | ((bits >>> (held - LOOKUP_BITS)) & 4095)]!;
+        const prefix = (bits >>> (held - LOOKUP_BITS)) & 4095;
+        const run = runs[runBase | prefix]!;
+        if (run !== 0 && k + ((run >> 5) & 63) < 64) {
+          held -= run & 31;
+          if (run >= 2048) break;
+          k += (run >> 5) & 63;
+          continue;
+        }
+        entry = lookups[acBase | prefix]!;
         if (entry === 0) entry = longCode(ac[c]!, bits, held);
         const skip = entry & 31;
         if (skip <= held) held -= skip;
@@ -362,6 +461,7 @@ function scan(
         const advance = entry >> 5;
         if (advance === 0) break;
         k += advance;
+        if (k >= 64) break;
       }
       if (k > 64) unsupported(); // more coefficients than a block has
     }
@@ -372,7 +472,7 @@ function scan(
     }
   }
   if (segmentEnd * 8 - (next * 8 - held) >= 8) unsupported();
-  return toRgb(frame, plane, planeStarts, planeWidths, components.map((c) => quant[c.tq]!));
+  return samples(frame, plane, planeStarts, planeWidths, components.map((c) => quant[c.tq]!));
 }
 
 /**
@@ -392,29 +492,54 @@ function longCode(table: HuffmanTable, bits: number, held: number): number {
 }
 
 /**
- * The picture at 1/8 scale as libjpeg outputs it: each block's mean (its DC, dequantised,
- * rounded, level shifted), converted to RGB as libjpeg does; chroma repeated over the luma
- * blocks it covers. (For 4:2:0 libjpeg instead scales the chroma up with a 2x2 inverse DCT, from
- * three more coefficients: colour edges are a little softer here, luma is the same. The verdicts
- * read luma, and colour only as the mean of each pixel's brightest channel.)
+ * Each block's mean as libjpeg outputs it at 1/8 scale: its DC, dequantised, rounded, level
+ * shifted and clamped. (The plane's values wrap at 16 bits as libjpeg's coefficients do.)
  */
-function toRgb(
+function samples(
   frame: { width: number; height: number; components: Component[] },
   plane: Int16Array,
   planeStarts: number[],
   planeWidths: number[],
   steps: number[],
-): DcPicture {
+): DcPlanes {
+  const sampled = (c: number): Uint8Array => {
+    const from = planeStarts[c]!;
+    const to = planeStarts[c + 1] ?? plane.length;
+    const step = steps[c]!;
+    // Clamps to 0..255 on store.
+    const out = new Uint8ClampedArray(to - from);
+    for (let i = from; i < to; i++) out[i - from] = ((plane[i]! * step + 4) >> 3) + 128;
+    return new Uint8Array(out.buffer);
+  };
   const width = Math.ceil(frame.width / 8);
   const height = Math.ceil(frame.height / 8);
+  const luma = sampled(0);
+  if (planeStarts.length === 1) return { width, height, luma, lumaStride: planeWidths[0]! };
+  const [y] = frame.components as [Component];
+  return {
+    width,
+    height,
+    luma,
+    lumaStride: planeWidths[0]!,
+    chroma: { cb: sampled(1), cr: sampled(2), stride: planeWidths[1]!, hShift: y.h - 1, vShift: y.v - 1 },
+  };
+}
+
+/**
+ * The picture at 1/8 scale as libjpeg outputs it: each block's sample converted to RGB as
+ * libjpeg does; chroma repeated over the luma blocks it covers. (For 4:2:0 libjpeg instead
+ * scales the chroma up with a 2x2 inverse DCT, from three more coefficients: colour edges are a
+ * little softer here, luma is the same. The verdicts read luma, and colour only as the mean of
+ * each pixel's brightest channel.)
+ */
+function toRgb(planes: DcPlanes): DcPicture {
+  const { width, height, luma, lumaStride, chroma } = planes;
   // Clamps to 0..255 on store.
   const rgb = new Uint8ClampedArray(width * height * 3);
-  const lumaWidth = planeWidths[0]!;
-  const lumaStep = steps[0]!;
-  if (planeStarts.length === 1) {
+  if (!chroma) {
     for (let y = 0, o = 0; y < height; y++) {
       for (let x = 0; x < width; x++, o += 3) {
-        const v = ((plane[y * lumaWidth + x]! * lumaStep + 4) >> 3) + 128;
+        const v = luma[y * lumaStride + x]!;
         rgb[o] = v;
         rgb[o + 1] = v;
         rgb[o + 2] = v;
@@ -423,29 +548,23 @@ function toRgb(
     return { width, height, rgb: new Uint8Array(rgb.buffer) };
   }
   // Per chroma block, what it adds to the luma of each of R, G and B.
-  const chromaWidth = planeWidths[1]!;
-  const chromaBlocks = planeStarts[2]! - planeStarts[1]!;
+  const { cb: cbs, cr: crs, stride: chromaWidth, hShift, vShift } = chroma;
+  const chromaBlocks = cbs.length;
   const addR = new Int16Array(chromaBlocks);
   const addG = new Int16Array(chromaBlocks);
   const addB = new Int16Array(chromaBlocks);
-  const cbStart = planeStarts[1]!;
-  const crStart = planeStarts[2]!;
-  const cbStep = steps[1]!;
-  const crStep = steps[2]!;
   for (let i = 0; i < chromaBlocks; i++) {
-    const cb = clampSample(((plane[cbStart + i]! * cbStep + 4) >> 3) + 128) - 128;
-    const cr = clampSample(((plane[crStart + i]! * crStep + 4) >> 3) + 128) - 128;
+    const cb = cbs[i]! - 128;
+    const cr = crs[i]! - 128;
     addR[i] = Math.round(1.402 * cr);
     addG[i] = Math.round(-0.34414 * cb - 0.71414 * cr);
     addB[i] = Math.round(1.772 * cb);
   }
-  const hShift = frame.components[0]!.h - 1;
-  const vShift = frame.components[0]!.v - 1;
   for (let y = 0, o = 0; y < height; y++) {
-    const lumaRow = y * lumaWidth;
+    const lumaRow = y * lumaStride;
     const chromaRow = (y >> vShift) * chromaWidth;
     for (let x = 0; x < width; x++, o += 3) {
-      const v = clampSample(((plane[lumaRow + x]! * lumaStep + 4) >> 3) + 128);
+      const v = luma[lumaRow + x]!;
       const c = chromaRow + (x >> hShift);
       rgb[o] = v + addR[c]!;
       rgb[o + 1] = v + addG[c]!;
@@ -453,8 +572,4 @@ function toRgb(
     }
   }
   return { width, height, rgb: new Uint8Array(rgb.buffer) };
-}
-
-function clampSample(v: number): number {
-  return v < 0 ? 0 : v > 255 ? 255 : v;
 }
