@@ -14,29 +14,12 @@ import { DEFAULT_DECODE_LIMITS, sharpFingerprint } from '../../src/protocols/ima
 import { fingerprintFrame, FrameDecodeError } from '../../src/protocols/image/index.js';
 import { jpegDcPicture } from '../../src/protocols/image/jpeg-dc.js';
 import { mulberry32 } from '../support/random.js';
+import { streetScene } from '../support/street-scene.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/images/${name}`, import.meta.url));
 
-/** A 640x480 street-like picture with edges, colour and noise, as sharp encodes it. */
-async function scene(options: JpegOptions = {}, grey = false): Promise<Buffer> {
-  const width = 640;
-  const height = 480;
-  const noise = mulberry32(7);
-  const px = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      const n = (noise() - 0.5) * 12;
-      const sky = y < height * 0.4;
-      const car = x > 300 && x < 380 && y > 260 && y < 380;
-      px[i] = car ? 200 + n : sky ? 110 + y * 0.3 + n : 90 + n;
-      px[i + 1] = car ? 40 + n : sky ? 150 + n : 100 + (x % 64 < 8 ? 60 : 0) + n;
-      px[i + 2] = car ? 40 + n : sky ? 210 + n : 80 + n;
-    }
-  }
-  const image = sharp(px, { raw: { width, height, channels: 3 } });
-  return (grey ? image.greyscale() : image).jpeg({ quality: 80, ...options }).toBuffer();
-}
+/** The 640x480 street scene, as sharp encodes it. */
+const scene = (jpeg: JpegOptions = {}, grey = false): Promise<Buffer> => streetScene({ jpeg, grey });
 
 /** 640x480 of noise around mid-grey, unclipped: every block's every coefficient set, at high quality. */
 async function noise(options: JpegOptions): Promise<Buffer> {

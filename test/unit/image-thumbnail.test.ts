@@ -9,25 +9,10 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DECODE_LIMITS, decodeThumbnail, fingerprintFrame, FrameDecodeError, renderThumbnail } from '../../src/protocols/image/index.js';
 import { jpegDcPicture } from '../../src/protocols/image/jpeg-dc.js';
-import { mulberry32 } from '../support/random.js';
+import { streetScene } from '../support/street-scene.js';
 
-/** A street-like picture with edges, colour and noise, any size, baseline or progressive. */
-async function scene(width: number, height: number, progressive = false): Promise<Buffer> {
-  const noise = mulberry32(width ^ height);
-  const px = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      const n = (noise() - 0.5) * 12;
-      const sky = y < height * 0.4;
-      const car = x > width * 0.45 && x < width * 0.6 && y > height * 0.55 && y < height * 0.8;
-      px[i] = car ? 200 + n : sky ? 110 + (y / height) * 120 + n : 90 + n;
-      px[i + 1] = car ? 40 + n : sky ? 150 + n : 100 + (x % 64 < 8 ? 60 : 0) + n;
-      px[i + 2] = car ? 40 + n : sky ? 210 + n : 80 + n;
-    }
-  }
-  return sharp(px, { raw: { width, height, channels: 3 } }).jpeg({ quality: 80, progressive }).toBuffer();
-}
+/** The street scene at any size, baseline or progressive. */
+const scene = (width: number, height: number, progressive = false): Promise<Buffer> => streetScene({ width, height, seed: width ^ height, jpeg: { progressive } });
 
 /** The thumbnail sharp makes of the same bytes: what a grid showed before. */
 function sharpThumbnail(bytes: Buffer): Promise<Buffer> {
