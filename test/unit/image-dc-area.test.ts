@@ -10,7 +10,8 @@ import sharp, { type JpegOptions } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { areaAverage, fingerprintOf } from '../../src/protocols/image/decode.js';
 import { FINGERPRINT_HEIGHT, FINGERPRINT_WIDTH, judgeFrame, lumaStats, type FrameFingerprint } from '../../src/protocols/image/index.js';
-import { jpegDcPicture, jpegDcPlanes, type DcPicture } from '../../src/protocols/image/jpeg-dc.js';
+import { jpegDcPlanes } from '../../src/protocols/image/jpeg-dc.js';
+import { jpegDcPicture, type DcPicture } from '../support/dc-picture.js';
 import { mulberry32 } from '../support/random.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/images/${name}`, import.meta.url));

@@ -14,7 +14,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DECODE_LIMITS, sharpFingerprint } from '../../src/protocols/image/decode.js';
 import { decodeFrame, fingerprintFrame, judgeFrame, lumaStats, type FrameFingerprint } from '../../src/protocols/image/index.js';
-import { jpegDcPicture } from '../../src/protocols/image/jpeg-dc.js';
+import { jpegDcPicture } from '../support/dc-picture.js';
 import { mulberry32 } from '../support/random.js';
 
 type Rgb = [number, number, number];

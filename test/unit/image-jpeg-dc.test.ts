@@ -12,7 +12,7 @@ import sharp, { type JpegOptions } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DECODE_LIMITS, sharpFingerprint } from '../../src/protocols/image/decode.js';
 import { fingerprintFrame, FrameDecodeError } from '../../src/protocols/image/index.js';
-import { jpegDcPicture } from '../../src/protocols/image/jpeg-dc.js';
+import { jpegDcPicture } from '../support/dc-picture.js';
 import { mulberry32 } from '../support/random.js';
 import { streetScene } from '../support/street-scene.js';
 

@@ -8,7 +8,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DECODE_LIMITS, decodeThumbnail, fingerprintFrame, FrameDecodeError, renderThumbnail } from '../../src/protocols/image/index.js';
-import { jpegDcPicture } from '../../src/protocols/image/jpeg-dc.js';
+import { jpegDcPicture } from '../support/dc-picture.js';
 import { streetScene } from '../support/street-scene.js';
 
 /** The street scene at any size, baseline or progressive. */

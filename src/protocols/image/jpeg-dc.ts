@@ -1,6 +1,6 @@
 /**
  * A baseline JPEG read at 1/8 scale from its DC coefficients alone, in JS, for the image
- * check's fingerprint. Every coefficient must still be Huffman-decoded to find the next block,
+ * check's fingerprint and a grid's thumbnails. Every coefficient must still be Huffman-decoded to find the next block,
  * but nothing else is done: no inverse DCT, no pixels, no libvips pipeline. That pipeline, not the
  * decoding, was most of a check's CPU (sharp's fixed cost per pipeline, a second open of the
  * file for shrink-on-load, the object system, the hop to libuv's pool): see BENCHMARKS.md.
@@ -16,19 +16,10 @@
  * caller has checked against the pixel limit.
  */
 
-/** The picture at 1/8 scale, one pixel per 8x8 block (per MCU-sized block of chroma), RGB. */
-export interface DcPicture {
-  /** ceil(width / 8) and ceil(height / 8) of the picture as sent. */
-  width: number;
-  height: number;
-  /** Row-major, 3 bytes per pixel. */
-  rgb: Uint8Array;
-}
-
 /**
- * The same picture before colour conversion: each component's block means as samples (0..255,
- * level shifted and clamped as libjpeg outputs them at 1/8 scale). For what reads luma, or
- * averages before converting, at a fraction of the cost of RGB for every block.
+ * The picture at 1/8 scale before colour conversion: each component's block means as samples
+ * (0..255, level shifted and clamped as libjpeg outputs them at 1/8 scale). Averaged before
+ * converting to RGB (decode.ts), at a fraction of the cost of RGB for every block.
  */
 export interface DcPlanes {
   /** ceil(width / 8) and ceil(height / 8) of the picture as sent: the luma blocks that show. */
@@ -84,13 +75,7 @@ const DRI = 0xdd;
 const APP2 = 0xe2;
 const APP14 = 0xee;
 
-/** The 1/8-scale picture, or undefined when this is not a JPEG this reads completely (the caller then asks sharp). */
-export function jpegDcPicture(bytes: Uint8Array): DcPicture | undefined {
-  const planes = jpegDcPlanes(bytes);
-  return planes && toRgb(planes);
-}
-
-/** The 1/8-scale picture's planes, or undefined when jpegDcPicture would be. */
+/** The 1/8-scale picture's planes, or undefined when this is not a JPEG this reads completely (the caller then asks sharp). */
 export function jpegDcPlanes(bytes: Uint8Array): DcPlanes | undefined {
   try {
     return read(bytes);
@@ -523,53 +508,4 @@ function samples(
     lumaStride: planeWidths[0]!,
     chroma: { cb: sampled(1), cr: sampled(2), stride: planeWidths[1]!, hShift: y.h - 1, vShift: y.v - 1 },
   };
-}
-
-/**
- * The picture at 1/8 scale as libjpeg outputs it: each block's sample converted to RGB as
- * libjpeg does; chroma repeated over the luma blocks it covers. (For 4:2:0 libjpeg instead
- * scales the chroma up with a 2x2 inverse DCT, from three more coefficients: colour edges are a
- * little softer here, luma is the same. The verdicts read luma, and colour only as the mean of
- * each pixel's brightest channel.)
- */
-function toRgb(planes: DcPlanes): DcPicture {
-  const { width, height, luma, lumaStride, chroma } = planes;
-  // Clamps to 0..255 on store.
-  const rgb = new Uint8ClampedArray(width * height * 3);
-  if (!chroma) {
-    for (let y = 0, o = 0; y < height; y++) {
-      for (let x = 0; x < width; x++, o += 3) {
-        const v = luma[y * lumaStride + x]!;
-        rgb[o] = v;
-        rgb[o + 1] = v;
-        rgb[o + 2] = v;
-      }
-    }
-    return { width, height, rgb: new Uint8Array(rgb.buffer) };
-  }
-  // Per chroma block, what it adds to the luma of each of R, G and B.
-  const { cb: cbs, cr: crs, stride: chromaWidth, hShift, vShift } = chroma;
-  const chromaBlocks = cbs.length;
-  const addR = new Int16Array(chromaBlocks);
-  const addG = new Int16Array(chromaBlocks);
-  const addB = new Int16Array(chromaBlocks);
-  for (let i = 0; i < chromaBlocks; i++) {
-    const cb = cbs[i]! - 128;
-    const cr = crs[i]! - 128;
-    addR[i] = Math.round(1.402 * cr);
-    addG[i] = Math.round(-0.34414 * cb - 0.71414 * cr);
-    addB[i] = Math.round(1.772 * cb);
-  }
-  for (let y = 0, o = 0; y < height; y++) {
-    const lumaRow = y * lumaStride;
-    const chromaRow = (y >> vShift) * chromaWidth;
-    for (let x = 0; x < width; x++, o += 3) {
-      const v = luma[lumaRow + x]!;
-      const c = chromaRow + (x >> hShift);
-      rgb[o] = v + addR[c]!;
-      rgb[o + 1] = v + addG[c]!;
-      rgb[o + 2] = v + addB[c]!;
-    }
-  }
-  return { width, height, rgb: new Uint8Array(rgb.buffer) };
 }
