@@ -56,7 +56,11 @@ export interface ProbeSample {
  */
 export function sampleOf(probe: ProbeResult, classification: Classification): ProbeSample | null {
   if (classification.status === 'unknown') return null;
-  const latencyMs = LAYERS.map((l) => probe.layers[l]?.latencyMs).find((v) => v !== undefined);
+  let latencyMs: number | undefined;
+  for (const layer of LAYERS) {
+    latencyMs = probe.layers[layer]?.latencyMs;
+    if (latencyMs !== undefined) break;
+  }
   const sample: ProbeSample = { cameraId: probe.cameraId, at: probe.at, ok: classification.status === 'up' };
   return latencyMs === undefined ? sample : { ...sample, latencyMs };
 }

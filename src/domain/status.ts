@@ -197,14 +197,19 @@ function imageProblem(verdict: ImageMemory['verdict'] | null): StatusReason | nu
  */
 export function classify(all: LayerResults, memory: ImageMemory | null = null): Classification {
   const layers = madeChecks(all);
-  const attempted = LAYERS.filter((layer) => layers[layer] !== undefined);
-  if (attempted.length === 0) return { status: 'unknown', reason: 'not_checked' };
-  // A decoded frame is proof of contact even when its verdict makes the layer fail.
-  const reached = (layer: Layer): boolean => {
+  // Loops rather than callbacks here and below: this runs for every check, and V8 drops the
+  // optimised code of a callback made per call at full collections, then compiles it again.
+  let attempted = false;
+  let reached = false;
+  for (const layer of LAYERS) {
     const result: LayerResult<unknown> | undefined = layers[layer];
-    return result !== undefined && (wasReached(result) || (layer === 'image' && result.detail !== undefined));
-  };
-  if (!attempted.some(reached)) return { status: 'down', reason: 'unreachable' };
+    if (result === undefined) continue;
+    attempted = true;
+    // A decoded frame is proof of contact even when its verdict makes the layer fail.
+    if (wasReached(result) || (layer === 'image' && result.detail !== undefined)) reached = true;
+  }
+  if (!attempted) return { status: 'unknown', reason: 'not_checked' };
+  if (!reached) return { status: 'down', reason: 'unreachable' };
 
   // Past the reachability check, an image layer that got nothing is itself a picture problem.
   const fresh = layers.image ? (imageVerdictOf(layers.image) ?? 'no_frame') : null;
@@ -217,7 +222,9 @@ export function classify(all: LayerResults, memory: ImageMemory | null = null): 
 
 /** The layers whose check was made: skipped ones left out. */
 export function madeChecks(layers: LayerResults): LayerResults {
-  if (!LAYERS.some((layer) => layers[layer]?.skipped)) return layers;
+  let skipped = false;
+  for (const layer of LAYERS) if (layers[layer]?.skipped) skipped = true;
+  if (!skipped) return layers;
   const made: Record<string, unknown> = {};
   for (const layer of LAYERS) if (layers[layer] && !layers[layer].skipped) made[layer] = layers[layer];
   return made as LayerResults;

@@ -19,6 +19,7 @@ import {
   type ConsumeOptions,
   type JobConsumer,
   type JobHandler,
+  type JobRun,
   type JobQueue,
   type JobSpec,
   type LaneCoverage,
@@ -250,7 +251,8 @@ export class LocalQueue<D = unknown> implements JobQueue<D> {
 class LocalConsumer<D> implements JobConsumer {
   readonly lanes: Set<string>;
   stopping = false;
-  private readonly running = new Set<Promise<void>>();
+  /** Jobs running, by the run handed to the handler (one per start). */
+  private readonly running = new Map<JobRun<D>, Promise<void>>();
   private readonly abort = new AbortController();
 
   constructor(
@@ -277,18 +279,36 @@ class LocalConsumer<D> implements JobConsumer {
     const { signal } = this.abort;
     this.options.onLag?.({ lane: job.lane, name: job.name }, this.queue.clock() - job.scheduledAt);
     const run = { id: job.id, lane: job.lane, name: job.name, data: job.data, scheduledAt: job.scheduledAt, attempt: job.attempt, signal };
-    const done: Promise<void> = Promise.resolve().then(() => this.handler(run)).then(
-      () => this.queue.finished(job),
-      (err: unknown) => {
-        if (signal.aborted) return this.queue.handBack(job);
+    this.running.set(run, this.execute(job, run));
+  }
+
+  /**
+   * Runs the handler on a later microtask (start() returns first) and settles the job. A method,
+   * not closures made per job: V8 drops a closure's optimised code at a full collection when no
+   * instance of it is alive, and compiles it again.
+   */
+  private async execute(job: Pending<D>, run: JobRun<D>): Promise<void> {
+    let failed = false;
+    let error: unknown;
+    try {
+      await undefined;
+      await this.handler(run);
+    } catch (err) {
+      failed = true;
+      error = err;
+    }
+    try {
+      if (!failed) this.queue.finished(job);
+      else if (run.signal.aborted) this.queue.handBack(job);
+      else {
         const retry = job.attempt < job.attempts;
-        this.options.onFailed?.({ lane: job.lane, name: job.name, id: job.id, attempt: job.attempt }, err, retry);
+        this.options.onFailed?.({ lane: job.lane, name: job.name, id: job.id, attempt: job.attempt }, error, retry);
         if (retry) this.queue.retry(job);
         this.queue.finished({ ...job, key: retry ? undefined : job.key });
-      },
-    );
-    const tracked = done.finally(() => this.running.delete(tracked));
-    this.running.add(tracked);
+      }
+    } finally {
+      this.running.delete(run);
+    }
   }
 
   async stop(options: { graceMs?: number } = {}): Promise<void> {
@@ -298,7 +318,7 @@ class LocalConsumer<D> implements JobConsumer {
       timer = setTimeout(() => this.abort.abort(new Error('consumer stopping')), options.graceMs);
       timer.unref();
     }
-    while (this.running.size > 0) await Promise.all([...this.running]);
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
     clearTimeout(timer);
     this.queue.forget(this);
   }

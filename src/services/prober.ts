@@ -116,21 +116,29 @@ export class Prober {
    * own duration. `withImage` adds the image check after the liveness layers, in the same round:
    * a new camera then gets its first full verdict at once instead of at its first image tick.
    */
-  liveness(camera: ProbedCamera, signal: AbortSignal, options: { withImage?: boolean } = {}): Promise<ProbeResult> {
-    return onOwnSignal(signal, async (own) => {
-      const round = await this.livenessRound(camera, own);
-      if (!options.withImage || own.aborted) return round;
-      const image = await this.imageRound(camera, own);
+  async liveness(camera: ProbedCamera, signal: AbortSignal, options: { withImage?: boolean } = {}): Promise<ProbeResult> {
+    const own = new RoundSignal(signal);
+    try {
+      const round = await this.livenessRound(camera, own.signal);
+      if (!options.withImage || own.signal.aborted) return round;
+      const image = await this.imageRound(camera, own.signal);
       return { ...round, layers: { ...round.layers, ...image.layers } };
-    });
+    } finally {
+      own.release();
+    }
   }
 
   /**
    * As liveness(), one listener on `signal` per round. `renderNow` scales the picture for viewers
    * in the check's own decode: for frames fetched for viewers, who will see them.
    */
-  image(camera: ProbedCamera, signal: AbortSignal, renderNow?: PictureSize): Promise<ProbeResult> {
-    return onOwnSignal(signal, (own) => this.imageRound(camera, own, renderNow));
+  async image(camera: ProbedCamera, signal: AbortSignal, renderNow?: PictureSize): Promise<ProbeResult> {
+    const own = new RoundSignal(signal);
+    try {
+      return await this.imageRound(camera, own.signal, renderNow);
+    } finally {
+      own.release();
+    }
   }
 
   /**
@@ -174,19 +182,16 @@ export class Prober {
     const target = this.target(camera);
     const ctx = { signal, deadlineMs: this.options.livenessTimeoutMs };
     const layers: LayerResults = {};
-    const run = async <L extends LivenessLayer>(layer: L, layerCtx: ProbeContexts[L]): Promise<void> => {
-      const probe = this.probes.get(layer);
-      if (!probe?.applies(target)) return;
-      (layers as Record<string, unknown>)[layer] = await probe.check(target, layerCtx);
-    };
-    const shared = tcpEndpointIsRtsp(target) ? handOver() : undefined;
+    const shared = tcpEndpointIsRtsp(target) ? new HandOver() : undefined;
     const media = this.mediaDue(camera.id);
     await Promise.all([
-      run('tcp', { ...ctx, connection: shared?.connection }),
-      run('onvif', ctx),
+      this.runLayer('tcp', target, { ...ctx, connection: shared?.connection }, layers),
+      this.runLayer('onvif', target, ctx, layers),
       // Settles the hand-over when the RTSP layer ended without connecting (not applicable, or
       // a probe that does not report): the TCP layer then connects on its own.
-      run('rtsp', { ...ctx, onConnecting: shared?.give, media }).finally(() => shared?.give(undefined)),
+      shared
+        ? this.runLayer('rtsp', target, { ...ctx, onConnecting: shared.give, media }, layers).finally(shared.none)
+        : this.runLayer('rtsp', target, { ...ctx, media }, layers),
     ]);
     this.rememberTransport(camera.id, layers.rtsp?.detail?.transport);
     if (layers.rtsp && layers.rtsp.reason !== 'aborted') {
@@ -203,6 +208,13 @@ export class Prober {
     if (layers.rtsp) this.lastRtsp.set(camera.id, layers.rtsp);
     else this.lastRtsp.delete(camera.id);
     return { cameraId: camera.id, at, layers, applies: this.applying(target) };
+  }
+
+  /** One liveness layer's check, when its probe applies, into `layers`. */
+  private async runLayer<L extends LivenessLayer>(layer: L, target: ProbeTarget, ctx: ProbeContexts[L], layers: LayerResults): Promise<void> {
+    const probe = this.probes.get(layer);
+    if (!probe?.applies(target)) return;
+    (layers as Record<string, unknown>)[layer] = await probe.check(target, ctx);
   }
 
   private async imageRound(camera: ProbedCamera, signal: AbortSignal, renderNow?: PictureSize): Promise<ProbeResult> {
@@ -243,7 +255,9 @@ export class Prober {
 
   /** The layers whose probe applies to this camera. */
   private applying(target: ProbeTarget): Layer[] {
-    return LAYERS.filter((layer) => this.probes.get(layer)?.applies(target));
+    const layers: Layer[] = [];
+    for (const layer of LAYERS) if (this.probes.get(layer)?.applies(target)) layers.push(layer);
+    return layers;
   }
 
   /** Whether this liveness round checks media: the first, every Nth, and each one after a failed RTSP check. */
@@ -338,31 +352,56 @@ function phaseOf(cameraId: string, n: number): number {
   return (h >>> 0) % n;
 }
 
-/** A connect outcome passed from the RTSP layer to the TCP layer; only the first `give` counts. */
-function handOver(): { connection: Promise<ConnectOutcome | undefined>; give: (outcome: Promise<ConnectOutcome> | undefined) => void } {
-  let give: (outcome: Promise<ConnectOutcome> | undefined) => void = () => undefined;
-  const connection = new Promise<ConnectOutcome | undefined>((resolve) => {
-    give = resolve;
-  });
-  return { connection, give };
+/**
+ * A connect outcome passed from the RTSP layer to the TCP layer; only the first `give` counts.
+ * Here and below, methods bound once rather than closures made per round: V8 drops a closure's
+ * optimised code at a full collection when no instance of it is alive, and compiles it again.
+ */
+class HandOver {
+  readonly connection: Promise<ConnectOutcome | undefined>;
+  readonly give = this.hand.bind(this);
+  /** Nothing to hand over: the TCP layer connects on its own. */
+  readonly none = this.hand.bind(this, undefined);
+  private resolve: (outcome: Promise<ConnectOutcome> | undefined) => void = () => undefined;
+
+  constructor() {
+    this.connection = new Promise<ConnectOutcome | undefined>((resolve) => {
+      this.resolve = resolve;
+    });
+  }
+
+  private hand(outcome: Promise<ConnectOutcome> | undefined): void {
+    this.resolve(outcome);
+  }
 }
 
 /**
- * Runs a round on a signal of its own that follows the caller's. Callers pass one signal to
- * every round in flight (a shutdown signal), and each probe listens on the signal it is given,
- * several times a round: on the caller's that would pile up past Node's listener limit (and its
+ * A round's own signal, following the caller's. Callers pass one signal to every round in
+ * flight (a shutdown signal), and each probe listens on the signal it is given, several times a
+ * round: on the caller's that would pile up past Node's listener limit (and its
  * MaxListenersExceededWarning) with a dozen rounds in flight. This way the caller's signal holds
  * exactly one listener per round in flight, which its owner can bound by its concurrency, and a
  * probe that leaks listeners still trips the default limit on the round's own signal.
  */
-async function onOwnSignal<T>(parent: AbortSignal, round: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const own = new AbortController();
-  const follow = (): void => own.abort(parent.reason);
-  if (parent.aborted) follow();
-  else parent.addEventListener('abort', follow, { once: true });
-  try {
-    return await round(own.signal);
-  } finally {
-    parent.removeEventListener('abort', follow);
+class RoundSignal {
+  private readonly own = new AbortController();
+  private readonly follow = this.abort.bind(this);
+
+  constructor(private readonly parent: AbortSignal) {
+    if (parent.aborted) this.abort();
+    else parent.addEventListener('abort', this.follow, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.own.signal;
+  }
+
+  /** The round is over: stop following the caller's signal. */
+  release(): void {
+    this.parent.removeEventListener('abort', this.follow);
+  }
+
+  private abort(): void {
+    this.own.abort(this.parent.reason);
   }
 }

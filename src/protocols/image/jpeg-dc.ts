@@ -487,25 +487,27 @@ function samples(
   planeWidths: number[],
   steps: number[],
 ): DcPlanes {
-  const sampled = (c: number): Uint8Array => {
-    const from = planeStarts[c]!;
-    const to = planeStarts[c + 1] ?? plane.length;
-    const step = steps[c]!;
-    // Clamps to 0..255 on store.
-    const out = new Uint8ClampedArray(to - from);
-    for (let i = from; i < to; i++) out[i - from] = ((plane[i]! * step + 4) >> 3) + 128;
-    return new Uint8Array(out.buffer);
-  };
   const width = Math.ceil(frame.width / 8);
   const height = Math.ceil(frame.height / 8);
-  const luma = sampled(0);
+  const luma = sampled(plane, planeStarts, steps, 0);
   if (planeStarts.length === 1) return { width, height, luma, lumaStride: planeWidths[0]! };
   const [y] = frame.components as [Component];
-  return {
-    width,
-    height,
-    luma,
-    lumaStride: planeWidths[0]!,
-    chroma: { cb: sampled(1), cr: sampled(2), stride: planeWidths[1]!, hShift: y.h - 1, vShift: y.v - 1 },
-  };
+  const cb = sampled(plane, planeStarts, steps, 1);
+  const cr = sampled(plane, planeStarts, steps, 2);
+  return { width, height, luma, lumaStride: planeWidths[0]!, chroma: { cb, cr, stride: planeWidths[1]!, hShift: y.h - 1, vShift: y.v - 1 } };
+}
+
+/**
+ * Component `c`'s samples. A function of the module, not a closure in samples(): a closure's
+ * optimised code is dropped at a full collection when no instance of it is alive, and this
+ * loop was compiled again after every one.
+ */
+function sampled(plane: Int16Array, planeStarts: number[], steps: number[], c: number): Uint8Array {
+  const from = planeStarts[c]!;
+  const to = planeStarts[c + 1] ?? plane.length;
+  const step = steps[c]!;
+  // Clamps to 0..255 on store.
+  const out = new Uint8ClampedArray(to - from);
+  for (let i = from; i < to; i++) out[i - from] = ((plane[i]! * step + 4) >> 3) + 128;
+  return new Uint8Array(out.buffer);
 }

@@ -24,25 +24,67 @@ export interface WatchConnectOptions {
 
 /** Call it right after `net.connect`/`tls.connect`: latency counts from here. */
 export function watchConnect(socket: net.Socket, opts: WatchConnectOptions): Promise<ConnectOutcome> {
-  const started = performance.now();
-  const latency = (): number => Math.round(performance.now() - started);
-  return new Promise((resolve) => {
-    const finish = (outcome: ConnectOutcome): void => {
-      clearTimeout(timer);
-      socket.off('connect', onConnect);
-      socket.off('error', onError);
-      opts.signal?.removeEventListener('abort', onAbort);
-      resolve(outcome);
-    };
-    const onConnect = (): void => finish({ state: 'connected', latencyMs: latency() });
-    const onError = (err: Error): void =>
-      finish({ state: 'failed', failure: socketFailure(err), cause: (err as NodeJS.ErrnoException).code ?? err.message, latencyMs: latency() });
-    const onAbort = (): void => finish({ state: 'aborted' });
-    const timer = setTimeout(() => finish({ state: 'timeout', budgetMs: opts.budgetMs }), opts.budgetMs);
-    // A TLS socket emits `connect` when TCP is up, before its handshake: reachability is TCP's.
-    socket.once('connect', onConnect);
-    socket.once('error', onError);
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return new ConnectWatch(socket, opts).outcome;
 }
+
+/**
+ * One connect being watched. Its listeners are methods bound once, not closures: V8 drops a
+ * closure's optimised code at a full collection when no instance of it is alive, and a check's
+ * closures seldom are, so they were compiled again after every one (see session.ts).
+ */
+class ConnectWatch {
+  readonly outcome: Promise<ConnectOutcome>;
+  private resolve: (outcome: ConnectOutcome) => void = noop;
+  private readonly started = performance.now();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onConnect = this.connected.bind(this);
+  private readonly onError = this.failed.bind(this);
+  private readonly onAbort = this.aborted.bind(this);
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly opts: WatchConnectOptions,
+  ) {
+    this.outcome = new Promise<ConnectOutcome>((resolve) => {
+      this.resolve = resolve;
+    });
+    this.timer = setTimeout(this.timedOut.bind(this), opts.budgetMs);
+    // A TLS socket emits `connect` when TCP is up, before its handshake: reachability is TCP's.
+    socket.once('connect', this.onConnect);
+    socket.once('error', this.onError);
+    if (opts.signal?.aborted) this.aborted();
+    else opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  private latency(): number {
+    return Math.round(performance.now() - this.started);
+  }
+
+  private connected(): void {
+    this.finish({ state: 'connected', latencyMs: this.latency() });
+  }
+
+  private failed(err: Error): void {
+    this.finish({ state: 'failed', failure: socketFailure(err), cause: (err as NodeJS.ErrnoException).code ?? err.message, latencyMs: this.latency() });
+  }
+
+  private aborted(): void {
+    this.finish({ state: 'aborted' });
+  }
+
+  private timedOut(): void {
+    this.finish({ state: 'timeout', budgetMs: this.opts.budgetMs });
+  }
+
+  private finish(outcome: ConnectOutcome): void {
+    clearTimeout(this.timer);
+    this.socket.off('connect', this.onConnect);
+    this.socket.off('error', this.onError);
+    this.opts.signal?.removeEventListener('abort', this.onAbort);
+    const resolve = this.resolve;
+    this.resolve = noop;
+    resolve(outcome);
+  }
+}
+
+function noop(): void {}
