@@ -136,12 +136,14 @@ export function areaAverage(planes: DcPlanes, toWidth = FINGERPRINT_WIDTH, toHei
   const rows = areaWeights(height, toHeight);
   const n = toWidth * toHeight;
   const luma = planeAverage(planes.luma, planes.lumaStride, columns, rows);
-  const rgb = new Float64Array(n * 3);
+  // Stored straight into 8-bit samples, which round (half to even) and clamp as an 8-bit output
+  // does. A Float64Array of the RGB copied over with set() took as long as the averaging.
+  const out = new Uint8ClampedArray(n * 3);
   if (!chroma) {
     for (let i = 0, o = 0; i < n; i++, o += 3) {
-      rgb[o] = luma[i]!;
-      rgb[o + 1] = luma[i]!;
-      rgb[o + 2] = luma[i]!;
+      out[o] = luma[i]!;
+      out[o + 1] = luma[i]!;
+      out[o + 2] = luma[i]!;
     }
   } else {
     // A chroma sample repeated over the luma pixels it covers: its weight is theirs, summed.
@@ -153,14 +155,11 @@ export function areaAverage(planes: DcPlanes, toWidth = FINGERPRINT_WIDTH, toHei
       const y = luma[i]!;
       const cb = cbs[i]! - 128;
       const cr = crs[i]! - 128;
-      rgb[o] = y + 1.402 * cr;
-      rgb[o + 1] = y - 0.34414 * cb - 0.71414 * cr;
-      rgb[o + 2] = y + 1.772 * cb;
+      out[o] = y + 1.402 * cr;
+      out[o + 1] = y - 0.34414 * cb - 0.71414 * cr;
+      out[o + 2] = y + 1.772 * cb;
     }
   }
-  // Rounds (half to even) and clamps, as an 8-bit output does.
-  const out = new Uint8ClampedArray(n * 3);
-  out.set(rgb);
   return new Uint8Array(out.buffer);
 }
 
