@@ -8,13 +8,14 @@
  *   npm run bench -- --only probe-capacity [--sizes 1000,5000,10000] [--runs 3]
  *     [--interval 30] [--window 60] [--warmup 70] [--image] [--onvif] [--profile]
  *     [--allocations] [--uncapped | --node-flags=--max-old-space-size=256] [--no-breakdown]
- *     [--media-every N] [--dashboard] [--heap-snapshot]
+ *     [--media-every N] [--dashboard] [--heap-snapshot] [--child-output]
  *
  * `--image` keeps image checks at the default 5 min (by default they are pushed out of the
  * window: figure 5 costs them); `--profile` adds one CPU-profiled run per size and prints where
  * the time went, `--allocations` one allocation-sampled run; `--runs 0` does only those.
  * Pantau runs as `npm start` runs it (heap cap 160 MB, MALLOC_ARENA_MAX=2);
- * `--uncapped` drops both, `--node-flags` passes other V8 flags;
+ * `--uncapped` drops both, `--node-flags` passes other V8 flags (`--child-output` prints what the
+ * measured process writes, e.g. `--node-flags="--max-old-space-size=160 --trace-opt"`);
  * `--no-breakdown` skips the in-process CPU cost per check operation (`--runs 0` without
  * `--profile` gives only that breakdown: DESCRIBE-only vs the media check per RTSP check);
  * `--media-every N` sets probes.mediaCheckEvery (default: the config's, 10; 0 = DESCRIBE only);
@@ -46,6 +47,8 @@ const TARGET = { cpuPct: 25, rssMb: 300, cameras: 10_000 };
 const DASHBOARD_THUMBS = 8;
 /** V8 flags for the measured Pantau, e.g. `--node-flags=--max-old-space-size=192` (an experiment, not a default). */
 const NODE_FLAGS = (new Args().string('node-flags') ?? '').split(/\s+/).filter(Boolean);
+/** Lets the measured Pantau's stdout through (V8's traces go there). */
+const CHILD_OUTPUT = new Args().flag('child-output');
 /**
  * The measured Pantau runs as `npm start` runs it: heap capped at 160 MB, two malloc arenas.
  * `--uncapped` measures Node's defaults instead; `--node-flags` replaces the heap flag.
@@ -177,7 +180,7 @@ async function once(run: Run): Promise<CapacityResult> {
   const fleet = forkTs('bench/fleet.ts', ['--serve', '--cameras', String(job.cameras), '--net', net, '--down', '0.01', '--slow', '0.01', '--duration', String(job.warmupSec + job.windowSec + 600)], { quiet: true });
   try {
     await fleet.next('ready', 120_000);
-    const pantau = forkTs(child, [], { quiet: true, tsx: false, execArgv: ['--expose-gc', ...START_FLAGS], env: START_ENV });
+    const pantau = forkTs(child, [], { quiet: !CHILD_OUTPUT, tsx: false, execArgv: ['--expose-gc', ...START_FLAGS], env: START_ENV });
     let dashboard: Dashboard | undefined;
     try {
       pantau.send(job);
