@@ -12,8 +12,8 @@ RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends ffmpeg 
 WORKDIR /app
 # Memory: a heap cap (raise PANTAU_HEAP_MB past ~13 000 cameras; Pantau warns at start when it
 # is small) and two malloc arenas; without them 10 000 cameras peaked at 460 MB RSS, with them
-# ~265. NODE_OPTIONS=--max-semi-space-size=8 takes ~10 MB more off for ~2 points of a core
-# (BENCHMARKS.md, issue 16).
+# ~265; 8 MB semi-spaces instead of V8's 16 take 14-18 MB more off at the same CPU
+# (BENCHMARKS.md, issue 16, sixth round).
 ENV NODE_ENV=production PANTAU_DATA_DIR=/data PANTAU_HEAP_MB=160 MALLOC_ARENA_MAX=2
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
@@ -24,4 +24,4 @@ RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 EXPOSE 8080
 USER node
-CMD ["sh", "-c", "exec node --max-old-space-size=${PANTAU_HEAP_MB} dist/main.js"]
+CMD ["sh", "-c", "exec node --max-old-space-size=${PANTAU_HEAP_MB} --max-semi-space-size=8 dist/main.js"]

@@ -13,8 +13,8 @@
  * `--image` keeps image checks at the default 5 min (by default they are pushed out of the
  * window: figure 5 costs them); `--profile` adds one CPU-profiled run per size and prints where
  * the time went, `--allocations` one allocation-sampled run; `--runs 0` does only those.
- * Pantau runs as `npm start` runs it (heap cap 160 MB, MALLOC_ARENA_MAX=2);
- * `--uncapped` drops both, `--node-flags` passes other V8 flags (`--child-output` prints what the
+ * Pantau runs as `npm start` runs it (heap cap 160 MB, 8 MB semi-spaces, MALLOC_ARENA_MAX=2);
+ * `--uncapped` drops them, `--node-flags` passes other V8 flags (`--child-output` prints what the
  * measured process writes, e.g. `--node-flags="--max-old-space-size=160 --trace-opt"`);
  * `--no-breakdown` skips the in-process CPU cost per check operation (`--runs 0` without
  * `--profile` gives only that breakdown: DESCRIBE-only vs the media check per RTSP check);
@@ -50,11 +50,12 @@ const NODE_FLAGS = (new Args().string('node-flags') ?? '').split(/\s+/).filter(B
 /** Lets the measured Pantau's stdout through (V8's traces go there). */
 const CHILD_OUTPUT = new Args().flag('child-output');
 /**
- * The measured Pantau runs as `npm start` runs it: heap capped at 160 MB, two malloc arenas.
- * `--uncapped` measures Node's defaults instead; `--node-flags` replaces the heap flag.
+ * The measured Pantau runs as `npm start` runs it: heap capped at 160 MB, 8 MB semi-spaces, two
+ * malloc arenas.
+ * `--uncapped` measures Node's defaults instead; `--node-flags` replaces the V8 flags.
  */
 const UNCAPPED = new Args().flag('uncapped');
-const START_FLAGS = NODE_FLAGS.length ? NODE_FLAGS : UNCAPPED ? [] : ['--max-old-space-size=160'];
+const START_FLAGS = NODE_FLAGS.length ? NODE_FLAGS : UNCAPPED ? [] : ['--max-old-space-size=160', '--max-semi-space-size=8'];
 const START_ENV: Record<string, string> = UNCAPPED ? {} : { MALLOC_ARENA_MAX: '2' };
 
 export async function run(): Promise<void> {

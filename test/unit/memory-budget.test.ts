@@ -16,7 +16,7 @@ it('finds the default heap enough for 10 000 cameras and asks for more from abou
   expect(heapAdvice(20_000, (big.neededMb + 48) * MB, 16).ok).toBe(true);
 });
 
-it('npm start gives node the heap cap (PANTAU_HEAP_MB, 160 by default) and two malloc arenas', async () => {
+it('npm start gives node the heap cap (PANTAU_HEAP_MB, 160 by default), 8 MB semi-spaces and two malloc arenas', async () => {
   const { readFileSync } = await import('node:fs');
   const { execFileSync } = await import('node:child_process');
   const { PACKAGE_ROOT } = await import('../../src/config/load.js');
@@ -29,6 +29,7 @@ it('npm start gives node the heap cap (PANTAU_HEAP_MB, 160 by default) and two m
     return JSON.parse(execFileSync('/bin/sh', ['-c', start.replace('dist/main.js', probe)], { env: { ...rest, ...env }, encoding: 'utf8' })) as [number, string, string[]];
   };
   const [defaultLimit, arenas, argv] = run({});
+  expect(semiSpaceOf(argv)).toBe(8);
   expect(heapAdvice(0, defaultLimit, semiSpaceOf(argv)).limitMb).toBe(160);
   expect(arenas).toBe('2');
   const [raised, , raisedArgv] = run({ PANTAU_HEAP_MB: '400' });
