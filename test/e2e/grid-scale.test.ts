@@ -48,7 +48,12 @@ const farSim = new HttpSnapshotSimulator();
 const tiles = () => page.locator('.grid .tile');
 const tile = (name: string) => page.locator('.grid .tile', { has: page.locator('h3').getByText(name, { exact: true }) });
 const heading = () => page.locator('#dark-h');
-const scrollBy = (dy: number) => page.evaluate((d) => window.scrollBy(0, d), dy);
+/** Scrolls, then lets two frames pass: the list draws the rows it reached before the next flick, as a thumb gives it time to. */
+const scrollBy = (dy: number) =>
+  page.evaluate((d) => new Promise<void>((resolve) => {
+    window.scrollBy(0, d);
+    window.requestAnimationFrame(() => window.requestAnimationFrame(() => resolve()));
+  }), dy);
 const inViewport = (name: string) =>
   tile(name).evaluate((el) => {
     const r = (el as unknown as BrowserElement).getBoundingClientRect();
@@ -111,7 +116,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the grid at 1 000 cameras on a phone', (
     expect(await tile(far).count()).toBe(0);
 
     // Scrolled to from the top, a screen at a time, as a thumb would.
-    for (let i = 0; i < 400 && !(await tile(far).count()); i++) await scrollBy(600);
+    // Rows below are guessed until drawn, so the distance is not known beforehand: a generous bound.
+    for (let i = 0; i < 800 && !(await tile(far).count()); i++) await scrollBy(600);
     await tile(far).waitFor({ timeout: 5000 });
     expect(await tile(far).getAttribute('class')).toContain('st-down');
     await tile(far).locator('.status', { hasText: 'Mati' }).waitFor();
