@@ -59,10 +59,9 @@ export interface RequestOptions {
 /** What a step waits for: the connection, the reply to a request, or an RTP packet of the watched channel. */
 type StepKind = 'connect' | 'reply' | 'media';
 
-/** The step running now: steps run one at a time, so a session has at most one. */
-interface ActiveStep {
+/** What a step waits for, and what its timeout says. */
+interface StepSpec {
   kind: StepKind;
-  socket: net.Socket;
   /** `connect`: the socket event that says the connection is up. */
   event: 'connect' | 'secureConnect';
   /** `reply`: the request being answered. */
@@ -70,6 +69,11 @@ interface ActiveStep {
   cseq: number;
   timeoutText: string;
   timeoutCode: 'timeout' | 'no_media';
+}
+
+/** The step running now: steps run one at a time, so a session has at most one. */
+interface ActiveStep extends StepSpec {
+  socket: net.Socket;
   budget: number;
   timer: NodeJS.Timeout | undefined;
   resolve: (value: RtspResponse | undefined) => void;
@@ -180,7 +184,7 @@ export class RtspSession {
     if (!socket || socket.destroyed) throw new RtspError('bad_response', 'camera closed the connection after PLAY', true);
     const watch = this.watch?.channel === channel ? this.watch : this.watchChannel(channel, accept, maxBytes);
     if (watch.seen) return;
-    await this.step(socket, 'media', `no RTP packet on the stream within ${budgetMs} ms`, budgetMs, 'no_media');
+    await this.step(socket, { kind: 'media', event: 'connect', method: '', cseq: 0, timeoutText: `no RTP packet on the stream within ${budgetMs} ms`, timeoutCode: 'no_media' }, budgetMs);
   }
 
   /** Watches `channel` from now on, so a packet arriving with the PLAY reply is not missed. */
@@ -235,7 +239,7 @@ export class RtspSession {
 
   /** The reply to request `cseq`. A reply carrying another CSeq answers something else: a bad response, never taken for this one. */
   private readResponse(socket: net.Socket, method: string, cseq: number, budgetMs?: number): Promise<RtspResponse> {
-    return this.step(socket, 'reply', `no reply to ${method}`, budgetMs, 'timeout', method, cseq) as Promise<RtspResponse>;
+    return this.step(socket, { kind: 'reply', event: 'connect', method, cseq, timeoutText: `no reply to ${method}`, timeoutCode: 'timeout' }, budgetMs) as Promise<RtspResponse>;
   }
 
   /** Takes buffered messages off the reader: frames go to the watch, the first reply is returned. */
@@ -279,7 +283,8 @@ export class RtspSession {
     this.socket = socket;
     this.reader = new RtspResponseReader(this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     this.sentOnSocket = 0;
-    await this.step(socket, 'connect', 'connection not established', undefined, 'timeout', '', 0, secure ? 'secureConnect' : 'connect');
+    const event = secure ? 'secureConnect' : 'connect';
+    await this.step(socket, { kind: 'connect', event, method: '', cseq: 0, timeoutText: 'connection not established', timeoutCode: 'timeout' });
     return socket;
   }
 
@@ -289,21 +294,12 @@ export class RtspSession {
    * channel. What an earlier read left buffered counts at once. Socket errors fail the step with
    * a mapped code.
    */
-  private step(
-    socket: net.Socket,
-    kind: StepKind,
-    timeoutText: string,
-    budgetMs?: number,
-    timeoutCode: 'timeout' | 'no_media' = 'timeout',
-    method = '',
-    cseq = 0,
-    event: 'connect' | 'secureConnect' = 'connect',
-  ): Promise<RtspResponse | undefined> {
+  private step(socket: net.Socket, spec: StepSpec, budgetMs?: number): Promise<RtspResponse | undefined> {
     if (this.active) throw new Error('an RTSP step started while another was running');
     const remaining = this.remainingMs;
     const budget = Math.max(0, Math.min(remaining, budgetMs ?? this.opts.stepTimeoutMs ?? remaining));
     const { promise, resolve, reject } = deferred<RtspResponse | undefined>();
-    const step: ActiveStep = { kind, socket, event, method, cseq, timeoutText, timeoutCode, budget, timer: undefined, resolve, reject };
+    const step: ActiveStep = { ...spec, socket, budget, timer: undefined, resolve, reject };
     this.active = step;
     step.timer = setTimeout(this.handlers.timeout, budget);
     socket.on('error', this.handlers.error);
@@ -315,7 +311,7 @@ export class RtspSession {
       this.opts.signal.addEventListener('abort', this.handlers.abort, { once: true });
       this.listeningForAbort = true;
     }
-    if (kind === 'connect') socket.once(event, this.handlers.connected);
+    if (step.kind === 'connect') socket.once(step.event, this.handlers.connected);
     else {
       socket.on('data', this.handlers.data);
       socket.once('end', this.handlers.end);
