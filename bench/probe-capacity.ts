@@ -7,12 +7,13 @@
  *
  *   npm run bench -- --only probe-capacity [--sizes 1000,5000,10000] [--runs 3]
  *     [--interval 30] [--window 60] [--warmup 70] [--image] [--onvif] [--profile]
- *     [--allocations] [--uncapped | --node-flags=--max-old-space-size=256] [--no-breakdown]
+ *     [--allocations | --promoted] [--uncapped | --node-flags=--max-old-space-size=256] [--no-breakdown]
  *     [--media-every N] [--dashboard] [--heap-snapshot] [--child-output]
  *
  * `--image` keeps image checks at the default 5 min (by default they are pushed out of the
  * window: figure 5 costs them); `--profile` adds one CPU-profiled run per size and prints where
- * the time went, `--allocations` one allocation-sampled run; `--runs 0` does only those.
+ * the time went, `--allocations` one allocation-sampled run (`--promoted`: only
+ * what outlived the young generation, which is what brings on full collections); `--runs 0` does only those.
  * Pantau runs as `npm start` runs it (heap cap 160 MB, 8 MB semi-spaces, MALLOC_ARENA_MAX=2);
  * `--uncapped` drops them, `--node-flags` passes other V8 flags (`--child-output` prints what the
  * measured process writes, e.g. `--node-flags="--max-old-space-size=160 --trace-opt"`);
@@ -61,7 +62,7 @@ const START_ENV: Record<string, string> = UNCAPPED ? {} : { MALLOC_ARENA_MAX: '2
 export async function run(): Promise<void> {
   const args = new Args();
   const sizes = args.numbers('sizes', [1000, 5000, 10_000]);
-  // 0 runs: only the profiled or allocation-sampled run (--profile, --allocations).
+  // 0 runs: only the profiled or allocation-sampled run (--profile, --allocations, --promoted).
   const runs = args.number('runs', 3, { min: 0, max: 20, integer: true });
   const intervalSec = args.number('interval', 30, { min: 5, max: 300 });
   const windowSec = args.number('window', Math.max(60, 2 * intervalSec), { min: 2 * intervalSec, max: 3600 });
@@ -110,9 +111,11 @@ export async function run(): Promise<void> {
       if (profiled.profile) printSummary(profiled.profile);
       raw[cameras].push({ ...profiled, profiled: true } as CapacityResult);
     }
-    if (args.flag('allocations')) {
-      const sampled = await once({ ...base, cameras, net: freshNet(), allocations: true });
-      console.log(`  allocations over the window (sampled, garbage included): ${sampled.allocations?.totalMb} MB`);
+    const allocations = args.flag('promoted') ? 'promoted' : args.flag('allocations') ? 'all' : undefined;
+    if (allocations) {
+      const sampled = await once({ ...base, cameras, net: freshNet(), allocations });
+      const what = allocations === 'promoted' ? 'what outlived the young generation' : 'garbage included';
+      console.log(`  allocations over the window (sampled, ${what}): ${sampled.allocations?.totalMb} MB`);
       for (const a of sampled.allocations?.top ?? []) console.log(`      ${a.mb.toFixed(1).padStart(7)} MB  ${a.name}  ${a.where}`);
     }
   }

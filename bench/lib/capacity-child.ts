@@ -33,8 +33,8 @@ export interface CapacityJob {
   mediaCheckEvery?: number | undefined;
   /** Write a CPU profile of the window here (and summarise it). */
   profileFile?: string;
-  /** Sample allocations over the window instead. */
-  allocations?: boolean;
+  /** Sample allocations over the window instead: all of them, or only what outlived the young generation. */
+  allocations?: 'all' | 'promoted';
   /** Sign a dashboard in (the parent opens it once told where Pantau listens). */
   dashboard?: boolean;
   /** After the window and a full GC, write a heap snapshot of the live set here (before Pantau closes). */
@@ -154,7 +154,7 @@ async function measure(job: CapacityJob): Promise<CapacityResult> {
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(process.memoryUsage.rss()), 1000);
     const stopProfile = job.profileFile ? await startProfile() : undefined;
-    const stopAllocations = job.allocations ? await startAllocationSampling() : undefined;
+    const stopAllocations = job.allocations ? await startAllocationSampling(job.allocations === 'promoted') : undefined;
     const db0 = dbUsage(path.join(dataDir, 'pantau.db'));
     measuring = true;
     process.send?.({ type: 'window' }); // the benchmark's dashboard counts from here

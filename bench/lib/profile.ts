@@ -100,11 +100,16 @@ interface HeapNode {
  * Allocation sampling over a window, garbage included: what makes the heap (and so RSS) grow
  * when the live set is small. Resolves a stopper that returns MB allocated per function.
  */
-export async function startAllocationSampling(): Promise<() => Promise<{ totalMb: number; top: { name: string; where: string; mb: number }[] }>> {
+/**
+ * Samples allocations until the returned function is called. `promoted`: only what outlived the
+ * young generation (objects a scavenge collected are left out), that is what fills the old space
+ * and brings on full collections.
+ */
+export async function startAllocationSampling(promoted = false): Promise<() => Promise<{ totalMb: number; top: { name: string; where: string; mb: number }[] }>> {
   const session = new Session();
   session.connect();
   await session.post('HeapProfiler.enable');
-  await session.post('HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !promoted } as never);
   return async () => {
     const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: HeapNode } };
     session.disconnect();
