@@ -71,8 +71,13 @@ interface StepSpec {
   timeoutCode: 'timeout' | 'no_media';
 }
 
-/** The step running now: steps run one at a time, so a session has at most one. */
-interface ActiveStep extends StepSpec {
+/**
+ * The step running now: steps run one at a time, so a session has at most one. It holds its
+ * spec rather than a copy spread into it: `{ ...spec, socket, … }` made the RTSP layer a fifth
+ * slower per check (BENCHMARKS.md, issue 16, seventh round).
+ */
+interface ActiveStep {
+  spec: StepSpec;
   socket: net.Socket;
   budget: number;
   timer: NodeJS.Timeout | undefined;
@@ -299,7 +304,7 @@ export class RtspSession {
     const remaining = this.remainingMs;
     const budget = Math.max(0, Math.min(remaining, budgetMs ?? this.opts.stepTimeoutMs ?? remaining));
     const { promise, resolve, reject } = deferred<RtspResponse | undefined>();
-    const step: ActiveStep = { ...spec, socket, budget, timer: undefined, resolve, reject };
+    const step: ActiveStep = { spec, socket, budget, timer: undefined, resolve, reject };
     this.active = step;
     step.timer = setTimeout(this.handlers.timeout, budget);
     socket.on('error', this.handlers.error);
@@ -311,7 +316,7 @@ export class RtspSession {
       this.opts.signal.addEventListener('abort', this.handlers.abort, { once: true });
       this.listeningForAbort = true;
     }
-    if (step.kind === 'connect') socket.once(step.event, this.handlers.connected);
+    if (step.spec.kind === 'connect') socket.once(step.spec.event, this.handlers.connected);
     else {
       socket.on('data', this.handlers.data);
       socket.once('end', this.handlers.end);
@@ -328,7 +333,7 @@ export class RtspSession {
     clearTimeout(step.timer);
     const { socket } = step;
     socket.off('error', this.handlers.error);
-    if (step.kind === 'connect') socket.off(step.event, this.handlers.connected);
+    if (step.spec.kind === 'connect') socket.off(step.spec.event, this.handlers.connected);
     else {
       socket.off('data', this.handlers.data);
       socket.off('end', this.handlers.end);
@@ -342,14 +347,14 @@ export class RtspSession {
   private advance(step: ActiveStep): void {
     try {
       const res = this.drain();
-      if (step.kind === 'media') {
+      if (step.spec.kind === 'media') {
         if (this.watch?.seen) this.settle(step, undefined);
         return;
       }
       if (!res) return;
       const said = header(res, 'cseq')?.trim();
-      if (said !== undefined && said !== String(step.cseq)) {
-        const error = new RtspError('bad_response', `reply to ${step.method} carries CSeq ${JSON.stringify(said.slice(0, 20))}, the request had ${step.cseq}`, true, res.statusCode);
+      if (said !== undefined && said !== String(step.spec.cseq)) {
+        const error = new RtspError('bad_response', `reply to ${step.spec.method} carries CSeq ${JSON.stringify(said.slice(0, 20))}, the request had ${step.spec.cseq}`, true, res.statusCode);
         this.settle(step, undefined, error);
       } else this.settle(step, res);
     } catch (err) {
@@ -373,9 +378,9 @@ export class RtspSession {
     const step = this.active;
     if (!step) return;
     let error: RtspError | HungUp;
-    if (step.kind === 'media') error = new RtspError('bad_response', 'camera closed the connection while playing', true);
-    else if (this.reader.pending > 0) error = new RtspError('bad_response', `camera closed the connection in the middle of its reply to ${step.method}`, true);
-    else error = new HungUp(new RtspError('bad_response', `camera closed the connection without answering ${step.method}`, this.reached));
+    if (step.spec.kind === 'media') error = new RtspError('bad_response', 'camera closed the connection while playing', true);
+    else if (this.reader.pending > 0) error = new RtspError('bad_response', `camera closed the connection in the middle of its reply to ${step.spec.method}`, true);
+    else error = new HungUp(new RtspError('bad_response', `camera closed the connection without answering ${step.spec.method}`, this.reached));
     this.settle(step, undefined, error);
   }
 
@@ -386,8 +391,8 @@ export class RtspSession {
   private stepTimedOut(): void {
     const step = this.active;
     if (!step) return;
-    const text = step.timeoutCode === 'no_media' ? step.timeoutText : `${step.timeoutText} within ${step.budget} ms`;
-    this.settle(step, undefined, new RtspError(step.timeoutCode, text, this.reached));
+    const text = step.spec.timeoutCode === 'no_media' ? step.spec.timeoutText : `${step.spec.timeoutText} within ${step.budget} ms`;
+    this.settle(step, undefined, new RtspError(step.spec.timeoutCode, text, this.reached));
   }
 
   private stepAborted(): void {
