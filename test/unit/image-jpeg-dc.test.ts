@@ -9,9 +9,10 @@
  */
 import { readFileSync } from 'node:fs';
 import sharp, { type JpegOptions } from 'sharp';
-import { describe, expect, it } from 'vitest';
-import { DEFAULT_DECODE_LIMITS, sharpFingerprint } from '../../src/protocols/image/decode.js';
+import { describe, expect, it, vi } from 'vitest';
+import { type areaAverage, DEFAULT_DECODE_LIMITS, sharpFingerprint } from '../../src/protocols/image/decode.js';
 import { fingerprintFrame, FrameDecodeError } from '../../src/protocols/image/index.js';
+import type { jpegDcPlanes } from '../../src/protocols/image/jpeg-dc.js';
 import { jpegDcPicture } from '../support/dc-picture.js';
 import { mulberry32 } from '../support/random.js';
 import { streetScene } from '../support/street-scene.js';
@@ -139,6 +140,51 @@ describe('the DC reader', () => {
     expect(refusedBySharp).toBe(0);
     // Some damage leaves a readable picture (a changed coefficient): the property was tested on those.
     expect(read).toBeGreaterThan(10);
+  });
+});
+
+describe('the DC reader and the area mean, reusing their working arrays', () => {
+  type Read = { planes: (Uint8Array | number)[]; fingerprint: Uint8Array; thumbnail: Uint8Array } | undefined;
+  /** The planes and both area means of a picture, by the given copy of the modules. */
+  const readWith = (modules: { jpegDcPlanes: typeof jpegDcPlanes; areaAverage: typeof areaAverage }, bytes: Buffer): Read => {
+    const planes = modules.jpegDcPlanes(bytes);
+    if (!planes) return undefined;
+    const { width, height, luma, lumaStride, chroma } = planes;
+    return {
+      planes: [width, height, luma, lumaStride, ...(chroma ? [chroma.cb, chroma.cr, chroma.stride, chroma.hShift, chroma.vShift] : [])],
+      fingerprint: modules.areaAverage(planes),
+      thumbnail: modules.areaAverage(planes, 160, Math.round((height * 8 * 160) / (width * 8))),
+    };
+  };
+  /** A copy of the modules no picture has gone through yet: its working arrays are new. */
+  const freshModules = async () => {
+    vi.resetModules();
+    const [{ jpegDcPlanes }, { areaAverage }] = await Promise.all([import('../../src/protocols/image/jpeg-dc.js'), import('../../src/protocols/image/decode.js')]);
+    return { jpegDcPlanes, areaAverage };
+  };
+
+  it('reads every picture as it reads it first, whatever it read before (larger, smaller, other layouts, broken)', async () => {
+    const large = await sharp(await scene()).resize(1920, 1080).jpeg({ quality: 95 }).toBuffer();
+    const pictures = [
+      large,
+      await scene({}, true),
+      fixture('truncated.jpg'),
+      fixture('restarts.jpg'),
+      await noise({ quality: 100 }),
+      fixture('sampled-422.jpg'),
+      await sharp(await scene()).resize(1280, 720).jpeg({ quality: 60 }).toBuffer(),
+      swapFirstRestart(fixture('restarts.jpg')),
+      await scene({ chromaSubsampling: '4:4:4' }),
+      await scene(),
+      large.subarray(0, large.length >> 1),
+    ];
+    const expected: Read[] = [];
+    for (const bytes of pictures) expected.push(readWith(await freshModules(), bytes));
+    expect(expected.filter(Boolean).length).toBe(8);
+    const shared = await freshModules();
+    // Largest first, then smaller and other layouts, then all again the other way round.
+    const order = [...pictures.keys(), ...[...pictures.keys()].reverse()];
+    for (const i of order) expect(readWith(shared, pictures[i]!), `picture ${i}`).toEqual(expected[i]);
   });
 });
 

@@ -11,6 +11,7 @@
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { pictureHeader } from './header.js';
 import { jpegDcPlanes, type DcPlanes } from './jpeg-dc.js';
+import { Scratch } from './scratch.js';
 import { FINGERPRINT_HEIGHT, FINGERPRINT_WIDTH, type FrameFingerprint } from './stats.js';
 
 export interface DecodeLimits {
@@ -132,10 +133,10 @@ function dcReadable(width: number, height: number): boolean {
  */
 export function areaAverage(planes: DcPlanes, toWidth = FINGERPRINT_WIDTH, toHeight = FINGERPRINT_HEIGHT): Uint8Array {
   const { width, height, chroma } = planes;
-  const columns = areaWeights(width, toWidth);
-  const rows = areaWeights(height, toHeight);
+  const columns = areaWeights(width, toWidth, 0);
+  const rows = areaWeights(height, toHeight, 0);
   const n = toWidth * toHeight;
-  const luma = planeAverage(planes.luma, planes.lumaStride, columns, rows);
+  const luma = planeAverage(planes.luma, planes.lumaStride, columns, rows, LUMA_MEANS);
   // Stored straight into 8-bit samples, which round (half to even) and clamp as an 8-bit output
   // does. A Float64Array of the RGB copied over with set() took as long as the averaging.
   const out = new Uint8ClampedArray(n * 3);
@@ -147,10 +148,10 @@ export function areaAverage(planes: DcPlanes, toWidth = FINGERPRINT_WIDTH, toHei
     }
   } else {
     // A chroma sample repeated over the luma pixels it covers: its weight is theirs, summed.
-    const chromaColumns = coarser(columns, chroma.hShift);
-    const chromaRows = coarser(rows, chroma.vShift);
-    const cbs = planeAverage(chroma.cb, chroma.stride, chromaColumns, chromaRows);
-    const crs = planeAverage(chroma.cr, chroma.stride, chromaColumns, chromaRows);
+    const chromaColumns = areaWeights(width, toWidth, chroma.hShift);
+    const chromaRows = areaWeights(height, toHeight, chroma.vShift);
+    const cbs = planeAverage(chroma.cb, chroma.stride, chromaColumns, chromaRows, CB_MEANS);
+    const crs = planeAverage(chroma.cr, chroma.stride, chromaColumns, chromaRows, CR_MEANS);
     for (let i = 0, o = 0; i < n; i++, o += 3) {
       const y = luma[i]!;
       const cb = cbs[i]! - 128;
@@ -163,14 +164,29 @@ export function areaAverage(planes: DcPlanes, toWidth = FINGERPRINT_WIDTH, toHei
   return new Uint8Array(out.buffer);
 }
 
-type AreaWeights = ReturnType<typeof areaWeights>;
+/** Each plane's means (read before the next area mean), and the rows summed down on the way. */
+const LUMA_MEANS = new Scratch((n) => new Float64Array(n), 1 << 15);
+const CB_MEANS = new Scratch((n) => new Float64Array(n), 1 << 15);
+const CR_MEANS = new Scratch((n) => new Float64Array(n), 1 << 15);
+const SUMMED_DOWN = new Scratch((n) => new Float64Array(n), 1 << 16);
 
-/** One plane averaged by the weights: down first (each output row a weighted sum of source rows), then across. */
-function planeAverage(plane: Uint8Array, stride: number, columns: AreaWeights, rows: AreaWeights): Float64Array {
+interface AreaWeights {
+  first: Int32Array;
+  count: Int32Array;
+  weights: Float64Array;
+  taps: number;
+}
+
+/**
+ * One plane averaged by the weights: down first (each output row a weighted sum of source rows),
+ * then across. The means go into `into`'s array, valid until its next use.
+ */
+function planeAverage(plane: Uint8Array, stride: number, columns: AreaWeights, rows: AreaWeights, into: Scratch<Float64Array>): Float64Array {
   const toWidth = columns.first.length;
   const toHeight = rows.first.length;
   const width = columns.first[toWidth - 1]! + columns.count[toWidth - 1]!;
-  const down = new Float64Array(width * toHeight);
+  const down = SUMMED_DOWN.take(width * toHeight);
+  down.fill(0, 0, width * toHeight);
   for (let y = 0; y < toHeight; y++) {
     const o = y * width;
     for (let k = y * rows.taps, last = k + rows.count[y]!, from = rows.first[y]! * stride; k < last; k++, from += stride) {
@@ -178,7 +194,7 @@ function planeAverage(plane: Uint8Array, stride: number, columns: AreaWeights, r
       for (let x = 0; x < width; x++) down[o + x] = down[o + x]! + plane[from + x]! * w;
     }
   }
-  const out = new Float64Array(toWidth * toHeight);
+  const out = into.take(toWidth * toHeight);
   for (let y = 0, o = 0; y < toHeight; y++) {
     const row = y * width;
     for (let x = 0; x < toWidth; x++, o++) {
@@ -190,9 +206,26 @@ function planeAverage(plane: Uint8Array, stride: number, columns: AreaWeights, r
   return out;
 }
 
+/**
+ * The weights of `to` cells over `from` pixels, for a plane at 1/2^shift that resolution: made
+ * once per size (pictures come in a few sizes) and only read after.
+ */
+const weightsBySize = new Map<string, AreaWeights>();
+const WEIGHTS_KEPT = 64;
+
+function areaWeights(from: number, to: number, shift: number): AreaWeights {
+  const key = `${from}:${to}:${shift}`;
+  let weights = weightsBySize.get(key);
+  if (!weights) {
+    weights = shift === 0 ? fullWeights(from, to) : coarser(areaWeights(from, to, 0), shift);
+    if (weightsBySize.size >= WEIGHTS_KEPT) weightsBySize.clear();
+    weightsBySize.set(key, weights);
+  }
+  return weights;
+}
+
 /** The weights over a plane at 1/2^shift the resolution: each source pixel's weight moved onto the sample that covers it. */
 function coarser(weights: AreaWeights, shift: number): AreaWeights {
-  if (shift === 0) return weights;
   const { first, count, taps } = weights;
   const to = first.length;
   const out = { first: new Int32Array(to), count: new Int32Array(to), weights: new Float64Array(to * taps), taps };
@@ -212,7 +245,7 @@ function coarser(weights: AreaWeights, shift: number): AreaWeights {
  * For each of `to` cells over `from` source pixels: the first source pixel it covers, how many
  * it covers, and each one's share (summing to 1), at `taps` per cell.
  */
-function areaWeights(from: number, to: number): { first: Int32Array; count: Int32Array; weights: Float64Array; taps: number } {
+function fullWeights(from: number, to: number): AreaWeights {
   const scale = from / to;
   const taps = Math.ceil(scale) + 1;
   const first = new Int32Array(to);

@@ -15,6 +15,7 @@
  * is bounded by the buffer, and the work by the number of blocks the header declares, which the
  * caller has checked against the pixel limit.
  */
+import { Scratch } from './scratch.js';
 
 /**
  * The picture at 1/8 scale before colour conversion: each component's block means as samples
@@ -266,6 +267,15 @@ function readFrame(bytes: Uint8Array, start: number, end: number): { width: numb
   return { width, height, components };
 }
 
+/**
+ * The scan's working arrays, kept from one scan to the next (scratch.ts says why): its data
+ * without stuffed bytes, each block's DC, and every component's lookups side by side.
+ */
+const SCAN_DATA = new Scratch((n) => new Uint8Array(n), 1 << 20);
+const BLOCK_DCS = new Scratch((n) => new Int16Array(n), 1 << 18);
+const LOOKUPS = new Uint16Array(6 << LOOKUP_BITS);
+const RUNS = new Uint16Array(3 << LOOKUP_BITS);
+
 function scan(
   bytes: Uint8Array,
   start: number,
@@ -294,7 +304,7 @@ function scan(
   }
 
   // The entropy-coded data with its stuffed zero bytes taken out, and where each restart begins.
-  const data = new Uint8Array(bytes.length - end + 8);
+  const data = SCAN_DATA.take(bytes.length - end + 8);
   const restarts: number[] = [];
   let n = 0;
   let p = end;
@@ -319,6 +329,8 @@ function scan(
   // The scan must be the last thing: EOI right after it (a second scan is not read here).
   if (bytes[p + 1] !== EOI) unsupported();
   restarts.push(n);
+  // The reader looks up to 8 bytes past the end; what an earlier scan left there must not count.
+  data.fill(0, n, n + 8);
 
   const hMax = components[0]!.h;
   const vMax = components[0]!.v;
@@ -339,13 +351,14 @@ function scan(
     planeStarts.push(planeSize);
     planeSize += mcuColumns * h * mcuRows * v;
   }
-  const plane = new Int16Array(planeSize);
-  const lookups = new Uint16Array(count * 2 << LOOKUP_BITS);
+  // Every block of every MCU is written below, so what an earlier scan left is overwritten.
+  const plane = BLOCK_DCS.take(planeSize);
+  const lookups = LOOKUPS;
   for (let c = 0; c < count; c++) {
     lookups.set(dc[c]!.lookup, (c * 2) << LOOKUP_BITS);
     lookups.set(ac[c]!.lookup, (c * 2 + 1) << LOOKUP_BITS);
   }
-  const runs = new Uint16Array(count << LOOKUP_BITS);
+  const runs = RUNS;
   for (let c = 0; c < count; c++) runs.set(ac[c]!.runs!, c << LOOKUP_BITS);
   const blocks = components.reduce((n, { h, v }) => n + h * v, 0);
   const blockComponent = new Int32Array(blocks);
@@ -457,7 +470,7 @@ function scan(
     }
   }
   if (segmentEnd * 8 - (next * 8 - held) >= 8) unsupported();
-  return samples(frame, plane, planeStarts, planeWidths, components.map((c) => quant[c.tq]!));
+  return samples(frame, plane.subarray(0, planeSize), planeStarts, planeWidths, components.map((c) => quant[c.tq]!));
 }
 
 /**
@@ -482,6 +495,7 @@ function longCode(table: HuffmanTable, bits: number, held: number): number {
  */
 function samples(
   frame: { width: number; height: number; components: Component[] },
+  /** Exactly the scan's blocks: the last component's run ends where it does. */
   plane: Int16Array,
   planeStarts: number[],
   planeWidths: number[],
