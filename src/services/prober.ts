@@ -362,7 +362,7 @@ class HandOver {
   readonly give = this.hand.bind(this);
   /** Nothing to hand over: the TCP layer connects on its own. */
   readonly none = this.hand.bind(this, undefined);
-  private resolve: (outcome: Promise<ConnectOutcome> | undefined) => void = () => undefined;
+  private resolve!: (outcome: Promise<ConnectOutcome> | undefined) => void;
 
   constructor() {
     this.connection = new Promise<ConnectOutcome | undefined>((resolve) => {
