@@ -84,6 +84,9 @@ export async function run(): Promise<void> {
   if (!args.flag('no-breakdown')) {
     const c = await checkCosts();
     console.log(`  CPU per operation (µs, in-process, 32 in flight): tcp layer ${c.tcp.toFixed(0)}, rtsp layer ${c.rtsp.toFixed(0)} (with the media check: ${c.rtspMediaTcp.toFixed(0)} over TCP, ${c.rtspMediaUdp.toFixed(0)} over UDP), whole liveness round ${c.liveness.toFixed(0)}, recording its result ${c.record.toFixed(0)}`);
+    const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+    const a = c.allocated;
+    console.log(`  heap allocated per operation (KB): tcp layer ${kb(a.tcp)}, rtsp layer ${kb(a.rtsp)} (with the media check: ${kb(a.rtspMediaTcp)} over TCP, ${kb(a.rtspMediaUdp)} over UDP), whole liveness round ${kb(a.liveness)}, recording its result ${kb(a.record)}`);
     breakdown = c;
   }
   const base = { intervalSec, windowSec, warmupSec, imageIntervalSec: image ? 300 : 86_400, onvif, mediaCheckEvery, dashboard };

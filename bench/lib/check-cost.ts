@@ -9,6 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { GCProfiler } from 'node:v8';
 import { machinePolicy } from '../../src/domain/status-machine.js';
 import type { ProbeResult } from '../../src/domain/status.js';
 import { createLogger } from '../../src/log.js';
@@ -21,10 +22,16 @@ import { forkTs } from './child.js';
 import { fleetCamera } from './fleet-sim.js';
 import { insertFleet } from './fleet-register.js';
 
-export type CheckCosts = Record<'tcp' | 'rtsp' | 'rtspMediaTcp' | 'rtspMediaUdp' | 'liveness' | 'record', number>;
+type Operation = 'tcp' | 'rtsp' | 'rtspMediaTcp' | 'rtspMediaUdp' | 'liveness' | 'record';
+export type CheckCosts = Record<Operation, number>;
 
-/** Microseconds of CPU per operation, each the median of `rounds` passes of `n` operations. */
-export async function checkCosts(n = 4000, rounds = 3): Promise<CheckCosts> {
+/**
+ * Microseconds of CPU per operation, each the median of `rounds` passes of `n` operations; and
+ * in `allocated`, the bytes of heap each allocated, from the same passes: what the young
+ * generation must collect, so how many scavenges a check brings on. Unlike CPU it hardly
+ * varies from run to run, so it shows a change in garbage that CPU's noise hides.
+ */
+export async function checkCosts(n = 4000, rounds = 3): Promise<CheckCosts & { allocated: CheckCosts }> {
   const cameras = 200;
   const net = `127.${200 + Math.floor(Math.random() * 50)}`;
   const fleet = forkTs('bench/fleet.ts', ['--serve', '--cameras', String(cameras), '--net', net, '--duration', '600'], { quiet: true });
@@ -48,14 +55,21 @@ export async function checkCosts(n = 4000, rounds = 3): Promise<CheckCosts> {
     const results: ProbeResult[] = ids.map((id) => ({ ...sample, cameraId: id }));
     let at = Date.now();
 
-    const costs: CheckCosts = {
-      tcp: await perOp(n, rounds, (i) => checkTcp(target(i), ctx)),
-      rtsp: await perOp(n, rounds, (i) => checkRtsp(target(i), ctx)),
-      rtspMediaTcp: await perOp(n, rounds, (i) => checkRtsp(target(i), { ...ctx, media: true })),
-      rtspMediaUdp: await perOp(n, rounds, (i) => checkRtsp({ ...target(i), rtspTransport: 'udp' }, { ...ctx, media: true })),
-      liveness: await perOp(n, rounds, (i) => prober.liveness(all[i % cameras]!, signal)),
-      record: await perOp(n, rounds, async (i) => monitor.record({ ...results[i % cameras]!, at: at++ }, 'liveness')),
+    const ops: Record<Operation, (i: number) => Promise<unknown>> = {
+      tcp: (i) => checkTcp(target(i), ctx),
+      rtsp: (i) => checkRtsp(target(i), ctx),
+      rtspMediaTcp: (i) => checkRtsp(target(i), { ...ctx, media: true }),
+      rtspMediaUdp: (i) => checkRtsp({ ...target(i), rtspTransport: 'udp' }, { ...ctx, media: true }),
+      liveness: (i) => prober.liveness(all[i % cameras]!, signal),
+      record: async (i) => monitor.record({ ...results[i % cameras]!, at: at++ }, 'liveness'),
     };
+    const costs = {} as CheckCosts & { allocated: CheckCosts };
+    costs.allocated = {} as CheckCosts;
+    for (const [name, op] of Object.entries(ops) as [Operation, (i: number) => Promise<unknown>][]) {
+      const cost = await perOp(n, rounds, op);
+      costs[name] = cost.cpuUs;
+      costs.allocated[name] = cost.bytes;
+    }
     monitor.stop();
     return costs;
   } finally {
@@ -65,20 +79,36 @@ export async function checkCosts(n = 4000, rounds = 3): Promise<CheckCosts> {
   }
 }
 
-/** CPU µs per call of `op`, with 32 in flight as the scheduler would have them. */
-async function perOp(n: number, rounds: number, op: (i: number) => Promise<unknown>): Promise<number> {
+/** CPU µs and heap bytes allocated per call of `op` (medians of the passes), with 32 in flight as the scheduler would have them. */
+async function perOp(n: number, rounds: number, op: (i: number) => Promise<unknown>): Promise<{ cpuUs: number; bytes: number }> {
   const pass = async () => {
     let next = 0;
     const worker = async () => {
       while (next < n) await op(next++);
     };
+    const gc = new GCProfiler();
+    gc.start();
+    const used0 = process.memoryUsage().heapUsed;
     const cpu0 = process.cpuUsage();
     await Promise.all(Array.from({ length: 32 }, worker));
     const cpu = process.cpuUsage(cpu0);
-    return (cpu.user + cpu.system) / n;
+    const used1 = process.memoryUsage().heapUsed;
+    return { cpuUs: (cpu.user + cpu.system) / n, bytes: allocatedBetween(used0, used1, gc.stop()) / n };
   };
   await pass(); // warm the JIT
-  const values: number[] = [];
-  for (let r = 0; r < rounds; r++) values.push(await pass());
-  return values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const passes: { cpuUs: number; bytes: number }[] = [];
+  for (let r = 0; r < rounds; r++) passes.push(await pass());
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return { cpuUs: median(passes.map((p) => p.cpuUs)), bytes: median(passes.map((p) => p.bytes)) };
+}
+
+/** Bytes allocated while the heap went from `used0` to `used1` through the collections profiled: each collection's before less the previous after. */
+function allocatedBetween(used0: number, used1: number, profile: ReturnType<GCProfiler['stop']>): number {
+  let allocated = 0;
+  let from = used0;
+  for (const gc of profile?.statistics ?? []) {
+    allocated += gc.beforeGC.heapStatistics.usedHeapSize - from;
+    from = gc.afterGC.heapStatistics.usedHeapSize;
+  }
+  return allocated + used1 - from;
 }
