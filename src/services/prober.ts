@@ -23,6 +23,7 @@
  * cannot alternate with DESCRIBE-only rounds), and the healthy fleet pays for the check only
  * on a fraction of its rounds. In queue mode each worker keeps this count for the rounds it ran.
  */
+import { getEventListeners } from 'node:events';
 import type { LookupFunction } from 'node:net';
 import type { Config } from '../config/schema.js';
 import { LAYERS, type Layer, type LayerResult, type LayerResults, type MediaTransport, type ProbeResult, type RtspDetail } from '../domain/status.js';
@@ -34,8 +35,8 @@ import {
   type CheckedPicture,
   type FrameFingerprint,
   type ImageThresholds,
+  type LayerProbe,
   type PictureSize,
-  type ProbeContexts,
   type ProbeRegistry,
   type ProbeTarget,
 } from '../probes/index.js';
@@ -104,6 +105,7 @@ export class Prober {
   /** Per camera, liveness rounds since its last media check, and whether its last RTSP check failed. */
   private readonly mediaRounds = new Map<string, { since: number; failing: boolean }>();
   private readonly warnedUnreadable = new Set<string>();
+  private readonly roundSignals = new RoundSignals();
   private readonly now: () => number;
 
   constructor(private readonly options: ProberOptions) {
@@ -112,32 +114,32 @@ export class Prober {
   }
 
   /**
-   * `signal` may be shared by every round in flight: each round adds one listener to it, for its
-   * own duration. `withImage` adds the image check after the liveness layers, in the same round:
+   * `signal` may be shared by every round in flight: it holds one listener per round signal,
+   * as many as rounds were ever in flight at once (see RoundSignals). `withImage` adds the image check after the liveness layers, in the same round:
    * a new camera then gets its first full verdict at once instead of at its first image tick.
    */
   async liveness(camera: ProbedCamera, signal: AbortSignal, options: { withImage?: boolean } = {}): Promise<ProbeResult> {
-    const own = new RoundSignal(signal);
+    const own = this.roundSignals.take(signal);
     try {
       const round = await this.livenessRound(camera, own.signal);
       if (!options.withImage || own.signal.aborted) return round;
       const image = await this.imageRound(camera, own.signal);
       return { ...round, layers: { ...round.layers, ...image.layers } };
     } finally {
-      own.release();
+      this.roundSignals.give(own);
     }
   }
 
   /**
-   * As liveness(), one listener on `signal` per round. `renderNow` scales the picture for viewers
+   * As liveness(), on a round signal of its own. `renderNow` scales the picture for viewers
    * in the check's own decode: for frames fetched for viewers, who will see them.
    */
   async image(camera: ProbedCamera, signal: AbortSignal, renderNow?: PictureSize): Promise<ProbeResult> {
-    const own = new RoundSignal(signal);
+    const own = this.roundSignals.take(signal);
     try {
       return await this.imageRound(camera, own.signal, renderNow);
     } finally {
-      own.release();
+      this.roundSignals.give(own);
     }
   }
 
@@ -180,19 +182,30 @@ export class Prober {
   private async livenessRound(camera: ProbedCamera, signal: AbortSignal): Promise<ProbeResult> {
     const at = this.now();
     const target = this.target(camera);
-    const ctx = { signal, deadlineMs: this.options.livenessTimeoutMs };
-    const layers: LayerResults = {};
+    const deadlineMs = this.options.livenessTimeoutMs;
     const shared = tcpEndpointIsRtsp(target) ? new HandOver() : undefined;
     const media = this.mediaDue(camera.id);
-    await Promise.all([
-      this.runLayer('tcp', target, { ...ctx, connection: shared?.connection }, layers),
-      this.runLayer('onvif', target, ctx, layers),
-      // Settles the hand-over when the RTSP layer ended without connecting (not applicable, or
-      // a probe that does not report): the TCP layer then connects on its own.
-      shared
-        ? this.runLayer('rtsp', target, { ...ctx, onConnecting: shared.give, media }, layers).finally(shared.none)
-        : this.runLayer('rtsp', target, { ...ctx, media }, layers),
+    const tcp = this.applicable('tcp', target);
+    const onvif = this.applicable('onvif', target);
+    const rtsp = this.applicable('rtsp', target);
+    const rtspCheck = rtsp?.check(target, { signal, deadlineMs, onConnecting: shared?.give, media });
+    // Settles the hand-over when the RTSP layer ended without connecting (not applicable, or a
+    // probe that does not report): the TCP layer then connects on its own.
+    if (shared) {
+      if (rtspCheck) void rtspCheck.then(shared.none, shared.none);
+      else shared.none();
+    }
+    // The probes' own promises, not an async wrapper per layer; and the layers are set in one
+    // order, so every round's object has the same shape whichever layer answered first.
+    const [tcpResult, onvifResult, rtspResult] = await Promise.all([
+      tcp?.check(target, { signal, deadlineMs, connection: shared?.connection }),
+      onvif?.check(target, { signal, deadlineMs }),
+      rtspCheck,
     ]);
+    const layers: LayerResults = {};
+    if (tcpResult) layers.tcp = tcpResult;
+    if (onvifResult) layers.onvif = onvifResult;
+    if (rtspResult) layers.rtsp = rtspResult;
     this.rememberTransport(camera.id, layers.rtsp?.detail?.transport);
     if (layers.rtsp && layers.rtsp.reason !== 'aborted') {
       const previous = this.mediaRounds.get(camera.id);
@@ -210,11 +223,10 @@ export class Prober {
     return { cameraId: camera.id, at, layers, applies: this.applying(target) };
   }
 
-  /** One liveness layer's check, when its probe applies, into `layers`. */
-  private async runLayer<L extends LivenessLayer>(layer: L, target: ProbeTarget, ctx: ProbeContexts[L], layers: LayerResults): Promise<void> {
+  /** A liveness layer's probe, when it applies to this camera. */
+  private applicable<L extends LivenessLayer>(layer: L, target: ProbeTarget): LayerProbe<L> | undefined {
     const probe = this.probes.get(layer);
-    if (!probe?.applies(target)) return;
-    (layers as Record<string, unknown>)[layer] = await probe.check(target, ctx);
+    return probe?.applies(target) ? probe : undefined;
   }
 
   private async imageRound(camera: ProbedCamera, signal: AbortSignal, renderNow?: PictureSize): Promise<ProbeResult> {
@@ -380,14 +392,14 @@ class HandOver {
  * flight (a shutdown signal), and each probe listens on the signal it is given, several times a
  * round: on the caller's that would pile up past Node's listener limit (and its
  * MaxListenersExceededWarning) with a dozen rounds in flight. This way the caller's signal holds
- * exactly one listener per round in flight, which its owner can bound by its concurrency, and a
- * probe that leaks listeners still trips the default limit on the round's own signal.
+ * one listener per round signal, and a probe that leaks listeners still trips the default limit
+ * on the round's own signal.
  */
 class RoundSignal {
   private readonly own = new AbortController();
   private readonly follow = this.abort.bind(this);
 
-  constructor(private readonly parent: AbortSignal) {
+  constructor(readonly parent: AbortSignal) {
     if (parent.aborted) this.abort();
     else parent.addEventListener('abort', this.follow, { once: true });
   }
@@ -396,12 +408,40 @@ class RoundSignal {
     return this.own.signal;
   }
 
-  /** The round is over: stop following the caller's signal. */
+  /** Stop following the caller's signal. */
   release(): void {
     this.parent.removeEventListener('abort', this.follow);
   }
 
   private abort(): void {
     this.own.abort(this.parent.reason);
+  }
+}
+
+/**
+ * Round signals between rounds, kept per caller's signal and handed to the next round. A signal
+ * only ever aborts with its caller's (Pantau stopping), so one nobody listens on any more is as
+ * good as new; a new AbortController, its signal and the two listeners that tie it to the
+ * caller's were about a twelfth of the heap a liveness round allocated (issue 16, eighth round).
+ * The caller's signal still holds one listener per round signal: as many as rounds were ever in
+ * flight at once, the bound its owner sets by its concurrency.
+ */
+class RoundSignals {
+  private readonly idle = new WeakMap<AbortSignal, RoundSignal[]>();
+
+  take(parent: AbortSignal): RoundSignal {
+    const kept = this.idle.get(parent)?.pop();
+    return kept && !kept.signal.aborted ? kept : new RoundSignal(parent);
+  }
+
+  /** The round is over: its signal waits for the next round, unless it aborted or a probe still listens on it. */
+  give(round: RoundSignal): void {
+    if (round.signal.aborted || getEventListeners(round.signal, 'abort').length > 0) {
+      round.release();
+      return;
+    }
+    let idle = this.idle.get(round.parent);
+    if (!idle) this.idle.set(round.parent, (idle = []));
+    idle.push(round);
   }
 }
