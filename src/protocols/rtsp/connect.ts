@@ -50,8 +50,9 @@ class ConnectWatch {
     });
     this.timer = setTimeout(this.timedOut.bind(this), opts.budgetMs);
     // A TLS socket emits `connect` when TCP is up, before its handshake: reachability is TCP's.
-    socket.once('connect', this.onConnect);
-    socket.once('error', this.onError);
+    // on(), not once(): finish() takes both off, and once() wraps each in a closure.
+    socket.on('connect', this.onConnect);
+    socket.on('error', this.onError);
     if (opts.signal?.aborted) this.aborted();
     else opts.signal?.addEventListener('abort', this.onAbort, { once: true });
   }

@@ -35,6 +35,8 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 const DOLLAR = 0x24;
 const PREFIX = Buffer.from('RTSP/', 'latin1');
 const STATUS_LINE = /^RTSP\/(\d)\.(\d)\s+(\d{3})(?:\s+(.*))?$/;
+/** The body of a reply without one, until its length is read: shared, as it holds nothing. */
+const NO_BODY = Buffer.alloc(0);
 
 export class RtspResponseReader {
   private buf: Buffer = Buffer.alloc(0);
@@ -97,7 +99,7 @@ export class RtspResponseReader {
     const total = end.at + end.size + length;
     if (total > this.maxBytes) throw tooLarge(this.maxBytes);
     if (this.buf.length < total) return undefined;
-    res.body = Buffer.from(this.buf.subarray(end.at + end.size, total));
+    if (length > 0) res.body = Buffer.from(this.buf.subarray(end.at + end.size, total));
     this.buf = this.buf.subarray(total);
     return res;
   }
@@ -147,10 +149,13 @@ function parseHead(text: string): RtspResponse {
     const colon = line.indexOf(':');
     if (colon <= 0) throw new RtspError('bad_response', `bad header line ${printable(Buffer.from(line, 'latin1'))}`, true);
     const name = line.slice(0, colon).trim().toLowerCase();
-    last = headers[name] ??= [];
-    last.push(line.slice(colon + 1).trim());
+    const value = line.slice(colon + 1).trim();
+    // A literal of one for the first value: `[]` grown by push() reserves 16 slots, per header.
+    last = headers[name];
+    if (last) last.push(value);
+    else headers[name] = last = [value];
   }
-  return { statusCode: Number(m[3]), statusText: m[4] ?? '', headers, body: Buffer.alloc(0) };
+  return { statusCode: Number(m[3]), statusText: m[4] ?? '', headers, body: NO_BODY };
 }
 
 function tooLarge(max: number): RtspError {

@@ -316,11 +316,12 @@ export class RtspSession {
       this.opts.signal.addEventListener('abort', this.handlers.abort, { once: true });
       this.listeningForAbort = true;
     }
-    if (step.spec.kind === 'connect') socket.once(step.spec.event, this.handlers.connected);
+    // on(), not once(): settle() takes every listener off, and once() wraps each in a closure.
+    if (step.spec.kind === 'connect') socket.on(step.spec.event, this.handlers.connected);
     else {
       socket.on('data', this.handlers.data);
-      socket.once('end', this.handlers.end);
-      socket.once('close', this.handlers.end);
+      socket.on('end', this.handlers.end);
+      socket.on('close', this.handlers.end);
       this.advance(step);
     }
     return promise;
