@@ -35,11 +35,11 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 const DOLLAR = 0x24;
 const PREFIX = Buffer.from('RTSP/', 'latin1');
 const STATUS_LINE = /^RTSP\/(\d)\.(\d)\s+(\d{3})(?:\s+(.*))?$/;
-/** The body of a reply without one, until its length is read: shared, as it holds nothing. */
-const NO_BODY = Buffer.alloc(0);
+/** No bytes: the body of a reply without one, and a reader's buffer before any arrive. Shared, as it holds nothing. */
+const NO_BYTES = Buffer.alloc(0);
 
 export class RtspResponseReader {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = NO_BYTES;
 
   constructor(private readonly maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES) {}
 
@@ -155,7 +155,7 @@ function parseHead(text: string): RtspResponse {
     if (last) last.push(value);
     else headers[name] = last = [value];
   }
-  return { statusCode: Number(m[3]), statusText: m[4] ?? '', headers, body: NO_BODY };
+  return { statusCode: Number(m[3]), statusText: m[4] ?? '', headers, body: NO_BYTES };
 }
 
 function tooLarge(max: number): RtspError {
