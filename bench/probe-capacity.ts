@@ -17,7 +17,7 @@
  * Pantau runs as `npm start` runs it (heap cap 160 MB, 8 MB semi-spaces, MALLOC_ARENA_MAX=2);
  * `--uncapped` drops them, `--node-flags` passes other V8 flags (`--child-output` prints what the
  * measured process writes, e.g. `--node-flags="--max-old-space-size=160 --trace-opt"`);
- * `--no-breakdown` skips the in-process CPU cost per check operation (`--runs 0` without
+ * `--no-breakdown` skips the in-process CPU and heap allocated per check operation (`--runs 0` without
  * `--profile` gives only that breakdown: DESCRIBE-only vs the media check per RTSP check);
  * `--media-every N` sets probes.mediaCheckEvery (default: the config's, 10; 0 = DESCRIBE only);
  * `--dashboard` signs one dashboard in for the whole run (statuses, 8 thumbnails watched).

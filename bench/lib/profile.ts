@@ -103,7 +103,9 @@ interface HeapNode {
 /**
  * Samples allocations until the returned function is called. `promoted`: only what outlived the
  * young generation (objects a scavenge collected are left out), that is what fills the old space
- * and brings on full collections.
+ * and brings on full collections. A full collection also collects the young generation, so what
+ * died young just before one counts too: hold full collections off for a cleaner reading
+ * (`--node-flags="--max-old-space-size=2000 --initial-old-space-size=1000"`).
  */
 export async function startAllocationSampling(promoted = false): Promise<() => Promise<{ totalMb: number; top: { name: string; where: string; mb: number }[] }>> {
   const session = new Session();
