@@ -81,16 +81,17 @@ export class RtspResponseReader {
   }
 
   private response(): RtspResponse | undefined {
-    const head = this.buf.subarray(0, PREFIX.length);
-    if (!PREFIX.subarray(0, head.length).equals(head)) {
-      throw new RtspError('bad_response', `reply is not RTSP (starts with ${printable(head)})`, true);
+    // Compared in place: a subarray per call was a buffer object per reply and per read.
+    const seen = Math.min(this.buf.length, PREFIX.length);
+    if (PREFIX.compare(this.buf, 0, seen, 0, seen) !== 0) {
+      throw new RtspError('bad_response', `reply is not RTSP (starts with ${printable(this.buf.subarray(0, PREFIX.length))})`, true);
     }
     const end = headerEnd(this.buf);
     if (end === undefined) {
       if (this.buf.length > this.maxBytes) throw tooLarge(this.maxBytes);
       return undefined;
     }
-    const res = parseHead(this.buf.subarray(0, end.at).toString('latin1'));
+    const res = parseHead(this.buf.toString('latin1', 0, end.at));
     const lengthText = res.headers['content-length']?.[0];
     const length = lengthText === undefined ? 0 : Number(lengthText.trim());
     if (!Number.isSafeInteger(length) || length < 0) {
@@ -99,7 +100,10 @@ export class RtspResponseReader {
     const total = end.at + end.size + length;
     if (total > this.maxBytes) throw tooLarge(this.maxBytes);
     if (this.buf.length < total) return undefined;
-    if (length > 0) res.body = Buffer.from(this.buf.subarray(end.at + end.size, total));
+    if (length > 0) {
+      res.body = Buffer.allocUnsafe(length);
+      this.buf.copy(res.body, 0, end.at + end.size, total);
+    }
     this.buf = this.buf.subarray(total);
     return res;
   }

@@ -131,7 +131,11 @@ export class RtspSession {
     error: this.stepError.bind(this),
     timeout: this.stepTimedOut.bind(this),
     abort: this.stepAborted.bind(this),
+    settlers: this.takeSettlers.bind(this),
   };
+  /** The settlers of the promise step() is making, handed over by its executor. */
+  private nextResolve: ActiveStep['resolve'] = ignore;
+  private nextReject: ActiveStep['reject'] = ignore;
   authScheme: 'basic' | 'digest' | undefined;
 
   constructor(
@@ -234,11 +238,14 @@ export class RtspSession {
   private send(socket: net.Socket, method: string, options: RequestOptions): Promise<RtspResponse> {
     const uri = options.uri ?? this.endpoint.requestUrl;
     const cseq = ++this.cseq;
-    const lines = [`${method} ${uri} RTSP/1.0`, `CSeq: ${cseq}`, `User-Agent: ${this.opts.userAgent ?? 'Pantau'}`, ...(options.headers ?? [])];
+    // Written as one string, not as lines joined: no array per request.
+    let text = `${method} ${uri} RTSP/1.0\r\nCSeq: ${cseq}\r\nUser-Agent: ${this.opts.userAgent ?? 'Pantau'}\r\n`;
+    const headers = options.headers ?? [];
+    for (let i = 0; i < headers.length; i++) text += `${headers[i]}\r\n`;
     const authorization = this.authorization(method, uri);
-    if (authorization) lines.push(`Authorization: ${authorization}`);
+    if (authorization) text += `Authorization: ${authorization}\r\n`;
     this.sentOnSocket++;
-    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    socket.write(`${text}\r\n`);
     return this.readResponse(socket, method, cseq, options.budgetMs);
   }
 
@@ -303,8 +310,10 @@ export class RtspSession {
     if (this.active) throw new Error('an RTSP step started while another was running');
     const remaining = this.remainingMs;
     const budget = Math.max(0, Math.min(remaining, budgetMs ?? this.opts.stepTimeoutMs ?? remaining));
-    const { promise, resolve, reject } = deferred<RtspResponse | undefined>();
-    const step: ActiveStep = { spec, socket, budget, timer: undefined, resolve, reject };
+    // The executor is bound once per session and leaves the settlers in fields: no closures,
+    // context or result object per step, as a helper returning { promise, resolve, reject } made.
+    const promise = new Promise<RtspResponse | undefined>(this.handlers.settlers);
+    const step: ActiveStep = { spec, socket, budget, timer: undefined, resolve: this.nextResolve, reject: this.nextReject };
     this.active = step;
     step.timer = setTimeout(this.handlers.timeout, budget);
     socket.on('error', this.handlers.error);
@@ -361,6 +370,11 @@ export class RtspSession {
     } catch (err) {
       this.settle(step, undefined, err as RtspError);
     }
+  }
+
+  private takeSettlers(resolve: ActiveStep['resolve'], reject: ActiveStep['reject']): void {
+    this.nextResolve = resolve;
+    this.nextReject = reject;
   }
 
   private stepConnected(): void {
@@ -421,17 +435,6 @@ export class RtspSession {
 }
 
 function ignore(): void {}
-
-/** A promise and its settlers, without a closure per step in the caller. */
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 /** The camera closed the connection before answering a request: worth one retry on a new one. */
 class HungUp extends Error {
