@@ -115,8 +115,9 @@ export class Prober {
 
   /**
    * `signal` may be shared by every round in flight: it holds one listener per round signal,
-   * as many as rounds were ever in flight at once (see RoundSignals). `withImage` adds the image check after the liveness layers, in the same round:
-   * a new camera then gets its first full verdict at once instead of at its first image tick.
+   * as many as rounds were ever in flight at once (see RoundSignals). `withImage` adds the
+   * image check after the liveness layers, in the same round: a new camera then gets its first
+   * full verdict at once instead of at its first image tick.
    */
   async liveness(camera: ProbedCamera, signal: AbortSignal, options: { withImage?: boolean } = {}): Promise<ProbeResult> {
     const own = this.roundSignals.take(signal);
@@ -356,7 +357,6 @@ export class Prober {
       return at === undefined ? null : (this.open(c, stored, at) ?? null);
     });
   }
-
 }
 
 type Credentials = Readonly<{ username?: string | undefined; password?: string | undefined }>;

@@ -88,7 +88,7 @@ export function parseSdp(text: string): SdpSummary | undefined {
 const M = 0x6d; // 'm'
 const A = 0x61; // 'a'
 
-/** `<letter>=<value>`, the value without CR or a Unicode line or paragraph separator: what `LINE` tested on the sliced line. */
+/** `<letter>=<value>`, the value without CR or a Unicode line or paragraph separator (`/^[a-z]=[^\r\n\u2028\u2029]*$/` on the line). */
 function isSdpLine(text: string, start: number, stop: number): boolean {
   const letter = text.charCodeAt(start);
   if (letter < 0x61 || letter > 0x7a || text.charCodeAt(start + 1) !== 0x3d) return false;
