@@ -17,7 +17,8 @@
  * Pantau runs as `npm start` runs it (heap cap 160 MB, 8 MB semi-spaces, MALLOC_ARENA_MAX=2);
  * `--uncapped` drops them, `--node-flags` passes other V8 flags (`--child-output` prints what the
  * measured process writes, e.g. `--node-flags="--max-old-space-size=160 --trace-opt"`);
- * `--no-breakdown` skips the in-process CPU and heap allocated per check operation (`--runs 0` without
+ * `--no-breakdown` skips the in-process CPU and heap allocated per check operation, next to the
+ * floor: a bare connect, DESCRIBE and close with none of Pantau's code (`--runs 0` without
  * `--profile` gives only that breakdown: DESCRIBE-only vs the media check per RTSP check);
  * `--media-every N` sets probes.mediaCheckEvery (default: the config's, 10; 0 = DESCRIBE only);
  * `--dashboard` signs one dashboard in for the whole run (statuses, 8 thumbnails watched).
@@ -83,10 +84,10 @@ export async function run(): Promise<void> {
 
   if (!args.flag('no-breakdown')) {
     const c = await checkCosts();
-    console.log(`  CPU per operation (µs, in-process, 32 in flight): tcp layer ${c.tcp.toFixed(0)}, rtsp layer ${c.rtsp.toFixed(0)} (with the media check: ${c.rtspMediaTcp.toFixed(0)} over TCP, ${c.rtspMediaUdp.toFixed(0)} over UDP), whole liveness round ${c.liveness.toFixed(0)}, recording its result ${c.record.toFixed(0)}`);
+    console.log(`  CPU per operation (µs, in-process, 32 in flight): floor (bare connect, DESCRIBE, close) ${c.floor.toFixed(0)}, tcp layer ${c.tcp.toFixed(0)}, rtsp layer ${c.rtsp.toFixed(0)} (with the media check: ${c.rtspMediaTcp.toFixed(0)} over TCP, ${c.rtspMediaUdp.toFixed(0)} over UDP), whole liveness round ${c.liveness.toFixed(0)}, recording its result ${c.record.toFixed(0)}`);
     const kb = (bytes: number) => (bytes / 1024).toFixed(1);
     const a = c.allocated;
-    console.log(`  heap allocated per operation (KB): tcp layer ${kb(a.tcp)}, rtsp layer ${kb(a.rtsp)} (with the media check: ${kb(a.rtspMediaTcp)} over TCP, ${kb(a.rtspMediaUdp)} over UDP), whole liveness round ${kb(a.liveness)}, recording its result ${kb(a.record)}`);
+    console.log(`  heap allocated per operation (KB): floor ${kb(a.floor)}, tcp layer ${kb(a.tcp)}, rtsp layer ${kb(a.rtsp)} (with the media check: ${kb(a.rtspMediaTcp)} over TCP, ${kb(a.rtspMediaUdp)} over UDP), whole liveness round ${kb(a.liveness)}, recording its result ${kb(a.record)}`);
     breakdown = c;
   }
   const base = { intervalSec, windowSec, warmupSec, imageIntervalSec: image ? 300 : 86_400, onvif, mediaCheckEvery, dashboard };

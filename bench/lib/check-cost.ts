@@ -1,11 +1,13 @@
 /**
- * Where one liveness check's CPU goes: the TCP layer alone, the RTSP layer alone (DESCRIBE
+ * Where one liveness check's CPU goes: the floor (a bare connect, DESCRIBE, reply and close,
+ * with nothing of Pantau's: what any monitor pays the kernel and Node for the exchange), the TCP layer alone, the RTSP layer alone (DESCRIBE
  * only, and with the media check: SETUP, PLAY, first RTP packet, TEARDOWN, over TCP and UDP), a whole
  * liveness round (Prober), and recording its result (Monitor: status machine, raw result,
  * saved state, one transaction) — each run many times against a fleet in another process and
  * divided, so the capacity figure can be explained in microseconds per check.
  */
 import { setMaxListeners } from 'node:events';
+import net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,7 +24,7 @@ import { forkTs } from './child.js';
 import { fleetCamera } from './fleet-sim.js';
 import { insertFleet } from './fleet-register.js';
 
-type Operation = 'tcp' | 'rtsp' | 'rtspMediaTcp' | 'rtspMediaUdp' | 'liveness' | 'record';
+type Operation = 'floor' | 'tcp' | 'rtsp' | 'rtspMediaTcp' | 'rtspMediaUdp' | 'liveness' | 'record';
 export type CheckCosts = Record<Operation, number>;
 
 /**
@@ -56,6 +58,7 @@ export async function checkCosts(n = 4000, rounds = 3): Promise<CheckCosts & { a
     let at = Date.now();
 
     const ops: Record<Operation, (i: number) => Promise<unknown>> = {
+      floor: (i) => bareDescribe(fleetCameras[i % cameras]!),
       tcp: (i) => checkTcp(target(i), ctx),
       rtsp: (i) => checkRtsp(target(i), ctx),
       rtspMediaTcp: (i) => checkRtsp(target(i), { ...ctx, media: true }),
@@ -77,6 +80,31 @@ export async function checkCosts(n = 4000, rounds = 3): Promise<CheckCosts & { a
     rmSync(dir, { recursive: true, force: true });
     await fleet.stop();
   }
+}
+
+/**
+ * One DESCRIBE with nothing around it: connect, write the request on connect, read until the
+ * reply's head and Content-Length body are in, close. Always resolves (a failure ends it too).
+ */
+function bareDescribe(camera: { host: string; port: number; rtspUrl: string }): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: camera.host, port: camera.port });
+    let reply = '';
+    const end = () => {
+      socket.destroy();
+      resolve();
+    };
+    socket.on('connect', () => socket.write(`DESCRIBE ${camera.rtspUrl} RTSP/1.0\r\nCSeq: 1\r\nAccept: application/sdp\r\n\r\n`));
+    socket.on('data', (chunk: Buffer) => {
+      reply += chunk.toString('latin1');
+      const head = reply.indexOf('\r\n\r\n');
+      if (head < 0) return;
+      const length = /content-length:\s*(\d+)/i.exec(reply.slice(0, head));
+      if (reply.length >= head + 4 + (length ? Number(length[1]) : 0)) end();
+    });
+    socket.on('error', end);
+    socket.setTimeout(5000, end);
+  });
 }
 
 /** CPU µs and heap bytes allocated per call of `op` (medians of the passes), with 32 in flight as the scheduler would have them. */
