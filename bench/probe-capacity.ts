@@ -8,7 +8,7 @@
  *   npm run bench -- --only probe-capacity [--sizes 1000,5000,10000] [--runs 3]
  *     [--interval 30] [--window 60] [--warmup 70] [--image] [--onvif] [--profile]
  *     [--allocations | --promoted] [--uncapped | --node-flags=--max-old-space-size=256] [--no-breakdown]
- *     [--media-every N] [--dashboard] [--heap-snapshot] [--child-output]
+ *     [--media-every N] [--dashboard] [--heap-snapshot] [--child-output] [--paced]
  *
  * `--image` keeps image checks at the default 5 min (by default they are pushed out of the
  * window: figure 5 costs them); `--profile` adds one CPU-profiled run per size and prints where
@@ -19,7 +19,8 @@
  * measured process writes, e.g. `--node-flags="--max-old-space-size=160 --trace-opt"`);
  * `--no-breakdown` skips the in-process CPU and heap allocated per check operation, next to the
  * floor: a bare connect, DESCRIBE and close with none of Pantau's code (`--runs 0` without
- * `--profile` gives only that breakdown: DESCRIBE-only vs the media check per RTSP check);
+ * `--profile` gives only that breakdown: DESCRIBE-only vs the media check per RTSP check; `--paced`
+ * adds the floor and the round started at the first size's pace, in the phase grid's slots);
  * `--media-every N` sets probes.mediaCheckEvery (default: the config's, 10; 0 = DESCRIBE only);
  * `--dashboard` signs one dashboard in for the whole run (statuses, 8 thumbnails watched).
  * `--heap-snapshot` writes, after each measured run's window and a full GC, a heap snapshot of
@@ -39,6 +40,7 @@ import { openDashboard, type Dashboard } from './lib/dashboard.js';
 import { forkTs, isMain } from './lib/child.js';
 import { checkCosts, type CheckCosts } from './lib/check-cost.js';
 import { compiled } from './lib/compiled.js';
+import { PHASE_GRID_MS } from '../src/jobs/scheduler.js';
 import { fleetCamera } from './lib/fleet-sim.js';
 import { insertFleet } from './lib/fleet-register.js';
 import { printSummary } from './lib/profile.js';
@@ -83,11 +85,17 @@ export async function run(): Promise<void> {
   printMachine();
 
   if (!args.flag('no-breakdown')) {
-    const c = await checkCosts();
+    // At the pace of `sizes[0]` cameras every `interval` s, in the slots of the scheduler's phase grid.
+    const perSecond = sizes[0]! / intervalSec;
+    const pacing = args.flag('paced') ? { perSecond, perSlot: Math.max(1, Math.round((perSecond * PHASE_GRID_MS) / 1000)), seconds: 20 } : undefined;
+    const c = await checkCosts(4000, 3, pacing);
     console.log(`  CPU per operation (µs, in-process, 32 in flight): floor (bare connect, DESCRIBE, close) ${c.floor.toFixed(0)}, tcp layer ${c.tcp.toFixed(0)}, rtsp layer ${c.rtsp.toFixed(0)} (with the media check: ${c.rtspMediaTcp.toFixed(0)} over TCP, ${c.rtspMediaUdp.toFixed(0)} over UDP), whole liveness round ${c.liveness.toFixed(0)}, recording its result ${c.record.toFixed(0)}`);
     const kb = (bytes: number) => (bytes / 1024).toFixed(1);
     const a = c.allocated;
     console.log(`  heap allocated per operation (KB): floor ${kb(a.floor)}, tcp layer ${kb(a.tcp)}, rtsp layer ${kb(a.rtsp)} (with the media check: ${kb(a.rtspMediaTcp)} over TCP, ${kb(a.rtspMediaUdp)} over UDP), whole liveness round ${kb(a.liveness)}, recording its result ${kb(a.record)}`);
+    if (c.paced && pacing) {
+      console.log(`  CPU per operation (µs) paced as ${sizes[0]} cameras every ${intervalSec} s (${perSecond.toFixed(0)} a second, ${pacing.perSlot} a slot): floor ${c.paced.floor.toFixed(0)}, whole liveness round ${c.paced.liveness.toFixed(0)}`);
+    }
     breakdown = c;
   }
   const base = { intervalSec, windowSec, warmupSec, imageIntervalSec: image ? 300 : 86_400, onvif, mediaCheckEvery, dashboard };

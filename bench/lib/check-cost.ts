@@ -33,7 +33,23 @@ export type CheckCosts = Record<Operation, number>;
  * generation must collect, so how many scavenges a check brings on. Unlike CPU it hardly
  * varies from run to run, so it shows a change in garbage that CPU's noise hides.
  */
-export async function checkCosts(n = 4000, rounds = 3): Promise<CheckCosts & { allocated: CheckCosts }> {
+export interface Pacing {
+  /** Operations started a second. */
+  perSecond: number;
+  /** Started together in each slot, as the scheduler's phase grid starts a slot's cameras. */
+  perSlot: number;
+  /** Length of each measured pass. */
+  seconds: number;
+}
+
+export type PacedCosts = Record<'floor' | 'liveness', number>;
+
+/**
+ * With `paced`, the floor and the liveness round are also run at the scheduler's pace (so many a
+ * second, in slots), where the process sleeps between slots and each slot wakes it: what a
+ * check costs in a fleet of this size, not in a loop that never lets the process idle.
+ */
+export async function checkCosts(n = 4000, rounds = 3, paced?: Pacing): Promise<CheckCosts & { allocated: CheckCosts; paced?: PacedCosts }> {
   const cameras = 200;
   const net = `127.${200 + Math.floor(Math.random() * 50)}`;
   const fleet = forkTs('bench/fleet.ts', ['--serve', '--cameras', String(cameras), '--net', net, '--duration', '600'], { quiet: true });
@@ -74,6 +90,11 @@ export async function checkCosts(n = 4000, rounds = 3): Promise<CheckCosts & { a
       costs.allocated[name] = cost.bytes;
     }
     monitor.stop();
+    if (paced) {
+      const pacedCosts = {} as PacedCosts;
+      for (const name of ['floor', 'liveness'] as const) pacedCosts[name] = await pacedOp(paced, ops[name]);
+      return { ...costs, paced: pacedCosts };
+    }
     return costs;
   } finally {
     store.close();
@@ -105,6 +126,31 @@ function bareDescribe(camera: { host: string; port: number; rtspUrl: string }): 
     socket.on('error', end);
     socket.setTimeout(5000, end);
   });
+}
+
+/** CPU µs per call of `op` started at the pace given (the median of three passes, after one to warm the JIT). */
+async function pacedOp(pacing: Pacing, op: (i: number) => Promise<unknown>): Promise<number> {
+  let i = 0;
+  const pass = async () => {
+    const total = Math.round(pacing.perSecond * pacing.seconds);
+    const cpu0 = process.cpuUsage();
+    const running: Promise<unknown>[] = [];
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        for (let k = 0; k < pacing.perSlot && running.length < total; k++) running.push(op(i++));
+        if (running.length >= total) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, (1000 * pacing.perSlot) / pacing.perSecond);
+    });
+    await Promise.all(running);
+    const cpu = process.cpuUsage(cpu0);
+    return (cpu.user + cpu.system) / total;
+  };
+  await pass();
+  const passes = [await pass(), await pass(), await pass()].sort((a, b) => a - b);
+  return passes[1]!;
 }
 
 /** CPU µs and heap bytes allocated per call of `op` (medians of the passes), with 32 in flight as the scheduler would have them. */
