@@ -1,14 +1,15 @@
 /**
- * Where one liveness check's CPU goes: the floor (a bare connect, DESCRIBE, reply and close,
- * with nothing of Pantau's: what any monitor pays the kernel and Node for the exchange), the TCP layer alone, the RTSP layer alone (DESCRIBE
- * only, and with the media check: SETUP, PLAY, first RTP packet, TEARDOWN, over TCP and UDP), a whole
- * liveness round (Prober), and recording its result (Monitor: status machine, raw result,
- * saved state, one transaction) — each run many times against a fleet in another process and
- * divided, so the capacity figure can be explained in microseconds per check.
+ * Where one liveness check's CPU goes: the floor (a bare connect, DESCRIBE, reply and close with
+ * nothing of Pantau's: what any monitor pays the kernel and Node for the exchange), the TCP layer
+ * alone, the RTSP layer alone (DESCRIBE only, and with the media check: SETUP, PLAY, first RTP
+ * packet, TEARDOWN, over TCP and UDP), a whole liveness round (Prober), and recording its result
+ * (Monitor: status machine, raw result, saved state, one transaction) — each run many times
+ * against a fleet in another process and divided, so the capacity figure can be explained in
+ * microseconds per check.
  */
 import { setMaxListeners } from 'node:events';
-import net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GCProfiler } from 'node:v8';
@@ -109,7 +110,7 @@ export async function checkCosts(n = 4000, rounds = 3, paced?: Pacing): Promise<
  */
 function bareDescribe(camera: { host: string; port: number; rtspUrl: string }): Promise<void> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: camera.host, port: camera.port });
+    const socket = connect({ host: camera.host, port: camera.port });
     let reply = '';
     const end = () => {
       socket.destroy();
