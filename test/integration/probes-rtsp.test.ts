@@ -3,7 +3,12 @@
  * its modes, hostile servers written here (dripping, endless, garbage, hanging up after a 401),
  * and GStreamer's real RTSP server when it is installed.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../../src/domain/status.js';
 import { checkRtsp, checkTcp, type ProbeTarget } from '../../src/probes/index.js';
@@ -48,12 +53,13 @@ async function timed<T>(p: Promise<T>): Promise<{ result: T; ms: number }> {
  * Misbehaving RTSP firmware, chosen by the request path:
  * /drip sends a status line then one byte every 100 ms for ever; /endless streams header lines
  * without end; /garbage answers binary noise; /huge declares a 50 MB SDP; /hangup answers a 401
- * and closes the connection, as some cameras do, then accepts Basic on a new connection.
+ * and closes the connection, as some cameras do, then accepts Basic on a new connection;
+ * /halves/H264 (or H265) answers DESCRIBE in two writes 50 ms apart, cut after the SDP's codec.
  */
-async function hostileServer(): Promise<number> {
+async function hostileServer(tlsOptions?: tls.TlsOptions): Promise<number> {
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  const answer = (socket: net.Socket): void => {
     sockets.add(socket);
     socket.on('error', () => undefined);
     socket.on('close', () => sockets.delete(socket));
@@ -81,6 +87,14 @@ async function hostileServer(): Promise<number> {
         socket.end(Buffer.from([0x00, 0xff, 0x13, 0x37, 0x42, 0x00, 0x99, 0x10]));
       } else if (path === '/huge') {
         socket.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nContent-Type: application/sdp\r\nContent-Length: 50000000\r\n\r\nv=0\r\n`);
+      } else if (path.startsWith('/halves/')) {
+        socket.setNoDelay(true);
+        const sdp = `v=0\r\ns=-\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 ${path.slice(8, 12)}/90000\r\na=control:track1\r\n`;
+        const reply = `RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nContent-Type: application/sdp\r\nContent-Length: ${sdp.length}\r\n\r\n${sdp}`;
+        const cut = reply.indexOf('a=control');
+        socket.write(reply.slice(0, cut));
+        const t = setTimeout(() => socket.writable && socket.write(reply.slice(cut)), 50);
+        timers.add(t);
       } else if (path === '/hangup') {
         const authorised = head.includes(`Authorization: Basic ${Buffer.from(`${USER}:${PASS}`).toString('base64')}`);
         if (authorised || head.startsWith('OPTIONS')) {
@@ -91,7 +105,8 @@ async function hostileServer(): Promise<number> {
         }
       }
     });
-  });
+  };
+  const server = tlsOptions ? tls.createServer(tlsOptions, answer) : net.createServer(answer);
   await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
   cleanups.push(async () => {
     for (const t of timers) clearInterval(t);
@@ -226,6 +241,29 @@ describe('rtsp probe against hostile cameras', () => {
 
   it('fails binary garbage as a bad response', async () => {
     expect(await checkRtsp(target(url('/garbage')), ctx())).toMatchObject({ ok: false, reason: 'bad_response', reached: true });
+  });
+
+  it("keeps each camera's half-read reply its own while other cameras' replies are read", async () => {
+    // Plain connections all read into one buffer; a reply cut in two must not take in the bytes
+    // another camera's read left there in between.
+    const codecs = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? 'H264' : 'H265'));
+    const results = await Promise.all(codecs.map((codec) => checkRtsp(target(url(`/halves/${codec}`), null), ctx())));
+    expect(results.map((r) => r.detail?.videoCodec)).toEqual(codecs);
+    for (const r of results) expect(r).toMatchObject({ ok: true, detail: { hasVideo: true } });
+  });
+
+  it('reads a reply over rtsps that arrives in two pieces', async () => {
+    // TLS sockets read as a stream, not into the plain connections' shared buffer.
+    const dir = mkdtempSync(path.join(tmpdir(), 'pantau-rtsps-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=camera', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+      const port = await hostileServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) });
+      const results = await Promise.all(['H265', 'H264'].map((codec) => checkRtsp(target(`rtsps://${LOOPBACK}:${port}/halves/${codec}`, null), ctx())));
+      expect(results.map((r) => r.detail?.videoCodec)).toEqual(['H265', 'H264']);
+      for (const r of results) expect(r).toMatchObject({ ok: true, reached: true, detail: { hasVideo: true } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reconnects to a camera that hangs up after its 401', async () => {

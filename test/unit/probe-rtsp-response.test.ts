@@ -52,6 +52,27 @@ describe('RTSP response parser', () => {
     expect(reader.pending).toBe(fixture('hikvision-describe-401.txt').length);
   });
 
+  it('keeps what is left of a lent chunk once retained, whatever is written over the chunk later', () => {
+    const bytes = Buffer.concat([fixture('hikvision-options-200.txt'), fixture('dahua-describe-200-h265.txt')]);
+    const lent = Buffer.alloc(bytes.length);
+    const cut = fixture('hikvision-options-200.txt').length + 40;
+    const reader = new RtspResponseReader();
+    bytes.copy(lent, 0, 0, cut);
+    reader.feed(lent.subarray(0, cut), true);
+    expect(reader.next()).toMatchObject({ kind: 'response', response: { statusCode: 200 } });
+    expect(reader.next()).toBeUndefined();
+    reader.retain();
+    lent.fill(0x58); // the next read's bytes
+    const rest = bytes.length - cut;
+    bytes.copy(lent, 0, cut);
+    reader.feed(lent.subarray(0, rest), true);
+    const res = reader.next();
+    reader.retain();
+    expect(res).toMatchObject({ kind: 'response', response: { statusCode: 200 } });
+    expect(res?.kind === 'response' && res.response.body.toString()).toContain('H265/90000');
+    expect(reader.pending).toBe(0);
+  });
+
   it('tolerates bare LF line endings and folded header lines', () => {
     const res = parseRtspResponse(Buffer.from('RTSP/1.0 200 OK\nCSeq: 1\nPublic: OPTIONS,\n DESCRIBE\n\n'));
     expect(header(res, 'public')).toBe('OPTIONS, DESCRIBE');

@@ -40,6 +40,8 @@ const NO_BYTES = Buffer.alloc(0);
 
 export class RtspResponseReader {
   private buf: Buffer = NO_BYTES;
+  /** `buf` lies in memory lent for the current call only (see `feed`). */
+  private lent = false;
 
   constructor(private readonly maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES) {}
 
@@ -57,9 +59,25 @@ export class RtspResponseReader {
     return this.response();
   }
 
-  /** Adds bytes without parsing them; take messages out with `next()`. */
-  feed(chunk: Buffer): void {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+  /**
+   * Adds bytes without parsing them; take messages out with `next()`. A `lent` chunk's memory
+   * is the caller's again once it has taken out what it can (a read buffer the next read
+   * overwrites): it then calls `retain()`.
+   */
+  feed(chunk: Buffer, lent = false): void {
+    if (this.buf.length === 0) {
+      this.buf = chunk;
+      this.lent = lent;
+    } else {
+      this.buf = Buffer.concat([this.buf, chunk]);
+      this.lent = false;
+    }
+  }
+
+  /** Copies what is left of a lent chunk into memory of the reader's own. */
+  retain(): void {
+    if (this.lent && this.buf.length > 0) this.buf = Buffer.from(this.buf);
+    this.lent = false;
   }
 
   /**

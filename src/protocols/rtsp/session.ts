@@ -94,8 +94,18 @@ interface Watch {
   seen: boolean;
 }
 
+/**
+ * Every plain connection reads into this one buffer (net's `onread`), and the reader copies out
+ * what it keeps before the call returns. As a stream, each read allocated a 64 KiB buffer for a
+ * reply of a few hundred bytes and went through the stream's machinery (BENCHMARKS.md, issue 16,
+ * tenth round). TLS sockets cannot take one and read as a stream.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 export class RtspSession {
   private socket: net.Socket | undefined;
+  /** The socket reads into READ_BUFFER (`lentRead`), not through 'data' events. */
+  private lent = false;
   private reader = new RtspResponseReader();
   /** Requests written on the current socket: a camera that hangs up on the second one is retried. */
   private sentOnSocket = 0;
@@ -127,6 +137,7 @@ export class RtspSession {
   private readonly handlers = {
     connected: this.stepConnected.bind(this),
     data: this.stepData.bind(this),
+    read: this.lentRead.bind(this),
     end: this.stepEnded.bind(this),
     error: this.stepError.bind(this),
     timeout: this.stepTimedOut.bind(this),
@@ -280,7 +291,8 @@ export class RtspSession {
     const lookup = this.opts.lookup ? { lookup: this.opts.lookup } : {};
     const socket = secure
       ? tls.connect({ host, port, rejectUnauthorized: this.opts.tlsVerify === true, ...(net.isIP(host) ? {} : { servername: host }), ...lookup })
-      : net.connect({ host, port, ...lookup });
+      : net.connect({ host, port, ...lookup, onread: { buffer: READ_BUFFER, callback: this.handlers.read } });
+    this.lent = !secure;
     // Errors between steps have no step listening; without this one they would crash the process.
     socket.on('error', ignore);
     socket.setNoDelay(true);
@@ -328,7 +340,7 @@ export class RtspSession {
     // on(), not once(): settle() takes every listener off, and once() wraps each in a closure.
     if (step.spec.kind === 'connect') socket.on(step.spec.event, this.handlers.connected);
     else {
-      socket.on('data', this.handlers.data);
+      if (!this.lent) socket.on('data', this.handlers.data);
       socket.on('end', this.handlers.end);
       socket.on('close', this.handlers.end);
       this.advance(step);
@@ -345,7 +357,7 @@ export class RtspSession {
     socket.off('error', this.handlers.error);
     if (step.spec.kind === 'connect') socket.off(step.spec.event, this.handlers.connected);
     else {
-      socket.off('data', this.handlers.data);
+      if (!this.lent) socket.off('data', this.handlers.data);
       socket.off('end', this.handlers.end);
       socket.off('close', this.handlers.end);
     }
@@ -387,6 +399,20 @@ export class RtspSession {
     this.reached = true;
     this.reader.feed(chunk);
     this.advance(step);
+  }
+
+  /**
+   * `length` bytes read into READ_BUFFER: what the reader holds of them afterwards is copied
+   * before the next read overwrites them. Returns true: false would pause the socket.
+   */
+  private lentRead(length: number): boolean {
+    const step = this.active;
+    if (!step) return true;
+    this.reached = true;
+    this.reader.feed(READ_BUFFER.subarray(0, length), true);
+    this.advance(step);
+    this.reader.retain();
+    return true;
   }
 
   private stepEnded(): void {
