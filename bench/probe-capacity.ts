@@ -8,7 +8,7 @@
  *   npm run bench -- --only probe-capacity [--sizes 1000,5000,10000] [--runs 3]
  *     [--interval 30] [--window 60] [--warmup 70] [--image] [--onvif] [--profile]
  *     [--allocations | --promoted] [--uncapped | --node-flags=--max-old-space-size=256] [--no-breakdown]
- *     [--media-every N] [--dashboard] [--heap-snapshot] [--child-output] [--paced]
+ *     [--media-every N] [--dashboard] [--heap-snapshot] [--child-output] [--paced] [--floor]
  *
  * `--image` keeps image checks at the default 5 min (by default they are pushed out of the
  * window: figure 5 costs them); `--profile` adds one CPU-profiled run per size and prints where
@@ -20,7 +20,10 @@
  * `--no-breakdown` skips the in-process CPU and heap allocated per check operation, next to the
  * floor: a bare connect, DESCRIBE and close with none of Pantau's code (`--runs 0` without
  * `--profile` gives only that breakdown: DESCRIBE-only vs the media check per RTSP check; `--paced`
- * adds the floor and the round started at the first size's pace, in the phase grid's slots);
+ * adds the floor and the round started at the first size's pace, in the phase grid's slots;
+ * `--floor` measures that paced floor before every run, at the run's own pace, and gives the
+ * run's CPU per check in floors too: the machine's speed moves by two or three times between
+ * days, a figure in floors much less);
  * `--media-every N` sets probes.mediaCheckEvery (default: the config's, 10; 0 = DESCRIBE only);
  * `--dashboard` signs one dashboard in for the whole run (statuses, 8 thumbnails watched).
  * `--heap-snapshot` writes, after each measured run's window and a full GC, a heap snapshot of
@@ -39,7 +42,7 @@ import { Args } from './lib/args.js';
 import { BENCH_LOGIN, type CapacityJob, type CapacityResult } from './lib/capacity-child.js';
 import { openDashboard, type Dashboard } from './lib/dashboard.js';
 import { forkTs, isMain } from './lib/child.js';
-import { checkCosts, type CheckCosts } from './lib/check-cost.js';
+import { checkCosts, pacedFloor, type CheckCosts, type Pacing } from './lib/check-cost.js';
 import { compiled } from './lib/compiled.js';
 import { fleetCamera } from './lib/fleet-sim.js';
 import { insertFleet } from './lib/fleet-register.js';
@@ -86,15 +89,14 @@ export async function run(): Promise<void> {
 
   if (!args.flag('no-breakdown')) {
     // At the pace of `sizes[0]` cameras every `interval` s, in the slots of the scheduler's phase grid.
-    const perSecond = sizes[0]! / intervalSec;
-    const pacing = args.flag('paced') ? { perSecond, perSlot: Math.max(1, Math.round((perSecond * PHASE_GRID_MS) / 1000)), seconds: 20 } : undefined;
+    const pacing = args.flag('paced') ? pacingOf(sizes[0]! / intervalSec, 20) : undefined;
     const c = await checkCosts(4000, 3, pacing);
     console.log(`  CPU per operation (µs, in-process, 32 in flight): floor (bare connect, DESCRIBE, close) ${c.floor.toFixed(0)}, tcp layer ${c.tcp.toFixed(0)}, rtsp layer ${c.rtsp.toFixed(0)} (with the media check: ${c.rtspMediaTcp.toFixed(0)} over TCP, ${c.rtspMediaUdp.toFixed(0)} over UDP), whole liveness round ${c.liveness.toFixed(0)}, recording its result ${c.record.toFixed(0)}`);
     const kb = (bytes: number) => (bytes / 1024).toFixed(1);
     const a = c.allocated;
     console.log(`  heap allocated per operation (KB): floor ${kb(a.floor)}, tcp layer ${kb(a.tcp)}, rtsp layer ${kb(a.rtsp)} (with the media check: ${kb(a.rtspMediaTcp)} over TCP, ${kb(a.rtspMediaUdp)} over UDP), whole liveness round ${kb(a.liveness)}, recording its result ${kb(a.record)}`);
     if (c.paced && pacing) {
-      console.log(`  CPU per operation (µs) paced as ${sizes[0]} cameras every ${intervalSec} s (${perSecond.toFixed(0)} a second, ${pacing.perSlot} a slot): floor ${c.paced.floor.toFixed(0)}, whole liveness round ${c.paced.liveness.toFixed(0)}`);
+      console.log(`  CPU per operation (µs) paced as ${sizes[0]} cameras every ${intervalSec} s (${pacing.perSecond.toFixed(0)} a second, ${pacing.perSlot} a slot): floor ${c.paced.floor.toFixed(0)}, whole liveness round ${c.paced.liveness.toFixed(0)}`);
     }
     breakdown = c;
   }
@@ -104,11 +106,14 @@ export async function run(): Promise<void> {
   for (const cameras of sizes) {
     const results: CapacityResult[] = [];
     for (let r = 0; r < runs; r++) {
+      const floorUs = args.flag('floor') ? await pacedFloor(pacingOf(cameras / intervalSec, 10)) : undefined;
       const heapSnapshotFile = heapSnapshot ? path.join(PACKAGE_ROOT, 'test-artifacts', 'bench', `probe-capacity-${cameras}-run${r + 1}.heapsnapshot`) : undefined;
       const result = await once({ ...base, cameras, net: freshNet(), ...(heapSnapshotFile ? { heapSnapshotFile } : {}) });
       if (heapSnapshotFile) console.log(`    heap snapshot (after a full GC): ${path.relative(PACKAGE_ROOT, heapSnapshotFile)}`);
+      if (floorUs !== undefined) result.floorUs = floorUs;
       results.push(result);
-      console.log(`  run ${r + 1}/${runs}, ${cameras} cameras: cpu ${result.cpuPct.toFixed(1)} % (${result.cpuMsPerCheck.toFixed(3)} ms per check), rss ${result.rssMb.toFixed(0)} MB, lag p99 ${result.lagP99Ms.toFixed(0)} ms, ticks ${result.ticks}/${result.expectedTicks}, missed ${result.missed}, load ${machine().load[0]}`);
+      const floors = floorUs === undefined ? '' : `, ${((1000 * result.cpuMsPerCheck) / floorUs).toFixed(2)} floors of ${floorUs.toFixed(0)} µs`;
+      console.log(`  run ${r + 1}/${runs}, ${cameras} cameras: cpu ${result.cpuPct.toFixed(1)} % (${result.cpuMsPerCheck.toFixed(3)} ms per check${floors}), rss ${result.rssMb.toFixed(0)} MB, lag p99 ${result.lagP99Ms.toFixed(0)} ms, ticks ${result.ticks}/${result.expectedTicks}, missed ${result.missed}, load ${machine().load[0]}`);
       console.log(`    memory (MB): ${JSON.stringify(result.memory)}`);
       console.log(`    CPU by thread (% of a core): ${JSON.stringify(result.threads)}; kernel ${result.cpuSystemPct.toFixed(1)} %, children ${result.cpuChildrenPct.toFixed(1)} %`);
       if (result.gc) console.log(`    GC in window (count, main-thread ms): ${JSON.stringify(result.gc)}`);
@@ -151,6 +156,7 @@ function report(cameras: number, results: CapacityResult[]): Figure[] {
     f('  of which in the kernel (system time)', '%', (r) => r.cpuSystemPct),
     f('  of which in child processes (ffmpeg)', '%', (r) => r.cpuChildrenPct ?? 0),
     f('CPU per liveness check (whole process ÷ checks)', 'ms', (r) => r.cpuMsPerCheck),
+    ...(results.some((r) => r.floorUs) ? [f('  in floors (the bare exchange paced alike, before the run)', '×', (r) => (r.floorUs ? (1000 * r.cpuMsPerCheck) / r.floorUs : NaN))] : []),
     rss,
     rssMax,
     f('V8 heap used after a full GC (live set)', 'MB', (r) => r.memory.heapUsedAfterGc ?? NaN),
@@ -176,6 +182,11 @@ function report(cameras: number, results: CapacityResult[]): Figure[] {
     );
   }
   return figures;
+}
+
+/** `perSecond` checks a second started in the slots of the scheduler's phase grid, as a fleet of that size is paced. */
+function pacingOf(perSecond: number, seconds: number): Pacing {
+  return { perSecond, perSlot: Math.max(1, Math.round((perSecond * PHASE_GRID_MS) / 1000)), seconds };
 }
 
 /** A loopback block of its own per run, so a fleet never collides with one still closing (or someone else's). */

@@ -60,6 +60,8 @@ export interface CapacityResult {
   threads?: Record<string, number>;
   /** CPU time over the window ÷ liveness checks started in it, ms (image checks' cost included). */
   cpuMsPerCheck: number;
+  /** With `--floor`: the bare exchange's CPU µs, paced as this run's checks, measured just before it. */
+  floorUs?: number;
   rssMb: number;
   rssMaxMb: number;
   heapMb: number;

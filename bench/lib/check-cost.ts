@@ -105,6 +105,24 @@ export async function checkCosts(n = 4000, rounds = 3, paced?: Pacing): Promise<
 }
 
 /**
+ * The floor alone, paced (`pacing`), against a fleet of its own: CPU µs per bare exchange. Run
+ * next to a capacity run, it is the yardstick for the machine's speed at that hour, which moves
+ * by two or three times between days (BENCHMARKS.md, issue 16).
+ */
+export async function pacedFloor(pacing: Pacing): Promise<number> {
+  const cameras = 200;
+  const net = `127.${200 + Math.floor(Math.random() * 50)}`;
+  const fleet = forkTs('bench/fleet.ts', ['--serve', '--cameras', String(cameras), '--net', net, '--duration', String(8 * pacing.seconds + 120)], { quiet: true });
+  try {
+    await fleet.next('ready', 60_000);
+    const fleetCameras = Array.from({ length: cameras }, (_, i) => fleetCamera(i, { net }));
+    return await pacedOp(pacing, (i) => bareDescribe(fleetCameras[i % cameras]!));
+  } finally {
+    await fleet.stop();
+  }
+}
+
+/**
  * One DESCRIBE with nothing around it: connect, write the request on connect, read until the
  * reply's head and Content-Length body are in, close. Always resolves (a failure ends it too).
  */
