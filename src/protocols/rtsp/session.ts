@@ -403,7 +403,9 @@ export class RtspSession {
 
   /**
    * `length` bytes read into READ_BUFFER: what the reader holds of them afterwards is copied
-   * before the next read overwrites them. Returns true: false would pause the socket.
+   * before the next read overwrites them. Bytes that come while no step waits are dropped, as
+   * the stream dropped them (flowing, with no 'data' listener). Returns true: false would pause
+   * the socket.
    */
   private lentRead(length: number): boolean {
     const step = this.active;
