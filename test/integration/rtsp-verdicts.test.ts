@@ -114,8 +114,9 @@ describe('RTSP verdicts end to end', { timeout: 90_000 }, () => {
   it('a server that answers 461 to RTP over TCP is up, its media over UDP, shown in the status layers', async () => {
     const s = await until('udp-only', (x) => x.status === 'up' && x.layers.rtsp?.detail?.transport !== undefined, 'up with a transport');
     expect(s.layers.rtsp).toMatchObject({ ok: true, detail: { transport: 'udp', hasVideo: true } });
-    // Its first liveness round checks media and passes: never judged anything but up.
-    expect(Object.keys(firstSeen['udp-only'] ?? {}).sort()).toEqual(['unknown', 'up']);
+    // Its first liveness round checks media and passes: never judged anything but up. (Whether
+    // the 100 ms watcher saw it unknown first depends on how soon its first round ended.)
+    expect(Object.keys(firstSeen['udp-only'] ?? {}).filter((status) => status !== 'unknown')).toEqual(['up']);
   });
 
   it('replies with the wrong CSeq: degraded within the first rounds, never judged by the bad reply', async () => {
