@@ -23,7 +23,7 @@
  * adds the floor and the round started at the first size's pace, in the phase grid's slots;
  * `--floor` measures that paced floor before every run, at the run's own pace, and gives the
  * run's CPU per check in floors too: the machine's speed moves by two or three times between
- * days, a figure in floors much less);
+ * days, and a figure in floors corrects for that, coarsely, as the floor is noisy itself);
  * `--media-every N` sets probes.mediaCheckEvery (default: the config's, 10; 0 = DESCRIBE only);
  * `--dashboard` signs one dashboard in for the whole run (statuses, 8 thumbnails watched).
  * `--heap-snapshot` writes, after each measured run's window and a full GC, a heap snapshot of
