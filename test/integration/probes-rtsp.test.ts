@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../../src/domain/status.js';
@@ -254,10 +254,10 @@ describe('rtsp probe against hostile cameras', () => {
 
   it('reads a reply over rtsps that arrives in two pieces', async () => {
     // TLS sockets read as a stream, not into the plain connections' shared buffer.
-    const dir = mkdtempSync(path.join(tmpdir(), 'pantau-rtsps-'));
+    const dir = mkdtempSync(join(tmpdir(), 'pantau-rtsps-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=camera', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
-      const port = await hostileServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) });
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=camera', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      const port = await hostileServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) });
       const results = await Promise.all(['H265', 'H264'].map((codec) => checkRtsp(target(`rtsps://${LOOPBACK}:${port}/halves/${codec}`, null), ctx())));
       expect(results.map((r) => r.detail?.videoCodec)).toEqual(['H265', 'H264']);
       for (const r of results) expect(r).toMatchObject({ ok: true, reached: true, detail: { hasVideo: true } });

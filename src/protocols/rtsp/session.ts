@@ -393,27 +393,24 @@ export class RtspSession {
     if (this.active) this.settle(this.active, undefined);
   }
 
-  private stepData(chunk: Buffer): void {
+  /** Bytes for the running step. Of a `lent` chunk (in READ_BUFFER) the reader copies what it keeps before this returns. */
+  private stepData(chunk: Buffer, lent = false): void {
     const step = this.active;
     if (!step) return;
     this.reached = true;
-    this.reader.feed(chunk);
+    this.reader.feed(chunk, lent);
     this.advance(step);
+    if (lent) this.reader.retain();
   }
 
   /**
-   * `length` bytes read into READ_BUFFER: what the reader holds of them afterwards is copied
-   * before the next read overwrites them. Bytes that come while no step waits are dropped, as
-   * the stream dropped them (flowing, with no 'data' listener). Returns true: false would pause
-   * the socket.
+   * `length` bytes read into READ_BUFFER, taken as a stream's chunk is: what the reader holds of
+   * them afterwards is copied before the next read overwrites them, and bytes that come while no
+   * step waits are dropped, as the stream dropped them (flowing, with no 'data' listener).
+   * Returns true: false would pause the socket.
    */
   private lentRead(length: number): boolean {
-    const step = this.active;
-    if (!step) return true;
-    this.reached = true;
-    this.reader.feed(READ_BUFFER.subarray(0, length), true);
-    this.advance(step);
-    this.reader.retain();
+    if (this.active) this.stepData(READ_BUFFER.subarray(0, length), true);
     return true;
   }
 
